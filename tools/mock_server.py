@@ -1,0 +1,317 @@
+"""A mock of the API driven by openapi.yaml alone: ``make mock`` or the ``mock_server`` fixture.
+
+Every request is checked against the description by openapi-core (path, method, bearer auth,
+content type, body schema); a wrong one is answered 401/400/404/405 with the vendor's error body
+naming what is wrong. A right one is answered from the operation's 2xx example (or a value
+built from its schema), and that answer is itself validated against the description. Tests can
+queue scripted answers (status, headers, body, delay) and read back every request received.
+There is no code per operation.
+"""
+
+import argparse
+import itertools
+import json
+import re
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Self
+
+import yaml
+from openapi_core import OpenAPI
+from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
+from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
+from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound
+from openapi_core.validation.request.exceptions import (
+    InvalidRequestBody,
+    MissingRequestBodyError,
+    SecurityValidationError,
+)
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+from tools import paths
+
+JSON = "application/json"
+
+
+@dataclass(frozen=True)
+class ScriptedResponse:
+    """An answer a test queues instead of the spec's example; sent as is, never validated."""
+
+    status: int = 200
+    body: bytes | str | Mapping[str, Any] | list[Any] | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+    def encoded_body(self) -> bytes:
+        if self.body is None:
+            return b""
+        if isinstance(self.body, bytes):
+            return self.body
+        if isinstance(self.body, str):
+            return self.body.encode()
+        return json.dumps(self.body).encode()
+
+
+@dataclass(frozen=True)
+class ReceivedRequest:
+    """A request as the mock received it, with what was wrong with it (empty when valid)."""
+
+    method: str
+    path: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    problems: tuple[str, ...]
+
+    def header(self, name: str) -> str | None:
+        """The first value of a header, matched case-insensitively."""
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key.lower() == wanted), None)
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass(frozen=True)
+class _Rejection:
+    status: int
+    message: str
+    param: str | None
+    code: str
+
+
+def _error_body(message: str, *, type_: str, param: str | None, code: str | None) -> bytes:
+    return json.dumps({"error": {"message": message, "type": type_, "param": param, "code": code}}).encode()
+
+
+def _dotted(path: Iterator[Any] | Any) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _rejection(error: Exception) -> _Rejection:
+    """Turn an openapi-core finding into the status and error body the live API would send."""
+    cause = error.__cause__
+    if isinstance(error, SecurityValidationError):
+        return _Rejection(401, "Missing bearer authentication in the Authorization header.", None, "missing_api_key")
+    if isinstance(error, PathNotFound):
+        return _Rejection(404, f"Unknown path: {error}", None, "unknown_url")
+    if isinstance(error, OperationNotFound):
+        return _Rejection(405, f"Method not allowed: {error}", None, "method_not_allowed")
+    if isinstance(cause, MediaTypeNotFound):
+        return _Rejection(400, f"Unsupported Content-Type {cause.mimetype!r}; send application/json.", None, "invalid_content_type")
+    if isinstance(error, MissingRequestBodyError):
+        return _Rejection(400, "The request needs a JSON body.", None, "missing_body")
+    schema_errors = list(getattr(cause, "schema_errors", ()))
+    if isinstance(error, InvalidRequestBody) and schema_errors:
+        parts = [f"{_dotted(e.absolute_path) or 'body'}: {e.message}" for e in schema_errors]
+        first = _dotted(schema_errors[0].absolute_path) or None
+        return _Rejection(400, "Invalid request body: " + "; ".join(parts), first, "invalid_value")
+    return _Rejection(400, f"Invalid request: {error}", None, "invalid_request")
+
+
+class _Spec:
+    """The parts of openapi.yaml the mock needs: a validator and each operation's success answer."""
+
+    def __init__(self, spec_path: Path) -> None:
+        document = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+        self.document = document
+        server_url = document.get("servers", [{"url": "/"}])[0]["url"]
+        self.base_path = "/" + server_url.split("://", 1)[-1].partition("/")[2].strip("/")
+        self.base_path = self.base_path.rstrip("/")
+        # Match the servers' path on any host, so the mock validates on whatever port it got.
+        served = dict(document, servers=[{"url": self.base_path or "/"}])
+        self.validator = OpenAPI.from_dict(served)
+        self._routes = [
+            (re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"), template)
+            for template in document.get("paths", {})
+        ]
+
+    def resolve(self, node: Any) -> Any:
+        while isinstance(node, dict) and "$ref" in node:
+            node = self._lookup(node["$ref"])
+        return node
+
+    def _lookup(self, ref: str) -> Any:
+        node: Any = self.document
+        for part in ref.removeprefix("#/").split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+        return node
+
+    def success_answer(self, method: str, path: str) -> tuple[int, bytes]:
+        relative = path.removeprefix(self.base_path) or "/"
+        template = next(t for pattern, t in self._routes if pattern.match(relative))
+        responses = self.document["paths"][template][method.lower()]["responses"]
+        status = min(int(code) for code in responses if code.isdigit() and 200 <= int(code) < 300)
+        media = self.resolve(responses[str(status)]).get("content", {}).get(JSON)
+        if media is None:
+            return status, b""
+        if "example" in media:
+            value = media["example"]
+        elif media.get("examples"):
+            value = self.resolve(next(iter(media["examples"].values())))["value"]
+        else:
+            value = self.sample(media.get("schema", {}))
+        return status, json.dumps(value).encode()
+
+    def sample(self, schema: Any) -> Any:
+        """A small value that fits the schema: its example, const, default or first enum value, or
+        an object of its required properties built the same way."""
+        schema = self.resolve(schema)
+        for key in ("const", "example", "default"):
+            if key in schema:
+                return schema[key]
+        if schema.get("examples"):
+            return schema["examples"][0]
+        if schema.get("enum"):
+            return schema["enum"][0]
+        for key in ("oneOf", "anyOf", "allOf"):
+            if schema.get(key):
+                return self.sample(schema[key][0])
+        kind = schema.get("type", "object")
+        kind = next((k for k in kind if k != "null"), "null") if isinstance(kind, list) else kind
+        if kind == "object":
+            properties = schema.get("properties", {})
+            return {name: self.sample(properties.get(name, {})) for name in schema.get("required", [])}
+        if kind == "array":
+            return [self.sample(schema["items"])] * schema.get("minItems", 0)
+        if kind in ("integer", "number"):
+            return schema.get("minimum", 0)
+        return {"string": "string", "boolean": False, "null": None}.get(kind, "string")
+
+
+class _QuietHandler(WSGIRequestHandler):
+    # HTTP/1.1 so clients keep their connections alive, as they would with the real service.
+    protocol_version = "HTTP/1.1"
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+class MockServer:
+    """The spec-driven mock on 127.0.0.1; start() it, or use it as a context manager."""
+
+    def __init__(self, spec_path: Path = paths.SPEC, *, port: int = 0) -> None:
+        self._spec = _Spec(spec_path)
+        self._port = port
+        self._lock = threading.Lock()
+        self._scripted: deque[ScriptedResponse] = deque()
+        self._received: list[ReceivedRequest] = []
+        self._request_ids = itertools.count(1)
+        self.response_problems: list[str] = []
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """The base URL to give the client, e.g. http://127.0.0.1:PORT/v1."""
+        if self._server is None:
+            raise RuntimeError("the mock server is not running")
+        return f"http://127.0.0.1:{self._server.server_port}{self._spec.base_path}"
+
+    def start(self) -> Self:
+        self._server = make_server("127.0.0.1", self._port, self._app, threaded=True, request_handler=_QuietHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="mock-server", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def script(self, *responses: ScriptedResponse) -> None:
+        """Queue answers for the next valid requests, in order; after them the spec answers again."""
+        with self._lock:
+            self._scripted.extend(responses)
+
+    @property
+    def received(self) -> list[ReceivedRequest]:
+        with self._lock:
+            return list(self._received)
+
+    def reset(self) -> None:
+        """Forget received requests, queued answers and response problems."""
+        with self._lock:
+            self._scripted.clear()
+            self._received.clear()
+            self.response_problems.clear()
+
+    def _app(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        response = self._answer(request)
+        return response(environ, start_response)
+
+    def _answer(self, request: Request) -> Response:
+        body = request.get_data(cache=True)
+        openapi_request = WerkzeugOpenAPIRequest(request)
+        errors = list(self._spec.validator.iter_request_errors(openapi_request))
+        rejections = [_rejection(error) for error in errors]
+        with self._lock:
+            self._received.append(
+                ReceivedRequest(
+                    method=request.method,
+                    path=request.path,
+                    headers=tuple(request.headers.items()),
+                    body=body,
+                    problems=tuple(r.message for r in rejections),
+                )
+            )
+            scripted = self._scripted.popleft() if self._scripted and not rejections else None
+        headers = {"x-request-id": f"req_mock_{next(self._request_ids):06d}"}
+        if rejections:
+            first = min(rejections, key=lambda r: r.status != 401)  # missing auth is reported first
+            error_type = "invalid_request_error" if first.status != 401 else "authentication_error"
+            payload = _error_body(first.message, type_=error_type, param=first.param, code=first.code)
+            return Response(payload, status=first.status, headers=headers, content_type=JSON)
+        if scripted is not None:
+            time.sleep(scripted.delay)
+            headers.update(scripted.headers)
+            response = Response(scripted.encoded_body(), status=scripted.status, headers=headers)
+            if not any(key.lower() == "content-type" for key in scripted.headers):
+                response.headers["Content-Type"] = JSON
+            return response
+        status, payload = self._spec.success_answer(request.method, request.path)
+        response = Response(payload, status=status, headers=headers, content_type=JSON)
+        problems = [str(e) for e in self._spec.validator.iter_response_errors(openapi_request, WerkzeugOpenAPIResponse(response))]
+        if problems:
+            with self._lock:
+                self.response_problems.extend(problems)
+            message = "mock server: the description's own answer does not fit its schema: " + "; ".join(problems)
+            return Response(_error_body(message, type_="server_error", param=None, code=None), status=500, content_type=JSON)
+        return response
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.mock_server", description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--spec", type=Path, default=paths.SPEC, help="the API description (default: openapi.yaml)")
+    args = parser.parse_args(argv)
+    with MockServer(args.spec, port=args.port) as server:
+        print(f"mock server listening on {server.url} (Ctrl-C stops it)", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
