@@ -282,10 +282,9 @@ class MockServer:
             return Response(payload, status=first.status, headers=headers, content_type=JSON)
         if scripted is not None:
             time.sleep(scripted.delay)
-            headers.update(scripted.headers)
-            response = Response(scripted.encoded_body(), status=scripted.status, headers=headers)
-            if not any(key.lower() == "content-type" for key in scripted.headers):
-                response.headers["Content-Type"] = JSON
+            response = Response(scripted.encoded_body(), status=scripted.status, headers=headers, content_type=JSON)
+            for name, value in scripted.headers.items():
+                response.headers[name] = value  # replaces a header of the same name, whatever its case
             return response
         status, payload = self._spec.success_answer(request.method, request.path)
         response = Response(payload, status=status, headers=headers, content_type=JSON)

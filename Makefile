@@ -1,0 +1,43 @@
+# A thin index of tasks: each target is one line into tools/ or pytest. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help venv generate check-generated lint format typecheck test demo mock clean
+
+help: ## list the tasks
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV) && $(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt && touch $(STAMP)
+
+venv: $(STAMP) ## create .venv from the pinned requirements (only when missing or stale)
+
+generate: $(STAMP) ## regenerate generated/ from openapi.yaml, generator-config.yaml and templates/
+	$(PY) -m tools.generate
+
+check-generated: $(STAMP) ## fail if generated/ differs from a fresh regeneration
+	$(PY) -m tools.check_generated
+
+lint: $(STAMP) ## ruff lint and format check of tools/ and tests/
+	$(PY) -m ruff check --no-cache . && $(PY) -m ruff format --no-cache --check .
+
+format: $(STAMP) ## ruff-format tools/ and tests/
+	$(PY) -m ruff check --no-cache --fix . && $(PY) -m ruff format --no-cache .
+
+typecheck: $(STAMP) ## mypy --strict on tools/, tests/ and generated/
+	$(PY) -m mypy
+
+test: check-generated lint typecheck ## everything CI runs: check-generated, lint, mypy, then every test
+	$(PY) -m pytest
+
+demo: $(STAMP) ## mint a session through the generated client (against the mock unless BASE_URL is set)
+	PYTHONPATH=generated $(PY) -m tools.demo
+
+mock: $(STAMP) ## run the spec-driven mock server on 127.0.0.1 until Ctrl-C
+	$(PY) -m tools.mock_server
+
+clean: ## remove the virtual environment and caches
+	rm -rf $(VENV) .mypy_cache .ruff_cache

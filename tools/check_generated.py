@@ -1,0 +1,83 @@
+"""``make check-generated``: fail if generated/ is not exactly what ``make generate`` would write.
+
+Regenerates into a temporary directory outside the repository and compares whole trees, naming
+missing, extra and changed files. It never modifies the working tree.
+"""
+
+import argparse
+import difflib
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools import paths
+from tools.generate import GenerationError, iter_tree, render
+
+MAX_DIFF_LINES = 40
+
+
+@dataclass(frozen=True)
+class TreeDifference:
+    missing: list[str]  # written by the generator, absent from the checked-in tree
+    extra: list[str]  # in the checked-in tree, not written by the generator
+    changed: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.extra or self.changed)
+
+
+def compare_trees(expected: Path, actual: Path) -> TreeDifference:
+    want = dict(iter_tree(expected))
+    have = dict(iter_tree(actual)) if actual.is_dir() else {}
+    return TreeDifference(
+        missing=sorted(set(want) - set(have)),
+        extra=sorted(set(have) - set(want)),
+        changed=sorted(name for name in set(want) & set(have) if want[name].read_bytes() != have[name].read_bytes()),
+    )
+
+
+def _diff(expected: Path, actual: Path, name: str) -> list[str]:
+    try:
+        old = actual.read_text(encoding="utf-8").splitlines(keepends=True)
+        new = expected.read_text(encoding="utf-8").splitlines(keepends=True)
+    except UnicodeDecodeError:
+        return [f"    (binary file {name} differs)\n"]
+    lines = list(difflib.unified_diff(old, new, f"generated/{name} (checked in)", f"generated/{name} (regenerated)"))
+    if len(lines) > MAX_DIFF_LINES:
+        lines = [*lines[:MAX_DIFF_LINES], f"    ... {len(lines) - MAX_DIFF_LINES} more diff lines\n"]
+    return ["    " + line if line.endswith("\n") else "    " + line + "\n" for line in lines]
+
+
+def report(difference: TreeDifference, expected: Path, actual: Path) -> str:
+    out: list[str] = ["generated/ is out of date with openapi.yaml, generator-config.yaml and templates/:\n"]
+    out += [f"  missing: generated/{name}\n" for name in difference.missing]
+    out += [f"  extra:   generated/{name}\n" for name in difference.extra]
+    for name in difference.changed:
+        out.append(f"  changed: generated/{name}\n")
+        out += _diff(expected / name, actual / name, name)
+    out.append("Never edit generated/ by hand: change the spec or templates/, then run `make generate`.\n")
+    return "".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.check_generated", description=__doc__.splitlines()[0])
+    parser.add_argument("--tree", type=Path, default=paths.GENERATED, help="the tree to check (default: generated/)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="check-generated-") as scratch:
+        fresh = Path(scratch) / "out"
+        try:
+            render(fresh)
+        except GenerationError as err:
+            print(f"check-generated: generation failed: {err}", file=sys.stderr)
+            return 1
+        difference = compare_trees(fresh, args.tree)
+        if difference:
+            print(report(difference, fresh, args.tree), end="", file=sys.stderr)
+            return 1
+    print(f"==> {args.tree} matches a fresh regeneration")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
