@@ -10,7 +10,7 @@ import os
 import sys
 from contextlib import ExitStack
 
-from openai_realtime_client import APIError, ApiClient, RealtimeApi
+from openai_realtime_client import ApiClient, APIError, RealtimeApi
 from openai_realtime_client.models import RealtimeSessionCreateRequest
 
 from tools.mock_server import MockServer

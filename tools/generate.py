@@ -14,13 +14,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 import yaml
 from openapi_python_client import _get_project_for_url_or_path
 from openapi_python_client.config import Config, ConfigFile, MetaType
+from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.responses import Response
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode
@@ -61,9 +62,7 @@ def load_generator_config(path: Path) -> ConfigFile:
     unknown = sorted(set(data) - set(ConfigFile.model_fields))
     if unknown:
         known = ", ".join(sorted(ConfigFile.model_fields))
-        raise GenerationError(
-            f"{path.name}: unknown key(s) {', '.join(unknown)}; openapi-python-client knows: {known}"
-        )
+        raise GenerationError(f"{path.name}: unknown key(s) {', '.join(unknown)}; openapi-python-client knows: {known}")
     for key, why in MANAGED_KEYS.items():
         if key in data:
             raise GenerationError(f"{path.name}: {key} is not allowed here: {why}")
@@ -111,12 +110,18 @@ def _run_stage_one(out_dir: Path, spec: Path, config_path: Path, templates: Path
     )
     config.post_hooks = []
     project = _get_project_for_url_or_path(config=config, custom_template_path=templates)
-    if not hasattr(project, "build"):
-        raise GenerationError(f"openapi-python-client cannot read {spec.name}: {project}")
+    if isinstance(project, GeneratorError):
+        raise GenerationError(f"openapi-python-client cannot read {spec.name}: {project.header} {project.detail or ''}")
+    # Parse warnings (a dropped response, an unresolvable reference) come first: a template must
+    # never be blamed for what the generator already left out.
+    _raise_on_problems(project._get_errors())
     project.env.finalize = _refuse_unescaped
     project.env.globals.update(unsupported=_unsupported, success_response=_success_response)
     with contextlib.redirect_stdout(io.StringIO()):
-        problems = project.build()
+        _raise_on_problems(project.build())
+
+
+def _raise_on_problems(problems: Sequence[GeneratorError]) -> None:
     if problems:
         lines = [f"{p.level.value}: {p.header or ''} {p.detail or ''}".strip() for p in problems]
         raise GenerationError("openapi-python-client reported problems:\n  " + "\n  ".join(lines))
@@ -195,7 +200,9 @@ def generate(target: Path = paths.GENERATED, **inputs: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.generate", description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=paths.GENERATED, help="where the tree goes (default: generated/)")
+    parser.add_argument(
+        "--output", type=Path, default=paths.GENERATED, help="where the tree goes (default: generated/)"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
     print(f"==> generating {args.output} from {paths.SPEC.name}, {paths.GENERATOR_CONFIG.name} and templates/")

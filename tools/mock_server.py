@@ -106,7 +106,9 @@ def _rejection(error: Exception) -> _Rejection:
     if isinstance(error, OperationNotFound):
         return _Rejection(405, f"Method not allowed: {error}", None, "method_not_allowed")
     if isinstance(cause, MediaTypeNotFound):
-        return _Rejection(400, f"Unsupported Content-Type {cause.mimetype!r}; send application/json.", None, "invalid_content_type")
+        return _Rejection(
+            400, f"Unsupported Content-Type {cause.mimetype!r}; send application/json.", None, "invalid_content_type"
+        )
     if isinstance(error, MissingRequestBodyError):
         return _Rejection(400, "The request needs a JSON body.", None, "missing_body")
     schema_errors = list(getattr(cause, "schema_errors", ()))
@@ -288,12 +290,17 @@ class MockServer:
             return response
         status, payload = self._spec.success_answer(request.method, request.path)
         response = Response(payload, status=status, headers=headers, content_type=JSON)
-        problems = [str(e) for e in self._spec.validator.iter_response_errors(openapi_request, WerkzeugOpenAPIResponse(response))]
+        problems = [
+            str(e)
+            for e in self._spec.validator.iter_response_errors(openapi_request, WerkzeugOpenAPIResponse(response))
+        ]
         if problems:
             with self._lock:
                 self.response_problems.extend(problems)
             message = "mock server: the description's own answer does not fit its schema: " + "; ".join(problems)
-            return Response(_error_body(message, type_="server_error", param=None, code=None), status=500, content_type=JSON)
+            return Response(
+                _error_body(message, type_="server_error", param=None, code=None), status=500, content_type=JSON
+            )
         return response
 
 

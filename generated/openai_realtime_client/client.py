@@ -60,7 +60,9 @@ class ApiClient:
         key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
         self._api_key: str | None = key or None
         self.base_url: str = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
-        self.timeout: urllib3.Timeout = timeout if isinstance(timeout, urllib3.Timeout) else urllib3.Timeout(timeout)
+        self.timeout: urllib3.Timeout = (
+            timeout if isinstance(timeout, urllib3.Timeout) else urllib3.Timeout(connect=timeout, read=timeout)
+        )
         self._owns_pool = pool_manager is None
         self._pool: urllib3.PoolManager = pool_manager if pool_manager is not None else urllib3.PoolManager()
         # Built once: every call sends the same headers, so nothing is assembled per request.

@@ -1,14 +1,15 @@
 """create_realtime_session against the spec-driven mock: what goes on the wire and what comes back."""
 
 import json
+from typing import Literal
 
 import pytest
 import urllib3
 from openai_realtime_client import (
+    ApiClient,
     APIKeyMissingError,
     APIResponseValidationError,
     APIStatusError,
-    ApiClient,
     AuthenticationError,
     BadRequestError,
     ConflictError,
@@ -114,16 +115,21 @@ def test_create_with_every_field_set_is_accepted_and_sent_in_full(api: RealtimeA
     assert "Ünïcödé" in received.body.decode("utf-8")
 
 
-@pytest.mark.parametrize("tracing", ["auto", RealtimeTracingConfiguration(metadata=None)], ids=["auto", "config"])
+@pytest.mark.parametrize(
+    ("tracing", "on_the_wire"),
+    [("auto", "auto"), (RealtimeTracingConfiguration(workflow_name="w"), {"workflow_name": "w"})],
+    ids=["auto", "configuration"],
+)
 def test_create_tracing_union_is_sent_as_either_variant(
-    api: RealtimeApi, mock_server: MockServer, tracing: object
+    api: RealtimeApi,
+    mock_server: MockServer,
+    tracing: Literal["auto"] | RealtimeTracingConfiguration,
+    on_the_wire: object,
 ) -> None:
-    if not isinstance(tracing, str):
-        tracing = RealtimeTracingConfiguration(workflow_name="w")
-    api.create_realtime_session(RealtimeSessionCreateRequest(tracing=tracing))  # type: ignore[arg-type]
+    api.create_realtime_session(RealtimeSessionCreateRequest(tracing=tracing))
 
     assert mock_server.received[0].problems == ()
-    assert mock_server.received[0].json()["tracing"] == ("auto" if tracing == "auto" else {"workflow_name": "w"})
+    assert mock_server.received[0].json()["tracing"] == on_the_wire
 
 
 def test_create_with_http_info_exposes_status_headers_raw_body_and_request_id(

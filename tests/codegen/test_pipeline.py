@@ -1,0 +1,187 @@
+"""The generation pipeline: check-generated, determinism, config and template guards, mypy."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tools import paths
+from tools.check_generated import compare_trees
+from tools.check_generated import main as check_generated_main
+from tools.generate import GENERATED_HEADER, GenerationError, generate, iter_tree, load_generator_config, render
+
+
+def _tree_bytes(root: Path) -> dict[str, bytes]:
+    return {name: path.read_bytes() for name, path in iter_tree(root)}
+
+
+def _git_status() -> str:
+    return subprocess.run(
+        ["git", "status", "--porcelain", "--", "generated"], cwd=paths.REPO, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_check_generated_passes_on_the_checked_in_tree(capsys: pytest.CaptureFixture[str]) -> None:
+    before = _git_status()
+
+    assert check_generated_main([]) == 0
+
+    assert "matches a fresh regeneration" in capsys.readouterr().out
+    assert _git_status() == before  # it never writes into the working tree
+
+
+def test_check_generated_fails_after_a_hand_edit_and_names_each_difference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "generated"
+    shutil.copytree(paths.GENERATED, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    package = copy / paths.PACKAGE_NAME
+    edited = package / "client.py"
+    edited.write_text(edited.read_text().replace("retries=False", "retries=True"))
+    (package / "models" / "error.py").unlink()
+    (package / "hand_written.py").write_text("x = 1\n")
+
+    assert check_generated_main(["--tree", str(copy)]) == 1
+
+    report = capsys.readouterr().err
+    assert f"changed: generated/{paths.PACKAGE_NAME}/client.py" in report
+    assert "-                retries=True," in report and "+                retries=False," in report
+    assert f"missing: generated/{paths.PACKAGE_NAME}/models/error.py" in report
+    assert f"extra:   generated/{paths.PACKAGE_NAME}/hand_written.py" in report
+    assert "make generate" in report
+
+
+def test_check_generated_passes_again_once_the_edit_is_reverted(tmp_path: Path) -> None:
+    copy = tmp_path / "generated"
+    shutil.copytree(paths.GENERATED, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    target = copy / paths.PACKAGE_NAME / "types.py"
+    original = target.read_bytes()
+    target.write_bytes(original + b"\n")
+    assert check_generated_main(["--tree", str(copy)]) == 1
+
+    target.write_bytes(original)
+
+    assert check_generated_main(["--tree", str(copy)]) == 0
+
+
+def test_generation_is_deterministic_across_processes_and_hash_seeds(tmp_path: Path) -> None:
+    trees = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out-{seed}"
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        subprocess.run(
+            [sys.executable, "-m", "tools.generate", "--output", str(out)], cwd=paths.REPO, env=env, check=True,
+            capture_output=True,
+        )  # fmt: skip
+        trees.append(_tree_bytes(out))
+
+    assert trees[0] == trees[1]
+    assert trees[0] == _tree_bytes(paths.GENERATED)
+
+
+def test_generate_replaces_the_whole_tree_so_no_stale_file_survives(tmp_path: Path) -> None:
+    target = tmp_path / "generated"
+    (target / paths.PACKAGE_NAME / "models").mkdir(parents=True)
+    stale = target / paths.PACKAGE_NAME / "models" / "removed_schema.py"
+    stale.write_text("class RemovedSchema: ...\n")
+
+    generate(target)
+
+    assert not stale.exists()
+    assert not compare_trees(paths.GENERATED, target)
+    assert [p.name for p in tmp_path.iterdir()] == ["generated"]  # no scratch directory left behind
+
+
+def test_every_generated_python_file_starts_with_the_fixed_header() -> None:
+    python_files = [path for name, path in iter_tree(paths.GENERATED) if name.endswith(".py")]
+
+    assert len(python_files) > 10
+    for path in python_files:
+        assert path.read_text().startswith(GENERATED_HEADER), path
+
+
+def test_generated_code_uses_relative_imports_only() -> None:
+    for name, path in iter_tree(paths.GENERATED):
+        if name.endswith(".py"):
+            assert f"import {paths.PACKAGE_NAME}" not in path.read_text(), name
+            assert f"from {paths.PACKAGE_NAME}" not in path.read_text(), name
+
+
+def test_generator_config_with_an_unknown_key_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "generator-config.yaml"
+    config.write_text(paths.GENERATOR_CONFIG.read_text() + "literal_enum: true\n")
+
+    with pytest.raises(GenerationError, match=r"unknown key\(s\) literal_enum"):
+        load_generator_config(config)
+
+
+def test_generator_config_may_not_set_post_hooks(tmp_path: Path) -> None:
+    config = tmp_path / "generator-config.yaml"
+    config.write_text("post_hooks: ['ruff format .']\n")
+
+    with pytest.raises(GenerationError, match="post_hooks is not allowed"):
+        load_generator_config(config)
+
+
+def _templates_with(tmp_path: Path, name: str, text: str) -> Path:
+    templates = tmp_path / "templates"
+    shutil.copytree(paths.TEMPLATES, templates)
+    (templates / name).write_text(text)
+    return templates
+
+
+def test_a_template_that_outputs_raw_spec_text_fails_generation(tmp_path: Path) -> None:
+    # Written the 0.29.0 way: before 0.29.1 the title was a plain string; now it is an UntrustedString
+    # whose default rendering is an object repr.
+    templates = _templates_with(tmp_path, "api_init.py.jinja", '"""Operations of {{ openapi.title }}."""\n')
+
+    with pytest.raises(GenerationError, match="raw UntrustedString"):
+        render(tmp_path / "out", templates=templates)
+
+
+def test_a_template_that_stringifies_spec_text_is_caught_in_the_output(tmp_path: Path) -> None:
+    templates = _templates_with(tmp_path, "api_init.py.jinja", '"""Operations of {{ "" ~ openapi.title }}."""\n')
+
+    with pytest.raises(GenerationError, match=r"api/__init__\.py:\d+: an unescaped object reached the output"):
+        render(tmp_path / "out", templates=templates)
+
+
+def test_a_generator_warning_fails_generation(tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(
+        paths.SPEC.read_text().replace(
+            "  /realtime/sessions:\n",
+            "  /realtime/broken:\n    get:\n      operationId: broken\n      responses:\n"
+            "        '200':\n          description: x\n          content:\n            application/json:\n"
+            "              schema:\n                $ref: '#/components/schemas/DoesNotExist'\n"
+            "  /realtime/sessions:\n",
+        )
+    )
+
+    with pytest.raises(GenerationError, match="openapi-python-client reported problems"):
+        render(tmp_path / "out", spec=spec)
+
+
+def test_a_spec_that_is_not_yaml_fails_with_one_clear_error(tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text("openapi: [3.1\n")
+
+    with pytest.raises(GenerationError, match=r"cannot read openapi\.yaml"):
+        render(tmp_path / "out", spec=spec)
+
+
+def test_mypy_strict_passes_on_a_fresh_generation(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    render(out)
+
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--config-file", os.devnull,
+         str(out / paths.PACKAGE_NAME)],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found" in result.stdout
