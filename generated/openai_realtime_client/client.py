@@ -25,6 +25,8 @@ T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_TIMEOUT = urllib3.Timeout(connect=5.0, read=60.0)
+# Connections kept per host: enough for a thread pool sharing one client without churning sockets.
+DEFAULT_POOL_MAXSIZE = 16
 USER_AGENT = "openai-realtime-client/0.1.0"
 
 # Parsing a response may fail in any of these ways when the body does not fit the schema.
@@ -64,7 +66,9 @@ class ApiClient:
             timeout if isinstance(timeout, urllib3.Timeout) else urllib3.Timeout(connect=timeout, read=timeout)
         )
         self._owns_pool = pool_manager is None
-        self._pool: urllib3.PoolManager = pool_manager if pool_manager is not None else urllib3.PoolManager()
+        self._pool: urllib3.PoolManager = (
+            pool_manager if pool_manager is not None else urllib3.PoolManager(maxsize=DEFAULT_POOL_MAXSIZE)
+        )
         # Built once: every call sends the same headers, so nothing is assembled per request.
         headers = {
             "Content-Type": "application/json",
@@ -156,4 +160,4 @@ class ApiClient:
         return ApiResponse(status_code=status, headers=headers, data=data, raw_data=raw, request_id=request_id)
 
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "USER_AGENT", "ApiClient"]
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_POOL_MAXSIZE", "DEFAULT_TIMEOUT", "USER_AGENT", "ApiClient"]
