@@ -4,16 +4,22 @@
 
 import json
 import os
+import random
+import time
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import urllib3
+from dateutil import parser as dateutil_parser
 from urllib3.exceptions import HTTPError as _Urllib3Error
 from urllib3.exceptions import TimeoutError as _Urllib3Timeout
 
 from .errors import (
     APIConnectionError,
+    APIError,
     APIKeyMissingError,
     APIResponseValidationError,
     APITimeoutError,
@@ -28,6 +34,18 @@ DEFAULT_TIMEOUT = urllib3.Timeout(connect=5.0, read=60.0)
 # Connections kept per host: enough for a thread pool sharing one client without churning sockets.
 DEFAULT_POOL_MAXSIZE = 16
 USER_AGENT = "openai-realtime-client/0.1.0"
+
+DEFAULT_MAX_RETRIES = 2
+# Retried besides every status >= 500, unless the server's x-should-retry says otherwise.
+RETRIED_STATUSES = frozenset({408, 409, 429})
+INITIAL_BACKOFF = 0.5
+MAX_BACKOFF = 8.0
+BACKOFF_JITTER = 0.25
+# A Retry-After asking for longer than this is ignored in favour of the backoff.
+MAX_RETRY_AFTER = 60.0
+
+# Looked up at call time so that tests can observe the waits without sleeping through them.
+_sleep = time.sleep
 
 # Parsing a response may fail in any of these ways when the body does not fit the schema.
 _PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
@@ -46,8 +64,10 @@ class ApiClient:
         default_headers: Headers added to every request (they cannot replace Authorization).
         pool_manager: A caller's own ``urllib3.PoolManager`` or ``ProxyManager`` (for proxies or a
             CA bundle). The caller keeps ownership: ``close()`` leaves it open.
-        timeout: Seconds per request, or a ``urllib3.Timeout``; defaults to 5 s to connect and
+        timeout: Seconds per attempt, or a ``urllib3.Timeout``; defaults to 5 s to connect and
             60 s to read.
+        max_retries: Further attempts after a connection error, a timeout, 408, 409, 429 or a
+            status >= 500 (default 2, so 3 attempts in all).
     """
 
     def __init__(
@@ -58,13 +78,15 @@ class ApiClient:
         default_headers: Mapping[str, str] | None = None,
         pool_manager: urllib3.PoolManager | None = None,
         timeout: float | urllib3.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
     ) -> None:
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be 0 or more, got {max_retries}")
+        self.max_retries = max_retries
         key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
         self._api_key: str | None = key or None
         self.base_url: str = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
-        self.timeout: urllib3.Timeout = (
-            timeout if isinstance(timeout, urllib3.Timeout) else urllib3.Timeout(connect=timeout, read=timeout)
-        )
+        self.timeout: urllib3.Timeout = _as_timeout(timeout)
         self._owns_pool = pool_manager is None
         self._pool: urllib3.PoolManager = (
             pool_manager if pool_manager is not None else urllib3.PoolManager(maxsize=DEFAULT_POOL_MAXSIZE)
@@ -119,45 +141,134 @@ class ApiClient:
         *,
         body: bytes | None,
         parse: Callable[[Any], T],
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ApiResponse[T]:
-        """Send one request and return its parsed 2xx response; raise an ``APIError`` otherwise.
+        """Send a request, retrying what is safe to retry; return the parsed 2xx response.
 
-        ``parse`` turns the decoded JSON into the operation's model. Used by the generated
-        operations; call it directly only for operations this client does not describe.
+        ``parse`` turns the decoded JSON into the operation's model. ``timeout`` and
+        ``max_retries`` override the client's settings for this call. Raises an ``APIError``
+        subclass for everything else. Used by the generated operations; call it directly only for
+        operations this client does not describe.
         """
         if self._api_key is None:
             raise APIKeyMissingError(
                 "no API key: pass api_key= to ApiClient or set the OPENAI_API_KEY environment variable"
             )
         url = self.base_url + path
-        try:
-            response = self._pool.request(
-                method,
-                url,
-                body=body,
-                headers=self._headers,
-                timeout=self.timeout,
-                retries=False,
-                redirect=False,
-            )
-        except _Urllib3Timeout as err:
-            raise APITimeoutError(f"{method} {url} timed out: {type(err).__name__}") from err
-        except _Urllib3Error as err:
-            raise APIConnectionError(f"{method} {url} failed before a response arrived: {type(err).__name__}") from err
+        attempt_timeout = self.timeout if timeout is None else _as_timeout(timeout)
+        retries_allowed = self.max_retries if max_retries is None else max_retries
+        retries_taken = 0
+        while True:
+            try:
+                response = self._pool.request(
+                    method,
+                    url,
+                    body=body,  # the same bytes on every attempt
+                    headers=self._headers,
+                    timeout=attempt_timeout,
+                    retries=False,
+                    redirect=False,
+                )
+            except _Urllib3Error as err:
+                failure: APIError = (
+                    APITimeoutError(f"{method} {url} timed out: {type(err).__name__}")
+                    if isinstance(err, _Urllib3Timeout)
+                    else APIConnectionError(f"{method} {url} failed before a response arrived: {type(err).__name__}")
+                )
+                failure.retries_taken = retries_taken
+                if retries_taken >= retries_allowed:
+                    raise failure from err
+                _sleep(retry_delay(retries_taken, None))
+                retries_taken += 1
+                continue
 
-        status = response.status
-        headers = response.headers
-        raw = response.data
-        request_id = headers.get("x-request-id")
-        if not 200 <= status < 300:
-            raise status_error_class(status)(status_code=status, headers=headers, body=raw, request_id=request_id)
+            status = response.status
+            headers = response.headers
+            raw = response.data
+            request_id = headers.get("x-request-id")
+            if 200 <= status < 300:
+                break
+            if retries_taken < retries_allowed and should_retry(status, headers):
+                _sleep(retry_delay(retries_taken, headers))
+                retries_taken += 1
+                continue
+            raise status_error_class(status)(
+                status_code=status, headers=headers, body=raw, request_id=request_id, retries_taken=retries_taken
+            )
+
         try:
             data = parse(json.loads(raw))
         except _PARSE_ERRORS as err:
             raise APIResponseValidationError(
                 f"{type(err).__name__}: {err}", status_code=status, body=raw, request_id=request_id
             ) from err
-        return ApiResponse(status_code=status, headers=headers, data=data, raw_data=raw, request_id=request_id)
+        return ApiResponse(
+            status_code=status,
+            headers=headers,
+            data=data,
+            raw_data=raw,
+            request_id=request_id,
+            retries_taken=retries_taken,
+        )
 
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_POOL_MAXSIZE", "DEFAULT_TIMEOUT", "USER_AGENT", "ApiClient"]
+def _as_timeout(timeout: float | urllib3.Timeout) -> urllib3.Timeout:
+    return timeout if isinstance(timeout, urllib3.Timeout) else urllib3.Timeout(connect=timeout, read=timeout)
+
+
+def should_retry(status: int, headers: Mapping[str, str]) -> bool:
+    """Whether a non-2xx answer is worth another attempt; the server's x-should-retry decides first."""
+    verdict = headers.get("x-should-retry", "").strip().lower()
+    if verdict in ("true", "false"):
+        return verdict == "true"
+    return status in RETRIED_STATUSES or status >= 500
+
+
+def retry_delay(retries_taken: int, headers: Mapping[str, str] | None) -> float:
+    """Seconds to wait before the next attempt: what the server asked for when it is at most
+    MAX_RETRY_AFTER, else exponential backoff with jitter."""
+    asked = _retry_after(headers) if headers is not None else None
+    if asked is not None and 0 <= asked <= MAX_RETRY_AFTER:
+        return asked
+    backoff = min(INITIAL_BACKOFF * 2.0**retries_taken, MAX_BACKOFF)
+    # Jitter spreads the retries of many clients that failed at the same moment.
+    return backoff * random.uniform(1.0 - BACKOFF_JITTER, 1.0)
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    milliseconds = headers.get("retry-after-ms")
+    if milliseconds is not None:
+        try:
+            return float(milliseconds) / 1000.0
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        try:
+            when = dateutil_parser.parse(value)
+        except (ValueError, OverflowError):
+            return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return (when - datetime.now(UTC)).total_seconds()
+
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_POOL_MAXSIZE",
+    "DEFAULT_TIMEOUT",
+    "USER_AGENT",
+    "ApiClient",
+    "retry_delay",
+    "should_retry",
+]

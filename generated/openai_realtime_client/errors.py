@@ -10,6 +10,9 @@ from typing import Any
 class APIError(Exception):
     """Root of every error this client raises."""
 
+    #: How many retries were made before giving up (0: the first attempt failed for good).
+    retries_taken: int = 0
+
 
 class APIKeyMissingError(APIError):
     """Raised before anything is sent when no API key was given and OPENAI_API_KEY is not set."""
@@ -44,9 +47,11 @@ class APIStatusError(APIError):
         headers: Mapping[str, str],
         body: bytes,
         request_id: str | None,
+        retries_taken: int = 0,
     ) -> None:
         self.status_code = status_code
         self.headers = headers
+        self.retries_taken = retries_taken
         self.body = body
         self.request_id = request_id
         detail = _error_detail(body)

@@ -27,7 +27,8 @@ T = TypeVar("T")
 class ApiResponse(Generic[T]):
     """What a ``*_with_http_info`` call returns: the parsed body and everything about the response.
 
-    ``headers`` is case-insensitive (``headers["X-Request-Id"]`` and ``headers["x-request-id"]`` agree).
+    ``headers`` is case-insensitive (``headers["X-Request-Id"]`` and ``headers["x-request-id"]``
+    agree). ``retries_taken`` counts the failed attempts before the one that succeeded.
     """
 
     status_code: int
@@ -35,6 +36,7 @@ class ApiResponse(Generic[T]):
     data: T
     raw_data: bytes
     request_id: str | None
+    retries_taken: int = 0
 
 
 __all__ = ["UNSET", "ApiResponse", "Unset"]

@@ -48,7 +48,7 @@ def test_check_generated_fails_after_a_hand_edit_and_names_each_difference(
 
     report = capsys.readouterr().err
     assert f"changed: generated/{paths.PACKAGE_NAME}/client.py" in report
-    assert "-                retries=True," in report and "+                retries=False," in report
+    assert "-                    retries=True," in report and "+                    retries=False," in report
     assert f"missing: generated/{paths.PACKAGE_NAME}/models/error.py" in report
     assert f"extra:   generated/{paths.PACKAGE_NAME}/hand_written.py" in report
     assert "make generate" in report

@@ -266,7 +266,7 @@ def test_non_2xx_raises_with_status_headers_body_and_request_id(
     mock_server.script(ScriptedResponse(status=status, body=error_body, headers={"X-Request-Id": "req_err_1"}))
 
     with pytest.raises(error_class) as caught:
-        api.create_realtime_session(RealtimeSessionCreateRequest())
+        api.create_realtime_session(RealtimeSessionCreateRequest(), max_retries=0)  # retries: tests/faults
 
     error = caught.value
     assert type(error) is error_class
@@ -283,7 +283,7 @@ def test_non_2xx_with_a_non_json_body_still_raises_with_the_raw_body(api: Realti
     mock_server.script(ScriptedResponse(status=502, body=page, headers={"Content-Type": "text/html"}))
 
     with pytest.raises(InternalServerError) as caught:
-        api.create_realtime_session(RealtimeSessionCreateRequest())
+        api.create_realtime_session(RealtimeSessionCreateRequest(), max_retries=0)
 
     assert caught.value.body == page
     assert caught.value.message is None

@@ -2,6 +2,8 @@
 # repository. Do not edit: change the description or the templates and regenerate.
 """RealtimeApi: one method per operation tagged realtime."""
 
+import urllib3
+
 from ...client import ApiClient
 from ...models.realtime_session_create_request import RealtimeSessionCreateRequest
 from ...models.realtime_session_create_response import RealtimeSessionCreateResponse
@@ -26,6 +28,9 @@ class RealtimeApi:
     def create_realtime_session(
         self,
         body: RealtimeSessionCreateRequest,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> RealtimeSessionCreateResponse:
         """Mint an ephemeral Realtime session token.
 
@@ -38,12 +43,15 @@ class RealtimeApi:
         Args:
             body (RealtimeSessionCreateRequest): How the session a client secret is minted for should
                 behave. Every field is optional. Example: {'model': 'gpt-realtime', 'voice': 'alloy'}.
+            timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
+            max_retries: retries for this call instead of the client's.
 
         Returns:
             RealtimeSessionCreateResponse
 
         Raises:
-            APIStatusError: the server answered with a non-2xx status (a subclass names which).
+            APIStatusError: the server answered with a non-2xx status (a subclass names which), after
+                the retries allowed.
             APIConnectionError: no response arrived (APITimeoutError when it took too long).
             APIResponseValidationError: a 2xx body was not JSON or did not fit the response schema.
             APIKeyMissingError: the client has no API key; nothing was sent.
@@ -52,11 +60,16 @@ class RealtimeApi:
         return _create_realtime_session.sync(
             client=self.client,
             body=body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_realtime_session_with_http_info(
         self,
         body: RealtimeSessionCreateRequest,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> ApiResponse[RealtimeSessionCreateResponse]:
         """Mint an ephemeral Realtime session token.
 
@@ -69,13 +82,16 @@ class RealtimeApi:
         Args:
             body (RealtimeSessionCreateRequest): How the session a client secret is minted for should
                 behave. Every field is optional. Example: {'model': 'gpt-realtime', 'voice': 'alloy'}.
+            timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
+            max_retries: retries for this call instead of the client's.
 
         Returns:
             ApiResponse[RealtimeSessionCreateResponse]: the parsed body with status, headers,
                 raw bytes and request id.
 
         Raises:
-            APIStatusError: the server answered with a non-2xx status (a subclass names which).
+            APIStatusError: the server answered with a non-2xx status (a subclass names which), after
+                the retries allowed.
             APIConnectionError: no response arrived (APITimeoutError when it took too long).
             APIResponseValidationError: a 2xx body was not JSON or did not fit the response schema.
             APIKeyMissingError: the client has no API key; nothing was sent.
@@ -84,6 +100,8 @@ class RealtimeApi:
         return _create_realtime_session.sync_detailed(
             client=self.client,
             body=body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -4,6 +4,8 @@
 import json
 from typing import Any
 
+import urllib3
+
 from ...client import ApiClient
 from ...models.realtime_session_create_request import RealtimeSessionCreateRequest
 from ...models.realtime_session_create_response import RealtimeSessionCreateResponse
@@ -31,6 +33,8 @@ def sync_detailed(
     *,
     client: ApiClient,
     body: RealtimeSessionCreateRequest,
+    timeout: float | urllib3.Timeout | None = None,
+    max_retries: int | None = None,
 ) -> ApiResponse[RealtimeSessionCreateResponse]:
     """Mint an ephemeral Realtime session token.
 
@@ -43,13 +47,16 @@ def sync_detailed(
     Args:
         body (RealtimeSessionCreateRequest): How the session a client secret is minted for should
             behave. Every field is optional. Example: {'model': 'gpt-realtime', 'voice': 'alloy'}.
+        timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
+        max_retries: retries for this call instead of the client's.
 
     Returns:
         ApiResponse[RealtimeSessionCreateResponse]: the parsed body with status, headers,
             raw bytes and request id.
 
     Raises:
-        APIStatusError: the server answered with a non-2xx status (a subclass names which).
+        APIStatusError: the server answered with a non-2xx status (a subclass names which), after
+            the retries allowed.
         APIConnectionError: no response arrived (APITimeoutError when it took too long).
         APIResponseValidationError: a 2xx body was not JSON or did not fit the response schema.
         APIKeyMissingError: the client has no API key; nothing was sent.
@@ -60,6 +67,8 @@ def sync_detailed(
         PATH,
         body=_encode_body(body),
         parse=_parse_response,
+        timeout=timeout,
+        max_retries=max_retries,
     )
 
 
@@ -67,6 +76,8 @@ def sync(
     *,
     client: ApiClient,
     body: RealtimeSessionCreateRequest,
+    timeout: float | urllib3.Timeout | None = None,
+    max_retries: int | None = None,
 ) -> RealtimeSessionCreateResponse:
     """Mint an ephemeral Realtime session token.
 
@@ -79,12 +90,15 @@ def sync(
     Args:
         body (RealtimeSessionCreateRequest): How the session a client secret is minted for should
             behave. Every field is optional. Example: {'model': 'gpt-realtime', 'voice': 'alloy'}.
+        timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
+        max_retries: retries for this call instead of the client's.
 
     Returns:
         RealtimeSessionCreateResponse
 
     Raises:
-        APIStatusError: the server answered with a non-2xx status (a subclass names which).
+        APIStatusError: the server answered with a non-2xx status (a subclass names which), after
+            the retries allowed.
         APIConnectionError: no response arrived (APITimeoutError when it took too long).
         APIResponseValidationError: a 2xx body was not JSON or did not fit the response schema.
         APIKeyMissingError: the client has no API key; nothing was sent.
@@ -93,4 +107,6 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        timeout=timeout,
+        max_retries=max_retries,
     ).data
