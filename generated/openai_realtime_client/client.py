@@ -15,6 +15,7 @@ from typing import Any, Self, TypeVar
 import urllib3
 from dateutil import parser as dateutil_parser
 from urllib3.exceptions import HTTPError as _Urllib3Error
+from urllib3.exceptions import NewConnectionError
 from urllib3.exceptions import TimeoutError as _Urllib3Timeout
 
 from .errors import (
@@ -171,9 +172,12 @@ class ApiClient:
                     redirect=False,
                 )
             except _Urllib3Error as err:
+                # NewConnectionError subclasses ConnectTimeoutError in urllib3 2.x, but a refused
+                # connection is not a timeout.
+                timed_out = isinstance(err, _Urllib3Timeout) and not isinstance(err, NewConnectionError)
                 failure: APIError = (
                     APITimeoutError(f"{method} {url} timed out: {type(err).__name__}")
-                    if isinstance(err, _Urllib3Timeout)
+                    if timed_out
                     else APIConnectionError(f"{method} {url} failed before a response arrived: {type(err).__name__}")
                 )
                 failure.retries_taken = retries_taken

@@ -1,0 +1,260 @@
+"""The client against scripted raw sockets: each test sends exactly the bytes under test."""
+
+import json
+import socket
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+import urllib3
+from openai_realtime_client import (
+    ApiClient,
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    BadRequestError,
+    InternalServerError,
+    RateLimitError,
+    RealtimeApi,
+)
+from openai_realtime_client import client as client_module
+from openai_realtime_client.models import RealtimeSessionCreateRequest
+
+from tests.conftest import TEST_API_KEY
+from tests.support.fault_server import Action, FaultServer, raw, reply, request_body, reset, stall
+
+OK_BODY = json.dumps({"client_secret": {"value": "ek_fault", "expires_at": 1798761600}}).encode()
+ERROR_BODY = json.dumps(
+    {"error": {"message": "Slow down.", "type": "rate_limit", "param": None, "code": None}}
+).encode()
+REQUEST = RealtimeSessionCreateRequest(model="gpt-realtime", voice="alloy")
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits between attempts, recorded instead of slept."""
+    recorded: list[float] = []
+    monkeypatch.setattr(client_module, "_sleep", recorded.append)
+    return recorded
+
+
+def _api(server: FaultServer, *, timeout: float = 60.0, max_retries: int = 2) -> RealtimeApi:
+    return RealtimeApi(ApiClient(api_key=TEST_API_KEY, base_url=server.url, timeout=timeout, max_retries=max_retries))
+
+
+def test_500_500_200_succeeds_on_the_third_attempt_with_the_same_body(sleeps: list[float]) -> None:
+    with FaultServer(reply(500, ERROR_BODY), reply(500, ERROR_BODY), reply(200, OK_BODY)) as server:
+        info = _api(server).create_realtime_session_with_http_info(REQUEST)
+
+    assert info.data.client_secret.value == "ek_fault"
+    assert server.attempts == 3
+    assert info.retries_taken == 2
+    assert len({request_body(r) for r in server.requests}) == 1
+    assert len(sleeps) == 2
+
+
+def test_500_three_times_raises_internal_server_error_after_three_attempts(sleeps: list[float]) -> None:
+    answers = [reply(500, ERROR_BODY, {"x-request-id": f"req_{i}"}) for i in range(3)]
+    with FaultServer(*answers) as server, pytest.raises(InternalServerError) as caught:
+        _api(server).create_realtime_session(REQUEST)
+
+    assert server.attempts == 3
+    assert caught.value.retries_taken == 2
+    assert caught.value.request_id == "req_2"
+
+
+def test_backoff_doubles_from_half_a_second_with_jitter_and_is_capped(sleeps: list[float]) -> None:
+    with FaultServer(*[reply(503) for _ in range(7)]) as server, pytest.raises(InternalServerError):
+        _api(server, max_retries=6).create_realtime_session(REQUEST)
+
+    assert server.attempts == 7
+    for delay, ceiling in zip(sleeps, [0.5, 1.0, 2.0, 4.0, 8.0, 8.0], strict=True):
+        assert 0.75 * ceiling <= delay <= ceiling
+
+
+def test_400_is_never_retried(sleeps: list[float]) -> None:
+    with FaultServer(reply(400, ERROR_BODY)) as server, pytest.raises(BadRequestError):
+        _api(server).create_realtime_session(REQUEST)
+
+    assert server.attempts == 1
+    assert sleeps == []
+
+
+@pytest.mark.parametrize("status", [408, 409, 429, 500, 502, 503, 504])
+def test_retried_statuses(sleeps: list[float], status: int) -> None:
+    with FaultServer(reply(status), reply(200, OK_BODY)) as server:
+        info = _api(server).create_realtime_session_with_http_info(REQUEST)
+
+    assert (server.attempts, info.retries_taken) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"retry-after-ms": "150"}, 0.15),
+        ({"Retry-After": "2"}, 2.0),
+        ({"Retry-After": "0.5"}, 0.5),
+        ({"retry-after-ms": "250", "Retry-After": "9"}, 0.25),
+    ],
+    ids=["retry-after-ms", "seconds", "fractional", "ms-wins"],
+)
+def test_429_waits_as_long_as_the_server_asks(sleeps: list[float], headers: dict[str, str], expected: float) -> None:
+    with FaultServer(reply(429, ERROR_BODY, headers), reply(200, OK_BODY)) as server:
+        _api(server).create_realtime_session(REQUEST)
+
+    assert sleeps == [pytest.approx(expected)]
+
+
+def test_429_with_an_http_date_waits_until_that_date(sleeps: list[float]) -> None:
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    with FaultServer(reply(429, ERROR_BODY, {"Retry-After": when}), reply(200, OK_BODY)) as server:
+        _api(server).create_realtime_session(REQUEST)
+
+    assert 27 <= sleeps[0] <= 30
+
+
+@pytest.mark.parametrize("value", ["120", "not a date", "-5"])
+def test_retry_after_over_a_minute_or_unreadable_falls_back_to_backoff(sleeps: list[float], value: str) -> None:
+    with FaultServer(reply(429, ERROR_BODY, {"Retry-After": value}), reply(200, OK_BODY)) as server:
+        _api(server).create_realtime_session(REQUEST)
+
+    assert server.attempts == 2
+    assert 0.375 <= sleeps[0] <= 0.5
+
+
+def test_429_exhausting_retries_raises_rate_limit_error(sleeps: list[float]) -> None:
+    with FaultServer(*[reply(429, ERROR_BODY) for _ in range(2)]) as server, pytest.raises(RateLimitError) as caught:
+        _api(server, max_retries=1).create_realtime_session(REQUEST)
+
+    assert server.attempts == 2
+    assert caught.value.message == "Slow down."
+
+
+def test_x_should_retry_true_retries_even_a_400(sleeps: list[float]) -> None:
+    with FaultServer(reply(400, ERROR_BODY, {"x-should-retry": "true"}), reply(200, OK_BODY)) as server:
+        _api(server).create_realtime_session(REQUEST)
+
+    assert server.attempts == 2
+
+
+def test_x_should_retry_false_stops_a_503(sleeps: list[float]) -> None:
+    with FaultServer(reply(503, ERROR_BODY, {"x-should-retry": "false"})) as server, pytest.raises(InternalServerError):
+        _api(server).create_realtime_session(REQUEST)
+
+    assert server.attempts == 1
+
+
+def test_per_call_max_retries_overrides_the_client(sleeps: list[float]) -> None:
+    with FaultServer(reply(500), reply(500)) as server, pytest.raises(InternalServerError):
+        _api(server, max_retries=5).create_realtime_session(REQUEST, max_retries=1)
+
+    assert server.attempts == 2
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def test_connection_refused_is_retried_then_raises_api_connection_error(sleeps: list[float]) -> None:
+    api = RealtimeApi(ApiClient(api_key=TEST_API_KEY, base_url=f"http://127.0.0.1:{_closed_port()}/v1"))
+
+    with pytest.raises(APIConnectionError) as caught:
+        api.create_realtime_session(REQUEST)
+
+    assert type(caught.value) is APIConnectionError
+    assert caught.value.retries_taken == 2 and len(sleeps) == 2
+    assert isinstance(caught.value.__cause__, urllib3.exceptions.NewConnectionError)
+
+
+@pytest.fixture
+def full_backlog() -> Iterator[int]:
+    """A port whose accept queue is full, so a further connect is never answered."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    for _ in range(4):
+        filler = socket.socket()
+        filler.setblocking(False)
+        filler.connect_ex(("127.0.0.1", port))
+        fillers.append(filler)
+    time.sleep(0.1)
+    yield port
+    for filler in fillers:
+        filler.close()
+    listener.close()
+
+
+def test_connect_timeout_raises_api_timeout_error(sleeps: list[float], full_backlog: int) -> None:
+    api = RealtimeApi(ApiClient(api_key=TEST_API_KEY, base_url=f"http://127.0.0.1:{full_backlog}/v1"))
+    started = time.monotonic()
+
+    with pytest.raises(APITimeoutError):
+        api.create_realtime_session(REQUEST, timeout=urllib3.Timeout(connect=0.3, read=5), max_retries=0)
+
+    assert time.monotonic() - started < 0.3 + 1.0
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        stall(2.0),
+        stall(2.0, before=b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + OK_BODY[:10]),
+    ],
+    ids=["before-headers", "mid-body"],
+)
+def test_a_stalled_server_times_out_within_the_timeout_per_attempt(sleeps: list[float], action: Action) -> None:
+    with FaultServer(action, action) as server:
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError) as caught:
+            _api(server, timeout=0.3, max_retries=1).create_realtime_session(REQUEST)
+        elapsed = time.monotonic() - started
+
+    assert server.attempts == 2
+    assert caught.value.retries_taken == 1
+    assert elapsed < 2 * 0.3 + 1.0
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        reset(before=b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + OK_BODY[:10]),
+        raw(b"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n" + OK_BODY),
+        raw(b"HTTP/1.1 two hundred\r\n\r\n"),
+        raw(b""),
+    ],
+    ids=["reset-mid-body", "content-length-too-long", "bad-status-line", "closed-without-answer"],
+)
+def test_broken_responses_raise_api_connection_error_after_retries(sleeps: list[float], action: Action) -> None:
+    with FaultServer(action, action, action) as server, pytest.raises(APIConnectionError) as caught:
+        _api(server).create_realtime_session(REQUEST)
+
+    assert server.attempts == 3
+    assert caught.value.retries_taken == 2
+    assert isinstance(caught.value.__cause__, urllib3.exceptions.HTTPError)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"plain text, not JSON",
+        b"<!doctype html><html><body><h1>Proxy login</h1></body></html>",
+        OK_BODY[:-5],
+        json.dumps({"id": "sess_1", "object": "realtime.session"}).encode(),
+    ],
+    ids=["not-json", "html", "truncated-json", "no-client-secret"],
+)
+def test_a_200_that_is_not_the_response_schema_raises_validation_error_once(sleeps: list[float], body: bytes) -> None:
+    answer = reply(200, body, {"Content-Type": "text/html", "x-request-id": "req_v"})
+    with FaultServer(answer) as server, pytest.raises(APIResponseValidationError) as caught:
+        _api(server).create_realtime_session(REQUEST)
+
+    assert server.attempts == 1
+    assert (caught.value.status_code, caught.value.body, caught.value.request_id) == (200, body, "req_v")
+    assert "request id req_v" in str(caught.value)
