@@ -99,6 +99,13 @@ def _success_response(endpoint: Any) -> Response:
     _unsupported(endpoint, "it documents no 2xx response")
 
 
+def _is_secret(model: Any, prop: Any) -> bool:
+    """Template global: whether the spec marks a model's property ``format: password`` (a credential
+    whose value must not show in reprs)."""
+    schema = (model.data.properties or {}).get(prop.name)
+    return bool(schema is not None and getattr(schema, "schema_format", None) == "password")
+
+
 def _run_stage_one(out_dir: Path, spec: Path, config_path: Path, templates: Path) -> None:
     config = Config.from_sources(
         config_file=load_generator_config(config_path),
@@ -116,7 +123,7 @@ def _run_stage_one(out_dir: Path, spec: Path, config_path: Path, templates: Path
     # never be blamed for what the generator already left out.
     _raise_on_problems(project._get_errors())
     project.env.finalize = _refuse_unescaped
-    project.env.globals.update(unsupported=_unsupported, success_response=_success_response)
+    project.env.globals.update(unsupported=_unsupported, success_response=_success_response, is_secret=_is_secret)
     with contextlib.redirect_stdout(io.StringIO()):
         _raise_on_problems(project.build())
 

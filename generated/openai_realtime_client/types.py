@@ -5,7 +5,7 @@
 from collections.abc import Mapping
 from typing import Generic, Literal, TypeVar
 
-from attrs import define
+from attrs import define, field
 
 
 class Unset:
@@ -23,6 +23,15 @@ UNSET: Unset = Unset()
 T = TypeVar("T")
 
 
+def mask_secret(value: object) -> str:
+    """How a secret shows in a repr: a short prefix and the last four characters, never all of it."""
+    if not isinstance(value, str):
+        return repr(value)
+    if len(value) <= 12:
+        return "'***'"
+    return f"'{value[:3]}...{value[-4:]}'"
+
+
 @define(frozen=True, slots=True)
 class ApiResponse(Generic[T]):
     """What a ``*_with_http_info`` call returns: the parsed body and everything about the response.
@@ -34,9 +43,10 @@ class ApiResponse(Generic[T]):
     status_code: int
     headers: Mapping[str, str]
     data: T
-    raw_data: bytes
+    # The body may hold a minted secret: repr shows only its size.
+    raw_data: bytes = field(repr=lambda raw: f"<{len(raw)} bytes>")
     request_id: str | None
     retries_taken: int = 0
 
 
-__all__ = ["UNSET", "ApiResponse", "Unset"]
+__all__ = ["UNSET", "ApiResponse", "Unset", "mask_secret"]

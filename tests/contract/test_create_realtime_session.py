@@ -374,3 +374,31 @@ def test_one_client_shared_by_threads_serves_every_call_within_its_pool(client: 
     pool = client.pool_manager.connection_from_url(client.base_url)
     assert pool.num_requests == 200
     assert pool.num_connections <= 8  # connections are returned and reused, not leaked
+
+
+def test_enum_values_added_after_generation_parse_as_plain_strings(api: RealtimeApi, mock_server: MockServer) -> None:
+    body = {**VALID_RESPONSE, "modalities": ["text", "video"], "voice": "nova-2", "model": "gpt-realtime-2027-01-01"}
+    mock_server.script(ScriptedResponse(body=body))
+
+    session = api.create_realtime_session(RealtimeSessionCreateRequest())
+
+    assert session.modalities == ["text", "video"]
+    assert session.voice == "nova-2"
+    assert session.model == "gpt-realtime-2027-01-01"
+    assert session.to_dict() == body
+
+
+def test_the_minted_secret_is_masked_in_repr_but_readable_and_serialised(
+    api: RealtimeApi, mock_server: MockServer
+) -> None:
+    secret = "ek_68af296e8e408191a1120ab6383263c2"
+    mock_server.script(ScriptedResponse(body={**VALID_RESPONSE, "client_secret": {"value": secret, "expires_at": 9}}))
+
+    info = api.create_realtime_session_with_http_info(RealtimeSessionCreateRequest())
+    session = info.data
+
+    for text in (repr(session), str(session), repr(session.client_secret), repr(info)):
+        assert secret not in text
+    assert "'ek_...63c2'" in repr(session.client_secret)
+    assert session.client_secret.value == secret
+    assert session.to_dict()["client_secret"]["value"] == secret

@@ -8,20 +8,23 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import mask_secret
+
 
 @_attrs_define
 class RealtimeSessionCreateResponseClientSecret:
     """The ephemeral credential. Treat it as a secret until it expires.
 
     Attributes:
-        value (str): The token the browser sends as its bearer credential.
+        value (str): The token the browser sends as its bearer credential. Masked when the object is
+            printed; read it as an attribute or from to_dict().
         expires_at (int): When the token stops working, in seconds since the Unix epoch.
 
     Fields the description does not name are kept in ``additional_properties`` and sent back by
     ``to_dict()``.
     """
 
-    value: str
+    value: str = _attrs_field(repr=mask_secret)
     expires_at: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
