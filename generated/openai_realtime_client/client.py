@@ -3,6 +3,7 @@
 """ApiClient: configuration, one urllib3 pool, and the one place where a request is sent."""
 
 import json
+import logging
 import os
 import random
 import time
@@ -29,6 +30,9 @@ from .errors import (
 from .types import ApiResponse
 
 T = TypeVar("T")
+
+# The package's own logger name, whatever package it was vendored under.
+logger = logging.getLogger(__name__.rpartition(".")[0] or __name__)
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_TIMEOUT = urllib3.Timeout(connect=5.0, read=60.0)
@@ -63,6 +67,10 @@ class ApiClient:
             anything is sent.
         base_url: Where the API lives; defaults to ``$OPENAI_BASE_URL``, else ``https://api.openai.com/v1``.
         default_headers: Headers added to every request (they cannot replace Authorization).
+        organization: Sent as ``OpenAI-Organization``; defaults to ``$OPENAI_ORG_ID``.
+        project: Sent as ``OpenAI-Project``; defaults to ``$OPENAI_PROJECT_ID``.
+        ca_certs: Path of a CA bundle to verify the server's certificate with, instead of the
+            system's. TLS verification is always on for the pool this client creates.
         pool_manager: A caller's own ``urllib3.PoolManager`` or ``ProxyManager`` (for proxies or a
             CA bundle). The caller keeps ownership: ``close()`` leaves it open.
         timeout: Seconds per attempt, or a ``urllib3.Timeout``; defaults to 5 s to connect and
@@ -80,6 +88,9 @@ class ApiClient:
         pool_manager: urllib3.PoolManager | None = None,
         timeout: float | urllib3.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        organization: str | None = None,
+        project: str | None = None,
+        ca_certs: str | None = None,
     ) -> None:
         if max_retries < 0:
             raise ValueError(f"max_retries must be 0 or more, got {max_retries}")
@@ -90,7 +101,9 @@ class ApiClient:
         self.timeout: urllib3.Timeout = _as_timeout(timeout)
         self._owns_pool = pool_manager is None
         self._pool: urllib3.PoolManager = (
-            pool_manager if pool_manager is not None else urllib3.PoolManager(maxsize=DEFAULT_POOL_MAXSIZE)
+            pool_manager
+            if pool_manager is not None
+            else urllib3.PoolManager(maxsize=DEFAULT_POOL_MAXSIZE, cert_reqs="CERT_REQUIRED", ca_certs=ca_certs)
         )
         # Built once: every call sends the same headers, so nothing is assembled per request.
         headers = {
@@ -98,6 +111,12 @@ class ApiClient:
             "Accept": "application/json",
             "User-Agent": USER_AGENT,
         }
+        organization = organization or os.environ.get("OPENAI_ORG_ID")
+        project = project or os.environ.get("OPENAI_PROJECT_ID")
+        if organization:
+            headers["OpenAI-Organization"] = organization
+        if project:
+            headers["OpenAI-Project"] = project
         headers.update(default_headers or {})
         if self._api_key is not None:
             headers["Authorization"] = f"Bearer {self._api_key}"
@@ -144,11 +163,13 @@ class ApiClient:
         parse: Callable[[Any], T],
         timeout: float | urllib3.Timeout | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> ApiResponse[T]:
         """Send a request, retrying what is safe to retry; return the parsed 2xx response.
 
         ``parse`` turns the decoded JSON into the operation's model. ``timeout`` and
-        ``max_retries`` override the client's settings for this call. Raises an ``APIError``
+        ``max_retries`` override the client's settings for this call; ``extra_headers`` are added
+        to this call's headers (they cannot replace Authorization). Raises an ``APIError``
         subclass for everything else. Used by the generated operations; call it directly only for
         operations this client does not describe.
         """
@@ -159,14 +180,19 @@ class ApiClient:
         url = self.base_url + path
         attempt_timeout = self.timeout if timeout is None else _as_timeout(timeout)
         retries_allowed = self.max_retries if max_retries is None else max_retries
+        headers_sent = self._headers
+        if extra_headers:
+            headers_sent = {**self._headers, **extra_headers, "Authorization": self._headers["Authorization"]}
+        debug = logger.isEnabledFor(logging.DEBUG)
         retries_taken = 0
         while True:
+            started = time.monotonic()
             try:
                 response = self._pool.request(
                     method,
                     url,
                     body=body,  # the same bytes on every attempt
-                    headers=self._headers,
+                    headers=headers_sent,
                     timeout=attempt_timeout,
                     retries=False,
                     redirect=False,
@@ -181,6 +207,8 @@ class ApiClient:
                     else APIConnectionError(f"{method} {url} failed before a response arrived: {type(err).__name__}")
                 )
                 failure.retries_taken = retries_taken
+                if debug:
+                    _log_attempt(method, url, headers_sent, retries_taken, started, f"failed: {failure}", None)
                 if retries_taken >= retries_allowed:
                     raise failure from err
                 _sleep(retry_delay(retries_taken, None))
@@ -191,6 +219,8 @@ class ApiClient:
             headers = response.headers
             raw = response.data
             request_id = headers.get("x-request-id")
+            if debug:
+                _log_attempt(method, url, headers_sent, retries_taken, started, f"HTTP {status}", request_id)
             if 200 <= status < 300:
                 break
             if retries_taken < retries_allowed and should_retry(status, headers):
@@ -215,6 +245,30 @@ class ApiClient:
             request_id=request_id,
             retries_taken=retries_taken,
         )
+
+
+def _log_attempt(
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    retries_taken: int,
+    started: float,
+    outcome: str,
+    request_id: str | None,
+) -> None:
+    shown = {
+        name: ("Bearer <redacted>" if name.lower() == "authorization" else value) for name, value in headers.items()
+    }
+    logger.debug(
+        "%s %s -> %s in %.1f ms (attempt %d, request id %s, headers %s)",
+        method,
+        url,
+        outcome,
+        (time.monotonic() - started) * 1000.0,
+        retries_taken + 1,
+        request_id,
+        shown,
+    )
 
 
 def _as_timeout(timeout: float | urllib3.Timeout) -> urllib3.Timeout:

@@ -402,3 +402,37 @@ def test_the_minted_secret_is_masked_in_repr_but_readable_and_serialised(
     assert "'ek_...63c2'" in repr(session.client_secret)
     assert session.client_secret.value == secret
     assert session.to_dict()["client_secret"]["value"] == secret
+
+
+def test_organization_and_project_come_from_the_environment(
+    mock_server: MockServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_ORG_ID", "org-123")
+    monkeypatch.setenv("OPENAI_PROJECT_ID", "proj_456")
+
+    with ApiClient(api_key=TEST_API_KEY, base_url=mock_server.url) as client:
+        RealtimeApi(client).create_realtime_session(RealtimeSessionCreateRequest())
+
+    assert mock_server.received[0].header("OpenAI-Organization") == "org-123"
+    assert mock_server.received[0].header("OpenAI-Project") == "proj_456"
+
+
+def test_extra_headers_apply_to_one_call_and_cannot_replace_authorization(
+    api: RealtimeApi, mock_server: MockServer
+) -> None:
+    extra = {"X-Trace": "t-1", "Authorization": "Bearer other"}
+    api.create_realtime_session(RealtimeSessionCreateRequest(), extra_headers=extra)
+    api.create_realtime_session(RealtimeSessionCreateRequest())
+
+    first, second = mock_server.received
+    assert first.header("X-Trace") == "t-1"
+    assert first.header("Authorization") == f"Bearer {TEST_API_KEY}"
+    assert second.header("X-Trace") is None
+
+
+def test_a_ca_bundle_is_used_for_certificate_verification() -> None:
+    client = ApiClient(api_key="k", ca_certs="/etc/ssl/certs/ca-certificates.crt")
+
+    options = client.pool_manager.connection_pool_kw
+    assert options["ca_certs"] == "/etc/ssl/certs/ca-certificates.crt"
+    assert options["cert_reqs"] == "CERT_REQUIRED"

@@ -2,6 +2,8 @@
 # repository. Do not edit: change the description or the templates and regenerate.
 """RealtimeApi: one method per operation tagged realtime."""
 
+from collections.abc import Mapping
+
 import urllib3
 
 from ...client import ApiClient
@@ -31,6 +33,7 @@ class RealtimeApi:
         *,
         timeout: float | urllib3.Timeout | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> RealtimeSessionCreateResponse:
         """Mint an ephemeral Realtime session token.
 
@@ -45,6 +48,7 @@ class RealtimeApi:
                 behave. Every field is optional. Example: {'model': 'gpt-realtime', 'voice': 'alloy'}.
             timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
             max_retries: retries for this call instead of the client's.
+            extra_headers: headers added to this call only.
 
         Returns:
             RealtimeSessionCreateResponse
@@ -62,6 +66,7 @@ class RealtimeApi:
             body=body,
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
     def create_realtime_session_with_http_info(
@@ -70,6 +75,7 @@ class RealtimeApi:
         *,
         timeout: float | urllib3.Timeout | None = None,
         max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> ApiResponse[RealtimeSessionCreateResponse]:
         """Mint an ephemeral Realtime session token.
 
@@ -84,6 +90,7 @@ class RealtimeApi:
                 behave. Every field is optional. Example: {'model': 'gpt-realtime', 'voice': 'alloy'}.
             timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
             max_retries: retries for this call instead of the client's.
+            extra_headers: headers added to this call only.
 
         Returns:
             ApiResponse[RealtimeSessionCreateResponse]: the parsed body with status, headers,
@@ -102,6 +109,7 @@ class RealtimeApi:
             body=body,
             timeout=timeout,
             max_retries=max_retries,
+            extra_headers=extra_headers,
         )
 
 

@@ -2,6 +2,7 @@
 # repository. Do not edit: change the description or the templates and regenerate.
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import urllib3
@@ -35,6 +36,7 @@ def sync_detailed(
     body: RealtimeSessionCreateRequest,
     timeout: float | urllib3.Timeout | None = None,
     max_retries: int | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> ApiResponse[RealtimeSessionCreateResponse]:
     """Mint an ephemeral Realtime session token.
 
@@ -49,6 +51,7 @@ def sync_detailed(
             behave. Every field is optional. Example: {'model': 'gpt-realtime', 'voice': 'alloy'}.
         timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
         max_retries: retries for this call instead of the client's.
+        extra_headers: headers added to this call only.
 
     Returns:
         ApiResponse[RealtimeSessionCreateResponse]: the parsed body with status, headers,
@@ -69,6 +72,7 @@ def sync_detailed(
         parse=_parse_response,
         timeout=timeout,
         max_retries=max_retries,
+        extra_headers=extra_headers,
     )
 
 
@@ -78,6 +82,7 @@ def sync(
     body: RealtimeSessionCreateRequest,
     timeout: float | urllib3.Timeout | None = None,
     max_retries: int | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> RealtimeSessionCreateResponse:
     """Mint an ephemeral Realtime session token.
 
@@ -92,6 +97,7 @@ def sync(
             behave. Every field is optional. Example: {'model': 'gpt-realtime', 'voice': 'alloy'}.
         timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
         max_retries: retries for this call instead of the client's.
+        extra_headers: headers added to this call only.
 
     Returns:
         RealtimeSessionCreateResponse
@@ -109,4 +115,5 @@ def sync(
         body=body,
         timeout=timeout,
         max_retries=max_retries,
+        extra_headers=extra_headers,
     ).data
