@@ -24,6 +24,7 @@ from openai_realtime_client.models import RealtimeSessionCreateRequest
 
 from tests.conftest import TEST_API_KEY
 from tests.support.fault_server import Action, FaultServer, raw, reply, request_body, reset, stall
+from tests.support.ports import closed_port
 
 OK_BODY = json.dumps({"client_secret": {"value": "ek_fault", "expires_at": 1798761600}}).encode()
 ERROR_BODY = json.dumps(
@@ -153,15 +154,8 @@ def test_per_call_max_retries_overrides_the_client(sleeps: list[float]) -> None:
     assert server.attempts == 2
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
 def test_connection_refused_is_retried_then_raises_api_connection_error(sleeps: list[float]) -> None:
-    api = RealtimeApi(ApiClient(api_key=TEST_API_KEY, base_url=f"http://127.0.0.1:{_closed_port()}/v1"))
+    api = RealtimeApi(ApiClient(api_key=TEST_API_KEY, base_url=f"http://127.0.0.1:{closed_port()}/v1"))
 
     with pytest.raises(APIConnectionError) as caught:
         api.create_realtime_session(REQUEST)

@@ -2,7 +2,6 @@
 
 import json
 import logging
-import socket
 
 import pytest
 from openai_realtime_client import ApiClient, APIError, RealtimeApi
@@ -11,6 +10,7 @@ from openai_realtime_client.models import RealtimeSessionCreateRequest
 
 from tests.conftest import TEST_API_KEY
 from tests.support.fault_server import FaultServer, raw, reply, stall
+from tests.support.ports import closed_port
 
 OK_BODY = json.dumps({"client_secret": {"value": "ek_secret_value_0123456789", "expires_at": 1}}).encode()
 
@@ -46,9 +46,7 @@ def test_no_api_key_in_anything_logged_or_raised(
                 api.create_realtime_session(RealtimeSessionCreateRequest(), max_retries=0)
             except APIError as err:
                 raised.append(_everything_about(err))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        closed = sock.getsockname()[1]
+    closed = closed_port()
     try:
         RealtimeApi(ApiClient(api_key=TEST_API_KEY, base_url=f"http://127.0.0.1:{closed}/v1")).create_realtime_session(
             RealtimeSessionCreateRequest(), max_retries=1

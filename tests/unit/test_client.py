@@ -1,7 +1,6 @@
 """ApiClient and the error classes, without a server."""
 
 import inspect
-import socket
 
 import pytest
 import urllib3
@@ -9,6 +8,7 @@ from openai_realtime_client import ApiClient, APIConnectionError, APIError, Real
 from openai_realtime_client.models import RealtimeSessionCreateRequest
 
 from tests.conftest import TEST_API_KEY
+from tests.support.ports import closed_port
 
 
 def test_repr_and_str_never_show_the_api_key() -> None:
@@ -42,15 +42,8 @@ def test_default_timeout_is_5s_connect_and_60s_read() -> None:
     assert (client.timeout.connect_timeout, client.timeout.read_timeout) == (5.0, 60.0)
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
 def test_refused_connection_raises_api_connection_error_without_the_key() -> None:
-    client = ApiClient(api_key=TEST_API_KEY, base_url=f"http://127.0.0.1:{_closed_port()}/v1")
+    client = ApiClient(api_key=TEST_API_KEY, base_url=f"http://127.0.0.1:{closed_port()}/v1")
 
     with pytest.raises(APIConnectionError) as caught:
         RealtimeApi(client).create_realtime_session(RealtimeSessionCreateRequest())
