@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
-import yaml
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
@@ -34,7 +33,7 @@ from openapi_core.validation.request.exceptions import (
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from tools import paths
+from tools import paths, spec_document
 
 JSON = "application/json"
 
@@ -123,7 +122,7 @@ class _Spec:
     """The parts of openapi.yaml the mock needs: a validator and each operation's success answer."""
 
     def __init__(self, spec_path: Path) -> None:
-        document = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+        document = spec_document.load(spec_path)
         self.document = document
         server_url = document.get("servers", [{"url": "/"}])[0]["url"]
         self.base_path = "/" + server_url.split("://", 1)[-1].partition("/")[2].strip("/")
@@ -137,15 +136,7 @@ class _Spec:
         ]
 
     def resolve(self, node: Any) -> Any:
-        while isinstance(node, dict) and "$ref" in node:
-            node = self._lookup(node["$ref"])
-        return node
-
-    def _lookup(self, ref: str) -> Any:
-        node: Any = self.document
-        for part in ref.removeprefix("#/").split("/"):
-            node = node[part.replace("~1", "/").replace("~0", "~")]
-        return node
+        return spec_document.resolve(self.document, node)
 
     def success_answer(self, method: str, path: str) -> tuple[int, bytes]:
         relative = path.removeprefix(self.base_path) or "/"

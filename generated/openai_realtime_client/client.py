@@ -71,6 +71,9 @@ class ApiClient:
         project: Sent as ``OpenAI-Project``; defaults to ``$OPENAI_PROJECT_ID``.
         ca_certs: Path of a CA bundle to verify the server's certificate with, instead of the
             system's. TLS verification is always on for the pool this client creates.
+        client_side_validation: Check each request body against the API description before
+            sending it (types, enums, required fields, bounds). Turn it off to reach a server that
+            accepts more than this client's description.
         pool_manager: A caller's own ``urllib3.PoolManager`` or ``ProxyManager`` (for proxies or a
             CA bundle). The caller keeps ownership: ``close()`` leaves it open.
         timeout: Seconds per attempt, or a ``urllib3.Timeout``; defaults to 5 s to connect and
@@ -91,10 +94,12 @@ class ApiClient:
         organization: str | None = None,
         project: str | None = None,
         ca_certs: str | None = None,
+        client_side_validation: bool = True,
     ) -> None:
         if max_retries < 0:
             raise ValueError(f"max_retries must be 0 or more, got {max_retries}")
         self.max_retries = max_retries
+        self.client_side_validation = client_side_validation
         key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
         self._api_key: str | None = key or None
         self.base_url: str = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")

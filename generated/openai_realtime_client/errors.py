@@ -18,6 +18,22 @@ class APIKeyMissingError(APIError):
     """Raised before anything is sent when no API key was given and OPENAI_API_KEY is not set."""
 
 
+class RequestValidationError(APIError, ValueError):
+    """Raised before anything is sent when a request breaks a rule of the API description."""
+
+    def __init__(self, path: str, value: object, rule: str, *, missing: bool = False) -> None:
+        self.path = path  # e.g. "turn_detection.threshold"; "" for the body as a whole
+        self.value = value
+        self.rule = rule
+        if missing:
+            text = f"{path} {rule}"
+        elif path:
+            text = f"{path}={value!r} {rule}"
+        else:
+            text = f"the request body {rule}"
+        super().__init__(text)
+
+
 class APIConnectionError(APIError):
     """Raised when no HTTP response arrived: refused or reset connection, DNS, TLS or protocol failure."""
 
@@ -145,6 +161,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RequestValidationError",
     "UnprocessableEntityError",
     "status_error_class",
 ]

@@ -8,18 +8,131 @@ from typing import Any
 import urllib3
 
 from ...client import ApiClient
+from ...errors import RequestValidationError
 from ...models.realtime_session_create_request import RealtimeSessionCreateRequest
 from ...models.realtime_session_create_response import RealtimeSessionCreateResponse
 from ...types import ApiResponse
+from .. import check_request_body
 
 METHOD = "POST"
 PATH = "/realtime/sessions"
 
 
-def _encode_body(body: RealtimeSessionCreateRequest) -> bytes:
-    payload = body.to_dict()
-    # Compact and UTF-8: the bytes the server receives, computed once per call.
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+# The JSON body's schema from the API description, checked before anything is sent.
+BODY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "modalities": {"type": "array", "items": {"type": "string", "enum": ["text", "audio"]}},
+        "model": {
+            "anyOf": [
+                {"type": "string"},
+                {
+                    "type": "string",
+                    "enum": [
+                        "gpt-realtime",
+                        "gpt-realtime-2025-08-28",
+                        "gpt-4o-realtime-preview",
+                        "gpt-4o-realtime-preview-2024-10-01",
+                        "gpt-4o-realtime-preview-2024-12-17",
+                        "gpt-4o-realtime-preview-2025-06-03",
+                        "gpt-4o-mini-realtime-preview",
+                        "gpt-4o-mini-realtime-preview-2024-12-17",
+                    ],
+                },
+            ]
+        },
+        "instructions": {"type": "string"},
+        "voice": {
+            "anyOf": [
+                {"type": "string"},
+                {
+                    "type": "string",
+                    "enum": ["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"],
+                },
+            ]
+        },
+        "input_audio_format": {"type": "string", "enum": ["pcm16", "g711_ulaw", "g711_alaw"]},
+        "output_audio_format": {"type": "string", "enum": ["pcm16", "g711_ulaw", "g711_alaw"]},
+        "input_audio_transcription": {
+            "type": "object",
+            "properties": {"model": {"type": "string"}, "language": {"type": "string"}, "prompt": {"type": "string"}},
+        },
+        "turn_detection": {
+            "type": "object",
+            "properties": {
+                "type": {"type": "string", "enum": ["server_vad", "semantic_vad"]},
+                "eagerness": {"type": "string", "enum": ["low", "medium", "high", "auto"]},
+                "threshold": {"type": "number", "minimum": 0.0, "maximum": 1.0},
+                "prefix_padding_ms": {"type": "integer"},
+                "silence_duration_ms": {"type": "integer"},
+                "create_response": {"type": "boolean"},
+                "interrupt_response": {"type": "boolean"},
+            },
+        },
+        "input_audio_noise_reduction": {
+            "type": "object",
+            "properties": {"type": {"type": "string", "enum": ["near_field", "far_field"]}},
+        },
+        "speed": {"type": "number", "minimum": 0.25, "maximum": 1.5},
+        "tracing": {
+            "oneOf": [
+                {"type": "string", "const": "auto"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "workflow_name": {"type": "string"},
+                        "group_id": {"type": "string"},
+                        "metadata": {"type": "object"},
+                    },
+                },
+            ]
+        },
+        "tools": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "type": {"type": "string", "const": "function"},
+                    "name": {"type": "string"},
+                    "description": {"type": "string"},
+                    "parameters": {"type": "object"},
+                },
+            },
+        },
+        "tool_choice": {"type": "string"},
+        "temperature": {"type": "number", "minimum": 0.6, "maximum": 1.2},
+        "max_response_output_tokens": {
+            "oneOf": [{"type": "integer", "minimum": 1, "maximum": 4096}, {"type": "string", "const": "inf"}]
+        },
+        "client_secret": {
+            "type": "object",
+            "properties": {
+                "expires_after": {
+                    "type": "object",
+                    "required": ["anchor"],
+                    "properties": {
+                        "anchor": {"type": "string", "const": "created_at"},
+                        "seconds": {"type": "integer", "minimum": 10, "maximum": 7200},
+                    },
+                }
+            },
+        },
+    },
+}
+
+
+def _encode_body(body: RealtimeSessionCreateRequest, validate: bool) -> bytes:
+    try:
+        payload = body.to_dict()
+    except (AttributeError, TypeError, ValueError) as err:
+        raise RequestValidationError("", body, f"cannot be turned into JSON: {err}") from err
+    if validate:
+        check_request_body(payload, BODY_SCHEMA)
+    try:
+        # Compact and UTF-8: the bytes the server receives, computed once per call.
+        return json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    except (TypeError, ValueError) as err:
+        raise RequestValidationError("", body, f"cannot be turned into JSON: {err}") from err
 
 
 def _parse_response(data: Any) -> RealtimeSessionCreateResponse:
@@ -68,7 +181,7 @@ def sync_detailed(
     return client.request(
         METHOD,
         PATH,
-        body=_encode_body(body),
+        body=_encode_body(body, client.client_side_validation),
         parse=_parse_response,
         timeout=timeout,
         max_retries=max_retries,
