@@ -2,7 +2,7 @@
 # repository. Do not edit: change the description or the templates and regenerate.
 """A client library for accessing OpenAI Realtime"""
 
-from .api.realtime import RealtimeApi
+from .api.realtime import AsyncRealtimeApi, RealtimeApi
 from .client import ApiClient
 from .errors import (
     APIConnectionError,
@@ -45,5 +45,6 @@ __all__ = [
     "UNSET",
     "UnprocessableEntityError",
     "Unset",
+    "AsyncRealtimeApi",
     "RealtimeApi",
 ]

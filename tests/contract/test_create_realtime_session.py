@@ -1,7 +1,6 @@
 """create_realtime_session against the spec-driven mock: what goes on the wire and what comes back."""
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
 import pytest
@@ -361,19 +360,6 @@ def test_a_callers_pool_manager_is_used_and_left_open(mock_server: MockServer) -
 
     assert len(own_pool.pools) == 1  # close() did not clear the caller's pools
     own_pool.clear()
-
-
-def test_one_client_shared_by_threads_serves_every_call_within_its_pool(client: ApiClient, api: RealtimeApi) -> None:
-    def mint(_: int) -> str:
-        return api.create_realtime_session(RealtimeSessionCreateRequest(voice="ash")).client_secret.value
-
-    with ThreadPoolExecutor(max_workers=8) as executor:
-        secrets = list(executor.map(mint, range(200)))
-
-    assert len(secrets) == 200 and all(secret.startswith("ek_") for secret in secrets)
-    pool = client.pool_manager.connection_from_url(client.base_url)
-    assert pool.num_requests == 200
-    assert pool.num_connections <= 8  # connections are returned and reused, not leaked
 
 
 def test_enum_values_added_after_generation_parse_as_plain_strings(api: RealtimeApi, mock_server: MockServer) -> None:

@@ -2,14 +2,21 @@
 # repository. Do not edit: change the description or the templates and regenerate.
 """RealtimeApi: one method per operation tagged realtime."""
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from types import TracebackType
+from typing import Self, TypeVar
 
 import urllib3
 
-from ...client import ApiClient
+from ...client import DEFAULT_POOL_MAXSIZE, ApiClient
 from ...models.realtime_session_create_request import RealtimeSessionCreateRequest
 from ...models.realtime_session_create_response import RealtimeSessionCreateResponse
 from ...types import UNSET, ApiResponse, Unset
+
+_T = TypeVar("_T")
 from . import create_realtime_session as _create_realtime_session
 
 
@@ -113,4 +120,79 @@ class RealtimeApi:
         )
 
 
-__all__ = ["RealtimeApi"]
+class AsyncRealtimeApi:
+    """The same operations as ``RealtimeApi``, awaited; they never block the event loop.
+
+    urllib3 has no asynchronous transport, so each call runs on a thread pool owned by this
+    object (as many threads as the client keeps connections per host) while the loop goes on.
+    A cancelled call stops waiting at once; its HTTP request finishes in the background. Use it
+    as an async context manager, or call ``close()``, to release the threads.
+    """
+
+    def __init__(self, client: ApiClient, *, max_workers: int = DEFAULT_POOL_MAXSIZE) -> None:
+        self.client = client
+        self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="realtime-api")
+
+    def __repr__(self) -> str:
+        return f"AsyncRealtimeApi({self.client!r})"
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker threads once the calls under way have finished."""
+        self._executor.shutdown(wait=False)
+
+    async def _run(self, call: Callable[[], _T]) -> _T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+
+    async def create_realtime_session(
+        self,
+        body: RealtimeSessionCreateRequest,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> RealtimeSessionCreateResponse:
+        """Awaitable ``RealtimeApi.create_realtime_session``; see there."""
+        return await self._run(
+            partial(
+                _create_realtime_session.sync,
+                client=self.client,
+                body=body,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+            )
+        )
+
+    async def create_realtime_session_with_http_info(
+        self,
+        body: RealtimeSessionCreateRequest,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiResponse[RealtimeSessionCreateResponse]:
+        """Awaitable ``RealtimeApi.create_realtime_session_with_http_info``; see there."""
+        return await self._run(
+            partial(
+                _create_realtime_session.sync_detailed,
+                client=self.client,
+                body=body,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+            )
+        )
+
+
+__all__ = ["AsyncRealtimeApi", "RealtimeApi"]
