@@ -422,3 +422,25 @@ def test_a_ca_bundle_is_used_for_certificate_verification() -> None:
     options = client.pool_manager.connection_pool_kw
     assert options["ca_certs"] == "/etc/ssl/certs/ca-certificates.crt"
     assert options["cert_reqs"] == "CERT_REQUIRED"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("max_response_output_tokens", 1),
+        ("max_response_output_tokens", "inf"),
+        ("tracing", {"workflow_name": "support", "group_id": "g"}),
+        ("tracing", "auto"),
+        ("tools", [{"type": "mcp", "name": "later-tool-kind"}]),
+    ],
+)
+def test_each_variant_of_a_union_with_a_const_parses(
+    api: RealtimeApi, mock_server: MockServer, field: str, value: object
+) -> None:
+    # Regression: the generator's own const template raised on the first variant that was not the const.
+    body = {**VALID_RESPONSE, field: value}
+    mock_server.script(ScriptedResponse(body=body))
+
+    session = api.create_realtime_session(RealtimeSessionCreateRequest())
+
+    assert session.to_dict() == body

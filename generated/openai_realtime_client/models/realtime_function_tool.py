@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, Self, cast
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -60,9 +60,7 @@ class RealtimeFunctionTool:
         from ..models.realtime_function_tool_parameters import RealtimeFunctionToolParameters  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_ = cast(Literal["function"] | Unset, d.pop("type", UNSET))
-        if type_ != "function" and not isinstance(type_, Unset):
-            raise ValueError(f"type must match const 'function', got '{type_}'")
+        type_: Literal["function"] | Unset = d.pop("type", UNSET)
         name = d.pop("name", UNSET)
         description = d.pop("description", UNSET)
         _parameters = d.pop("parameters", UNSET)

@@ -298,10 +298,13 @@ class RealtimeSessionCreateRequest:
         def _parse_tracing(data: object) -> Literal["auto"] | RealtimeTracingConfiguration | Unset:
             if isinstance(data, Unset):
                 return data
-            tracing_type_0 = cast(Literal["auto"], data)
-            if tracing_type_0 != "auto":
-                raise ValueError(f"tracing_type_0 must match const 'auto', got '{tracing_type_0}'")
-            return tracing_type_0
+            try:
+                if not data == "auto":
+                    raise TypeError()
+                tracing_type_0: Literal["auto"] = data
+                return tracing_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
             tracing_type_1 = RealtimeTracingConfiguration.from_dict(data)
@@ -325,12 +328,13 @@ class RealtimeSessionCreateRequest:
         def _parse_max_response_output_tokens(data: object) -> int | Literal["inf"] | Unset:
             if isinstance(data, Unset):
                 return data
-            max_response_output_tokens_type_1 = cast(Literal["inf"], data)
-            if max_response_output_tokens_type_1 != "inf":
-                raise ValueError(
-                    f"max_response_output_tokens_type_1 must match const 'inf', got '{max_response_output_tokens_type_1}'"
-                )
-            return max_response_output_tokens_type_1
+            try:
+                if not data == "inf":
+                    raise TypeError()
+                max_response_output_tokens_type_1: Literal["inf"] = data
+                return max_response_output_tokens_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             return cast(int | Literal["inf"] | Unset, data)
 
         max_response_output_tokens = _parse_max_response_output_tokens(d.pop("max_response_output_tokens", UNSET))

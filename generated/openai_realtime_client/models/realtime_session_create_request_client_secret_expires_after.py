@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, Self, cast
+from typing import Any, Literal, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -42,9 +42,7 @@ class RealtimeSessionCreateRequestClientSecretExpiresAfter:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        anchor = cast(Literal["created_at"], d.pop("anchor"))
-        if anchor != "created_at":
-            raise ValueError(f"anchor must match const 'created_at', got '{anchor}'")
+        anchor: Literal["created_at"] = d.pop("anchor")
         seconds = d.pop("seconds", UNSET)
         instance = cls(
             anchor=anchor,
