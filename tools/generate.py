@@ -123,10 +123,14 @@ class _BodySchemas:
         self._document = spec_document.load(spec)
 
     def __call__(self, endpoint: Any) -> str:
-        operation = self._document["paths"][endpoint.path.get_untrusted_value()][endpoint.method]
-        body = spec_document.resolve(self._document, operation.get("requestBody", {}))
-        schema = body.get("content", {}).get("application/json", {}).get("schema", {})
-        return repr(self._prune(schema, depth=0))
+        path = endpoint.path.get_untrusted_value()
+        try:
+            operation = self._document["paths"][path][endpoint.method]
+            body = spec_document.resolve(self._document, operation.get("requestBody", {}))
+            schema = body.get("content", {}).get("application/json", {}).get("schema", {})
+            return repr(self._prune(schema, depth=0))
+        except (KeyError, ValueError) as err:
+            raise GenerationError(f"{endpoint.method.upper()} {path}: cannot resolve its body schema: {err!r}") from err
 
     def _prune(self, schema: Any, depth: int) -> Any:
         if depth > 64:

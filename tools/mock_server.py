@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
@@ -88,7 +88,8 @@ def _error_body(message: str, *, type_: str, param: str | None, code: str | None
     return json.dumps({"error": {"message": message, "type": type_, "param": param, "code": code}}).encode()
 
 
-def _dotted(path: Iterator[Any] | Any) -> str:
+def _dotted(path: Iterable[Any]) -> str:
+    """A jsonschema error path as the client names fields: ``a.b[0].c``."""
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))

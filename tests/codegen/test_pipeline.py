@@ -5,13 +5,23 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from openapi_python_client.schema.untrusted_string import UntrustedString
 
 from tools import paths
 from tools.check_generated import compare_trees
 from tools.check_generated import main as check_generated_main
-from tools.generate import GENERATED_HEADER, GenerationError, generate, iter_tree, load_generator_config, render
+from tools.generate import (
+    GENERATED_HEADER,
+    GenerationError,
+    _BodySchemas,
+    generate,
+    iter_tree,
+    load_generator_config,
+    render,
+)
 
 
 def _tree_bytes(root: Path) -> dict[str, bytes]:
@@ -185,3 +195,17 @@ def test_mypy_strict_passes_on_a_fresh_generation(tmp_path: Path) -> None:
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Success: no issues found" in result.stdout
+
+
+def test_a_body_schema_with_a_dangling_reference_fails_with_one_clear_error(tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(
+        "paths:\n  /things:\n    post:\n      requestBody:\n        content:\n          application/json:\n"
+        "            schema: {$ref: '#/components/schemas/Nowhere'}\n"
+    )
+    endpoint = SimpleNamespace(method="post", path=UntrustedString("/things"))
+
+    with pytest.raises(
+        GenerationError, match=r"POST /things: cannot resolve its body schema: KeyError\('components'\)"
+    ):
+        _BodySchemas(spec)(endpoint)
