@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -106,6 +106,21 @@ def _is_secret(model: Any, prop: Any) -> bool:
     return bool(schema is not None and getattr(schema, "schema_format", None) == "password")
 
 
+class _ConstFields:
+    """Template global ``const_fields(model_property)``: (property, required) for each ``const`` field of
+    the model. A union's member properties are copies made before the model was processed, so the
+    fields are looked up on the processed model of the same class name."""
+
+    def __init__(self, models: Iterable[Any]) -> None:
+        self._by_name = {model.class_info.name: model for model in models}
+
+    def __call__(self, prop: Any) -> list[tuple[Any, bool]]:
+        model = self._by_name.get(prop.class_info.name, prop)
+        fields = [(p, True) for p in model.required_properties or []]
+        fields += [(p, False) for p in model.optional_properties or []]
+        return [(p, required) for p, required in fields if p.template == "const_property.py.jinja"]
+
+
 # The JSON Schema keywords the generated client checks before sending a request.
 VALIDATED_KEYWORDS = frozenset(
     {
@@ -173,6 +188,7 @@ def _run_stage_one(out_dir: Path, spec: Path, config_path: Path, templates: Path
         success_response=_success_response,
         is_secret=_is_secret,
         request_body_schema=_BodySchemas(spec),
+        const_fields=_ConstFields(project.openapi.models),
     )
     with contextlib.redirect_stdout(io.StringIO()):
         _raise_on_problems(project.build())

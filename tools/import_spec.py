@@ -1,0 +1,775 @@
+"""``make import-spec SOURCE=...``: a vendor release of the whole API description -> openapi.yaml.
+
+Steps, each reported:
+1. read the source (YAML or JSON, OpenAPI 3.0 or 3.1);
+2. keep the operations listed in spec-selection.yaml (an operation a release lacks is reported and
+   left out) and exactly the components they reference, transitively; rename schemas as the
+   selection says;
+3. strip the vendor's prose (descriptions, summaries, titles) and extensions (``x-...``); openapi.yaml
+   says things in the project's own words, which the overlays add;
+4. normalize (see ``normalize``) so that overlays see one shape whatever the release looks like;
+5. apply the overlays in overlays/ in name order (OpenAPI Overlay 1.0), then normalize again;
+6. drop examples and defaults that do not validate against their schema, drop components nothing
+   references any more, validate the result with openapi-spec-validator;
+7. write openapi.yaml with a header naming the source's sha256 (the vendor never changes
+   ``info.version``, so the hash is what tells releases apart).
+The result is deterministic, and importing it again changes nothing.
+"""
+
+import argparse
+import copy
+import hashlib
+import json
+import re
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate as validate_openapi
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from tools import overlay as overlays_lib
+from tools import paths
+from tools.openapi_walk import (
+    HTTP_METHODS,
+    escape,
+    iter_all_schemas,
+    iter_operations,
+    iter_refs,
+    iter_subschemas,
+    unescape,
+)
+
+SELECTION = paths.REPO / "spec-selection.yaml"
+OVERLAYS = paths.REPO / "overlays"
+
+HEADER_PREFIX = "# Imported by `make import-spec` from a vendor description with sha256 "
+
+# Formats JSON Schema or OpenAPI define; others (the vendor's `unixtime`) are dropped.
+KNOWN_FORMATS = frozenset(
+    {
+        "date-time", "date", "time", "duration", "email", "idn-email", "hostname", "idn-hostname", "ipv4",
+        "ipv6", "uri", "uri-reference", "iri", "iri-reference", "uuid", "uri-template", "json-pointer",
+        "relative-json-pointer", "regex", "int32", "int64", "float", "double", "password", "byte", "binary",
+    }
+)  # fmt: skip
+
+# Prose the vendor writes; stripped everywhere it is prose (never a field called `description`).
+_SCHEMA_PROSE = ("description", "title", "$comment", "externalDocs", "xml")
+_OPERATION_PROSE = ("summary", "description", "externalDocs")
+
+# The order keys are written in, for schemas; other keys follow in their own order.
+_SCHEMA_KEY_ORDER = (
+    "$ref", "type", "title", "description", "required", "properties", "additionalProperties", "items",
+    "const", "enum", "anyOf", "oneOf", "allOf", "discriminator", "format", "pattern", "minimum",
+    "exclusiveMinimum", "maximum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems",
+    "default", "example", "examples",
+)  # fmt: skip
+
+
+class SpecImportError(Exception):
+    """The source, the selection or an overlay cannot produce a valid openapi.yaml."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    operations: tuple[tuple[str, str], ...]  # (method, path)
+    renames: dict[str, str]
+
+
+@dataclass
+class Report:
+    """What the import did, line by line, grouped by step."""
+
+    lines: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, step: str, text: str) -> None:
+        self.lines.append((step, text))
+
+    def count(self, step: str) -> int:
+        return sum(1 for s, _ in self.lines if s == step)
+
+    def texts(self, step: str) -> list[str]:
+        return [t for s, t in self.lines if s == step]
+
+
+# ---------------------------------------------------------------------------------------- inputs
+
+
+def load_source(path: Path) -> tuple[dict[str, Any], bytes]:
+    """The vendor document and its bytes; one-line SpecImportError when it is not a usable OpenAPI 3 document."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise SpecImportError(f"{path}: cannot read it ({err.strerror or err})") from err
+    try:
+        text = raw.decode("utf-8-sig")
+        if text.lstrip().startswith("{"):
+            document = json.loads(text)
+        else:
+            document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except UnicodeDecodeError as err:
+        raise SpecImportError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from err
+    except json.JSONDecodeError as err:
+        raise SpecImportError(f"{path}: not valid JSON: {err.msg} at line {err.lineno} column {err.colno}") from err
+    except yaml.YAMLError as err:
+        raise SpecImportError(f"{path}: not valid YAML or JSON: {_one_line(err)}") from err
+    version = document.get("openapi") if isinstance(document, dict) else None
+    if not (isinstance(version, str) and re.fullmatch(r"3\.[01]\.\d+", version)):
+        found = f"`openapi: {version}`" if version is not None else "no `openapi` field"
+        raise SpecImportError(f"{path}: not an OpenAPI 3.0 or 3.1 document ({found})")
+    assert isinstance(document, dict)
+    if not isinstance(document.get("paths"), dict):
+        raise SpecImportError(f"{path}: an OpenAPI document without `paths`")
+    return document, raw
+
+
+def load_selection(path: Path) -> Selection:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise SpecImportError(f"{path.name}: cannot read it: {_one_line(err)}") from err
+    if not isinstance(data, dict) or not isinstance(data.get("operations"), list) or not data["operations"]:
+        raise SpecImportError(f"{path.name}: needs a non-empty `operations` list of 'METHOD /path'")
+    operations = []
+    for entry in data["operations"]:
+        parts = entry.split() if isinstance(entry, str) else []
+        if len(parts) != 2 or parts[0].lower() not in HTTP_METHODS or not parts[1].startswith("/"):
+            raise SpecImportError(f"{path.name}: {entry!r} is not 'METHOD /path'")
+        operations.append((parts[0].lower(), parts[1]))
+    renames = data.get("renames") or {}
+    if not isinstance(renames, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in renames.items()):
+        raise SpecImportError(f"{path.name}: `renames` maps vendor schema names to ours")
+    unknown = set(data) - {"operations", "renames"}
+    if unknown:
+        raise SpecImportError(f"{path.name}: unknown key(s) {', '.join(sorted(unknown))}")
+    return Selection(tuple(operations), dict(renames))
+
+
+def load_overlays(directory: Path) -> list[tuple[str, dict[str, Any]]]:
+    """Every overlay document in directory (*.yaml, *.yml, *.json), in name order."""
+    if not directory.is_dir():
+        return []
+    files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+    try:
+        return [(p.name, overlays_lib.load_overlay(p)) for p in files]
+    except overlays_lib.OverlayError as err:
+        raise SpecImportError(str(err)) from err
+
+
+# ------------------------------------------------------------------------------- select and shake
+
+
+def select(source: dict[str, Any], selection: Selection, report: Report) -> dict[str, Any]:
+    """A new document with only the selected operations (and what every document needs)."""
+    result: dict[str, Any] = {"openapi": source["openapi"], "info": copy.deepcopy(source.get("info") or {})}
+    for key in ("servers", "security"):
+        if key in source:
+            result[key] = copy.deepcopy(source[key])
+    result["paths"] = {}
+    used_tags: set[str] = set()
+    for method, path in selection.operations:
+        item = source["paths"].get(path)
+        operation = item.get(method) if isinstance(item, dict) else None
+        if not isinstance(operation, dict):
+            report.add("missing", f"{method.upper()} {path}")
+            continue
+        target = result["paths"].setdefault(path, {})
+        if isinstance(item, dict) and "parameters" in item:
+            target["parameters"] = copy.deepcopy(item["parameters"])
+        target[method] = copy.deepcopy(operation)
+        used_tags.update(t for t in operation.get("tags") or [] if isinstance(t, str))
+        report.add("kept", f"{method.upper()} {path}")
+    if not result["paths"]:
+        raise SpecImportError("none of the selected operations is in this release")
+    tags = [copy.deepcopy(t) for t in source.get("tags") or [] if isinstance(t, dict) and t.get("name") in used_tags]
+    if tags:
+        result["tags"] = tags
+    result["components"] = copy.deepcopy({k: v for k, v in (source.get("components") or {}).items()})
+    return result
+
+
+def shake(document: dict[str, Any]) -> int:
+    """Remove every component the operations do not reach (transitively); returns how many went."""
+    components = document.get("components") or {}
+    reached: set[tuple[str, str]] = set()
+    pending = list(iter_refs({k: v for k, v in document.items() if k != "components"}))
+    schemes = [name for requirement in _security_requirements(document) for name in requirement]
+    reached.update(("securitySchemes", name) for name in schemes)
+    while pending:
+        ref = pending.pop()
+        kind, name = _component_of(ref)
+        if (kind, name) in reached:
+            continue
+        section = components.get(kind)
+        if not isinstance(section, dict) or name not in section:
+            raise SpecImportError(f"unresolvable reference {ref}")
+        reached.add((kind, name))
+        pending.extend(iter_refs(section[name]))
+    removed = 0
+    for kind in list(components):
+        section = components[kind]
+        if not isinstance(section, dict):
+            continue
+        for name in list(section):
+            if (kind, name) not in reached:
+                del section[name]
+                removed += 1
+        if not section:
+            del components[kind]
+    return removed
+
+
+def _security_requirements(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield from (r for r in document.get("security") or [] if isinstance(r, dict))
+    for _, _, operation in iter_operations(document):
+        yield from (r for r in operation.get("security") or [] if isinstance(r, dict))
+
+
+def _component_of(ref: str) -> tuple[str, str]:
+    parts = ref.split("/")
+    if len(parts) < 4 or parts[0] != "#" or parts[1] != "components":
+        raise SpecImportError(f"only local component references are supported, not {ref!r}")
+    return unescape(parts[2]), unescape(parts[3])
+
+
+def rename_schemas(document: dict[str, Any], renames: dict[str, str], report: Report) -> None:
+    schemas = (document.get("components") or {}).get("schemas") or {}
+    mapping: dict[str, str] = {}
+    for old, new in renames.items():
+        if old not in schemas:
+            continue
+        if new in schemas:
+            raise SpecImportError(f"cannot rename {old} to {new}: {new} exists too")
+        mapping[f"#/components/schemas/{escape(old)}"] = f"#/components/schemas/{escape(new)}"
+        report.add("renamed", f"{old} -> {new}")
+    if not mapping:
+        return
+    for old, new in renames.items():
+        if old in schemas:
+            schemas[new] = schemas.pop(old)
+    _rewrite_refs(document, mapping)
+
+
+def _rewrite_refs(node: Any, mapping: dict[str, str]) -> None:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref in mapping:
+            node["$ref"] = mapping[ref]
+        for value in node.values():
+            _rewrite_refs(value, mapping)
+    elif isinstance(node, list):
+        for value in node:
+            _rewrite_refs(value, mapping)
+
+
+# ------------------------------------------------------------------------------------------ strip
+
+
+def strip(document: dict[str, Any], report: Report) -> None:
+    """Remove the vendor's prose and extensions, keeping the facts."""
+    # Single values marked by the vendor's extension become `const` before extensions go.
+    for schema, pointer in iter_all_schemas(document):
+        if schema.get("x-stainless-const") and isinstance(schema.get("enum"), list) and len(schema["enum"]) == 1:
+            schema["const"] = schema.pop("enum")[0]
+            if schema.get("default") == schema["const"]:
+                del schema["default"]
+            report.add("const", pointer)
+    for schema, _ in iter_all_schemas(document):
+        for key in _SCHEMA_PROSE:
+            schema.pop(key, None)
+    info = document.get("info") or {}
+    document["info"] = {"title": info.get("title", "API"), "version": info.get("version", "0")}
+    for tag in document.get("tags") or []:
+        for key in ("description", "externalDocs"):
+            tag.pop(key, None)
+    document.pop("externalDocs", None)
+    components = document.get("components") or {}
+    for scheme in (components.get("securitySchemes") or {}).values():
+        if isinstance(scheme, dict):
+            scheme.pop("description", None)
+    for _, _, operation in iter_operations(document):
+        _strip_operation(operation)
+    for response in (components.get("responses") or {}).values():
+        _strip_response(response)
+    for body in (components.get("requestBodies") or {}).values():
+        if isinstance(body, dict):
+            body.pop("description", None)
+    for parameter in (components.get("parameters") or {}).values():
+        if isinstance(parameter, dict):
+            parameter.pop("description", None)
+    report.add("extensions", str(_drop_extensions(document)))
+
+
+def _strip_operation(operation: dict[str, Any]) -> None:
+    for key in _OPERATION_PROSE:
+        operation.pop(key, None)
+    for parameter in operation.get("parameters") or []:
+        if isinstance(parameter, dict):
+            parameter.pop("description", None)
+    body = operation.get("requestBody")
+    if isinstance(body, dict):
+        body.pop("description", None)
+    for status, response in (operation.get("responses") or {}).items():
+        _strip_response(response, str(status))
+
+
+def _strip_response(response: Any, status: str = "") -> None:
+    if isinstance(response, dict) and "$ref" not in response:
+        # A response must have a description; ours come from the overlays.
+        response["description"] = f"HTTP {status}".strip() if status else "A response."
+        for header in (response.get("headers") or {}).values():
+            if isinstance(header, dict):
+                header.pop("description", None)
+
+
+def _drop_extensions(node: Any, *, inside_names: bool = False) -> int:
+    """Delete every ``x-...`` key of every object; keys of name maps (properties, paths, ...) are kept."""
+    dropped = 0
+    if isinstance(node, dict):
+        for key in list(node):
+            if not inside_names and isinstance(key, str) and key.startswith("x-"):
+                del node[key]
+                dropped += 1
+        for key, value in node.items():
+            names_below = not inside_names and key in ("properties", "patternProperties", "$defs", "headers")
+            dropped += _drop_extensions(value, inside_names=names_below)
+    elif isinstance(node, list):
+        dropped += sum(_drop_extensions(value) for value in node)
+    return dropped
+
+
+# -------------------------------------------------------------------------------------- normalize
+
+
+def normalize(document: dict[str, Any], report: Report) -> None:
+    """Rewrite what the generator (or a 3.1 validator) handles badly into one canonical 3.1 shape:
+    - OpenAPI 3.0 -> 3.1: ``nullable: true`` becomes a null type or a null union member, boolean
+      ``exclusiveMinimum``/``exclusiveMaximum`` become numbers (a stray ``nullable`` in a 3.1 release too);
+    - nullable inline values: ``anyOf: [X, {type: 'null'}]`` with a plain inline X becomes
+      ``type: [T, 'null']`` on X, so an overlay can make a field nullable the same way in every release;
+    - ``items`` without ``type: array`` gets the type; formats nobody defines (``unixtime``) are dropped;
+      an empty ``required`` list is dropped;
+    - ``$ref`` chains through schemas that are only a ``$ref`` point at the end of the chain;
+    - unions whose object variants each carry a different single ``type`` value are discriminated:
+      that value becomes a ``const``, inline variants of a component become components of their own
+      (named component + value), and the ``discriminator`` gets its ``mapping``.
+    """
+    document["openapi"] = "3.1.0"
+    for schema, pointer in list(iter_all_schemas(document)):
+        _normalize_schema(schema, pointer, report)
+    _shorten_ref_chains(document, report)
+    _discriminate_unions(document, report)
+
+
+def _normalize_schema(schema: dict[str, Any], pointer: str, report: Report) -> None:
+    if "nullable" in schema and schema.pop("nullable") is True:
+        _make_nullable(schema)
+        report.add("nullable", pointer)
+    for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if isinstance(schema.get(bound), bool) and schema.pop(bound) and limit in schema:
+            schema[bound] = schema.pop(limit)
+    if "items" in schema and "type" not in schema:
+        schema["type"] = "array"
+        report.add("array-type", pointer)
+    fmt = schema.get("format")
+    if isinstance(fmt, str) and fmt not in KNOWN_FORMATS:
+        del schema["format"]
+        report.add("format", f"{pointer} ({fmt})")
+    if schema.get("required") == []:
+        del schema["required"]
+    _collapse_nullable_union(schema)
+
+
+def _is_null(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "null" and len(schema) == 1
+
+
+def _make_nullable(schema: dict[str, Any]) -> None:
+    for key in ("anyOf", "oneOf"):
+        if isinstance(schema.get(key), list):
+            if not any(_is_null(v) for v in schema[key]):
+                schema[key].append({"type": "null"})
+            return
+    kind = schema.get("type")
+    if "$ref" in schema or "enum" in schema or "const" in schema or "allOf" in schema or kind is None:
+        inner = {k: schema.pop(k) for k in list(schema) if k not in ("default", "description")}
+        schema["anyOf"] = [inner, {"type": "null"}]
+    elif isinstance(kind, str):
+        schema["type"] = [kind, "null"]
+    elif isinstance(kind, list) and "null" not in kind:
+        kind.append("null")
+
+
+def _collapse_nullable_union(schema: dict[str, Any]) -> None:
+    variants = schema.get("anyOf")
+    if not (isinstance(variants, list) and len(variants) == 2 and _is_null(variants[1])):
+        return
+    inner = variants[0]
+    plain = isinstance(inner, dict) and isinstance(inner.get("type"), str) and inner["type"] != "null"
+    if not plain or any(k in inner for k in ("$ref", "enum", "const", "anyOf", "oneOf", "allOf")):
+        return
+    if set(schema) - {"anyOf", "default", "description"} or set(schema) & set(inner) - {"anyOf"}:
+        return
+    del schema["anyOf"]
+    inner = dict(inner)
+    inner["type"] = [inner["type"], "null"]
+    rest = dict(schema)
+    schema.clear()
+    schema.update(inner)
+    schema.update(rest)
+
+
+def _alias_target(schemas: dict[str, Any], ref: str) -> str:
+    """Follow schemas that are only a `$ref` to the first one that is more."""
+    seen = set()
+    while ref.startswith("#/components/schemas/"):
+        name = unescape(ref.removeprefix("#/components/schemas/"))
+        target = schemas.get(name)
+        if not (isinstance(target, dict) and set(target) == {"$ref"}) or ref in seen:
+            break
+        seen.add(ref)
+        ref = target["$ref"]
+    return ref
+
+
+def _shorten_ref_chains(document: dict[str, Any], report: Report) -> None:
+    schemas = (document.get("components") or {}).get("schemas") or {}
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                final = _alias_target(schemas, ref)
+                if final != ref:
+                    node["$ref"] = final
+                    report.add("ref-chain", f"{ref} -> {final}")
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit({k: v for k, v in document.items() if k != "components"})
+    for _name, schema in schemas.items():
+        if not (isinstance(schema, dict) and set(schema) == {"$ref"}):
+            visit(schema)
+
+
+def _pascal(value: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", value) if part)
+
+
+def _type_value(schema: Any, schemas: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None]:
+    """The single value of an object variant's `type` property, and the property's schema."""
+    if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+        name = unescape(schema["$ref"].removeprefix("#/components/schemas/"))
+        schema = schemas.get(name)
+    if not (isinstance(schema, dict) and isinstance(schema.get("properties"), dict)):
+        return None, None
+    prop = schema["properties"].get("type")
+    if not isinstance(prop, dict):
+        return None, None
+    if isinstance(prop.get("const"), str):
+        return prop["const"], prop
+    enum = prop.get("enum")
+    if isinstance(enum, list) and len(enum) == 1 and isinstance(enum[0], str):
+        return enum[0], prop
+    return None, None
+
+
+def _discriminate_unions(document: dict[str, Any], report: Report) -> None:
+    schemas = (document.get("components") or {}).get("schemas") or {}
+    for owner in sorted(schemas):
+        for schema, pointer in list(iter_subschemas(schemas[owner], f"/components/schemas/{escape(owner)}")):
+            for key in ("oneOf", "anyOf"):
+                if isinstance(schema.get(key), list):
+                    _discriminate(schema, key, owner, pointer, schemas, report)
+    for schema, pointer in list(iter_all_schemas(document)):
+        if not pointer.startswith("/components/schemas/"):
+            for key in ("oneOf", "anyOf"):
+                if isinstance(schema.get(key), list):
+                    _discriminate(schema, key, None, pointer, schemas, report)
+
+
+def _discriminate(
+    schema: dict[str, Any], key: str, owner: str | None, pointer: str, schemas: dict[str, Any], report: Report
+) -> None:
+    """Hoist the union's inline object variants that carry a single `type` value into components
+    (the generator mishandles inline objects nested in union variants, and a component name is
+    stable where `Type1` is not); when every member carries a distinct value, complete the
+    discriminator."""
+    values: list[str | None] = []
+    for index, variant in enumerate(schema[key]):
+        if _is_null(variant):
+            continue
+        value, prop = _type_value(variant, schemas)
+        values.append(value)
+        if value is None or prop is None:
+            continue
+        if "$ref" not in variant and owner is not None:
+            name = f"{owner}{_pascal(value)}"
+            if name in schemas:
+                continue  # no stable name to give it: leave it inline
+            schemas[name] = variant
+            schema[key][index] = {"$ref": f"#/components/schemas/{escape(name)}"}
+            report.add("hoisted", f"{pointer}/{key}/{index} -> {name}")
+    members = [v for v in schema[key] if not _is_null(v)]
+    if len(members) < 2 or None in values or len(set(values)) != len(values):
+        return
+    if not all("$ref" in v for v in members) or len(members) != len(schema[key]):
+        return  # a discriminator needs named members and cannot describe a null member
+    mapping: dict[str, str] = {}
+    for variant in members:
+        value, prop = _type_value(variant, schemas)
+        assert value is not None and prop is not None
+        if "const" not in prop:
+            prop["const"] = prop.pop("enum")[0]
+        mapping[value] = variant["$ref"]
+    current = schema.get("discriminator")
+    if not isinstance(current, dict) or current.get("propertyName") != "type" or current.get("mapping") != mapping:
+        schema["discriminator"] = {"propertyName": "type", "mapping": dict(sorted(mapping.items()))}
+        report.add("discriminator", pointer)
+
+
+# ------------------------------------------------------------------------- examples and defaults
+
+
+class _SchemaChecker:
+    """Validates values against schemas of the document (by JSON pointer), $refs included."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        resource = Resource.from_contents(document, default_specification=DRAFT202012)
+        self._registry: Registry[Any] = Registry().with_resource("urn:openapi", resource)
+
+    def problem(self, value: Any, pointer: str) -> str | None:
+        validator = Draft202012Validator({"$ref": f"urn:openapi#{pointer}"}, registry=self._registry)
+        error = next(iter(validator.iter_errors(value)), None)
+        if error is None:
+            return None
+        where = "/".join(str(p) for p in error.absolute_path)
+        return f"{error.message[:120]}{f' at {where}' if where else ''}"
+
+
+def drop_invalid_values(document: dict[str, Any], report: Report) -> None:
+    """Examples and defaults that break their own schema are dropped (the generator and the mock
+    server would trust them)."""
+    checker = _SchemaChecker(document)
+    for schema, pointer in list(iter_all_schemas(document)):
+        if "default" in schema:
+            problem = checker.problem(schema["default"], pointer)
+            if problem:
+                del schema["default"]
+                report.add("invalid-default", f"{pointer}: {problem}")
+        if "example" in schema:
+            problem = checker.problem(schema["example"], pointer)
+            if problem:
+                del schema["example"]
+                report.add("invalid-example", f"{pointer}: {problem}")
+        if isinstance(schema.get("examples"), list):
+            kept = [e for e in schema["examples"] if checker.problem(e, pointer) is None]
+            for _ in range(len(schema["examples"]) - len(kept)):
+                report.add("invalid-example", f"{pointer}/examples")
+            if kept:
+                schema["examples"] = kept
+            else:
+                del schema["examples"]
+    for media, pointer in _iter_media(document):
+        if "schema" not in media:
+            continue
+        schema_pointer = f"{pointer}/schema"
+        if "example" in media:
+            problem = checker.problem(media["example"], schema_pointer)
+            if problem:
+                del media["example"]
+                report.add("invalid-example", f"{pointer}: {problem}")
+        for name, example in list((media.get("examples") or {}).items()):
+            if isinstance(example, dict) and "value" in example:
+                problem = checker.problem(example["value"], schema_pointer)
+                if problem:
+                    del media["examples"][name]
+                    report.add("invalid-example", f"{pointer}/examples/{name}: {problem}")
+        if media.get("examples") == {}:
+            del media["examples"]
+
+
+def _iter_media(document: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
+    def in_content(holder: Any, pointer: str) -> Iterator[tuple[dict[str, Any], str]]:
+        if isinstance(holder, dict) and isinstance(holder.get("content"), dict):
+            for media_type, media in holder["content"].items():
+                if isinstance(media, dict):
+                    yield media, f"{pointer}/content/{escape(media_type)}"
+
+    components = document.get("components") or {}
+    for name, response in (components.get("responses") or {}).items():
+        yield from in_content(response, f"/components/responses/{escape(name)}")
+    for name, body in (components.get("requestBodies") or {}).items():
+        yield from in_content(body, f"/components/requestBodies/{escape(name)}")
+    for method, path, operation in iter_operations(document):
+        at = f"/paths/{escape(path)}/{method}"
+        yield from in_content(operation.get("requestBody"), f"{at}/requestBody")
+        for status, response in (operation.get("responses") or {}).items():
+            yield from in_content(response, f"{at}/responses/{escape(str(status))}")
+
+
+# ----------------------------------------------------------------------------------------- output
+
+
+def canonical(document: dict[str, Any]) -> dict[str, Any]:
+    """Stable order: paths and components by name, schema keywords in _SCHEMA_KEY_ORDER."""
+    result = copy.deepcopy(document)
+    for schema, _ in list(iter_all_schemas(result)):
+        ordered = {k: schema[k] for k in _SCHEMA_KEY_ORDER if k in schema}
+        ordered.update((k, v) for k, v in schema.items() if k not in ordered)
+        schema.clear()
+        schema.update(ordered)
+    result["paths"] = dict(sorted(result.get("paths", {}).items()))
+    components = result.get("components") or {}
+    for kind in components:
+        if isinstance(components[kind], dict):
+            components[kind] = dict(sorted(components[kind].items()))
+    order = ("openapi", "info", "servers", "security", "tags", "paths", "components")
+    return {k: result[k] for k in (*order, *[k for k in result if k not in order]) if k in result}
+
+
+def dump(document: dict[str, Any], header: str) -> str:
+    body = yaml.dump(
+        canonical(document),
+        Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
+    )
+    return header + body
+
+
+def validate(document: dict[str, Any]) -> None:
+    # Round-trip through JSON first: the validator must see exactly what the YAML file will hold.
+    try:
+        validate_openapi(json.loads(json.dumps(document)))
+    except OpenAPIValidationError as err:
+        where = "/".join(str(p) for p in err.absolute_path) if hasattr(err, "absolute_path") else ""
+        raise SpecImportError(
+            f"the result is not a valid OpenAPI 3.1 document: {_one_line(err)[:300]} at {where}"
+        ) from err
+
+
+# ------------------------------------------------------------------------------------------ the run
+
+
+def import_document(
+    source: dict[str, Any], selection: Selection, overlays: Iterable[tuple[str, dict[str, Any]]], report: Report
+) -> dict[str, Any]:
+    """The whole import on plain data (no files): source -> our description."""
+    document = select(source, selection, report)
+    report.add("shaken", str(shake(document)))
+    rename_schemas(document, selection.renames, report)
+    strip(document, report)
+    normalize(document, report)
+    drop_invalid_values(document, report)
+    for name, overlay in overlays:
+        try:
+            for action in overlays_lib.apply_overlay(document, overlay, name):
+                report.add("overlay", f"{name}: action {action.index} matched {action.matched}: {action.target}")
+        except overlays_lib.OverlayError as err:
+            raise SpecImportError(str(err)) from err
+    normalize(document, report)
+    drop_invalid_values(document, report)
+    report.add("shaken", str(shake(document)))
+    validate(document)
+    return document
+
+
+def header_for(raw_source: bytes, overlay_names: list[str]) -> str:
+    digest = hashlib.sha256(raw_source).hexdigest()
+    applied = ", ".join(overlay_names) if overlay_names else "none"
+    return (
+        f"{HEADER_PREFIX}{digest}.\n"
+        f"# Overlays applied in order: {applied}.\n"
+        "# Do not edit by hand: change spec-selection.yaml or overlays/ and import again (see README).\n"
+    )
+
+
+def run(
+    source_path: Path,
+    output: Path = paths.SPEC,
+    selection_path: Path = SELECTION,
+    overlays_dir: Path = OVERLAYS,
+) -> Report:
+    """Import source_path into output; returns the report."""
+    source, raw = load_source(source_path)
+    selection = load_selection(selection_path)
+    overlays = load_overlays(overlays_dir)
+    report = Report()
+    report.add("source", f"{source_path.name}: {len(raw) / 1e6:.2f} MB, OpenAPI {source['openapi']}, "
+               f"{sum(1 for _ in iter_operations(source))} operations")  # fmt: skip
+    document = import_document(source, selection, overlays, report)
+    text = dump(document, header_for(raw, [name for name, _ in overlays]))
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=output.parent, delete=False, suffix=".tmp") as tmp:
+        tmp.write(text)
+    Path(tmp.name).replace(output)
+    return report
+
+
+def print_report(report: Report, output: Path, verbose: bool) -> None:
+    for text in report.texts("source"):
+        print(f"==> import-spec: {text}")
+    for text in report.texts("kept"):
+        print(f"    kept     {text}")
+    for text in report.texts("missing"):
+        print(f"    MISSING  {text}: not in this release, left out (make spec-diff shows the removal)")
+    counts = [
+        ("renamed", "schemas renamed"), ("extensions", ""), ("const", "single-value enums made const"),
+        ("nullable", "`nullable: true` rewritten"), ("array-type", "`type: array` added"),
+        ("format", "unknown formats dropped"), ("ref-chain", "$ref chains shortened"),
+        ("hoisted", "union variants made components"), ("discriminator", "discriminators completed"),
+        ("invalid-default", "invalid defaults dropped"), ("invalid-example", "invalid examples dropped"),
+    ]  # fmt: skip
+    for step, label in counts:
+        if step == "extensions":
+            dropped = sum(int(t) for t in report.texts(step))
+            print(f"    {dropped} vendor extensions dropped, prose stripped")
+        elif report.count(step):
+            print(f"    {report.count(step)} {label}")
+            if verbose or step.startswith("invalid") or step == "renamed":
+                for text in report.texts(step):
+                    print(f"        {text}")
+    removed = sum(int(t) for t in report.texts("shaken"))
+    print(f"    {removed} components nothing references dropped")
+    for text in report.texts("overlay"):
+        if verbose or text.split(" matched ")[1].startswith("0:"):
+            print(f"    overlay  {text}")
+    print(f"==> wrote {output.name}; next: make spec-diff, then make generate")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.import_spec", description=__doc__.splitlines()[0])
+    parser.add_argument("source", type=Path, help="the vendor's description (YAML or JSON)")
+    parser.add_argument("--output", type=Path, default=paths.SPEC, help="default: openapi.yaml")
+    parser.add_argument("--selection", type=Path, default=SELECTION, help="default: spec-selection.yaml")
+    parser.add_argument("--overlays", type=Path, default=OVERLAYS, help="default: overlays/")
+    parser.add_argument("--verbose", action="store_true", help="list every normalization and overlay action")
+    args = parser.parse_args(argv)
+    try:
+        report = run(args.source, args.output, args.selection, args.overlays)
+    except SpecImportError as err:
+        print(f"import-spec: {err}", file=sys.stderr)
+        return 1
+    print_report(report, args.output, args.verbose)
+    return 0
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""Walking an OpenAPI 3.x document by structure: its operations, and every schema in it with its JSON pointer.
+
+Structure matters because the same key means different things in different places: `description`
+is prose on a schema but a field name inside `properties`, and `x-...` is an extension on an object
+but could be a response header's name. The walkers here only ever hand out real schema objects.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+# JSON Schema keywords whose value is a schema, a list of schemas or a map of name -> schema.
+_ONE_SCHEMA = (
+    "items", "additionalProperties", "not", "contains", "if", "then", "else", "propertyNames",
+    "unevaluatedItems", "unevaluatedProperties", "additionalItems",
+)  # fmt: skip
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+
+
+def escape(token: str) -> str:
+    """One JSON pointer reference token."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def pointer_get(document: Any, pointer: str) -> Any:
+    """The node at a JSON pointer such as ``/components/schemas/Error`` (KeyError when absent)."""
+    node = document
+    for token in pointer.split("/")[1:] if pointer else []:
+        token = unescape(token)
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    return node
+
+
+def iter_operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(method, path, operation) for every operation, in document order."""
+    for path, item in (document.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if isinstance(operation, dict):
+                yield method, path, operation
+
+
+def iter_subschemas(schema: Any, pointer: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """(schema, pointer) for schema and every schema nested in it, parents before children."""
+    if not isinstance(schema, dict):
+        return
+    yield schema, pointer
+    for key in _ONE_SCHEMA:
+        if isinstance(schema.get(key), dict):
+            yield from iter_subschemas(schema[key], f"{pointer}/{escape(key)}")
+    for key in _SCHEMA_LISTS:
+        if isinstance(schema.get(key), list):
+            for index, sub in enumerate(schema[key]):
+                yield from iter_subschemas(sub, f"{pointer}/{key}/{index}")
+    for key in _SCHEMA_MAPS:
+        if isinstance(schema.get(key), dict):
+            for name, sub in schema[key].items():
+                yield from iter_subschemas(sub, f"{pointer}/{escape(key)}/{escape(name)}")
+
+
+def _media_schemas(content: Any, pointer: str) -> Iterator[tuple[Any, str]]:
+    if isinstance(content, dict):
+        for media_type, media in content.items():
+            if isinstance(media, dict) and "schema" in media:
+                yield media["schema"], f"{pointer}/content/{escape(media_type)}/schema"
+
+
+def _parameter_schemas(parameters: Any, pointer: str) -> Iterator[tuple[Any, str]]:
+    if isinstance(parameters, list):
+        for index, parameter in enumerate(parameters):
+            if isinstance(parameter, dict) and "schema" in parameter:
+                yield parameter["schema"], f"{pointer}/{index}/schema"
+
+
+def _response_schemas(response: Any, pointer: str) -> Iterator[tuple[Any, str]]:
+    if not isinstance(response, dict):
+        return
+    yield from _media_schemas(response.get("content"), pointer)
+    for name, header in (response.get("headers") or {}).items():
+        if isinstance(header, dict) and "schema" in header:
+            yield header["schema"], f"{pointer}/headers/{escape(name)}/schema"
+
+
+def iter_root_schemas(document: dict[str, Any]) -> Iterator[tuple[Any, str]]:
+    """(schema, pointer) of every schema that is not nested in another schema."""
+    components = document.get("components") or {}
+    for name, schema in (components.get("schemas") or {}).items():
+        yield schema, f"/components/schemas/{escape(name)}"
+    for name, parameter in (components.get("parameters") or {}).items():
+        if isinstance(parameter, dict) and "schema" in parameter:
+            yield parameter["schema"], f"/components/parameters/{escape(name)}/schema"
+    for name, header in (components.get("headers") or {}).items():
+        if isinstance(header, dict) and "schema" in header:
+            yield header["schema"], f"/components/headers/{escape(name)}/schema"
+    for name, body in (components.get("requestBodies") or {}).items():
+        if isinstance(body, dict):
+            yield from _media_schemas(body.get("content"), f"/components/requestBodies/{escape(name)}")
+    for name, response in (components.get("responses") or {}).items():
+        yield from _response_schemas(response, f"/components/responses/{escape(name)}")
+    for path, item in (document.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        base = f"/paths/{escape(path)}"
+        yield from _parameter_schemas(item.get("parameters"), f"{base}/parameters")
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            at = f"{base}/{method}"
+            yield from _parameter_schemas(operation.get("parameters"), f"{at}/parameters")
+            body = operation.get("requestBody")
+            if isinstance(body, dict):
+                yield from _media_schemas(body.get("content"), f"{at}/requestBody")
+            for status, response in (operation.get("responses") or {}).items():
+                yield from _response_schemas(response, f"{at}/responses/{escape(str(status))}")
+
+
+def iter_all_schemas(document: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
+    """(schema, pointer) of every schema object in the document, nested ones included."""
+    for schema, pointer in list(iter_root_schemas(document)):
+        yield from iter_subschemas(schema, pointer)
+
+
+def iter_refs(node: Any) -> Iterator[str]:
+    """Every ``$ref`` value anywhere below node."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            yield ref
+        for value in node.values():
+            yield from iter_refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from iter_refs(value)
