@@ -147,6 +147,15 @@ class _BodySchemas:
         except (KeyError, ValueError) as err:
             raise GenerationError(f"{endpoint.method.upper()} {path}: cannot resolve its body schema: {err!r}") from err
 
+    @staticmethod
+    def _dispatch(discriminator: Any, members: list[Any]) -> dict[str, Any] | None:
+        """A discriminator as the checker uses it: the property and, per value, the member's index."""
+        if not (isinstance(discriminator, dict) and isinstance(discriminator.get("mapping"), dict)):
+            return None
+        refs = [member.get("$ref") if isinstance(member, dict) else None for member in members]
+        mapping = {value: refs.index(ref) for value, ref in discriminator["mapping"].items() if ref in refs}
+        return {"propertyName": discriminator["propertyName"], "mapping": mapping}
+
     def _prune(self, schema: Any, depth: int) -> Any:
         if depth > 64:
             raise GenerationError("a request schema nests more than 64 levels (a cycle?)")
@@ -159,6 +168,9 @@ class _BodySchemas:
                 pruned[key] = {name: self._prune(sub, depth + 1) for name, sub in value.items()}
             elif key in ("anyOf", "oneOf"):
                 pruned[key] = [self._prune(sub, depth + 1) for sub in value]
+                dispatch = self._dispatch(schema.get("discriminator"), value)
+                if dispatch is not None:
+                    pruned["discriminator"] = dispatch
             elif key == "items":
                 pruned[key] = self._prune(value, depth + 1)
             else:

@@ -41,6 +41,18 @@ def _is_type(value: Any, name: str) -> bool:
 
 def _first_problem(value: Any, schema: Mapping[str, Any], path: str) -> tuple[str, Any, str] | None:
     """(field path, value, broken rule) of the first problem found, or None."""
+    dispatch = schema.get("discriminator")
+    if dispatch is not None and isinstance(value, dict):
+        # A discriminated union: the member named by the value's `type` decides, so the message
+        # names the field that is wrong in that member instead of listing every member's complaint.
+        name, mapping = dispatch["propertyName"], dispatch["mapping"]
+        where = f"{path}.{name}" if path else name
+        if name not in value:
+            return where, None, _REQUIRED
+        if value[name] not in mapping:
+            return where, value[name], "is not one of " + ", ".join(repr(v) for v in mapping)
+        members = schema["oneOf"] if "oneOf" in schema else schema["anyOf"]
+        return _first_problem(value, members[mapping[value[name]]], path)
     for key in ("anyOf", "oneOf"):
         if key in schema:
             rules = []

@@ -2,17 +2,63 @@
 # repository. Do not edit: change the description or the templates and regenerate.
 """Contains all the data models used in inputs/outputs"""
 
+from .audio_transcription import AudioTranscription
+from .audio_transcription_delay import AudioTranscriptionDelay
+from .audio_transcription_response import AudioTranscriptionResponse
+from .callable_tool_allowed_caller import CallableToolAllowedCaller
+from .custom_voice import CustomVoice
 from .error import Error
 from .error_response import ErrorResponse
+from .file_input_detail import FileInputDetail
+from .image_detail import ImageDetail
+from .input_file_content import InputFileContent
+from .input_image_content import InputImageContent
+from .input_text_content import InputTextContent
+from .known_ga_realtime_model import KnownGARealtimeModel
+from .known_ga_realtime_response_model import KnownGARealtimeResponseModel
 from .known_realtime_model import KnownRealtimeModel
+from .known_transcription_model import KnownTranscriptionModel
+from .known_transcription_response_model import KnownTranscriptionResponseModel
 from .known_voice import KnownVoice
+from .mcp_tool import MCPTool
+from .mcp_tool_approval_filter import MCPToolApprovalFilter
+from .mcp_tool_approval_setting import MCPToolApprovalSetting
+from .mcp_tool_connector_id import MCPToolConnectorId
+from .mcp_tool_filter import MCPToolFilter
+from .mcp_tool_headers import MCPToolHeaders
+from .noise_reduction_type import NoiseReductionType
+from .prompt_cache_breakpoint_config import PromptCacheBreakpointConfig
+from .prompt_reference import PromptReference
+from .prompt_variables import PromptVariables
+from .realtime_audio_formats_audio_pcm import RealtimeAudioFormatsAudioPcm
+from .realtime_audio_formats_audio_pcm_rate import RealtimeAudioFormatsAudioPcmRate
+from .realtime_audio_formats_audio_pcma import RealtimeAudioFormatsAudioPcma
+from .realtime_audio_formats_audio_pcmu import RealtimeAudioFormatsAudioPcmu
+from .realtime_create_client_secret_request import RealtimeCreateClientSecretRequest
+from .realtime_create_client_secret_request_expires_after import RealtimeCreateClientSecretRequestExpiresAfter
+from .realtime_create_client_secret_response import RealtimeCreateClientSecretResponse
 from .realtime_function_tool import RealtimeFunctionTool
 from .realtime_function_tool_parameters import RealtimeFunctionToolParameters
+from .realtime_reasoning import RealtimeReasoning
+from .realtime_reasoning_effort import RealtimeReasoningEffort
 from .realtime_session_create_request import RealtimeSessionCreateRequest
 from .realtime_session_create_request_client_secret import RealtimeSessionCreateRequestClientSecret
 from .realtime_session_create_request_client_secret_expires_after import (
     RealtimeSessionCreateRequestClientSecretExpiresAfter,
 )
+from .realtime_session_create_request_ga import RealtimeSessionCreateRequestGA
+from .realtime_session_create_request_ga_audio import RealtimeSessionCreateRequestGAAudio
+from .realtime_session_create_request_ga_audio_input import RealtimeSessionCreateRequestGAAudioInput
+from .realtime_session_create_request_ga_audio_input_noise_reduction import (
+    RealtimeSessionCreateRequestGAAudioInputNoiseReduction,
+)
+from .realtime_session_create_request_ga_audio_output import RealtimeSessionCreateRequestGAAudioOutput
+from .realtime_session_create_request_ga_include_item import RealtimeSessionCreateRequestGAIncludeItem
+from .realtime_session_create_request_ga_output_modalities_item import (
+    RealtimeSessionCreateRequestGAOutputModalitiesItem,
+)
+from .realtime_session_create_request_ga_tracing import RealtimeSessionCreateRequestGATracing
+from .realtime_session_create_request_ga_tracing_metadata import RealtimeSessionCreateRequestGATracingMetadata
 from .realtime_session_create_request_input_audio_format import RealtimeSessionCreateRequestInputAudioFormat
 from .realtime_session_create_request_input_audio_noise_reduction import (
     RealtimeSessionCreateRequestInputAudioNoiseReduction,
@@ -30,6 +76,19 @@ from .realtime_session_create_request_turn_detection_eagerness import RealtimeSe
 from .realtime_session_create_request_turn_detection_type import RealtimeSessionCreateRequestTurnDetectionType
 from .realtime_session_create_response import RealtimeSessionCreateResponse
 from .realtime_session_create_response_client_secret import RealtimeSessionCreateResponseClientSecret
+from .realtime_session_create_response_ga import RealtimeSessionCreateResponseGA
+from .realtime_session_create_response_ga_audio import RealtimeSessionCreateResponseGAAudio
+from .realtime_session_create_response_ga_audio_input import RealtimeSessionCreateResponseGAAudioInput
+from .realtime_session_create_response_ga_audio_input_noise_reduction import (
+    RealtimeSessionCreateResponseGAAudioInputNoiseReduction,
+)
+from .realtime_session_create_response_ga_audio_output import RealtimeSessionCreateResponseGAAudioOutput
+from .realtime_session_create_response_ga_include_item import RealtimeSessionCreateResponseGAIncludeItem
+from .realtime_session_create_response_ga_output_modalities_item import (
+    RealtimeSessionCreateResponseGAOutputModalitiesItem,
+)
+from .realtime_session_create_response_ga_tracing import RealtimeSessionCreateResponseGATracing
+from .realtime_session_create_response_ga_tracing_metadata import RealtimeSessionCreateResponseGATracingMetadata
 from .realtime_session_create_response_input_audio_noise_reduction import (
     RealtimeSessionCreateResponseInputAudioNoiseReduction,
 )
@@ -40,17 +99,146 @@ from .realtime_session_create_response_modalities_item import RealtimeSessionCre
 from .realtime_session_create_response_turn_detection import RealtimeSessionCreateResponseTurnDetection
 from .realtime_tracing_configuration import RealtimeTracingConfiguration
 from .realtime_tracing_configuration_metadata import RealtimeTracingConfigurationMetadata
+from .realtime_transcription_session_create_request import RealtimeTranscriptionSessionCreateRequest
+from .realtime_transcription_session_create_request_client_secret import (
+    RealtimeTranscriptionSessionCreateRequestClientSecret,
+)
+from .realtime_transcription_session_create_request_client_secret_expires_at import (
+    RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAt,
+)
+from .realtime_transcription_session_create_request_client_secret_expires_at_anchor import (
+    RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAtAnchor,
+)
+from .realtime_transcription_session_create_request_ga import RealtimeTranscriptionSessionCreateRequestGA
+from .realtime_transcription_session_create_request_ga_audio import RealtimeTranscriptionSessionCreateRequestGAAudio
+from .realtime_transcription_session_create_request_ga_audio_input import (
+    RealtimeTranscriptionSessionCreateRequestGAAudioInput,
+)
+from .realtime_transcription_session_create_request_ga_audio_input_noise_reduction import (
+    RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction,
+)
+from .realtime_transcription_session_create_request_ga_include_item import (
+    RealtimeTranscriptionSessionCreateRequestGAIncludeItem,
+)
+from .realtime_transcription_session_create_request_input_audio_format import (
+    RealtimeTranscriptionSessionCreateRequestInputAudioFormat,
+)
+from .realtime_transcription_session_create_request_input_audio_noise_reduction import (
+    RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction,
+)
+from .realtime_transcription_session_create_request_input_audio_noise_reduction_type import (
+    RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionType,
+)
+from .realtime_transcription_session_create_request_input_audio_transcription import (
+    RealtimeTranscriptionSessionCreateRequestInputAudioTranscription,
+)
+from .realtime_transcription_session_create_request_input_audio_transcription_model import (
+    RealtimeTranscriptionSessionCreateRequestInputAudioTranscriptionModel,
+)
+from .realtime_transcription_session_create_request_modalities_item import (
+    RealtimeTranscriptionSessionCreateRequestModalitiesItem,
+)
+from .realtime_transcription_session_create_request_turn_detection import (
+    RealtimeTranscriptionSessionCreateRequestTurnDetection,
+)
+from .realtime_transcription_session_create_request_turn_detection_eagerness import (
+    RealtimeTranscriptionSessionCreateRequestTurnDetectionEagerness,
+)
+from .realtime_transcription_session_create_request_turn_detection_type import (
+    RealtimeTranscriptionSessionCreateRequestTurnDetectionType,
+)
+from .realtime_transcription_session_create_response import RealtimeTranscriptionSessionCreateResponse
+from .realtime_transcription_session_create_response_client_secret import (
+    RealtimeTranscriptionSessionCreateResponseClientSecret,
+)
+from .realtime_transcription_session_create_response_ga import RealtimeTranscriptionSessionCreateResponseGA
+from .realtime_transcription_session_create_response_ga_audio import RealtimeTranscriptionSessionCreateResponseGAAudio
+from .realtime_transcription_session_create_response_ga_audio_input import (
+    RealtimeTranscriptionSessionCreateResponseGAAudioInput,
+)
+from .realtime_transcription_session_create_response_ga_audio_input_noise_reduction import (
+    RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction,
+)
+from .realtime_transcription_session_create_response_ga_audio_input_turn_detection import (
+    RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection,
+)
+from .realtime_transcription_session_create_response_ga_include_item import (
+    RealtimeTranscriptionSessionCreateResponseGAIncludeItem,
+)
+from .realtime_transcription_session_create_response_input_audio_transcription import (
+    RealtimeTranscriptionSessionCreateResponseInputAudioTranscription,
+)
+from .realtime_transcription_session_create_response_input_audio_transcription_model import (
+    RealtimeTranscriptionSessionCreateResponseInputAudioTranscriptionModel,
+)
+from .realtime_transcription_session_create_response_modalities_item import (
+    RealtimeTranscriptionSessionCreateResponseModalitiesItem,
+)
+from .realtime_transcription_session_create_response_turn_detection import (
+    RealtimeTranscriptionSessionCreateResponseTurnDetection,
+)
+from .realtime_truncation_mode import RealtimeTruncationMode
+from .realtime_truncation_retention_ratio import RealtimeTruncationRetentionRatio
+from .realtime_truncation_retention_ratio_token_limits import RealtimeTruncationRetentionRatioTokenLimits
+from .realtime_turn_detection_semantic_vad import RealtimeTurnDetectionSemanticVad
+from .realtime_turn_detection_semantic_vad_eagerness import RealtimeTurnDetectionSemanticVadEagerness
+from .realtime_turn_detection_server_vad import RealtimeTurnDetectionServerVad
+from .tool_choice_function import ToolChoiceFunction
+from .tool_choice_mcp import ToolChoiceMCP
+from .tool_choice_options import ToolChoiceOptions
 
 __all__ = (
+    "AudioTranscription",
+    "AudioTranscriptionDelay",
+    "AudioTranscriptionResponse",
+    "CallableToolAllowedCaller",
+    "CustomVoice",
     "Error",
     "ErrorResponse",
+    "FileInputDetail",
+    "ImageDetail",
+    "InputFileContent",
+    "InputImageContent",
+    "InputTextContent",
+    "KnownGARealtimeModel",
+    "KnownGARealtimeResponseModel",
     "KnownRealtimeModel",
+    "KnownTranscriptionModel",
+    "KnownTranscriptionResponseModel",
     "KnownVoice",
+    "MCPTool",
+    "MCPToolApprovalFilter",
+    "MCPToolApprovalSetting",
+    "MCPToolConnectorId",
+    "MCPToolFilter",
+    "MCPToolHeaders",
+    "NoiseReductionType",
+    "PromptCacheBreakpointConfig",
+    "PromptReference",
+    "PromptVariables",
+    "RealtimeAudioFormatsAudioPcm",
+    "RealtimeAudioFormatsAudioPcma",
+    "RealtimeAudioFormatsAudioPcmRate",
+    "RealtimeAudioFormatsAudioPcmu",
+    "RealtimeCreateClientSecretRequest",
+    "RealtimeCreateClientSecretRequestExpiresAfter",
+    "RealtimeCreateClientSecretResponse",
     "RealtimeFunctionTool",
     "RealtimeFunctionToolParameters",
+    "RealtimeReasoning",
+    "RealtimeReasoningEffort",
     "RealtimeSessionCreateRequest",
     "RealtimeSessionCreateRequestClientSecret",
     "RealtimeSessionCreateRequestClientSecretExpiresAfter",
+    "RealtimeSessionCreateRequestGA",
+    "RealtimeSessionCreateRequestGAAudio",
+    "RealtimeSessionCreateRequestGAAudioInput",
+    "RealtimeSessionCreateRequestGAAudioInputNoiseReduction",
+    "RealtimeSessionCreateRequestGAAudioOutput",
+    "RealtimeSessionCreateRequestGAIncludeItem",
+    "RealtimeSessionCreateRequestGAOutputModalitiesItem",
+    "RealtimeSessionCreateRequestGATracing",
+    "RealtimeSessionCreateRequestGATracingMetadata",
     "RealtimeSessionCreateRequestInputAudioFormat",
     "RealtimeSessionCreateRequestInputAudioNoiseReduction",
     "RealtimeSessionCreateRequestInputAudioNoiseReductionType",
@@ -62,10 +250,58 @@ __all__ = (
     "RealtimeSessionCreateRequestTurnDetectionType",
     "RealtimeSessionCreateResponse",
     "RealtimeSessionCreateResponseClientSecret",
+    "RealtimeSessionCreateResponseGA",
+    "RealtimeSessionCreateResponseGAAudio",
+    "RealtimeSessionCreateResponseGAAudioInput",
+    "RealtimeSessionCreateResponseGAAudioInputNoiseReduction",
+    "RealtimeSessionCreateResponseGAAudioOutput",
+    "RealtimeSessionCreateResponseGAIncludeItem",
+    "RealtimeSessionCreateResponseGAOutputModalitiesItem",
+    "RealtimeSessionCreateResponseGATracing",
+    "RealtimeSessionCreateResponseGATracingMetadata",
     "RealtimeSessionCreateResponseInputAudioNoiseReduction",
     "RealtimeSessionCreateResponseInputAudioTranscription",
     "RealtimeSessionCreateResponseModalitiesItem",
     "RealtimeSessionCreateResponseTurnDetection",
     "RealtimeTracingConfiguration",
     "RealtimeTracingConfigurationMetadata",
+    "RealtimeTranscriptionSessionCreateRequest",
+    "RealtimeTranscriptionSessionCreateRequestClientSecret",
+    "RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAt",
+    "RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAtAnchor",
+    "RealtimeTranscriptionSessionCreateRequestGA",
+    "RealtimeTranscriptionSessionCreateRequestGAAudio",
+    "RealtimeTranscriptionSessionCreateRequestGAAudioInput",
+    "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction",
+    "RealtimeTranscriptionSessionCreateRequestGAIncludeItem",
+    "RealtimeTranscriptionSessionCreateRequestInputAudioFormat",
+    "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction",
+    "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionType",
+    "RealtimeTranscriptionSessionCreateRequestInputAudioTranscription",
+    "RealtimeTranscriptionSessionCreateRequestInputAudioTranscriptionModel",
+    "RealtimeTranscriptionSessionCreateRequestModalitiesItem",
+    "RealtimeTranscriptionSessionCreateRequestTurnDetection",
+    "RealtimeTranscriptionSessionCreateRequestTurnDetectionEagerness",
+    "RealtimeTranscriptionSessionCreateRequestTurnDetectionType",
+    "RealtimeTranscriptionSessionCreateResponse",
+    "RealtimeTranscriptionSessionCreateResponseClientSecret",
+    "RealtimeTranscriptionSessionCreateResponseGA",
+    "RealtimeTranscriptionSessionCreateResponseGAAudio",
+    "RealtimeTranscriptionSessionCreateResponseGAAudioInput",
+    "RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction",
+    "RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection",
+    "RealtimeTranscriptionSessionCreateResponseGAIncludeItem",
+    "RealtimeTranscriptionSessionCreateResponseInputAudioTranscription",
+    "RealtimeTranscriptionSessionCreateResponseInputAudioTranscriptionModel",
+    "RealtimeTranscriptionSessionCreateResponseModalitiesItem",
+    "RealtimeTranscriptionSessionCreateResponseTurnDetection",
+    "RealtimeTruncationMode",
+    "RealtimeTruncationRetentionRatio",
+    "RealtimeTruncationRetentionRatioTokenLimits",
+    "RealtimeTurnDetectionSemanticVad",
+    "RealtimeTurnDetectionSemanticVadEagerness",
+    "RealtimeTurnDetectionServerVad",
+    "ToolChoiceFunction",
+    "ToolChoiceMCP",
+    "ToolChoiceOptions",
 )

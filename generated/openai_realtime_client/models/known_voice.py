@@ -2,7 +2,9 @@
 # repository. Do not edit: change the description or the templates and regenerate.
 from typing import Literal, cast
 
-KnownVoice = Literal["alloy", "ash", "ballad", "cedar", "coral", "echo", "marin", "sage", "shimmer", "verse"]
+KnownVoice = Literal[
+    "alloy", "ash", "ballad", "cedar", "coral", "echo", "fable", "marin", "nova", "onyx", "sage", "shimmer", "verse"
+]
 
 KNOWN_VOICE_VALUES: frozenset[str] = frozenset(
     {
@@ -12,7 +14,10 @@ KNOWN_VOICE_VALUES: frozenset[str] = frozenset(
         "cedar",
         "coral",
         "echo",
+        "fable",
         "marin",
+        "nova",
+        "onyx",
         "sage",
         "shimmer",
         "verse",

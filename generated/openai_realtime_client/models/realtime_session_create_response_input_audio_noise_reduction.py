@@ -13,7 +13,9 @@ from ..types import UNSET, Unset
 
 @_attrs_define
 class RealtimeSessionCreateResponseInputAudioNoiseReduction:
-    """Attributes:
+    """The noise reduction settings, or null when it is off.
+
+    Attributes:
         type_ (str | Unset):
 
     Fields the description does not name are kept in ``additional_properties`` and sent back by

@@ -13,7 +13,9 @@ from ..types import UNSET, Unset
 
 @_attrs_define
 class RealtimeSessionCreateResponseInputAudioTranscription:
-    """Attributes:
+    """The transcription settings, or null when transcription is off.
+
+    Attributes:
         model (str | Unset):
 
     Fields the description does not name are kept in ``additional_properties`` and sent back by

@@ -13,7 +13,9 @@ from ..types import UNSET, Unset
 
 @_attrs_define
 class RealtimeSessionCreateResponseTurnDetection:
-    """Attributes:
+    """The turn detection settings, or null when the client ends turns itself.
+
+    Attributes:
         type_ (str | Unset):
         threshold (float | Unset):
         prefix_padding_ms (int | Unset):

@@ -12,12 +12,18 @@ from typing import Self, TypeVar
 import urllib3
 
 from ...client import DEFAULT_POOL_MAXSIZE, ApiClient
+from ...models.realtime_create_client_secret_request import RealtimeCreateClientSecretRequest
+from ...models.realtime_create_client_secret_response import RealtimeCreateClientSecretResponse
 from ...models.realtime_session_create_request import RealtimeSessionCreateRequest
 from ...models.realtime_session_create_response import RealtimeSessionCreateResponse
+from ...models.realtime_transcription_session_create_request import RealtimeTranscriptionSessionCreateRequest
+from ...models.realtime_transcription_session_create_response import RealtimeTranscriptionSessionCreateResponse
 from ...types import UNSET, ApiResponse, Unset
 
 _T = TypeVar("_T")
+from . import create_realtime_client_secret as _create_realtime_client_secret
 from . import create_realtime_session as _create_realtime_session
+from . import create_realtime_transcription_session as _create_realtime_transcription_session
 
 
 class RealtimeApi:
@@ -33,6 +39,91 @@ class RealtimeApi:
 
     def __repr__(self) -> str:
         return f"RealtimeApi({self.client!r})"
+
+    def create_realtime_client_secret(
+        self,
+        body: RealtimeCreateClientSecretRequest,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> RealtimeCreateClientSecretResponse:
+        """Mint a client secret for a Realtime or transcription session (GA).
+
+        The generally available way to mint an ephemeral credential: optionally configure the session it
+        is for (a realtime session or a transcription session, told apart by `type`) and how long the
+        secret lives (ten minutes unless `expires_after` asks otherwise).
+
+        POST /realtime/client_secrets
+
+        Args:
+            body (RealtimeCreateClientSecretRequest): What the minted client secret is for and how
+                long it lives. Every field is optional.
+            timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
+            max_retries: retries for this call instead of the client's.
+            extra_headers: headers added to this call only.
+
+        Returns:
+            RealtimeCreateClientSecretResponse
+
+        Raises:
+            APIStatusError: the server answered with a non-2xx status (a subclass names which), after
+                the retries allowed.
+            APIConnectionError: no response arrived (APITimeoutError when it took too long).
+            APIResponseValidationError: a 2xx body was not JSON or did not fit the response schema.
+            APIKeyMissingError: the client has no API key; nothing was sent.
+        """
+
+        return _create_realtime_client_secret.sync(
+            client=self.client,
+            body=body,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
+    def create_realtime_client_secret_with_http_info(
+        self,
+        body: RealtimeCreateClientSecretRequest,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiResponse[RealtimeCreateClientSecretResponse]:
+        """Mint a client secret for a Realtime or transcription session (GA).
+
+        The generally available way to mint an ephemeral credential: optionally configure the session it
+        is for (a realtime session or a transcription session, told apart by `type`) and how long the
+        secret lives (ten minutes unless `expires_after` asks otherwise).
+
+        POST /realtime/client_secrets
+
+        Args:
+            body (RealtimeCreateClientSecretRequest): What the minted client secret is for and how
+                long it lives. Every field is optional.
+            timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
+            max_retries: retries for this call instead of the client's.
+            extra_headers: headers added to this call only.
+
+        Returns:
+            ApiResponse[RealtimeCreateClientSecretResponse]: the parsed body with status, headers,
+                raw bytes and request id.
+
+        Raises:
+            APIStatusError: the server answered with a non-2xx status (a subclass names which), after
+                the retries allowed.
+            APIConnectionError: no response arrived (APITimeoutError when it took too long).
+            APIResponseValidationError: a 2xx body was not JSON or did not fit the response schema.
+            APIKeyMissingError: the client has no API key; nothing was sent.
+        """
+
+        return _create_realtime_client_secret.sync_detailed(
+            client=self.client,
+            body=body,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
 
     def create_realtime_session(
         self,
@@ -119,6 +210,89 @@ class RealtimeApi:
             extra_headers=extra_headers,
         )
 
+    def create_realtime_transcription_session(
+        self,
+        body: RealtimeTranscriptionSessionCreateRequest,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> RealtimeTranscriptionSessionCreateResponse:
+        """Mint an ephemeral token for a transcription-only Realtime session.
+
+        Configures a session that only transcribes the caller's audio (no model answers) and returns it
+        with a client secret the browser connects with. The secret is short-lived.
+
+        POST /realtime/transcription_sessions
+
+        Args:
+            body (RealtimeTranscriptionSessionCreateRequest): How the transcription session a client
+                secret is minted for should behave. Every field is optional.
+            timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
+            max_retries: retries for this call instead of the client's.
+            extra_headers: headers added to this call only.
+
+        Returns:
+            RealtimeTranscriptionSessionCreateResponse
+
+        Raises:
+            APIStatusError: the server answered with a non-2xx status (a subclass names which), after
+                the retries allowed.
+            APIConnectionError: no response arrived (APITimeoutError when it took too long).
+            APIResponseValidationError: a 2xx body was not JSON or did not fit the response schema.
+            APIKeyMissingError: the client has no API key; nothing was sent.
+        """
+
+        return _create_realtime_transcription_session.sync(
+            client=self.client,
+            body=body,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
+    def create_realtime_transcription_session_with_http_info(
+        self,
+        body: RealtimeTranscriptionSessionCreateRequest,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiResponse[RealtimeTranscriptionSessionCreateResponse]:
+        """Mint an ephemeral token for a transcription-only Realtime session.
+
+        Configures a session that only transcribes the caller's audio (no model answers) and returns it
+        with a client secret the browser connects with. The secret is short-lived.
+
+        POST /realtime/transcription_sessions
+
+        Args:
+            body (RealtimeTranscriptionSessionCreateRequest): How the transcription session a client
+                secret is minted for should behave. Every field is optional.
+            timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
+            max_retries: retries for this call instead of the client's.
+            extra_headers: headers added to this call only.
+
+        Returns:
+            ApiResponse[RealtimeTranscriptionSessionCreateResponse]: the parsed body with status, headers,
+                raw bytes and request id.
+
+        Raises:
+            APIStatusError: the server answered with a non-2xx status (a subclass names which), after
+                the retries allowed.
+            APIConnectionError: no response arrived (APITimeoutError when it took too long).
+            APIResponseValidationError: a 2xx body was not JSON or did not fit the response schema.
+            APIKeyMissingError: the client has no API key; nothing was sent.
+        """
+
+        return _create_realtime_transcription_session.sync_detailed(
+            client=self.client,
+            body=body,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
 
 class AsyncRealtimeApi:
     """The same operations as ``RealtimeApi``, awaited; they never block the event loop.
@@ -154,6 +328,46 @@ class AsyncRealtimeApi:
     async def _run(self, call: Callable[[], _T]) -> _T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, call)
 
+    async def create_realtime_client_secret(
+        self,
+        body: RealtimeCreateClientSecretRequest,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> RealtimeCreateClientSecretResponse:
+        """Awaitable ``RealtimeApi.create_realtime_client_secret``; see there."""
+        return await self._run(
+            partial(
+                _create_realtime_client_secret.sync,
+                client=self.client,
+                body=body,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+            )
+        )
+
+    async def create_realtime_client_secret_with_http_info(
+        self,
+        body: RealtimeCreateClientSecretRequest,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiResponse[RealtimeCreateClientSecretResponse]:
+        """Awaitable ``RealtimeApi.create_realtime_client_secret_with_http_info``; see there."""
+        return await self._run(
+            partial(
+                _create_realtime_client_secret.sync_detailed,
+                client=self.client,
+                body=body,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+            )
+        )
+
     async def create_realtime_session(
         self,
         body: RealtimeSessionCreateRequest,
@@ -186,6 +400,46 @@ class AsyncRealtimeApi:
         return await self._run(
             partial(
                 _create_realtime_session.sync_detailed,
+                client=self.client,
+                body=body,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+            )
+        )
+
+    async def create_realtime_transcription_session(
+        self,
+        body: RealtimeTranscriptionSessionCreateRequest,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> RealtimeTranscriptionSessionCreateResponse:
+        """Awaitable ``RealtimeApi.create_realtime_transcription_session``; see there."""
+        return await self._run(
+            partial(
+                _create_realtime_transcription_session.sync,
+                client=self.client,
+                body=body,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+            )
+        )
+
+    async def create_realtime_transcription_session_with_http_info(
+        self,
+        body: RealtimeTranscriptionSessionCreateRequest,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiResponse[RealtimeTranscriptionSessionCreateResponse]:
+        """Awaitable ``RealtimeApi.create_realtime_transcription_session_with_http_info``; see there."""
+        return await self._run(
+            partial(
+                _create_realtime_transcription_session.sync_detailed,
                 client=self.client,
                 body=body,
                 timeout=timeout,
