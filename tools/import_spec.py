@@ -279,8 +279,6 @@ def strip(document: dict[str, Any], report: Report) -> None:
     for schema, pointer in iter_all_schemas(document):
         if schema.get("x-stainless-const") and isinstance(schema.get("enum"), list) and len(schema["enum"]) == 1:
             schema["const"] = schema.pop("enum")[0]
-            if schema.get("default") == schema["const"]:
-                del schema["default"]
             report.add("const", pointer)
     for schema, _ in iter_all_schemas(document):
         for key in _SCHEMA_PROSE:
@@ -385,6 +383,9 @@ def _normalize_schema(schema: dict[str, Any], pointer: str, report: Report) -> N
         report.add("format", f"{pointer} ({fmt})")
     if schema.get("required") == []:
         del schema["required"]
+    if "const" in schema and "default" not in schema:
+        # The only value is also the default: a required const field then needs no argument.
+        schema["default"] = schema["const"]
     _collapse_nullable_union(schema)
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 @_attrs_define
 class InputFileContent:
     """Attributes:
-        type_ (Literal['input_file']):
+        type_ (Literal['input_file']):  Default: 'input_file'.
         file_id (None | str | Unset):
         filename (str | Unset):
         file_data (str | Unset):
@@ -30,7 +30,7 @@ class InputFileContent:
     ``to_dict()``.
     """
 
-    type_: Literal["input_file"]
+    type_: Literal["input_file"] = "input_file"
     file_id: None | str | Unset = UNSET
     filename: str | Unset = UNSET
     file_data: str | Unset = UNSET

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 @_attrs_define
 class InputImageContent:
     """Attributes:
-        type_ (Literal['input_image']):
+        type_ (Literal['input_image']):  Default: 'input_image'.
         detail (ImageDetail):
         image_url (None | str | Unset):
         file_id (None | str | Unset):
@@ -28,8 +28,8 @@ class InputImageContent:
     ``to_dict()``.
     """
 
-    type_: Literal["input_image"]
     detail: ImageDetail
+    type_: Literal["input_image"] = "input_image"
     image_url: None | str | Unset = UNSET
     file_id: None | str | Unset = UNSET
     prompt_cache_breakpoint: PromptCacheBreakpointConfig | Unset = UNSET

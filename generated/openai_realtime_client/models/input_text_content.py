@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 @_attrs_define
 class InputTextContent:
     """Attributes:
-        type_ (Literal['input_text']):
+        type_ (Literal['input_text']):  Default: 'input_text'.
         text (str):
         prompt_cache_breakpoint (PromptCacheBreakpointConfig | Unset):
 
@@ -25,8 +25,8 @@ class InputTextContent:
     ``to_dict()``.
     """
 
-    type_: Literal["input_text"]
     text: str
+    type_: Literal["input_text"] = "input_text"
     prompt_cache_breakpoint: PromptCacheBreakpointConfig | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 @_attrs_define
 class MCPTool:
     """Attributes:
-        type_ (Literal['mcp']):
+        type_ (Literal['mcp']):  Default: 'mcp'.
         server_label (str):
         server_url (str | Unset):
         connector_id (MCPToolConnectorId | Unset):
@@ -39,8 +39,8 @@ class MCPTool:
     ``to_dict()``.
     """
 
-    type_: Literal["mcp"]
     server_label: str
+    type_: Literal["mcp"] = "mcp"
     server_url: str | Unset = UNSET
     connector_id: MCPToolConnectorId | Unset = UNSET
     tunnel_id: str | Unset = UNSET

@@ -12,13 +12,13 @@ from attrs import field as _attrs_field
 @_attrs_define
 class PromptCacheBreakpointConfig:
     """Attributes:
-        mode (Literal['explicit']):
+        mode (Literal['explicit']):  Default: 'explicit'.
 
     Fields the description does not name are kept in ``additional_properties`` and sent back by
     ``to_dict()``.
     """
 
-    mode: Literal["explicit"]
+    mode: Literal["explicit"] = "explicit"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

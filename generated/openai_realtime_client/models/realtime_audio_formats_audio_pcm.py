@@ -20,7 +20,7 @@ class RealtimeAudioFormatsAudioPcm:
     """16-bit PCM at 24 kHz.
 
     Attributes:
-        type_ (Literal['audio/pcm'] | Unset):
+        type_ (Literal['audio/pcm'] | Unset):  Default: 'audio/pcm'.
         rate (RealtimeAudioFormatsAudioPcmRate | Unset):
 
     Fields the description does not name are kept in ``additional_properties`` and sent back by

@@ -16,7 +16,7 @@ class RealtimeAudioFormatsAudioPcma:
     """G.711 A-law.
 
     Attributes:
-        type_ (Literal['audio/pcma'] | Unset):
+        type_ (Literal['audio/pcma'] | Unset):  Default: 'audio/pcma'.
 
     Fields the description does not name are kept in ``additional_properties`` and sent back by
     ``to_dict()``.

@@ -16,7 +16,7 @@ class RealtimeAudioFormatsAudioPcmu:
     """G.711 mu-law.
 
     Attributes:
-        type_ (Literal['audio/pcmu'] | Unset):
+        type_ (Literal['audio/pcmu'] | Unset):  Default: 'audio/pcmu'.
 
     Fields the description does not name are kept in ``additional_properties`` and sent back by
     ``to_dict()``.

@@ -16,7 +16,8 @@ class RealtimeCreateClientSecretRequestExpiresAfter:
     """When the secret stops working.
 
     Attributes:
-        anchor (Literal['created_at'] | Unset): The moment the lifetime is counted from.
+        anchor (Literal['created_at'] | Unset): The moment the lifetime is counted from. Default:
+            'created_at'.
         seconds (int | Unset): Lifetime in seconds, 10 to 7200. Default: 600.
 
     Fields the description does not name are kept in ``additional_properties`` and sent back by

@@ -19,7 +19,7 @@ class RealtimeFunctionTool:
     """A function the model may ask the client to call.
 
     Attributes:
-        type_ (Literal['function'] | Unset):
+        type_ (Literal['function'] | Unset):  Default: 'function'.
         name (str | Unset): The function's name.
         description (str | Unset): When and how to call it, for the model.
         parameters (RealtimeFunctionToolParameters | Unset): A JSON Schema of its arguments.

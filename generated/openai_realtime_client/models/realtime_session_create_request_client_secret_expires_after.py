@@ -16,14 +16,15 @@ class RealtimeSessionCreateRequestClientSecretExpiresAfter:
     """When the secret stops working.
 
     Attributes:
-        anchor (Literal['created_at']): The moment the lifetime is counted from.
+        anchor (Literal['created_at']): The moment the lifetime is counted from. Default:
+            'created_at'.
         seconds (int | Unset): Lifetime in seconds. Default: 600.
 
     Fields the description does not name are kept in ``additional_properties`` and sent back by
     ``to_dict()``.
     """
 
-    anchor: Literal["created_at"]
+    anchor: Literal["created_at"] = "created_at"
     seconds: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -38,7 +38,8 @@ class RealtimeSessionCreateRequestGA:
     """The configuration of a realtime (speech-to-speech) session.
 
     Attributes:
-        type_ (Literal['realtime']): Always `realtime` for this kind of session.
+        type_ (Literal['realtime']): Always `realtime` for this kind of session. Default:
+            'realtime'.
         output_modalities (list[RealtimeSessionCreateRequestGAOutputModalitiesItem] | Unset): What
             the model answers with: audio (with a transcript) or text.
         model (KnownGARealtimeModel | str | Unset): The Realtime model. Any string is accepted; the
@@ -65,7 +66,7 @@ class RealtimeSessionCreateRequestGA:
     ``to_dict()``.
     """
 
-    type_: Literal["realtime"]
+    type_: Literal["realtime"] = "realtime"
     output_modalities: list[RealtimeSessionCreateRequestGAOutputModalitiesItem] | Unset = UNSET
     model: KnownGARealtimeModel | str | Unset = UNSET
     instructions: str | Unset = UNSET

@@ -41,9 +41,9 @@ class RealtimeSessionCreateResponseGA:
     """A realtime session as configured.
 
     Attributes:
-        type_ (Literal['realtime']):
+        type_ (Literal['realtime']):  Default: 'realtime'.
         id (str): The session's identifier.
-        object_ (Literal['realtime.session']):
+        object_ (Literal['realtime.session']):  Default: 'realtime.session'.
         expires_at (int | Unset): When the session expires, in seconds since the Unix epoch.
         output_modalities (list[RealtimeSessionCreateResponseGAOutputModalitiesItem] | Unset):
         model (KnownGARealtimeResponseModel | str | Unset):
@@ -63,9 +63,9 @@ class RealtimeSessionCreateResponseGA:
     ``to_dict()``.
     """
 
-    type_: Literal["realtime"]
     id: str
-    object_: Literal["realtime.session"]
+    type_: Literal["realtime"] = "realtime"
+    object_: Literal["realtime.session"] = "realtime.session"
     expires_at: int | Unset = UNSET
     output_modalities: list[RealtimeSessionCreateResponseGAOutputModalitiesItem] | Unset = UNSET
     model: KnownGARealtimeResponseModel | str | Unset = UNSET

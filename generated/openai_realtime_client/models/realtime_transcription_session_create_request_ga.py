@@ -25,7 +25,8 @@ class RealtimeTranscriptionSessionCreateRequestGA:
     """The configuration of a transcription session.
 
     Attributes:
-        type_ (Literal['transcription']): Always `transcription` for this kind of session.
+        type_ (Literal['transcription']): Always `transcription` for this kind of session. Default:
+            'transcription'.
         audio (RealtimeTranscriptionSessionCreateRequestGAAudio | Unset): Input audio settings:
             format, transcription, noise reduction, turn detection.
         include (list[RealtimeTranscriptionSessionCreateRequestGAIncludeItem] | Unset): Extra items
@@ -35,7 +36,7 @@ class RealtimeTranscriptionSessionCreateRequestGA:
     ``to_dict()``.
     """
 
-    type_: Literal["transcription"]
+    type_: Literal["transcription"] = "transcription"
     audio: RealtimeTranscriptionSessionCreateRequestGAAudio | Unset = UNSET
     include: list[RealtimeTranscriptionSessionCreateRequestGAIncludeItem] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

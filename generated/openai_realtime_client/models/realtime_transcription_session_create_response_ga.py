@@ -25,7 +25,7 @@ class RealtimeTranscriptionSessionCreateResponseGA:
     """A transcription session as configured.
 
     Attributes:
-        type_ (Literal['transcription']):
+        type_ (Literal['transcription']):  Default: 'transcription'.
         id (str): The session's identifier.
         object_ (str):
         expires_at (int | Unset):
@@ -36,9 +36,9 @@ class RealtimeTranscriptionSessionCreateResponseGA:
     ``to_dict()``.
     """
 
-    type_: Literal["transcription"]
     id: str
     object_: str
+    type_: Literal["transcription"] = "transcription"
     expires_at: int | Unset = UNSET
     include: list[RealtimeTranscriptionSessionCreateResponseGAIncludeItem] | Unset = UNSET
     audio: RealtimeTranscriptionSessionCreateResponseGAAudio | Unset = UNSET

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 @_attrs_define
 class RealtimeTruncationRetentionRatio:
     """Attributes:
-        type_ (Literal['retention_ratio']):
+        type_ (Literal['retention_ratio']):  Default: 'retention_ratio'.
         retention_ratio (float):
         token_limits (RealtimeTruncationRetentionRatioTokenLimits | Unset):
 
@@ -25,8 +25,8 @@ class RealtimeTruncationRetentionRatio:
     ``to_dict()``.
     """
 
-    type_: Literal["retention_ratio"]
     retention_ratio: float
+    type_: Literal["retention_ratio"] = "retention_ratio"
     token_limits: RealtimeTruncationRetentionRatioTokenLimits | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

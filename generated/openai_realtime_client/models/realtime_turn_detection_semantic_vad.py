@@ -20,7 +20,7 @@ class RealtimeTurnDetectionSemanticVad:
     """Turn detection on the meaning of what was said.
 
     Attributes:
-        type_ (Literal['semantic_vad']):
+        type_ (Literal['semantic_vad']):  Default: 'semantic_vad'.
         eagerness (RealtimeTurnDetectionSemanticVadEagerness | Unset):  Default: 'auto'.
         create_response (bool | Unset):  Default: True.
         interrupt_response (bool | Unset):  Default: True.
@@ -29,7 +29,7 @@ class RealtimeTurnDetectionSemanticVad:
     ``to_dict()``.
     """
 
-    type_: Literal["semantic_vad"]
+    type_: Literal["semantic_vad"] = "semantic_vad"
     eagerness: RealtimeTurnDetectionSemanticVadEagerness | Unset = UNSET
     create_response: bool | Unset = UNSET
     interrupt_response: bool | Unset = UNSET

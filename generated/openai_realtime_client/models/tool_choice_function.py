@@ -12,15 +12,15 @@ from attrs import field as _attrs_field
 @_attrs_define
 class ToolChoiceFunction:
     """Attributes:
-        type_ (Literal['function']):
+        type_ (Literal['function']):  Default: 'function'.
         name (str):
 
     Fields the description does not name are kept in ``additional_properties`` and sent back by
     ``to_dict()``.
     """
 
-    type_: Literal["function"]
     name: str
+    type_: Literal["function"] = "function"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 @_attrs_define
 class ToolChoiceMCP:
     """Attributes:
-        type_ (Literal['mcp']):
+        type_ (Literal['mcp']):  Default: 'mcp'.
         server_label (str):
         name (None | str | Unset):
 
@@ -22,8 +22,8 @@ class ToolChoiceMCP:
     ``to_dict()``.
     """
 
-    type_: Literal["mcp"]
     server_label: str
+    type_: Literal["mcp"] = "mcp"
     name: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
