@@ -1,0 +1,209 @@
+"""make import-spec: the vendor-like release series imports, regenerates, type-checks, passes the
+contract smoke test and gets the right change verdict; the current source reproduces openapi.yaml."""
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tools import generate, import_spec, paths, spec_diff
+
+VENDOR = paths.REPO / "tests" / "fixtures" / "vendor"
+CURRENT_SOURCE = VENDOR / "r06-endpoint-added.json"
+RELEASES = sorted(VENDOR.glob("r[0-9][0-9]-*"))
+
+# Previous release -> this one: is the change breaking for a user of the generated client?
+VERDICTS = {
+    "r02-field-added.yaml": False,  # an optional request field
+    "r03-enum-value-added.yaml": False,  # known values of an open enum
+    "r04-openapi-3.1.yaml": False,  # 3.0 -> 3.1 normalizes to the same description
+    "r05-json.json": False,  # YAML -> JSON
+    "r06-endpoint-added.json": False,  # POST /realtime/client_secrets
+    "r07-field-removed.json": True,  # a request field gone
+    "r08-field-required.json": True,  # a request field now required
+    "r09-swap.json": False,  # the swap is undone by overlays/10-realtime-sessions-shapes.yaml
+}
+
+
+def _import(source: Path, output: Path) -> dict[str, Any]:
+    import_spec.run(source, output)
+    document: dict[str, Any] = yaml.safe_load(output.read_text(encoding="utf-8"))
+    return document
+
+
+def _body(text: str) -> str:
+    """The description without the header comment that names the source."""
+    return "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#"))
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("imported")
+    result = {}
+    for release in RELEASES:
+        target = out / f"{release.stem}.yaml"
+        import_spec.run(release, target)
+        result[release.name] = target
+    return result
+
+
+def test_the_series_has_every_kind_of_change() -> None:
+    assert [r.name for r in RELEASES][1:] == list(VERDICTS)
+
+
+def test_importing_the_current_source_changes_nothing(tmp_path: Path) -> None:
+    output = tmp_path / "openapi.yaml"
+    import_spec.run(CURRENT_SOURCE, output)
+    assert output.read_bytes() == paths.SPEC.read_bytes()
+    digest = hashlib.sha256(CURRENT_SOURCE.read_bytes()).hexdigest()
+    assert paths.SPEC.read_text(encoding="utf-8").startswith(import_spec.HEADER_PREFIX + digest)
+
+
+def test_import_is_idempotent(tmp_path: Path) -> None:
+    again = tmp_path / "again.yaml"
+    import_spec.run(paths.SPEC, again)
+    assert _body(again.read_text(encoding="utf-8")) == _body(paths.SPEC.read_text(encoding="utf-8"))
+
+
+def test_a_release_padded_to_megabytes_imports_to_the_same_description(tmp_path: Path) -> None:
+    document = json.loads(CURRENT_SOURCE.read_text(encoding="utf-8"))
+    template = document["paths"]["/chat/completions"]["post"]
+    for index in range(400):
+        operation = json.loads(json.dumps(template))
+        operation["operationId"] = f"padding-{index}"
+        operation["tags"] = [f"Padding{index % 40}"]
+        document["paths"][f"/padding/{index}/completions"] = {"post": operation}
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    assert big.stat().st_size > 1_000_000
+    output = tmp_path / "openapi.yaml"
+    report = import_spec.run(big, output)
+    assert _body(output.read_text(encoding="utf-8")) == _body(paths.SPEC.read_text(encoding="utf-8"))
+    assert "419 operations" in report.texts("source")[0]
+
+
+def test_a_release_without_a_selected_operation_is_reported_and_the_removal_flagged(
+    imported: dict[str, Path],
+) -> None:
+    report = import_spec.Report()
+    source, _ = import_spec.load_source(RELEASES[0])
+    document = import_spec.import_document(
+        source,
+        import_spec.load_selection(import_spec.SELECTION),
+        import_spec.load_overlays(import_spec.OVERLAYS),
+        report,
+    )
+    assert report.texts("missing") == ["POST /realtime/client_secrets"]
+    assert "/realtime/client_secrets" not in document["paths"]
+    changes = spec_diff.diff_documents(spec_diff.load_document(paths.SPEC), document)
+    removed = [c for c in changes if c.kind == "operation-removed"]
+    assert len(removed) == 1 and removed[0].breaking and "/realtime/client_secrets" in removed[0].id
+
+
+@pytest.mark.parametrize("release", list(VERDICTS))
+def test_spec_diff_verdict_between_consecutive_releases(release: str, imported: dict[str, Path]) -> None:
+    names = [r.name for r in RELEASES]
+    previous = names[names.index(release) - 1]
+    old = spec_diff.load_document(imported[previous])
+    new = spec_diff.load_document(imported[release])
+    changes = spec_diff.diff_documents(old, new)
+    assert any(c.breaking for c in changes) is VERDICTS[release], [c.id for c in changes]
+    if release in ("r04-openapi-3.1.yaml", "r05-json.json", "r09-swap.json"):
+        assert changes == [], "normalization and overlays should leave nothing to report"
+    else:
+        assert changes
+
+
+def _unique_descriptions(imported: dict[str, Path]) -> Iterator[tuple[str, Path]]:
+    seen: set[str] = set()
+    for name, path in imported.items():
+        body = _body(path.read_text(encoding="utf-8"))
+        if body not in seen:
+            seen.add(body)
+            yield name, path
+
+
+def test_every_release_regenerates_type_checks_and_passes_the_contract_smoke_test(
+    imported: dict[str, Path], tmp_path: Path
+) -> None:
+    cache = tmp_path / "mypy-cache"
+    checked = []
+    for name, spec in _unique_descriptions(imported):
+        out = tmp_path / name
+        generate.render(out, spec=spec)
+        mypy = subprocess.run(
+            [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache), "openai_realtime_client"],
+            cwd=out, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert mypy.returncode == 0, f"{name}: {mypy.stdout}{mypy.stderr}"
+        smoke = subprocess.run(
+            [sys.executable, "-m", "tests.support.release_smoke", str(out), str(spec)],
+            cwd=paths.REPO, capture_output=True, text=True, check=False, timeout=120,
+        )  # fmt: skip
+        assert smoke.returncode == 0, f"{name}: {smoke.stderr}"
+        operations = json.loads(smoke.stdout)
+        assert operations["create-realtime-session"] == "RealtimeSessionCreateResponse"
+        if "client_secrets" in name or name >= "r06":
+            assert operations["create-realtime-client-secret"] == "RealtimeCreateClientSecretResponse"
+        checked.append(name)
+        shutil.rmtree(out)
+    # r04, r05 and r09 import to the same description as the release before them.
+    assert len(checked) == 6, checked
+
+
+def test_public_classes_keep_their_names_across_the_series(imported: dict[str, Path]) -> None:
+    current = yaml.safe_load(paths.SPEC.read_text(encoding="utf-8"))["components"]["schemas"]
+    for name, path in imported.items():
+        schemas = yaml.safe_load(path.read_text(encoding="utf-8"))["components"]["schemas"]
+        for kept in ("RealtimeSessionCreateRequest", "RealtimeSessionCreateResponse", "VoiceIdsShared"):
+            assert kept in schemas, name
+        assert schemas["RealtimeSessionCreateRequest"] == current["RealtimeSessionCreateRequest"], name
+
+
+def test_not_parseable_and_not_openapi_sources_fail_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = {
+        "broken.json": '{"openapi": "3.1.0", "paths": {},}',
+        "broken.yaml": "openapi: 3.1.0\npaths: [unclosed\n",
+        "not-openapi.yaml": "swagger: '2.0'\npaths: {}\n",
+        "empty.yaml": "",
+        "binary.yaml": "\udcff",
+    }
+    for name, text in cases.items():
+        source = tmp_path / name
+        source.write_bytes(text.encode("utf-8", "surrogateescape"))
+        assert import_spec.main([str(source), "--output", str(tmp_path / "out.yaml")]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith(f"import-spec: {source}"), err
+        assert not (tmp_path / "out.yaml").exists()
+    missing = tmp_path / "absent.yaml"
+    assert import_spec.main([str(missing)]) == 1
+    assert "cannot read it" in capsys.readouterr().err
+
+
+def test_the_defects_of_the_vendor_releases_are_gone(imported: dict[str, Path]) -> None:
+    for name, path in imported.items():
+        text = path.read_text(encoding="utf-8")
+        assert "x-" + "stainless" not in text and "x-oai" not in text, name
+        assert "unixtime" not in text and "nullable:" not in text, name
+        document = yaml.safe_load(text)
+        assert document["openapi"] == "3.1.0"
+        schemas = document["components"]["schemas"]
+        assert not any(set(s) == {"$ref"} for s in schemas.values()), f"{name}: an alias schema survived"
+        for _, _, operation in import_spec.iter_operations(document):
+            assert {"400", "401", "429", "500"} <= set(operation["responses"]), name
+            assert operation["tags"] == ["Realtime"]
+        transcription = schemas["RealtimeTranscriptionSessionCreateResponse"]["properties"]
+        assert transcription["turn_detection"]["type"] == ["object", "null"], name
+        assert transcription["client_secret"]["properties"]["value"]["format"] == "password"
+        threshold = schemas["RealtimeTranscriptionSessionCreateRequest"]["properties"]["turn_detection"]
+        assert threshold["properties"]["threshold"]["minimum"] == 0.0, name
+        assert "example" not in threshold["properties"]["threshold"], f"{name}: the invalid example survived"
