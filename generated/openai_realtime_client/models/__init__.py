@@ -14,6 +14,7 @@ from .image_detail import ImageDetail
 from .input_file_content import InputFileContent
 from .input_image_content import InputImageContent
 from .input_text_content import InputTextContent
+from .known_beta_transcription_model import KnownBetaTranscriptionModel
 from .known_ga_realtime_model import KnownGARealtimeModel
 from .known_ga_realtime_response_model import KnownGARealtimeResponseModel
 from .known_realtime_model import KnownRealtimeModel
@@ -132,9 +133,6 @@ from .realtime_transcription_session_create_request_input_audio_noise_reduction_
 from .realtime_transcription_session_create_request_input_audio_transcription import (
     RealtimeTranscriptionSessionCreateRequestInputAudioTranscription,
 )
-from .realtime_transcription_session_create_request_input_audio_transcription_model import (
-    RealtimeTranscriptionSessionCreateRequestInputAudioTranscriptionModel,
-)
 from .realtime_transcription_session_create_request_modalities_item import (
     RealtimeTranscriptionSessionCreateRequestModalitiesItem,
 )
@@ -200,6 +198,7 @@ __all__ = (
     "InputFileContent",
     "InputImageContent",
     "InputTextContent",
+    "KnownBetaTranscriptionModel",
     "KnownGARealtimeModel",
     "KnownGARealtimeResponseModel",
     "KnownRealtimeModel",
@@ -278,7 +277,6 @@ __all__ = (
     "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction",
     "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionType",
     "RealtimeTranscriptionSessionCreateRequestInputAudioTranscription",
-    "RealtimeTranscriptionSessionCreateRequestInputAudioTranscriptionModel",
     "RealtimeTranscriptionSessionCreateRequestModalitiesItem",
     "RealtimeTranscriptionSessionCreateRequestTurnDetection",
     "RealtimeTranscriptionSessionCreateRequestTurnDetectionEagerness",

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self
+from typing import Any, Self, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.realtime_transcription_session_create_request_input_audio_transcription_model import (
-    RealtimeTranscriptionSessionCreateRequestInputAudioTranscriptionModel,
-    check_realtime_transcription_session_create_request_input_audio_transcription_model,
-)
+from ..models.known_beta_transcription_model import KnownBetaTranscriptionModel, check_known_beta_transcription_model
 from ..types import UNSET, Unset
 
 
@@ -20,56 +17,67 @@ class RealtimeTranscriptionSessionCreateRequestInputAudioTranscription:
     """Which model transcribes the audio, and hints for it.
 
     Attributes:
-        model (RealtimeTranscriptionSessionCreateRequestInputAudioTranscriptionModel | Unset): The
-            transcription model.
         language (str | Unset): The spoken language as an ISO-639-1 code; helps accuracy and
             latency. Example: en.
         prompt (str | Unset): Words or style hints for the transcriber.
+        model (KnownBetaTranscriptionModel | str | Unset): The transcription model.
 
     Fields the description does not name are kept in ``additional_properties`` and sent back by
     ``to_dict()``.
     """
 
-    model: RealtimeTranscriptionSessionCreateRequestInputAudioTranscriptionModel | Unset = UNSET
     language: str | Unset = UNSET
     prompt: str | Unset = UNSET
+    model: KnownBetaTranscriptionModel | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        model: str | Unset = UNSET
-        if not isinstance(self.model, Unset):
-            model = self.model
-
-        if not isinstance(model, Unset):
-            field_dict["model"] = model
         language = self.language
         if not isinstance(language, Unset):
             field_dict["language"] = language
         prompt = self.prompt
         if not isinstance(prompt, Unset):
             field_dict["prompt"] = prompt
+        model: str | Unset
+        if isinstance(self.model, Unset):
+            model = UNSET
+        elif isinstance(self.model, str):
+            model = self.model
+        else:
+            model = self.model
+        if not isinstance(model, Unset):
+            field_dict["model"] = model
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        _model = d.pop("model", UNSET)
-        model: RealtimeTranscriptionSessionCreateRequestInputAudioTranscriptionModel | Unset
-        if isinstance(_model, Unset):
-            model = UNSET
-        else:
-            model = check_realtime_transcription_session_create_request_input_audio_transcription_model(_model)
-
         language = d.pop("language", UNSET)
         prompt = d.pop("prompt", UNSET)
+
+        def _parse_model(data: object) -> KnownBetaTranscriptionModel | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                model_type_1 = check_known_beta_transcription_model(data)
+
+                return model_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(KnownBetaTranscriptionModel | str | Unset, data)
+
+        model = _parse_model(d.pop("model", UNSET))
+
         instance = cls(
-            model=model,
             language=language,
             prompt=prompt,
+            model=model,
         )
         instance.additional_properties = d
         return instance

@@ -27,9 +27,14 @@ BODY_SCHEMA: dict[str, Any] = {
         "input_audio_transcription": {
             "type": "object",
             "properties": {
-                "model": {"type": "string", "enum": ["gpt-4o-transcribe", "gpt-4o-mini-transcribe", "whisper-1"]},
                 "language": {"type": "string"},
                 "prompt": {"type": "string"},
+                "model": {
+                    "anyOf": [
+                        {"type": "string"},
+                        {"type": "string", "enum": ["gpt-4o-transcribe", "gpt-4o-mini-transcribe", "whisper-1"]},
+                    ]
+                },
             },
         },
         "turn_detection": {
