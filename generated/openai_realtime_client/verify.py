@@ -11,7 +11,7 @@ the package directory was copied to (it keeps its name; its parent may be anythi
 By default it checks the files of the package directory; ``--project`` also checks the manifest's
 files outside it (pyproject.toml, README.md), relative to the package's parent. It prints one line
 per changed, missing or unexpected file and a summary line. Exit status: 0 all files match, 1 at
-least one does not, 2 the manifest is missing or unreadable.
+least one does not, 2 the manifest is missing or unreadable (or the command line is wrong).
 """
 
 import sys
@@ -132,7 +132,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--quiet", action="store_true", help="print nothing on stdout; the exit status tells")
     parser.add_argument(
-        "--manifest", type=Path, help=f"a manifest to check against (default: the {MANIFEST_NAME} beside this script)"
+        "--manifest",
+        type=Path,
+        metavar="FILE",
+        help=f"a manifest to check against (default: the {MANIFEST_NAME} beside this script)",
     )
     args = parser.parse_args(argv)
     package_dir = Path(__file__).resolve().parent
