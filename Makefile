@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+PACKAGE := openai_realtime_client
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv generate check-generated lint format typecheck test demo mock clean
+.PHONY: help venv generate check-generated verify lint format typecheck test demo mock clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -21,6 +22,11 @@ generate: $(STAMP) ## regenerate generated/ from openapi.yaml, generator-config.
 check-generated: $(STAMP) ## fail if generated/ differs from a fresh regeneration
 	$(PY) -m tools.check_generated
 
+# -I -S: no site-packages and no script directory on sys.path, so this also proves the script needs
+# nothing but the standard library. Any Python 3.11+ does; the venv is not needed.
+verify: ## check generated/ against its provenance manifest, standard library only
+	$(PYTHON) -I -S generated/$(PACKAGE)/verify.py --project
+
 lint: $(STAMP) ## ruff lint and format check of tools/ and tests/
 	$(PY) -m ruff check --no-cache . && $(PY) -m ruff format --no-cache --check .
 
@@ -30,7 +36,7 @@ format: $(STAMP) ## ruff-format tools/ and tests/
 typecheck: $(STAMP) ## mypy --strict on tools/, tests/ and generated/
 	$(PY) -m mypy
 
-test: check-generated lint typecheck ## everything CI runs: check-generated, lint, mypy, then every test
+test: check-generated verify lint typecheck ## everything CI runs: check-generated, verify, lint, mypy, then every test
 	$(PY) -m pytest
 
 demo: $(STAMP) ## mint a session through the generated client (against the mock unless BASE_URL is set)

@@ -15,6 +15,7 @@ from tools.check_generated import compare_trees
 from tools.check_generated import main as check_generated_main
 from tools.generate import (
     GENERATED_HEADER,
+    MANIFEST_NAME,
     GenerationError,
     _BodySchemas,
     generate,
@@ -90,6 +91,8 @@ def test_generation_is_deterministic_across_processes_and_hash_seeds(tmp_path: P
 
     assert trees[0] == trees[1]
     assert trees[0] == _tree_bytes(paths.GENERATED)
+    # The provenance manifest is compared like every other file; name it so losing it cannot pass.
+    assert f"{paths.PACKAGE_NAME}/{MANIFEST_NAME}" in trees[0]
 
 
 def test_generate_replaces_the_whole_tree_so_no_stale_file_survives(tmp_path: Path) -> None:
