@@ -153,7 +153,14 @@ def test_a_template_added_under_stage2_is_rendered_formatted_and_recorded(tmp_pa
     assert namespace["__doc__"] == (
         f"Operations of {spec_document.load(paths.SPEC)['info']['title']}, from {paths.PACKAGE_NAME}/operations.py."
     )
-    assert namespace["OPERATIONS"] == {"create_realtime_session": ("POST", "/realtime/sessions")}
+    document = spec_document.load(paths.SPEC)
+    expected = {
+        operation["operationId"].replace("-", "_"): (method.upper(), path)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    }
+    assert "create_realtime_session" in expected
+    assert namespace["OPERATIONS"] == expected
     config = yaml.safe_load(paths.GENERATOR_CONFIG.read_text())
     assert namespace["PACKAGE"] == (
         paths.PACKAGE_NAME,
@@ -162,9 +169,10 @@ def test_a_template_added_under_stage2_is_rendered_formatted_and_recorded(tmp_pa
     )
     assert "RealtimeSessionCreateRequest" in namespace["MODELS"]
     assert set(namespace["MODELS"]) <= set(models.__all__)
-    assert namespace["SPEC_PATHS"] == ["/realtime/sessions"]
+    assert namespace["SPEC_PATHS"] == list(document["paths"])
     page = (out / "docs" / "operations.md").read_text(encoding="utf-8")
-    assert page == "# openai-realtime-client operations\n\n- `POST /realtime/sessions`\n"  # no header, no ruff
+    listed = "".join(f"- `{method} {path}`\n" for method, path in sorted(expected.values(), key=lambda mp: mp[1]))
+    assert page == "# openai-realtime-client operations\n\n" + listed  # no header, no ruff
     manifest = _manifest(out)
     assert manifest["outputs"][f"{paths.PACKAGE_NAME}/operations.py"] == _sha256(module)
     assert manifest["outputs"]["docs/operations.md"] == _sha256(out / "docs" / "operations.md")
