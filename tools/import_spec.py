@@ -533,6 +533,11 @@ def _discriminate(
         assert value is not None and prop is not None
         if "const" not in prop:
             prop["const"] = prop.pop("enum")[0]
+            prop.setdefault("default", prop["const"])
+        # The member's `type` is what tells members apart, so it is always sent (its default is its value).
+        member = schemas[unescape(variant["$ref"].removeprefix("#/components/schemas/"))]
+        if "type" not in member.get("required", []):
+            member["required"] = [*member.get("required", []), "type"]
         mapping[value] = variant["$ref"]
     current = schema.get("discriminator")
     if not isinstance(current, dict) or current.get("propertyName") != "type" or current.get("mapping") != mapping:

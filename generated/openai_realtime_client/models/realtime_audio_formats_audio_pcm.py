@@ -20,14 +20,14 @@ class RealtimeAudioFormatsAudioPcm:
     """16-bit PCM at 24 kHz.
 
     Attributes:
-        type_ (Literal['audio/pcm'] | Unset):  Default: 'audio/pcm'.
+        type_ (Literal['audio/pcm']):  Default: 'audio/pcm'.
         rate (RealtimeAudioFormatsAudioPcmRate | Unset):
 
     Fields the description does not name are kept in ``additional_properties`` and sent back by
     ``to_dict()``.
     """
 
-    type_: Literal["audio/pcm"] | Unset = UNSET
+    type_: Literal["audio/pcm"] = "audio/pcm"
     rate: RealtimeAudioFormatsAudioPcmRate | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -36,8 +36,7 @@ class RealtimeAudioFormatsAudioPcm:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         type_ = self.type_
-        if not isinstance(type_, Unset):
-            field_dict["type"] = type_
+        field_dict["type"] = type_
         rate: int | Unset = UNSET
         if not isinstance(self.rate, Unset):
             rate = self.rate
@@ -50,7 +49,7 @@ class RealtimeAudioFormatsAudioPcm:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        type_: Literal["audio/pcm"] | Unset = d.pop("type", UNSET)
+        type_: Literal["audio/pcm"] = d.pop("type")
         _rate = d.pop("rate", UNSET)
         rate: RealtimeAudioFormatsAudioPcmRate | Unset
         if isinstance(_rate, Unset):

@@ -8,21 +8,19 @@ from typing import Any, Literal, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 
 @_attrs_define
 class RealtimeAudioFormatsAudioPcma:
     """G.711 A-law.
 
     Attributes:
-        type_ (Literal['audio/pcma'] | Unset):  Default: 'audio/pcma'.
+        type_ (Literal['audio/pcma']):  Default: 'audio/pcma'.
 
     Fields the description does not name are kept in ``additional_properties`` and sent back by
     ``to_dict()``.
     """
 
-    type_: Literal["audio/pcma"] | Unset = UNSET
+    type_: Literal["audio/pcma"] = "audio/pcma"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -30,15 +28,14 @@ class RealtimeAudioFormatsAudioPcma:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         type_ = self.type_
-        if not isinstance(type_, Unset):
-            field_dict["type"] = type_
+        field_dict["type"] = type_
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        type_: Literal["audio/pcma"] | Unset = d.pop("type", UNSET)
+        type_: Literal["audio/pcma"] = d.pop("type")
         instance = cls(
             type_=type_,
         )

@@ -19,7 +19,7 @@ class RealtimeFunctionTool:
     """A function the model may ask the client to call.
 
     Attributes:
-        type_ (Literal['function'] | Unset):  Default: 'function'.
+        type_ (Literal['function']):  Default: 'function'.
         name (str | Unset): The function's name.
         description (str | Unset): When and how to call it, for the model.
         parameters (RealtimeFunctionToolParameters | Unset): A JSON Schema of its arguments.
@@ -28,7 +28,7 @@ class RealtimeFunctionTool:
     ``to_dict()``.
     """
 
-    type_: Literal["function"] | Unset = UNSET
+    type_: Literal["function"] = "function"
     name: str | Unset = UNSET
     description: str | Unset = UNSET
     parameters: RealtimeFunctionToolParameters | Unset = UNSET
@@ -39,8 +39,7 @@ class RealtimeFunctionTool:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         type_ = self.type_
-        if not isinstance(type_, Unset):
-            field_dict["type"] = type_
+        field_dict["type"] = type_
         name = self.name
         if not isinstance(name, Unset):
             field_dict["name"] = name
@@ -60,7 +59,7 @@ class RealtimeFunctionTool:
         from ..models.realtime_function_tool_parameters import RealtimeFunctionToolParameters  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_: Literal["function"] | Unset = d.pop("type", UNSET)
+        type_: Literal["function"] = d.pop("type")
         name = d.pop("name", UNSET)
         description = d.pop("description", UNSET)
         _parameters = d.pop("parameters", UNSET)

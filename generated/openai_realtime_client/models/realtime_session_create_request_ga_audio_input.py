@@ -110,7 +110,7 @@ class RealtimeSessionCreateRequestGAAudioInput:
             if isinstance(data, Unset):
                 return data
             try:
-                if not (isinstance(data, dict) and data.get("type", "audio/pcm") == "audio/pcm"):
+                if not (isinstance(data, dict) and data.get("type") == "audio/pcm"):
                     raise TypeError()
                 componentsschemas_realtime_audio_formats_type_0 = RealtimeAudioFormatsAudioPcm.from_dict(data)
 
@@ -118,14 +118,14 @@ class RealtimeSessionCreateRequestGAAudioInput:
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             try:
-                if not (isinstance(data, dict) and data.get("type", "audio/pcmu") == "audio/pcmu"):
+                if not (isinstance(data, dict) and data.get("type") == "audio/pcmu"):
                     raise TypeError()
                 componentsschemas_realtime_audio_formats_type_1 = RealtimeAudioFormatsAudioPcmu.from_dict(data)
 
                 return componentsschemas_realtime_audio_formats_type_1
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            if not (isinstance(data, dict) and data.get("type", "audio/pcma") == "audio/pcma"):
+            if not (isinstance(data, dict) and data.get("type") == "audio/pcma"):
                 raise TypeError()
             componentsschemas_realtime_audio_formats_type_2 = RealtimeAudioFormatsAudioPcma.from_dict(data)
 

@@ -295,7 +295,7 @@ class RealtimeSessionCreateResponseGA:
 
                 def _parse_tools_item(data: object) -> MCPTool | RealtimeFunctionTool:
                     try:
-                        if not (isinstance(data, dict) and data.get("type", "function") == "function"):
+                        if not (isinstance(data, dict) and data.get("type") == "function"):
                             raise TypeError()
                         tools_item_type_0 = RealtimeFunctionTool.from_dict(data)
 

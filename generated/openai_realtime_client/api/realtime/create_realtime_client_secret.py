@@ -77,6 +77,7 @@ BODY_SCHEMA: dict[str, Any] = {
                                             "anyOf": [
                                                 {
                                                     "type": "object",
+                                                    "required": ["type"],
                                                     "properties": {
                                                         "type": {"type": "string", "const": "audio/pcm"},
                                                         "rate": {"type": "integer", "enum": [24000]},
@@ -84,10 +85,12 @@ BODY_SCHEMA: dict[str, Any] = {
                                                 },
                                                 {
                                                     "type": "object",
+                                                    "required": ["type"],
                                                     "properties": {"type": {"type": "string", "const": "audio/pcmu"}},
                                                 },
                                                 {
                                                     "type": "object",
+                                                    "required": ["type"],
                                                     "properties": {"type": {"type": "string", "const": "audio/pcma"}},
                                                 },
                                             ],
@@ -193,6 +196,7 @@ BODY_SCHEMA: dict[str, Any] = {
                                             "anyOf": [
                                                 {
                                                     "type": "object",
+                                                    "required": ["type"],
                                                     "properties": {
                                                         "type": {"type": "string", "const": "audio/pcm"},
                                                         "rate": {"type": "integer", "enum": [24000]},
@@ -200,10 +204,12 @@ BODY_SCHEMA: dict[str, Any] = {
                                                 },
                                                 {
                                                     "type": "object",
+                                                    "required": ["type"],
                                                     "properties": {"type": {"type": "string", "const": "audio/pcmu"}},
                                                 },
                                                 {
                                                     "type": "object",
+                                                    "required": ["type"],
                                                     "properties": {"type": {"type": "string", "const": "audio/pcma"}},
                                                 },
                                             ],
@@ -273,6 +279,7 @@ BODY_SCHEMA: dict[str, Any] = {
                                 "oneOf": [
                                     {
                                         "type": "object",
+                                        "required": ["type"],
                                         "properties": {
                                             "type": {"type": "string", "const": "function"},
                                             "name": {"type": "string"},
@@ -449,6 +456,7 @@ BODY_SCHEMA: dict[str, Any] = {
                                             "anyOf": [
                                                 {
                                                     "type": "object",
+                                                    "required": ["type"],
                                                     "properties": {
                                                         "type": {"type": "string", "const": "audio/pcm"},
                                                         "rate": {"type": "integer", "enum": [24000]},
@@ -456,10 +464,12 @@ BODY_SCHEMA: dict[str, Any] = {
                                                 },
                                                 {
                                                     "type": "object",
+                                                    "required": ["type"],
                                                     "properties": {"type": {"type": "string", "const": "audio/pcmu"}},
                                                 },
                                                 {
                                                     "type": "object",
+                                                    "required": ["type"],
                                                     "properties": {"type": {"type": "string", "const": "audio/pcma"}},
                                                 },
                                             ],

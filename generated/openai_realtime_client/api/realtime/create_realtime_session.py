@@ -105,6 +105,7 @@ BODY_SCHEMA: dict[str, Any] = {
             "type": "array",
             "items": {
                 "type": "object",
+                "required": ["type"],
                 "properties": {
                     "type": {"type": "string", "const": "function"},
                     "name": {"type": "string"},
