@@ -55,14 +55,19 @@ def _first_problem(value: Any, schema: Mapping[str, Any], path: str) -> tuple[st
         return _first_problem(value, members[mapping[value[name]]], path)
     for key in ("anyOf", "oneOf"):
         if key in schema:
-            rules = []
+            problems = []
             for variant in schema[key]:
-                reason = _first_problem(value, variant, path)
-                if reason is None:
+                problem = _first_problem(value, variant, path)
+                if problem is None:
                     break
-                rules.append(reason[2])
+                problems.append(problem)
             else:
-                return path, value, "matches none of: " + "; ".join(rules)
+                # A member of another JSON type (often `null`) says nothing useful: when only one
+                # member takes this type of value, its own complaint is the message.
+                same_type = [p for p in problems if not p[2].startswith("is not of type")]
+                if len(same_type) == 1:
+                    return same_type[0]
+                return path, value, "matches none of: " + "; ".join(p[2] for p in problems)
     # const first: "is not 'inf'" says more than "is not of type string".
     if "const" in schema and value != schema["const"]:
         return path, value, f"is not {schema['const']!r}"
