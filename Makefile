@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv generate check-generated lint format typecheck test demo mock clean
+.PHONY: help venv generate check-generated spec-diff lint format typecheck test demo mock clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -20,6 +20,9 @@ generate: $(STAMP) ## regenerate generated/ from openapi.yaml, generator-config.
 
 check-generated: $(STAMP) ## fail if generated/ differs from a fresh regeneration
 	$(PY) -m tools.check_generated
+
+spec-diff: $(STAMP) ## compare openapi.yaml at git HEAD (or OLD=) with the working one (or NEW=); fail on breaking changes
+	$(PY) -m tools.spec_diff $(if $(OLD),--old $(OLD)) $(if $(NEW),--new $(NEW)) $(if $(ACK),--ack $(ACK)) $(if $(filter 1 yes true,$(ACCEPT_BREAKING)),--accept-breaking)
 
 lint: $(STAMP) ## ruff lint and format check of tools/ and tests/
 	$(PY) -m ruff check --no-cache . && $(PY) -m ruff format --no-cache --check .
