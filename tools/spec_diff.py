@@ -102,7 +102,8 @@ def document_at_head(root: Path, name: str = SPEC_FILE) -> dict[str, Any] | None
         return None
     shown = _git(root, "show", f"HEAD:./{name}")
     if shown.returncode != 0:
-        raise SpecDiffError(f"git show HEAD:{name} failed: {shown.stderr.strip().splitlines()[-1:]}")
+        reason = (shown.stderr.strip().splitlines() or ["no message"])[-1]
+        raise SpecDiffError(f"git show HEAD:{name} failed: {reason}")
     return parse_document(shown.stdout, f"{name} at git HEAD")
 
 
@@ -202,8 +203,11 @@ class _Document:
             self.fail(f"the schema at {where} is a {type(node).__name__}, not a mapping")
         return node
 
-    def shape(self, raw: Any, where: str) -> _Shape:
+    def shape(self, raw: Any, where: str, active: frozenset[str] = frozenset()) -> _Shape:
+        """The normalised schema at raw; active holds the components whose union is being collapsed."""
         node, names = self.resolve(raw)
+        if active.intersection(names):
+            self.fail(f"the schema {names[0]} at {where} is a union of nothing but itself (and null)")
         node = self.schema(node, where)
         refs = set(names)
         if "allOf" in node:
@@ -228,7 +232,7 @@ class _Document:
                 nullable = nullable or _allows_null(resolved)
                 kept.append(variant)
             if len(kept) == 1:
-                inner = self.shape(kept[0], where)
+                inner = self.shape(kept[0], where, active | refs)
                 return _replace(inner, refs=inner.refs | refs, nullable=inner.nullable or nullable)
             open_enum = self._open_enum(kept, where)
             if open_enum is not None:

@@ -496,8 +496,15 @@ def test_a_ref_to_itself_or_to_nothing_is_an_error_not_a_hang() -> None:
     looping = _things(request={"$ref": "#/components/schemas/A"}, schemas={"A": {"$ref": "#/components/schemas/A"}})
     dangling = _things(request={"$ref": "#/components/schemas/Missing"})
 
+    only_itself = _things(
+        request={"$ref": "#/components/schemas/A"},
+        schemas={"A": {"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]}},
+    )
+
     with pytest.raises(SpecDiffError, match="longer than"):
         diff_documents(looping, looping)
+    with pytest.raises(SpecDiffError, match="union of nothing but itself"):
+        diff_documents(only_itself, only_itself)
     with pytest.raises(SpecDiffError, match="'#/components/schemas/Missing' points to nothing"):
         diff_documents(_things(request={"type": "object"}), dangling)
 
@@ -569,6 +576,19 @@ def test_an_acknowledged_breaking_change_passes_and_a_stale_entry_is_a_note(
     assert f"breaking (acknowledged)  {THRESHOLD_REMOVED} -- field removed" in lines
     assert f"note: stale acknowledgement in ack.yaml: field-removed {OP} request.speed (matches no change)" in lines
     assert lines[-1] == "summary: 2 changes, 1 breaking (1 acknowledged), 1 not breaking; 1 stale acknowledgement; OK"
+
+
+def test_without_the_api_comparison_api_acknowledgements_are_not_called_stale(
+    two_files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = two_files
+    ack = tmp_path / "ack.yaml"
+    ack.write_text(f"- {{change: 'api-removed {MODELS}.x.X.y', reason: agreed}}\n")
+
+    _, with_api_skipped, _ = _run(["--old", str(old), "--new", str(new), "--ack", str(ack), "--no-api"], capsys)
+    _, spec_only, _ = _run(["--old", str(old), "--new", str(old), "--ack", str(ack), "--no-api"], capsys)
+
+    assert not any(line.startswith("note: stale") for line in with_api_skipped + spec_only)
 
 
 def test_the_default_ack_file_is_read_from_the_root(
