@@ -65,7 +65,7 @@ def parse_document(text: str, label: str) -> dict[str, Any]:
     if not isinstance(version, str) or not version.startswith("3."):
         found = "no 'openapi' field" if version is None else f"'openapi: {version}'"
         raise SpecDiffError(f"{label} is not an OpenAPI 3 document ({found})")
-    if not isinstance(document.get("paths", {}), dict):
+    if not isinstance(document.get("paths") or {}, dict):
         raise SpecDiffError(f"{label} is not an OpenAPI document: 'paths' is not a mapping")
     return document
 
@@ -85,9 +85,9 @@ def empty_document() -> dict[str, Any]:
     return {"openapi": "3.1.0", "info": {"title": "(none)", "version": "0"}, "paths": {}}
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     try:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
     except OSError as err:
         raise SpecDiffError(f"cannot run git in {root}: {err}") from err
 
@@ -102,9 +102,13 @@ def document_at_head(root: Path, name: str = SPEC_FILE) -> dict[str, Any] | None
         return None
     shown = _git(root, "show", f"HEAD:./{name}")
     if shown.returncode != 0:
-        reason = (shown.stderr.strip().splitlines() or ["no message"])[-1]
+        reason = (shown.stderr.decode(errors="replace").strip().splitlines() or ["no message"])[-1]
         raise SpecDiffError(f"git show HEAD:{name} failed: {reason}")
-    return parse_document(shown.stdout, f"{name} at git HEAD")
+    try:
+        text = shown.stdout.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise SpecDiffError(f"{name} at git HEAD is not UTF-8 text: {err}") from err
+    return parse_document(text, f"{name} at git HEAD")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -745,6 +745,18 @@ def test_when_head_has_no_openapi_yaml_everything_is_added(
     assert code == 0 and lines[1].endswith(f"operation-added {OP} -- new operation")
 
 
+def test_a_committed_description_that_is_not_utf8_exits_2_with_one_line(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "openapi.yaml").write_bytes(b"openapi: 3.1.0\ninfo: {title: \xff}\n")
+    _git(repo, "add", "openapi.yaml")
+    _git(repo, "commit", "--quiet", "-m", "latin-1")
+
+    code, _, err = _run(["--root", str(repo), "--no-api"], capsys)
+
+    assert code == 2 and err.count("\n") == 1 and "openapi.yaml at git HEAD is not UTF-8 text" in err
+
+
 def test_outside_a_git_repository_the_default_old_is_an_error(
     tmp_path: Path, spec: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
