@@ -309,7 +309,8 @@ class _Document:
         found = node.get("discriminator")
         if not isinstance(found, dict):
             return None, {}
-        listed = found.get("mapping") or {}
+        listed = found.get("mapping")
+        listed = listed if isinstance(listed, dict) else {}
         mapping = {str(ref).rsplit("/", 1)[-1]: str(value) for value, ref in listed.items()}
         name = found.get("propertyName")
         return (name if isinstance(name, str) else None), mapping
@@ -321,7 +322,7 @@ class _Document:
         plain = listed = False
         for variant in variants:
             node = self.schema(self.resolve(variant)[0], where)
-            if not set(node) <= _ANNOTATION_KEYS:
+            if any(key not in _ANNOTATION_KEYS and not str(key).startswith("x-") for key in node):
                 return None
             if "const" in node:
                 kinds.add(_json_type(node["const"]))
@@ -764,7 +765,10 @@ def _label(variant: _Variant, side: list[_Variant]) -> str:
 
 def _operations(side: _Document) -> dict[tuple[str, str], Mapping[str, Any]]:
     found: dict[tuple[str, str], Mapping[str, Any]] = {}
-    for path, item in (side.document.get("paths") or {}).items():
+    listed = side.document.get("paths") or {}
+    if not isinstance(listed, dict):
+        side.fail("'paths' is not a mapping")
+    for path, item in listed.items():
         item, _ = side.resolve(item)
         if not isinstance(item, dict):
             side.fail(f"the path item {path} is not a mapping")

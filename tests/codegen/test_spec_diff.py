@@ -6,6 +6,7 @@ import copy
 import dataclasses
 import io
 import json
+import random
 import shutil
 import subprocess
 import textwrap
@@ -507,6 +508,53 @@ def test_a_ref_to_itself_or_to_nothing_is_an_error_not_a_hang() -> None:
         diff_documents(only_itself, only_itself)
     with pytest.raises(SpecDiffError, match="'#/components/schemas/Missing' points to nothing"):
         diff_documents(_things(request={"type": "object"}), dangling)
+
+
+def _nodes(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield path
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else []
+    for key, child in children:
+        yield from _nodes(child, (*path, key))
+
+
+JUNK: list[Any] = [None, 5, "x", [], {}, [1, "a"], True, False, {"$ref": "#/nope"}, {"$ref": 3}, {"type": 7}]
+JUNK += [{"enum": 5}, {"allOf": 3}, {"allOf": [5]}, {"propertyName": "type", "mapping": 5}, {"anyOf": "x"}]
+
+
+def _corrupt(document: dict[str, Any], path: tuple[Any, ...], junk: Any) -> dict[str, Any]:
+    broken = _copy(document)
+    *parents, last = path
+    target: Any = broken
+    with contextlib.suppress(KeyError, IndexError, TypeError):  # an earlier corruption removed the path
+        for key in parents:
+            target = target[key]
+        target[last] = copy.deepcopy(junk)
+    return broken
+
+
+# Structural nodes every rule passes through; random picks would rarely hit them.
+SKELETON = [
+    ("paths",), ("paths", "/realtime/sessions"), ("paths", "/realtime/sessions", "post"),
+    ("paths", "/realtime/sessions", "post", "requestBody"), ("paths", "/realtime/sessions", "post", "responses"),
+    ("paths", "/realtime/sessions", "post", "responses", "200"), ("components",), ("components", "schemas"),
+    ("components", "schemas", "RealtimeSessionCreateRequest"),
+    ("components", "schemas", "RealtimeSessionCreateRequest", "properties"),
+]  # fmt: skip
+
+
+def test_a_corrupted_description_raises_spec_diff_error_or_nothing_else() -> None:
+    rng = random.Random(4)
+    locations = [path for path in _nodes(BASE) if path]
+    broken = [_corrupt(BASE, path, junk) for path in SKELETON for junk in JUNK]
+    for _ in range(200):
+        document = BASE
+        for _ in range(rng.randint(1, 3)):
+            document = _corrupt(document, rng.choice(locations), rng.choice(JUNK))
+        broken.append(document)
+    for document in broken:
+        for old, new in ((BASE, document), (document, BASE)):
+            with contextlib.suppress(SpecDiffError):
+                diff_documents(old, new)
 
 
 # -- the command: report, acknowledgements, exit codes --------------------------------------------
