@@ -6,6 +6,7 @@ the new description: what a user's code imports, constructs and calls. Per publi
 """
 
 import ast
+import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -48,7 +49,8 @@ class ClassApi:
     bases: tuple[str, ...]
     fields: Mapping[str, Field]
     methods: Mapping[str, Signature]
-    keyword_only: bool  # attrs ``define(kw_only=True)``: field order does not matter to callers
+    from_fields: bool  # an attrs class or dataclass: its constructor takes the fields
+    keyword_only: bool  # ``define(kw_only=True)``: field order does not matter to callers
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,9 @@ class NameApi:
     kind: str  # type alias, constant, re-export
     text: str | None  # the alias's value, the constant's annotation, the re-export's origin
 
+
+# Decorators (any name in their text) whose class gets an __init__ taking its annotated fields.
+_FIELD_CLASS_DECORATORS = frozenset({"define", "_attrs_define", "frozen", "mutable", "attrs", "s", "dataclass"})
 
 Symbol = ClassApi | Signature | NameApi
 Surface = dict[str, dict[str, Symbol]]  # module -> public name -> what it is
@@ -163,6 +168,7 @@ def _class(node: ast.ClassDef) -> ClassApi:
         bases=tuple(ast.unparse(base) for base in node.bases),
         fields=fields,
         methods=methods,
+        from_fields=any(_FIELD_CLASS_DECORATORS.intersection(re.findall(r"\w+", d)) for d in decorators),
         keyword_only=any("kw_only=True" in d for d in decorators),
     )
 
@@ -292,11 +298,12 @@ class _ApiDiffer:
         if old.bases != new.bases:
             detail = f"bases were ({', '.join(old.bases)}), now ({', '.join(new.bases)})"
             self.add("api-changed", f"{where}:bases", detail, breaking=bool(lost))
+        constructor = new.from_fields and "__init__" not in new.methods
         for name in sorted(old.fields.keys() | new.fields.keys()):
-            self._field(f"{where}.{name}", old.fields.get(name), new.fields.get(name))
+            self._field(f"{where}.{name}", old.fields.get(name), new.fields.get(name), constructor)
         before = [n for n, f in old.fields.items() if f.init and n in new.fields and new.fields[n].init]
         after = [n for n, f in new.fields.items() if f.init and n in old.fields and old.fields[n].init]
-        if before != after and not new.keyword_only and "__init__" not in new.methods:
+        if constructor and before != after and not new.keyword_only:
             detail = f"positional order of constructor arguments changed: {', '.join(before)} -> {', '.join(after)}"
             self.add("api-changed", f"{where}.__init__", detail, breaking=True)
         for name in sorted(old.methods.keys() | new.methods.keys()):
@@ -308,25 +315,26 @@ class _ApiDiffer:
             else:
                 self._signature(method, old.methods[name], new.methods[name])
 
-    def _field(self, where: str, old: Field | None, new: Field | None) -> None:
+    def _field(self, where: str, old: Field | None, new: Field | None, constructor: bool) -> None:
+        """constructor: the class's __init__ takes its fields, so defaults and init matter too."""
         if new is None:
             self.add("api-removed", where, "field removed", breaking=True)
             return
         if old is None:
-            required = new.init and not new.has_default
+            required = constructor and new.init and not new.has_default
             detail = "new required field (a constructor argument without default)" if required else "new field"
             self.add("api-added", where, detail, breaking=required)
             return
         problems = []
         if old.annotation != new.annotation:
             problems.append(f"type was {old.annotation}, now {new.annotation}")
-        if old.init and not new.init:
+        if constructor and old.init and not new.init:
             problems.append("no longer a constructor argument")
-        elif new.init and old.has_default and not new.has_default:
+        elif constructor and new.init and old.has_default and not new.has_default:
             problems.append("no longer has a default: now a required constructor argument")
         if problems:
             self.add("api-changed", where, "; ".join(problems), breaking=True)
-        elif new.init and (not old.init or (new.has_default and not old.has_default)):
+        elif constructor and new.init and (not old.init or (new.has_default and not old.has_default)):
             self.add("api-changed", where, "now an optional constructor argument", breaking=False)
 
     def _signature(self, where: str, old: Signature, new: Signature) -> None:

@@ -874,6 +874,10 @@ OLD_PACKAGE = {
             def _private(self) -> None: ...
 
         class Gone: ...
+
+        class Plain:
+            count: int
+            label: str
     """,
     "util.py": "def helper(a: int, b: str) -> None: ...\ndef _hidden() -> None: ...\n",
     "_internal.py": "def anything() -> None: ...\n",
@@ -899,6 +903,11 @@ def test_public_api_changes_in_small_trees(tmp_path: Path) -> None:
 
             def render(self, columns: int, *, dense: bool = False, style: str) -> bytes: ...
             def _private(self, anything: int) -> None: ...
+
+        class Plain:  # not attrs: its annotations are not constructor arguments
+            label: str
+            count: int
+            total: int
     """
     new_files["util.py"] = "def helper(b: str, a: int, c: int = 0) -> None: ...\ndef _hidden(x: int) -> None: ...\n"
     new_files["_internal.py"] = "def different() -> None: ...\n"
@@ -915,11 +924,26 @@ def test_public_api_changes_in_small_trees(tmp_path: Path) -> None:
         "api-changed pkg.models.Thing.render(width)": True,  # renamed
         "api-added pkg.models.Thing.render(style)": True,  # no default
         "api-changed pkg.models.Thing.render:return": True,
+        "api-added pkg.models.Plain.total": False,
         "api-removed pkg.models.Thing.to_dict": True,
         "api-changed pkg.util.helper(a)": True,  # moved
         "api-changed pkg.util.helper(b)": True,  # moved
         "api-added pkg.util.helper(c)": False,
     }
+
+
+def test_field_order_matters_only_where_the_constructor_takes_the_fields(tmp_path: Path) -> None:
+    def package(root: Path, first: str, second: str) -> Path:
+        fields = f"    {first}: int\n    {second}: int\n"
+        source = f"from attrs import define\n\n@define\nclass Made:\n{fields}\nclass Plain:\n{fields}"
+        return _package(root / "pkg", {"__init__.py": "", "m.py": source})
+
+    old, new = package(tmp_path / "old", "a", "b"), package(tmp_path / "new", "b", "a")
+
+    changes = diff_api(extract_api(old), extract_api(new))
+
+    assert _verdicts(changes) == {"api-changed pkg.m.Made.__init__": True}
+    assert changes[0].detail == "positional order of constructor arguments changed: a, b -> b, a"
 
 
 def test_a_removed_module_is_one_change_and_kinds_of_symbol_are_compared(tmp_path: Path) -> None:
