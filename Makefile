@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PACKAGE := openai_realtime_client
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv generate check-generated verify lint format typecheck test demo mock clean
+.PHONY: help venv import-spec spec-diff generate check-generated verify lint format typecheck test demo mock clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -15,6 +15,9 @@ $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV) && $(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt && touch $(STAMP)
 
 venv: $(STAMP) ## create .venv from the pinned requirements (only when missing or stale)
+
+import-spec: $(STAMP) ## import a vendor release: make import-spec SOURCE=path/to/openapi.{yaml,json} -> openapi.yaml
+	$(PY) -m tools.import_spec $(or $(SOURCE),$(error give the vendor description: make import-spec SOURCE=path))
 
 generate: $(STAMP) ## regenerate generated/ from openapi.yaml, generator-config.yaml and templates/
 	$(PY) -m tools.generate
@@ -26,6 +29,9 @@ check-generated: $(STAMP) ## fail if generated/ differs from a fresh regeneratio
 # nothing but the standard library. Any Python 3.11+ does; the venv is not needed.
 verify: ## check generated/ against its provenance manifest, standard library only
 	$(PYTHON) -I -S generated/$(PACKAGE)/verify.py --project
+
+spec-diff: $(STAMP) ## compare openapi.yaml at git HEAD (or OLD=) with the working one (or NEW=); fail on breaking changes
+	$(PY) -m tools.spec_diff $(if $(OLD),--old $(OLD)) $(if $(NEW),--new $(NEW)) $(if $(ACK),--ack $(ACK)) $(if $(filter 1 yes true,$(ACCEPT_BREAKING)),--accept-breaking)
 
 lint: $(STAMP) ## ruff lint and format check of tools/ and tests/
 	$(PY) -m ruff check --no-cache . && $(PY) -m ruff format --no-cache --check .

@@ -1,0 +1,1007 @@
+"""make spec-diff: every verdict rule, the ids, the report, acknowledgements, inputs that cannot be
+used, the git-HEAD default and the public-API comparison of the generated package."""
+
+import contextlib
+import copy
+import dataclasses
+import io
+import json
+import random
+import shutil
+import subprocess
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tools import paths
+from tools.api_surface import diff_against_regeneration, diff_api, extract_api
+from tools.spec_diff import Change, SpecDiffError, diff_documents, load_document, main
+
+OP = "POST /realtime/sessions"
+THINGS = "POST /things"
+BASE = load_document(paths.SPEC)
+PACKAGE_DIR = paths.GENERATED / paths.PACKAGE_NAME
+MODELS = f"{paths.PACKAGE_NAME}.models"
+
+
+@pytest.fixture
+def spec() -> dict[str, Any]:
+    return copy.deepcopy(BASE)
+
+
+def _copy(document: dict[str, Any]) -> dict[str, Any]:
+    return copy.deepcopy(document)
+
+
+def _schemas(document: dict[str, Any]) -> dict[str, Any]:
+    schemas: dict[str, Any] = document["components"]["schemas"]
+    return schemas
+
+
+def _request(document: dict[str, Any]) -> dict[str, Any]:
+    return _schemas(document)["RealtimeSessionCreateRequest"]  # type: ignore[no-any-return]
+
+
+def _response(document: dict[str, Any]) -> dict[str, Any]:
+    return _schemas(document)["RealtimeSessionCreateResponse"]  # type: ignore[no-any-return]
+
+
+def _operation(document: dict[str, Any]) -> dict[str, Any]:
+    return document["paths"]["/realtime/sessions"]["post"]  # type: ignore[no-any-return]
+
+
+def _verdicts(changes: list[Change]) -> dict[str, bool]:
+    """{id: breaking}; ids are unique within one report."""
+    verdicts = {change.id: change.breaking for change in changes}
+    assert len(verdicts) == len(changes), [change.id for change in changes]
+    return verdicts
+
+
+def _things(
+    request: dict[str, Any] | None = None,
+    response: dict[str, Any] | None = None,
+    schemas: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A one-operation document: POST /things sends request and answers 200 with response."""
+    operation: dict[str, Any] = {"responses": {"200": {"description": "ok"}}}
+    if request is not None:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": request}}}
+    if response is not None:
+        operation["responses"]["200"]["content"] = {"application/json": {"schema": response}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/things": {"post": operation}},
+        "components": {"schemas": schemas or {}},
+    }
+
+
+def _field(schema: dict[str, Any], *, side: str, required: bool = False) -> dict[str, Any]:
+    """A document whose request (or response) body is an object with the one field x."""
+    body = {"type": "object", "properties": {"x": schema}, "required": ["x"] if required else []}
+    return _things(request=body) if side == "request" else _things(response=body)
+
+
+OPEN_AB = {"anyOf": [{"type": "string"}, {"type": "string", "enum": ["a", "b"]}]}
+OPEN_AC = {"anyOf": [{"type": "string"}, {"type": "string", "enum": ["a", "c"]}]}
+CLOSED_AB = {"type": "string", "enum": ["a", "b"]}
+CLOSED_ABC, CLOSED_A = {**CLOSED_AB, "enum": ["a", "b", "c"]}, {**CLOSED_AB, "enum": ["a"]}
+REQ, RESP = "request", "response"
+STR, INT = {"type": "string"}, {"type": "integer"}
+
+# (side, old schema of field x, new schema, {id (kind and location): breaking})
+FIELD_RULES = [
+    pytest.param(REQ, INT, STR, {"type-changed": True}, id="type-request"),
+    pytest.param(RESP, INT, STR, {"type-changed": True}, id="type-response"),
+    pytest.param(REQ, INT, {"type": "number"}, {"type-changed": False}, id="int-to-number-req"),
+    pytest.param(RESP, INT, {"type": "number"}, {"type-changed": True}, id="int-to-number-resp"),
+    pytest.param(REQ, {"type": "number"}, INT, {"type-changed": True}, id="number-to-int-req"),
+    pytest.param(
+        "request", STR, {"type": ["string", "integer"]}, {"type-changed": False}, id="type-list-wider"
+    ),
+    pytest.param(
+        "request", STR, {"anyOf": [STR, INT]},
+        {"variant-added|integer": False}, id="variant-added-request",
+    ),
+    pytest.param(
+        "response", STR, {"anyOf": [STR, INT]},
+        {"variant-added|integer": True}, id="variant-added-response",
+    ),
+    pytest.param(
+        "request", {"oneOf": [STR, INT]}, STR,
+        {"variant-removed|integer": True}, id="variant-removed-request",
+    ),
+    pytest.param(
+        "response", {"oneOf": [STR, INT]}, STR,
+        {"variant-removed|integer": False}, id="variant-removed-response",
+    ),
+    pytest.param(
+        "response", STR, {"type": ["string", "null"]}, {"nullable-added": True}, id="null-type-list-resp"
+    ),
+    pytest.param(
+        "response", STR, {"anyOf": [STR, {"type": "null"}]}, {"nullable-added": True},
+        id="null-anyof-resp",
+    ),
+    pytest.param(
+        "response", STR, {"type": "string", "nullable": True}, {"nullable-added": True},
+        id="null-openapi30-resp",
+    ),
+    pytest.param(
+        "request", STR, {"anyOf": [STR, {"type": "null"}]}, {"nullable-added": False},
+        id="null-anyof-req",
+    ),
+    pytest.param(
+        "request", {"type": ["string", "null"]}, STR, {"nullable-removed": True}, id="null-removed-req"
+    ),
+    pytest.param(
+        "response", {"type": ["string", "null"]}, STR, {"nullable-removed": False}, id="null-removed-resp"
+    ),
+    pytest.param(
+        "request", {"type": ["string", "null"]}, {"anyOf": [STR, {"type": "null"}]}, {},
+        id="null-spellings-equal",
+    ),
+    pytest.param(REQ, CLOSED_AB, CLOSED_ABC, {"enum-value-added=c": False}, id="enum-add-req"),
+    pytest.param(RESP, CLOSED_AB, CLOSED_ABC, {"enum-value-added=c": False}, id="enum-add-resp"),
+    pytest.param(REQ, CLOSED_AB, CLOSED_A, {"enum-value-removed=b": True}, id="enum-rm-req"),
+    pytest.param(RESP, CLOSED_AB, CLOSED_A, {"enum-value-removed=b": False}, id="enum-rm-resp"),
+    pytest.param(
+        "request", OPEN_AB, OPEN_AC, {"enum-known-value-removed=b": False, "enum-known-value-added=c": False},
+        id="open-enum-known-values",
+    ),
+    pytest.param(REQ, CLOSED_AB, OPEN_AB, {"enum-opened": False}, id="closed-to-open"),
+    pytest.param(REQ, OPEN_AB, CLOSED_AB, {"enum-closed": True}, id="open-to-closed-req"),
+    pytest.param(RESP, OPEN_AB, CLOSED_AB, {"enum-closed": False}, id="open-to-closed-resp"),
+    pytest.param(REQ, STR, CLOSED_AB, {"enum-constraint-added": True}, id="enum-constraint-req"),
+    pytest.param(RESP, STR, CLOSED_AB, {"enum-constraint-added": False}, id="enum-constraint-resp"),
+    pytest.param(REQ, CLOSED_AB, STR, {"enum-constraint-removed": False}, id="enum-lifted"),
+    pytest.param(REQ, {"const": "a"}, {"const": "b"}, {"const-changed": True}, id="const-req"),
+    pytest.param(RESP, {"type": "string", "const": "a"}, {"const": "b"}, {"const-changed": True}, id="const-resp"),
+    pytest.param(REQ, {"type": "string", "const": "a"}, {"const": "a"}, {}, id="const-type-inferred"),
+    pytest.param(
+        "request", {"type": "number", "maximum": 1.2}, {"type": "number", "maximum": 1.0},
+        {"bound-tightened:maximum": True}, id="max-lowered-req",
+    ),
+    pytest.param(
+        "request", {"type": "number", "maximum": 1.0}, {"type": "number", "maximum": 1.2},
+        {"bound-loosened:maximum": False}, id="max-raised-req",
+    ),
+    pytest.param(
+        "request", {"type": "integer", "minimum": 1}, {"type": "integer", "minimum": 2},
+        {"bound-tightened:minimum": True}, id="min-raised-req",
+    ),
+    pytest.param(
+        "request", STR, {"type": "string", "minLength": 1}, {"bound-tightened:minLength": True},
+        id="new-bound-req",
+    ),
+    pytest.param(
+        "request", {"type": "array", "maxItems": 3}, {"type": "array"}, {"bound-loosened:maxItems": False},
+        id="bound-removed-req",
+    ),
+    pytest.param(
+        "request", {"type": "number", "minimum": 0}, {"type": "number", "minimum": 0, "exclusiveMinimum": True},
+        {"bound-loosened:minimum": False, "bound-tightened:exclusiveMinimum": True}, id="openapi30-exclusive-flag",
+    ),
+    pytest.param(
+        "response", {"type": "number", "maximum": 1.2}, {"type": "number", "maximum": 1.0},
+        {"bound-tightened:maximum": False}, id="max-lowered-resp",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("side", "old", "new", "expected"), FIELD_RULES)
+def test_verdict_rules_for_one_field(
+    side: str, old: dict[str, Any], new: dict[str, Any], expected: dict[str, bool]
+) -> None:
+    changes = diff_documents(_field(old, side=side), _field(new, side=side))
+
+    want = {}
+    for key, breaking in expected.items():
+        kind, _, qualifier = key.partition("=")
+        kind, bar, variant = kind.partition("|")
+        kind, colon, keyword = kind.partition(":")
+        where = f"{side}.x" + (f"|{variant}" if bar else "") + (f":{keyword}" if colon else "")
+        want[f"{kind} {THINGS} {where}" + (f"={qualifier}" if qualifier else "")] = breaking
+    assert _verdicts(changes) == want
+
+
+def test_identical_documents_have_no_changes(spec: dict[str, Any]) -> None:
+    assert diff_documents(BASE, spec) == []
+    assert diff_documents(_things(), _things()) == []
+
+
+def test_change_is_a_frozen_dataclass_whose_id_is_kind_and_where() -> None:
+    change = Change(kind="field-removed", where=f"{OP} request.speed", detail="field removed", breaking=True)
+
+    assert change.id == f"field-removed {OP} request.speed"
+    assert {f.name for f in dataclasses.fields(change)} >= {"kind", "breaking", "id", "detail"}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        change.breaking = False  # type: ignore[misc]
+
+
+# -- fields and required, on the real description ---------------------------------------------
+
+
+def test_removing_a_request_field_is_breaking_with_a_dotted_id(spec: dict[str, Any]) -> None:
+    new = _copy(spec)
+    del _request(new)["properties"]["turn_detection"]["properties"]["threshold"]
+
+    changes = diff_documents(spec, new)
+
+    assert _verdicts(changes) == {f"field-removed {OP} request.turn_detection.threshold": True}
+    assert changes[0].kind == "field-removed" and changes[0].detail == "field removed"
+
+
+def test_removing_a_response_field_is_breaking_and_adding_one_is_not(spec: dict[str, Any]) -> None:
+    new = _copy(spec)
+    del _response(new)["properties"]["speed"]
+    _response(new)["properties"]["region"] = {"type": "string"}
+
+    assert _verdicts(diff_documents(spec, new)) == {
+        f"field-removed {OP} response.speed": True,
+        f"field-added {OP} response.region": False,
+    }
+
+
+def test_adding_a_request_field_breaks_only_when_it_is_required(spec: dict[str, Any]) -> None:
+    new = _copy(spec)
+    _request(new)["properties"]["language"] = {"type": "string"}
+    _request(new)["properties"]["project"] = {"type": "string"}
+    _request(new)["required"] = ["project"]
+
+    changes = diff_documents(spec, new)
+
+    assert _verdicts(changes) == {
+        f"field-added {OP} request.language": False,
+        f"field-added {OP} request.project": True,
+    }
+    assert {c.detail for c in changes} == {"new optional field", "new required field"}
+
+
+def test_required_changes_are_judged_by_direction(spec: dict[str, Any]) -> None:
+    new = _copy(spec)
+    _request(new)["required"] = ["model"]  # request: optional -> required
+    expires_after = _request(new)["properties"]["client_secret"]["properties"]["expires_after"]
+    expires_after["required"] = []  # request: required -> optional
+    _response(new)["properties"]["client_secret"]["required"] = ["expires_at"]  # response: value now optional
+    _response(new)["required"] = ["client_secret", "id"]  # response: optional -> required
+
+    assert _verdicts(diff_documents(spec, new)) == {
+        f"field-now-required {OP} request.model": True,
+        f"field-now-optional {OP} request.client_secret.expires_after.anchor": False,
+        f"field-now-optional {OP} response.client_secret.value": True,
+        f"field-now-required {OP} response.id": False,
+    }
+
+
+def test_a_bound_tightened_on_the_real_spec_names_the_keyword(spec: dict[str, Any]) -> None:
+    new = _copy(spec)
+    _request(new)["properties"]["temperature"]["maximum"] = 1.0
+
+    (change,) = diff_documents(spec, new)
+
+    assert change.id == f"bound-tightened {OP} request.temperature:maximum"
+    assert change.detail == "maximum 1.2 -> 1.0" and change.breaking
+
+
+def test_open_enum_known_values_are_informational_and_say_so(spec: dict[str, Any]) -> None:
+    new = _copy(spec)
+    _schemas(new)["VoiceIdsShared"]["anyOf"][1]["enum"].remove("alloy")
+
+    changes = diff_documents(spec, new)
+
+    assert _verdicts(changes) == {
+        f"enum-known-value-removed {OP} request.voice=alloy": False,
+        f"enum-known-value-removed {OP} response.voice=alloy": False,
+    }
+    assert all("open enum" in change.detail for change in changes)
+
+
+def test_a_closed_enum_value_removed_breaks_requests_only(spec: dict[str, Any]) -> None:
+    new = _copy(spec)
+    _request(new)["properties"]["modalities"]["items"]["enum"] = ["text"]
+    _response(new)["properties"]["modalities"]["items"]["enum"] = ["text"]
+
+    assert _verdicts(diff_documents(spec, new)) == {
+        f"enum-value-removed {OP} request.modalities[]=audio": True,
+        f"enum-value-removed {OP} response.modalities[]=audio": False,
+    }
+
+
+def test_a_const_change_is_breaking(spec: dict[str, Any]) -> None:
+    new = _copy(spec)
+    _request(new)["properties"]["client_secret"]["properties"]["expires_after"]["properties"]["anchor"]["const"] = "now"
+
+    (change,) = diff_documents(spec, new)
+
+    assert change.id == f"const-changed {OP} request.client_secret.expires_after.anchor"
+    assert change.detail == 'was "created_at", now "now"' and change.breaking
+
+
+def test_the_response_type_change_detail_names_both_types(spec: dict[str, Any]) -> None:
+    new = _copy(spec)
+    _response(new)["properties"]["client_secret"]["properties"]["expires_at"]["type"] = "string"
+
+    (change,) = diff_documents(spec, new)
+
+    assert change.id == f"type-changed {OP} response.client_secret.expires_at"
+    assert change.detail == "was integer, now string" and change.breaking
+
+
+# -- operations and responses ----------------------------------------------------------------
+
+
+def test_operations_added_and_removed(spec: dict[str, Any]) -> None:
+    new = _copy(spec)
+    new["paths"]["/realtime/transcription_sessions"] = new["paths"].pop("/realtime/sessions")
+
+    assert _verdicts(diff_documents(spec, new)) == {
+        f"operation-removed {OP}": True,
+        "operation-added POST /realtime/transcription_sessions": False,
+    }
+
+
+def test_success_status_and_content_type_changes_are_breaking(spec: dict[str, Any]) -> None:
+    new = _copy(spec)
+    responses = _operation(new)["responses"]
+    responses["201"] = responses.pop("200")
+    content = responses["201"]["content"]
+    content["application/vnd.session+json"] = content.pop("application/json")
+
+    changes = diff_documents(spec, new)
+
+    assert _verdicts(changes) == {
+        f"success-status-changed {OP} response": True,
+        f"success-content-type-changed {OP} response": True,
+    }
+    assert {c.detail for c in changes} == {"was 200, now 201", "was application/json, now application/vnd.session+json"}
+
+
+def test_error_responses_added_and_removed_are_informational(spec: dict[str, Any]) -> None:
+    new = _copy(spec)
+    responses = _operation(new)["responses"]
+    del responses["404"]
+    responses["503"] = {"$ref": "#/components/responses/InternalServerError"}
+
+    assert _verdicts(diff_documents(spec, new)) == {
+        f"error-response-removed {OP} 404": False,
+        f"error-response-added {OP} 503": False,
+    }
+
+
+def test_a_request_body_that_becomes_required_or_changes_content_type() -> None:
+    old = _things(request={"type": "object"})
+    optional = _copy(old)
+    optional["paths"]["/things"]["post"]["requestBody"]["required"] = False
+    form = _copy(old)
+    body = form["paths"]["/things"]["post"]["requestBody"]
+    body["content"] = {"application/x-www-form-urlencoded": body["content"]["application/json"]}
+
+    assert _verdicts(diff_documents(optional, old)) == {f"request-body-required-changed {THINGS} request": True}
+    assert _verdicts(diff_documents(old, optional)) == {f"request-body-required-changed {THINGS} request": False}
+    assert _verdicts(diff_documents(old, form)) == {f"request-content-type-changed {THINGS} request": True}
+
+
+# -- unions, arrays, maps, allOf, cycles -------------------------------------------------------
+
+
+def test_union_variants_are_matched_by_ref_name_whatever_their_order(spec: dict[str, Any]) -> None:
+    new = _copy(spec)
+    _request(new)["properties"]["tracing"]["oneOf"].reverse()
+    _response(new)["properties"]["tracing"]["anyOf"].reverse()
+    assert diff_documents(spec, new) == []
+
+    del _schemas(new)["RealtimeTracingConfiguration"]["properties"]["group_id"]
+
+    assert _verdicts(diff_documents(spec, new)) == {
+        f"field-removed {OP} request.tracing|RealtimeTracingConfiguration.group_id": True,
+        f"field-removed {OP} response.tracing|RealtimeTracingConfiguration.group_id": True,
+    }
+
+
+def test_union_variants_are_matched_by_their_type_property_then_by_position() -> None:
+    def tagged(tag: str, extra: str) -> dict[str, Any]:
+        return {"type": "object", "properties": {"type": {"const": tag}, extra: {"type": "integer"}}}
+
+    untagged = [
+        {"type": "object", "properties": {"a": {"type": "integer"}}},
+        {"type": "object", "properties": {"b": {"type": "integer"}}},
+    ]
+    old = _field({"oneOf": [tagged("circle", "radius"), tagged("square", "side"), *untagged]}, side="request")
+    new_schema = {"oneOf": [tagged("square", "side"), tagged("circle", "radius"), *copy.deepcopy(untagged)]}
+    new_schema["oneOf"][0]["properties"]["side"]["type"] = "string"
+    new_schema["oneOf"][3]["properties"]["b"]["type"] = "string"
+
+    assert _verdicts(diff_documents(old, _field(new_schema, side="request"))) == {
+        f"type-changed {THINGS} request.x|square.side": True,
+        f"type-changed {THINGS} request.x|3.b": True,
+    }
+
+
+def test_a_discriminator_mapping_matches_variants_whose_refs_were_renamed() -> None:
+    def document(name: str) -> dict[str, Any]:
+        union = {
+            "oneOf": [{"$ref": f"#/components/schemas/{name}"}, {"$ref": "#/components/schemas/Other"}],
+            "discriminator": {"propertyName": "kind", "mapping": {"a": f"#/components/schemas/{name}"}},
+        }
+        schemas = {name: {"type": "object", "properties": {"n": {"type": "integer"}}}, "Other": {"type": "object"}}
+        return _things(request=union, schemas=schemas)
+
+    new = document("Renamed")
+    new["components"]["schemas"]["Renamed"]["properties"]["n"]["type"] = "string"
+
+    assert _verdicts(diff_documents(document("Original"), new)) == {f"type-changed {THINGS} request|a.n": True}
+
+
+def test_array_items_and_additional_properties_are_walked(spec: dict[str, Any]) -> None:
+    new = _copy(spec)
+    del _schemas(new)["RealtimeFunctionTool"]["properties"]["description"]
+    metadata = _schemas(new)["RealtimeTracingConfiguration"]["properties"]["metadata"]
+    metadata["additionalProperties"] = {"type": "string"}
+
+    assert _verdicts(diff_documents(spec, new)) == {
+        f"field-removed {OP} request.tools[].description": True,
+        f"field-removed {OP} response.tools[].description": True,
+        f"type-changed {OP} request.tracing|RealtimeTracingConfiguration.metadata{{}}": True,
+        f"type-changed {OP} response.tracing|RealtimeTracingConfiguration.metadata{{}}": True,
+    }
+
+
+def test_additional_properties_forbidden_breaks_requests() -> None:
+    old = _field({"type": "object", "properties": {"a": {"type": "string"}}}, side="request")
+    new = _copy(old)
+    new["paths"]["/things"]["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]["x"][
+        "additionalProperties"
+    ] = False
+
+    assert _verdicts(diff_documents(old, new)) == {f"additional-properties-forbidden {THINGS} request.x": True}
+    assert _verdicts(diff_documents(new, old)) == {f"additional-properties-allowed {THINGS} request.x": False}
+
+
+def test_all_of_members_are_merged() -> None:
+    def document(base_type: str) -> dict[str, Any]:
+        schemas = {"Base": {"type": "object", "required": ["id"], "properties": {"id": {"type": base_type}}}}
+        body = {"allOf": [{"$ref": "#/components/schemas/Base"}, {"properties": {"note": {"type": "string"}}}]}
+        return _things(response=body, schemas=schemas)
+
+    assert diff_documents(document("string"), document("string")) == []
+    assert _verdicts(diff_documents(document("string"), document("integer"))) == {
+        f"type-changed {THINGS} response.id": True
+    }
+
+
+@pytest.mark.timeout(10)
+def test_recursive_schemas_terminate_and_report_each_change_once() -> None:
+    def document(value_type: str) -> dict[str, Any]:
+        node = {
+            "type": "object",
+            "properties": {
+                "value": {"type": value_type},
+                "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+                "next": {"anyOf": [{"$ref": "#/components/schemas/Node"}, {"type": "null"}]},
+                "both": {"allOf": [{"$ref": "#/components/schemas/Node"}]},
+            },
+        }
+        return _things(request={"$ref": "#/components/schemas/Node"}, schemas={"Node": node})
+
+    assert diff_documents(document("integer"), document("integer")) == []
+    assert _verdicts(diff_documents(document("integer"), document("string"))) == {
+        f"type-changed {THINGS} request.value": True
+    }
+
+
+def test_a_ref_to_itself_or_to_nothing_is_an_error_not_a_hang() -> None:
+    looping = _things(request={"$ref": "#/components/schemas/A"}, schemas={"A": {"$ref": "#/components/schemas/A"}})
+    dangling = _things(request={"$ref": "#/components/schemas/Missing"})
+
+    only_itself = _things(
+        request={"$ref": "#/components/schemas/A"},
+        schemas={"A": {"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]}},
+    )
+
+    with pytest.raises(SpecDiffError, match="longer than"):
+        diff_documents(looping, looping)
+    with pytest.raises(SpecDiffError, match="union of nothing but itself"):
+        diff_documents(only_itself, only_itself)
+    with pytest.raises(SpecDiffError, match="'#/components/schemas/Missing' points to nothing"):
+        diff_documents(_things(request={"type": "object"}), dangling)
+
+
+def _nodes(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield path
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else []
+    for key, child in children:
+        yield from _nodes(child, (*path, key))
+
+
+JUNK: list[Any] = [None, 5, "x", [], {}, [1, "a"], True, False, {"$ref": "#/nope"}, {"$ref": 3}, {"type": 7}]
+JUNK += [{"enum": 5}, {"allOf": 3}, {"allOf": [5]}, {"propertyName": "type", "mapping": 5}, {"anyOf": "x"}]
+
+
+def _corrupt(document: dict[str, Any], path: tuple[Any, ...], junk: Any) -> dict[str, Any]:
+    broken = _copy(document)
+    *parents, last = path
+    target: Any = broken
+    with contextlib.suppress(KeyError, IndexError, TypeError):  # an earlier corruption removed the path
+        for key in parents:
+            target = target[key]
+        target[last] = copy.deepcopy(junk)
+    return broken
+
+
+# Structural nodes every rule passes through; random picks would rarely hit them.
+SKELETON = [
+    ("paths",), ("paths", "/realtime/sessions"), ("paths", "/realtime/sessions", "post"),
+    ("paths", "/realtime/sessions", "post", "requestBody"), ("paths", "/realtime/sessions", "post", "responses"),
+    ("paths", "/realtime/sessions", "post", "responses", "200"), ("components",), ("components", "schemas"),
+    ("components", "schemas", "RealtimeSessionCreateRequest"),
+    ("components", "schemas", "RealtimeSessionCreateRequest", "properties"),
+]  # fmt: skip
+
+
+def test_a_corrupted_description_raises_spec_diff_error_or_nothing_else() -> None:
+    rng = random.Random(4)
+    locations = [path for path in _nodes(BASE) if path]
+    broken = [_corrupt(BASE, path, junk) for path in SKELETON for junk in JUNK]
+    for _ in range(200):
+        document = BASE
+        for _ in range(rng.randint(1, 3)):
+            document = _corrupt(document, rng.choice(locations), rng.choice(JUNK))
+        broken.append(document)
+    for document in broken:
+        for old, new in ((BASE, document), (document, BASE)):
+            with contextlib.suppress(SpecDiffError):
+                diff_documents(old, new)
+
+
+# -- the command: report, acknowledgements, exit codes --------------------------------------------
+
+
+def _write(path: Path, document: dict[str, Any]) -> Path:
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def two_files(tmp_path: Path, spec: dict[str, Any]) -> tuple[Path, Path]:
+    """openapi.yaml, and a copy with one breaking and one harmless change."""
+    new = _copy(spec)
+    del _request(new)["properties"]["turn_detection"]["properties"]["threshold"]
+    _request(new)["properties"]["language"] = {"type": "string"}
+    return _write(tmp_path / "old.yaml", spec), _write(tmp_path / "new.yaml", new)
+
+
+THRESHOLD_REMOVED = f"field-removed {OP} request.turn_detection.threshold"
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str], str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out.splitlines(), err
+
+
+def test_the_report_lists_breaking_changes_first_then_a_summary_and_exits_1(
+    two_files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = two_files
+    code, lines, err = _run(["--old", str(old), "--new", str(new), "--no-api", "--root", str(tmp_path)], capsys)
+
+    assert code == 1 and err == ""
+    assert lines == [
+        f"spec-diff: {old} -> {new}",
+        f"BREAKING                 {THRESHOLD_REMOVED} -- field removed",
+        f"ok                       field-added {OP} request.language -- new optional field",
+        "public API: not compared (--no-api)",
+        "summary: 2 changes, 1 breaking, 1 not breaking; FAIL: 1 unacknowledged breaking change",
+    ]
+
+
+def test_identical_files_report_no_changes_and_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, lines, _ = _run(
+        ["--old", str(paths.SPEC), "--new", str(paths.SPEC), "--no-api", "--root", str(tmp_path)], capsys
+    )
+
+    assert code == 0
+    assert lines[1] == "No changes" and lines[-1] == "summary: No changes; OK"
+
+
+def test_an_acknowledged_breaking_change_passes_and_a_stale_entry_is_a_note(
+    two_files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = two_files
+    ack = tmp_path / "ack.yaml"
+    ack.write_text(
+        f"- change: {THRESHOLD_REMOVED}\n  reason: the service ignores it since 2026-10\n"
+        f"- change: field-removed {OP} request.speed\n  reason: planned, not yet published\n"
+    )
+
+    code, lines, _ = _run(["--old", str(old), "--new", str(new), "--ack", str(ack), "--no-api"], capsys)
+
+    assert code == 0
+    assert f"breaking (acknowledged)  {THRESHOLD_REMOVED} -- field removed" in lines
+    assert f"note: stale acknowledgement in ack.yaml: field-removed {OP} request.speed (matches no change)" in lines
+    assert lines[-1] == "summary: 2 changes, 1 breaking (1 acknowledged), 1 not breaking; 1 stale acknowledgement; OK"
+
+
+def test_without_the_api_comparison_api_acknowledgements_are_not_called_stale(
+    two_files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = two_files
+    ack = tmp_path / "ack.yaml"
+    ack.write_text(f"- {{change: 'api-removed {MODELS}.x.X.y', reason: agreed}}\n")
+
+    _, with_api_skipped, _ = _run(["--old", str(old), "--new", str(new), "--ack", str(ack), "--no-api"], capsys)
+    _, spec_only, _ = _run(["--old", str(old), "--new", str(old), "--ack", str(ack), "--no-api"], capsys)
+
+    assert not any(line.startswith("note: stale") for line in with_api_skipped + spec_only)
+
+
+def test_the_default_ack_file_is_read_from_the_root(
+    two_files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = two_files
+    (tmp_path / "spec-diff-ack.yaml").write_text(f"- {{change: '{THRESHOLD_REMOVED}', reason: agreed}}\n")
+
+    code, _, _ = _run(["--old", str(old), "--new", str(new), "--no-api", "--root", str(tmp_path)], capsys)
+
+    assert code == 0
+
+
+def test_accept_breaking_prints_the_changes_and_exits_0(
+    two_files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = two_files
+    argv = ["--old", str(old), "--new", str(new), "--no-api", "--accept-breaking", "--root", str(tmp_path)]
+
+    code, lines, _ = _run(argv, capsys)
+
+    assert code == 0
+    assert f"breaking (accepted)      {THRESHOLD_REMOVED} -- field removed" in lines
+    assert lines[-1].endswith("1 breaking (1 accepted with --accept-breaking), 1 not breaking; OK")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param("- {change: x}\n", "entry 1 must have exactly the keys change and reason", id="no-reason"),
+        pytest.param("change: x\nreason: y\n", "must hold a list", id="not-a-list"),
+        pytest.param("- {change: x, reason: ''}\n", "needs a non-empty change id and reason", id="empty-reason"),
+        pytest.param("- [unclosed\n", "is not YAML", id="not-yaml"),
+        pytest.param("- {change: x, reason: a}\n- {change: x, reason: b}\n", "entry 2 repeats 'x'", id="duplicate"),
+    ],
+)
+def test_a_malformed_ack_file_exits_2_with_one_line(
+    content: str, message: str, two_files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = two_files
+    ack = tmp_path / "ack.yaml"
+    ack.write_text(content)
+
+    code, lines, err = _run(["--old", str(old), "--new", str(new), "--ack", str(ack), "--no-api"], capsys)
+
+    assert code == 2 and lines == []
+    assert err.count("\n") == 1 and err.startswith("spec-diff: ") and message in err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param(None, "cannot read", id="missing"),
+        pytest.param("openapi: 3.1.0\npaths: [\n", "is not YAML or JSON", id="not-yaml"),
+        pytest.param("[1, 2]", "is not an OpenAPI document", id="json-list"),
+        pytest.param("", "is not an OpenAPI document: it is empty", id="empty"),
+        pytest.param("title: hello\n", "is not an OpenAPI 3 document (no 'openapi' field)", id="no-version"),
+        pytest.param("swagger: '2.0'\nopenapi: '2.0'\n", "is not an OpenAPI 3 document", id="swagger"),
+        pytest.param("openapi: 3.1.0\npaths: 5\n", "'paths' is not a mapping", id="bad-paths"),
+        pytest.param(b"\xff\xfe\x00garbage", "cannot read", id="not-utf8"),
+    ],
+)
+def test_an_unusable_description_exits_2_with_one_line(
+    content: str | bytes | None, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    if isinstance(content, bytes):
+        bad.write_bytes(content)
+    elif content is not None:
+        bad.write_text(content)
+
+    with pytest.raises(SpecDiffError):
+        load_document(bad)
+    code, lines, err = _run(["--old", str(paths.SPEC), "--new", str(bad), "--no-api"], capsys)
+
+    assert code == 2 and lines == []
+    assert err.count("\n") == 1 and message in err and str(bad) in err
+
+
+def test_a_description_with_a_dangling_ref_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new = _write(tmp_path / "new.yaml", _things(request={"$ref": "#/components/schemas/Gone"}))
+    old = _write(tmp_path / "old.yaml", _things(request={"type": "object"}))
+
+    code, _, err = _run(["--old", str(old), "--new", str(new), "--no-api"], capsys)
+
+    assert code == 2 and err.count("\n") == 1 and "new description: $ref" in err
+
+
+def test_json_input_is_read_like_yaml(tmp_path: Path, spec: dict[str, Any]) -> None:
+    path = tmp_path / "openapi.json"
+    path.write_text(json.dumps(spec))
+
+    assert load_document(path) == spec
+
+
+def test_a_usage_error_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(["--olde", "x"], capsys)
+
+    assert code == 2 and err.count("\n") == 1 and "unrecognized arguments: --olde" in err
+
+
+# -- the git HEAD default ------------------------------------------------------------------------
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false", *args],
+        cwd=root, check=True, capture_output=True,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    _git(root, "init", "--quiet")
+    return root
+
+
+def test_by_default_old_is_openapi_yaml_at_git_head_and_new_the_working_file(
+    repo: Path, spec: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write(repo / "openapi.yaml", spec)
+    _git(repo, "add", "openapi.yaml")
+    _git(repo, "commit", "--quiet", "-m", "spec")
+    new = _copy(spec)
+    del _request(new)["properties"]["turn_detection"]["properties"]["threshold"]
+    _write(repo / "openapi.yaml", new)
+
+    code, lines, _ = _run(["--root", str(repo), "--no-api"], capsys)
+
+    assert code == 1
+    assert lines[0] == "spec-diff: openapi.yaml at git HEAD -> openapi.yaml (working tree)"
+    assert lines[1] == f"BREAKING                 {THRESHOLD_REMOVED} -- field removed"
+
+
+def test_when_head_has_no_openapi_yaml_everything_is_added(
+    repo: Path, spec: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write(repo / "openapi.yaml", spec)
+    code, lines, _ = _run(["--root", str(repo), "--no-api"], capsys)  # no commit at all yet
+    assert code == 0
+    assert lines[:2] == [
+        "spec-diff: (no openapi.yaml at git HEAD) -> openapi.yaml (working tree)",
+        f"ok                       operation-added {OP} -- new operation",
+    ]
+
+    (repo / "README").write_text("x\n")
+    _git(repo, "add", "README")
+    _git(repo, "commit", "--quiet", "-m", "readme only")
+    code, lines, _ = _run(["--root", str(repo), "--no-api"], capsys)
+    assert code == 0 and lines[1].endswith(f"operation-added {OP} -- new operation")
+
+
+def test_a_committed_description_that_is_not_utf8_exits_2_with_one_line(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "openapi.yaml").write_bytes(b"openapi: 3.1.0\ninfo: {title: \xff}\n")
+    _git(repo, "add", "openapi.yaml")
+    _git(repo, "commit", "--quiet", "-m", "latin-1")
+
+    code, _, err = _run(["--root", str(repo), "--no-api"], capsys)
+
+    assert code == 2 and err.count("\n") == 1 and "openapi.yaml at git HEAD is not UTF-8 text" in err
+
+
+def test_outside_a_git_repository_the_default_old_is_an_error(
+    tmp_path: Path, spec: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write(tmp_path / "openapi.yaml", spec)
+
+    code, _, err = _run(["--root", str(tmp_path), "--no-api"], capsys)
+
+    assert code == 2 and err.count("\n") == 1 and "not in a git repository" in err
+
+
+def test_the_makefile_passes_old_new_and_accept_breaking_through() -> None:
+    run = subprocess.run(
+        ["make", "-n", "-o", ".venv/.installed", "spec-diff", "OLD=a.yaml", "NEW=b.yaml", "ACCEPT_BREAKING=1"],
+        cwd=paths.REPO, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    plain = subprocess.run(
+        ["make", "-n", "-o", ".venv/.installed", "spec-diff", "ACCEPT_BREAKING=0"],
+        cwd=paths.REPO, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+
+    assert "-m tools.spec_diff --old a.yaml --new b.yaml  --accept-breaking" in run.stdout
+    assert "-m tools.spec_diff" in plain.stdout and "--accept-breaking" not in plain.stdout
+
+
+# -- the public API of the generated package ---------------------------------------------------
+
+
+def test_the_checked_in_package_compared_with_itself_has_no_changes() -> None:
+    surface = extract_api(PACKAGE_DIR)
+
+    assert diff_api(surface, extract_api(PACKAGE_DIR)) == []
+    request = surface[f"{MODELS}.realtime_session_create_request"]["RealtimeSessionCreateRequest"]
+    assert "speed" in request.fields  # type: ignore[union-attr]
+    api = surface[f"{paths.PACKAGE_NAME}.api.realtime"]["RealtimeApi"]
+    create = api.methods["create_realtime_session"]  # type: ignore[union-attr]
+    assert [(p.name, p.kind, p.has_default) for p in create.params][:2] == [
+        ("body", "positional-or-keyword", False),
+        ("timeout", "keyword-only", True),
+    ]
+    assert create.returns == "RealtimeSessionCreateResponse"
+    assert f"{paths.PACKAGE_NAME}.client" in surface and not any("._" in module for module in surface)
+
+
+def _package(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(textwrap.dedent(text))
+    return root
+
+
+OLD_PACKAGE = {
+    "__init__.py": "from .models import Thing\n__all__ = ['Thing', 'helper']\nfrom .util import helper\n",
+    "models.py": """\
+        from typing import Literal
+        from attrs import define as _attrs_define, field as _attrs_field
+
+        Colour = Literal["red", "green"]
+
+        @_attrs_define
+        class Thing:
+            name: str
+            size: int | None = None
+            extra: dict[str, int] = _attrs_field(init=False, factory=dict)
+
+            def render(self, width: int, *, dense: bool = False) -> str: ...
+            def to_dict(self) -> dict[str, object]: ...
+            def _private(self) -> None: ...
+
+        class Gone: ...
+
+        class Plain:
+            count: int
+            label: str
+    """,
+    "util.py": "def helper(a: int, b: str) -> None: ...\ndef _hidden() -> None: ...\n",
+    "_internal.py": "def anything() -> None: ...\n",
+}
+
+
+def test_public_api_changes_in_small_trees(tmp_path: Path) -> None:
+    old = _package(tmp_path / "old" / "pkg", OLD_PACKAGE)
+    new_files = dict(OLD_PACKAGE)
+    new_files["models.py"] = """\
+        from typing import Literal
+        from attrs import define as _attrs_define, field as _attrs_field
+
+        Colour = Literal["red", "blue"]
+
+        @_attrs_define
+        class Thing:
+            name: str
+            colour: str
+            size: float | None = None
+            note: str = ""
+            extra: dict[str, int] = _attrs_field(init=False, factory=dict)
+
+            def render(self, columns: int, *, dense: bool = False, style: str) -> bytes: ...
+            def _private(self, anything: int) -> None: ...
+
+        class Plain:  # not attrs: its annotations are not constructor arguments
+            label: str
+            count: int
+            total: int
+    """
+    new_files["util.py"] = "def helper(b: str, a: int, c: int = 0) -> None: ...\ndef _hidden(x: int) -> None: ...\n"
+    new_files["_internal.py"] = "def different() -> None: ...\n"
+    new = _package(tmp_path / "new" / "pkg", new_files)
+
+    assert diff_api(extract_api(old), extract_api(old)) == []
+    assert _verdicts(diff_api(extract_api(old), extract_api(new))) == {
+        "api-changed pkg.models.Colour": True,  # Literal value removed
+        "api-added pkg.models.Colour": False,  # Literal value added
+        "api-removed pkg.models.Gone": True,
+        "api-added pkg.models.Thing.colour": True,  # required constructor argument
+        "api-added pkg.models.Thing.note": False,
+        "api-changed pkg.models.Thing.size": True,
+        "api-changed pkg.models.Thing.render(width)": True,  # renamed
+        "api-added pkg.models.Thing.render(style)": True,  # no default
+        "api-changed pkg.models.Thing.render:return": True,
+        "api-added pkg.models.Plain.total": False,
+        "api-removed pkg.models.Thing.to_dict": True,
+        "api-changed pkg.util.helper(a)": True,  # moved
+        "api-changed pkg.util.helper(b)": True,  # moved
+        "api-added pkg.util.helper(c)": False,
+    }
+
+
+def test_field_order_matters_only_where_the_constructor_takes_the_fields(tmp_path: Path) -> None:
+    def package(root: Path, first: str, second: str) -> Path:
+        fields = f"    {first}: int\n    {second}: int\n"
+        source = f"from attrs import define\n\n@define\nclass Made:\n{fields}\nclass Plain:\n{fields}"
+        return _package(root / "pkg", {"__init__.py": "", "m.py": source})
+
+    old, new = package(tmp_path / "old", "a", "b"), package(tmp_path / "new", "b", "a")
+
+    changes = diff_api(extract_api(old), extract_api(new))
+
+    assert _verdicts(changes) == {"api-changed pkg.m.Made.__init__": True}
+    assert changes[0].detail == "positional order of constructor arguments changed: a, b -> b, a"
+
+
+def test_a_removed_module_is_one_change_and_kinds_of_symbol_are_compared(tmp_path: Path) -> None:
+    old = _package(tmp_path / "old" / "pkg", {"__init__.py": "", "a.py": "X = 1\n", "b.py": "def f() -> None: ...\n"})
+    new = _package(tmp_path / "new" / "pkg", {"__init__.py": "", "b.py": "class f: ...\n", "c.py": "Y = 2\n"})
+
+    assert _verdicts(diff_api(extract_api(old), extract_api(new))) == {
+        "api-removed pkg.a": True,
+        "api-added pkg.c": False,
+        "api-changed pkg.b.f": True,
+    }
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int, str]]:
+    """The command run once with the API comparison on: a description whose request lost `speed`
+    and gained an optional `language`. Yields (new spec, exit code, output)."""
+    spec = copy.deepcopy(BASE)
+    del _request(spec)["properties"]["speed"]
+    _request(spec)["properties"]["language"] = {"type": "string", "description": "An ISO-639-1 code."}
+    new = _write(tmp_path_factory.mktemp("spec") / "new.yaml", spec)
+    before = _git_status_generated()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["--old", str(paths.SPEC), "--new", str(new)])
+    assert _git_status_generated() == before  # the regeneration never touches generated/
+    yield new, code, out.getvalue()
+
+
+def _git_status_generated() -> str:
+    return subprocess.run(
+        ["git", "status", "--porcelain", "--", "generated"], cwd=paths.REPO, capture_output=True, text=True, check=True
+    ).stdout
+
+
+REQUEST_MODEL = f"{MODELS}.realtime_session_create_request.RealtimeSessionCreateRequest"
+
+
+def test_a_field_removed_from_the_spec_is_a_breaking_api_removal(regenerated: tuple[Path, int, str]) -> None:
+    _, code, output = regenerated
+    lines = output.splitlines()
+
+    assert code == 1
+    api_header = lines.index(
+        f"public API: generated/{paths.PACKAGE_NAME} (checked in) -> regenerated from {regenerated[0]}"
+    )
+    api_lines = lines[api_header + 1 : -1]
+    assert f"BREAKING                 api-removed {REQUEST_MODEL}.speed -- field removed" in api_lines
+    assert f"ok                       api-added {REQUEST_MODEL}.language -- new field" in api_lines
+    assert f"BREAKING                 field-removed {OP} request.speed -- field removed" in lines[:api_header]
+
+
+def test_the_regeneration_diff_is_available_as_a_function(regenerated: tuple[Path, int, str], tmp_path: Path) -> None:
+    tree = tmp_path / paths.PACKAGE_NAME
+    shutil.copytree(PACKAGE_DIR, tree, ignore=shutil.ignore_patterns("__pycache__"))
+
+    assert diff_against_regeneration(tree, paths.SPEC) == []
+    verdicts = _verdicts(diff_against_regeneration(tree, regenerated[0]))
+    assert verdicts[f"api-removed {REQUEST_MODEL}.speed"] is True
+    assert verdicts[f"api-added {REQUEST_MODEL}.language"] is False
+    assert all(verdict for change_id, verdict in verdicts.items() if "speed" in change_id)
