@@ -649,15 +649,21 @@ class _Differ:
                 self.add("field-removed", sub, "field removed", breaking=True)
             elif name not in old.properties:
                 if request:
+                    filled = is_required and _has_default(new.properties[name])
                     detail = "new required field" if is_required else "new optional field"
-                    self.add("field-added", sub, detail, breaking=is_required)
+                    detail += "; the client sends its default" if filled else ""
+                    self.add("field-added", sub, detail, breaking=is_required and not filled)
                 else:
                     self.add("field-added", sub, "new field", breaking=False)
             else:
                 if was_required != is_required:
                     if is_required:
+                        # A required field with a default (a `type` const, say) costs callers nothing:
+                        # the generated model fills it in.
+                        filled = request and _has_default(new.properties[name])
                         detail = "must now be sent" if request else "now always present"
-                        self.add("field-now-required", sub, detail, breaking=request)
+                        detail += "; the client sends its default" if filled else ""
+                        self.add("field-now-required", sub, detail, breaking=request and not filled)
                     else:
                         detail = "may now be left out" if request else "may now be absent (unset)"
                         self.add("field-now-optional", sub, detail, breaking=not request)
@@ -1002,3 +1008,7 @@ def _run(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _has_default(schema: Any) -> bool:
+    return isinstance(schema, Mapping) and "default" in schema

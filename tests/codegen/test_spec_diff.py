@@ -23,7 +23,15 @@ from tools.spec_diff import Change, SpecDiffError, diff_documents, load_document
 
 OP = "POST /realtime/sessions"
 THINGS = "POST /things"
-BASE = load_document(paths.SPEC)
+
+
+def _sessions_only(document: dict[str, Any]) -> dict[str, Any]:
+    """openapi.yaml with POST /realtime/sessions as its only operation, so each rule's test sees one
+    operation's changes (the other token endpoints share schemas such as VoiceIdsShared)."""
+    return {**document, "paths": {"/realtime/sessions": document["paths"]["/realtime/sessions"]}}
+
+
+BASE = _sessions_only(load_document(paths.SPEC))
 PACKAGE_DIR = paths.GENERATED / paths.PACKAGE_NAME
 MODELS = f"{paths.PACKAGE_NAME}.models"
 
@@ -275,6 +283,21 @@ def test_required_changes_are_judged_by_direction(spec: dict[str, Any]) -> None:
         f"field-now-optional {OP} response.client_secret.value": True,
         f"field-now-required {OP} response.id": False,
     }
+
+
+def test_a_request_field_with_a_default_may_become_required(spec: dict[str, Any]) -> None:
+    new = _copy(spec)
+    _request(new)["required"] = ["speed"]  # has `default: 1`: the generated model fills it in
+    _request(new)["properties"]["kind"] = {"type": "string", "const": "session", "default": "session"}
+    _request(new)["required"].append("kind")
+
+    changes = diff_documents(spec, new)
+
+    assert _verdicts(changes) == {
+        f"field-now-required {OP} request.speed": False,
+        f"field-added {OP} request.kind": False,
+    }
+    assert all(c.detail.endswith("; the client sends its default") for c in changes)
 
 
 def test_a_bound_tightened_on_the_real_spec_names_the_keyword(spec: dict[str, Any]) -> None:
