@@ -24,6 +24,8 @@ from openai_realtime_client.models import (
     RealtimeTranscriptionSessionCreateRequestTurnDetection,
     RealtimeTranscriptionSessionCreateResponse,
     RealtimeTranscriptionSessionCreateResponseGA,
+    RealtimeTranscriptionSessionCreateResponseGAAudio,
+    RealtimeTranscriptionSessionCreateResponseGAAudioInput,
     RealtimeTurnDetectionSemanticVad,
     RealtimeTurnDetectionServerVad,
 )
@@ -168,7 +170,10 @@ def test_client_secret_for_a_transcription_session_is_dispatched_by_type(
         },
     }
     assert isinstance(secret.session, RealtimeTranscriptionSessionCreateResponseGA)
-    assert secret.session.audio.input_.format_ == RealtimeAudioFormatsAudioPcmu.from_dict({"type": "audio/pcmu"})
+    audio = secret.session.audio
+    assert isinstance(audio, RealtimeTranscriptionSessionCreateResponseGAAudio)
+    assert isinstance(audio.input_, RealtimeTranscriptionSessionCreateResponseGAAudioInput)
+    assert isinstance(audio.input_.format_, RealtimeAudioFormatsAudioPcmu)
     assert secret.session.to_dict() == TRANSCRIPTION_SESSION
 
 
