@@ -953,6 +953,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _has_default(schema: Any) -> bool:
+    """Whether the generated model fills the field in when the caller does not."""
+    return isinstance(schema, Mapping) and "default" in schema
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
@@ -1008,7 +1013,3 @@ def _run(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-def _has_default(schema: Any) -> bool:
-    return isinstance(schema, Mapping) and "default" in schema

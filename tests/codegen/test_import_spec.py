@@ -208,3 +208,19 @@ def test_the_defects_of_the_vendor_releases_are_gone(imported: dict[str, Path]) 
         threshold = schemas["RealtimeTranscriptionSessionCreateRequest"]["properties"]["turn_detection"]
         assert threshold["properties"]["threshold"]["minimum"] == 0.0, name
         assert "example" not in threshold["properties"]["threshold"], f"{name}: the invalid example survived"
+
+
+def test_make_spec_diff_on_a_breaking_release_exits_1_and_names_the_change(imported: dict[str, Path]) -> None:
+    old, new = imported["r07-field-removed.json"], imported["r08-field-required.json"]
+    result = subprocess.run(
+        ["make", "--no-print-directory", "spec-diff", f"OLD={old}", f"NEW={new}"],
+        cwd=paths.REPO, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "BREAKING                 field-now-required POST /realtime/client_secrets request.session" in result.stdout
+    accepted = subprocess.run(
+        [sys.executable, "-m", "tools.spec_diff", "--old", str(old), "--new", str(new), "--no-api",
+         "--accept-breaking"],
+        cwd=paths.REPO, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert accepted.returncode == 0, accepted.stderr
