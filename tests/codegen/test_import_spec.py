@@ -224,3 +224,25 @@ def test_make_spec_diff_on_a_breaking_release_exits_1_and_names_the_change(impor
         cwd=paths.REPO, capture_output=True, text=True, check=False, timeout=60,
     )  # fmt: skip
     assert accepted.returncode == 0, accepted.stderr
+
+
+def test_a_schema_the_vendor_renames_is_mapped_back_by_the_selection(tmp_path: Path) -> None:
+    text = CURRENT_SOURCE.read_text(encoding="utf-8")
+    renamed = text.replace('"RealtimeTranscriptionSessionCreateRequest"', '"TranscriptionSessionConfig"')
+    renamed = renamed.replace(
+        '#/components/schemas/RealtimeTranscriptionSessionCreateRequest"',
+        '#/components/schemas/TranscriptionSessionConfig"',
+    )
+    assert "TranscriptionSessionConfig" in renamed
+    source = tmp_path / "renamed.json"
+    source.write_text(renamed, encoding="utf-8")
+    selection = yaml.safe_load(import_spec.SELECTION.read_text(encoding="utf-8"))
+    selection["renames"] = {"TranscriptionSessionConfig": "RealtimeTranscriptionSessionCreateRequest"}
+    selection_path = tmp_path / "selection.yaml"
+    selection_path.write_text(yaml.safe_dump(selection), encoding="utf-8")
+    output = tmp_path / "openapi.yaml"
+
+    report = import_spec.run(source, output, selection_path)
+
+    assert report.texts("renamed") == ["TranscriptionSessionConfig -> RealtimeTranscriptionSessionCreateRequest"]
+    assert _body(output.read_text(encoding="utf-8")) == _body(paths.SPEC.read_text(encoding="utf-8"))
