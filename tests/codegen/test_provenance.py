@@ -12,6 +12,7 @@ from typing import Any
 import openai_realtime_client.models as models
 import pytest
 import yaml
+from openai_realtime_client.models.known_voice import KNOWN_VOICE_VALUES
 
 from tools import paths, spec_document
 from tools.check_generated import main as check_generated_main
@@ -233,3 +234,39 @@ def test_a_file_under_stage2_that_is_not_a_template_fails_generation(tmp_path: P
 
     with pytest.raises(GenerationError, match=r"stage2/PACKAGE/notes\.txt: not a template"):
         stage_two_outputs(tmp_path, "pkg")
+
+
+def test_api_model_and_enum_files_in_stage2_render_once_per_item(tmp_path: Path) -> None:
+    templates = _templates_with(
+        tmp_path,
+        {
+            "stage2/notes/API.txt.jinja": "{{ endpoint_collection.tag }} {{ output_path }}\n",
+            "stage2/notes/MODEL.txt.jinja": "{{ model.class_info.module_name }}\n",
+            "stage2/notes/ENUM.txt.jinja": "{{ enum.values | length }}\n",
+            "stage2/notes/MODELS.txt.jinja": "not a placeholder: the whole name up to the first dot counts\n",
+        },
+    )
+    out = tmp_path / "out"
+
+    render(out, templates=templates)
+
+    notes = {path.name: path.read_text(encoding="utf-8") for path in (out / "notes").iterdir()}
+    assert notes.pop("RealtimeApi.txt") == "realtime notes/RealtimeApi.txt\n"
+    assert notes.pop("MODELS.txt").startswith("not a placeholder")
+    assert notes.pop("RealtimeSessionCreateRequest.txt") == "realtime_session_create_request\n"
+    assert notes.pop("KnownVoice.txt") == f"{len(KNOWN_VOICE_VALUES)}\n"
+    assert {name.removesuffix(".txt") for name in notes} | {"RealtimeSessionCreateRequest", "KnownVoice"} == set(
+        models.__all__
+    )
+    manifest = _manifest(out)
+    assert manifest["outputs"]["notes/RealtimeApi.txt"] == _sha256(out / "notes" / "RealtimeApi.txt")
+    assert all(f"notes/{name}" in manifest["outputs"] for name in notes)
+
+
+def test_a_stage2_file_may_not_collide_with_a_fanned_out_one(tmp_path: Path) -> None:
+    templates = _templates_with(
+        tmp_path, {"stage2/x/MODEL.md.jinja": "a\n", "stage2/x/RealtimeSessionCreateRequest.md.jinja": "b\n"}
+    )
+
+    with pytest.raises(GenerationError, match=r"both write x/RealtimeSessionCreateRequest\.md"):
+        render(tmp_path / "out", templates=templates)
