@@ -457,3 +457,35 @@ def test_a_python_literal_round_trips_awkward_values() -> None:
     assert ast.literal_eval(text) == value
     assert all(not line.lstrip().startswith("```") for line in text.splitlines())
     assert "\u2028" not in text and "\ufeff" not in text
+
+
+def test_without_request_examples_the_examples_fall_back_and_still_run(tmp_path: Path) -> None:
+    document = yaml.safe_load(paths.SPEC.read_text(encoding="utf-8"))
+    for item in document["paths"].values():
+        for operation in item.values():
+            operation["requestBody"]["content"]["application/json"].pop("example")
+    # Without an operation example the schema's own example comes next; require a field so that
+    # the last fallback, a body built from the required fields, has something to build.
+    document["components"]["schemas"]["RealtimeCreateClientSecretRequest"]["required"] = ["expires_after"]
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "out"
+    render(out, spec=spec)
+    page = out / "docs" / "RealtimeApi.md"
+    text = page.read_text(encoding="utf-8")
+
+    assert "The body is the example of the request schema in the API description." in text  # sessions
+    assert text.count("The body is the required fields of the request schema") == 2
+    examples = [block for block in _blocks(page) if block.language == "python"]
+    assert 'RealtimeCreateClientSecretRequest.from_dict({"expires_after": {}})' in examples[0].code
+    with MockServer(spec) as server:
+        for example in examples:
+            env = {key: value for key, value in os.environ.items() if not key.startswith("OPENAI_")}
+            env.update(PYTHONPATH=str(out), OPENAI_BASE_URL=server.url, OPENAI_API_KEY=TEST_API_KEY)
+            result = subprocess.run(
+                [sys.executable, "-c", example.code], env=env, capture_output=True, text=True, timeout=60, check=False
+            )
+            assert result.returncode == 0, result.stderr
+        assert len(server.received) == len(examples) == 4
+        assert all(request.problems == () for request in server.received)
+        assert not server.response_problems
