@@ -34,7 +34,9 @@ def main(argv: list[str] | None = None) -> int:
         if base_url:
             api_key = os.environ.get("OPENAI_API_KEY")
             if not api_key:
-                print("token_server: OPENAI_BASE_URL is set but OPENAI_API_KEY is not; export your key", file=sys.stderr)
+                print(
+                    "token_server: OPENAI_BASE_URL is set but OPENAI_API_KEY is not; export your key", file=sys.stderr
+                )
                 return 2
             upstream = f"minting at {base_url}"
         else:

@@ -227,8 +227,12 @@ class TokenServer:
         return f"http://127.0.0.1:{self._server.server_port}/"
 
     def start(self) -> Self:
-        self._server = make_server("127.0.0.1", self._port, self._app, threaded=True, request_handler=_LoggingHandler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="token-server", daemon=True)
+        server = make_server("127.0.0.1", self._port, self._app, threaded=True, request_handler=_LoggingHandler)
+        # A short poll so stop() returns promptly (the default half second adds up over a test run).
+        self._thread = threading.Thread(
+            target=lambda: server.serve_forever(poll_interval=0.05), name="token-server", daemon=True
+        )
+        self._server = server
         self._thread.start()
         return self
 

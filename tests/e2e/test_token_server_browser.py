@@ -117,7 +117,8 @@ def screenshot(driver: WebDriver, tmp_path: Path, name: str) -> Path:
 
 
 def browser_console(driver: WebDriver) -> list[dict[str, Any]]:
-    entries: list[dict[str, Any]] = driver.get_log("browser")
+    # selenium leaves get_log without annotations.
+    entries: list[dict[str, Any]] = driver.get_log("browser")  # type: ignore[no-untyped-call]
     return entries
 
 
