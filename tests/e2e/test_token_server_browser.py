@@ -26,6 +26,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 
 from examples.token_server.app import TokenApp, TokenServer
 from tests.conftest import TEST_API_KEY
+from tests.support.ports import closed_port
 from tools import paths
 from tools.mock_server import MockServer, ScriptedResponse
 
@@ -58,6 +59,14 @@ def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WebDriv
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path / 'chromium-profile'}")
+    # The flags above still leave Chromium fetching the network time, extension updates, a Google
+    # account list and a search engine's start page (seen with strace: DNS queries for them leave
+    # the machine). A proxy on a closed port of 127.0.0.1, for the profile and for the browser's
+    # own requests, refuses all of that before any name is looked up; Chromium never proxies
+    # 127.0.0.1, so the token server is reached directly.
+    nowhere = {"mode": "fixed_servers", "server": f"127.0.0.1:{closed_port()}"}
+    options.add_experimental_option("prefs", {"proxy": nowhere})
+    options.add_experimental_option("localState", {"proxy": nowhere})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     service = Service(str(CHROMEDRIVER), log_output=str(tmp_path / "chromedriver.log"))
     driver = webdriver.Chrome(service=service, options=options)
