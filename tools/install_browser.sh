@@ -36,4 +36,5 @@ if [[ ! -x $CHROMIUM || ! -x $CHROMEDRIVER ]]; then
     echo "install_browser: apt-get finished but $CHROMIUM or $CHROMEDRIVER is still missing" >&2
     exit 1
 fi
-echo "install_browser: installed $("$CHROMIUM" --version) in $((SECONDS - started)) s"
+# (The launcher script can complain on stderr about /dev/shm while printing its version.)
+echo "install_browser: installed $("$CHROMIUM" --version 2>/dev/null) in $((SECONDS - started)) s"
