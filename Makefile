@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PACKAGE := openai_realtime_client
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv import-spec spec-diff generate check-generated verify lint format typecheck test demo mock clean
+.PHONY: help venv import-spec spec-diff generate check-generated verify lint format typecheck browser test demo example mock clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -39,14 +39,21 @@ lint: $(STAMP) ## ruff lint and format check of tools/ and tests/
 format: $(STAMP) ## ruff-format tools/ and tests/
 	$(PY) -m ruff check --no-cache --fix . && $(PY) -m ruff format --no-cache .
 
-typecheck: $(STAMP) ## mypy --strict on tools/, tests/ and generated/
+typecheck: $(STAMP) ## mypy --strict on tools/, tests/, examples/ and generated/
 	$(PY) -m mypy
 
-test: check-generated verify lint typecheck ## everything CI runs: check-generated, verify, lint, mypy, then every test
+# Soft: when apt-get cannot install them, the browser test skips and says how to install them.
+browser: ## install chromium and chromium-driver with apt-get when missing (for tests/e2e/)
+	@tools/install_browser.sh || echo "make browser: Chromium not installed; the browser test (tests/e2e/) will be skipped"
+
+test: browser check-generated verify lint typecheck ## everything CI runs: browser, check-generated, verify, lint, mypy, then every test
 	$(PY) -m pytest
 
 demo: $(STAMP) ## mint a session through the generated client (against the mock unless BASE_URL is set)
 	PYTHONPATH=generated $(PY) -m tools.demo
+
+example: $(STAMP) ## run the token-server example on 127.0.0.1:8000 (PORT=), minting at the mock unless OPENAI_BASE_URL is set
+	PYTHONPATH=generated $(PY) -m examples.token_server $(if $(PORT),--port $(PORT))
 
 mock: $(STAMP) ## run the spec-driven mock server on 127.0.0.1 until Ctrl-C
 	$(PY) -m tools.mock_server

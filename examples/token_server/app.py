@@ -1,0 +1,251 @@
+"""The token server: serves one page, and mints an ephemeral Realtime session for each ``POST /token``.
+
+The API key lives in the ``ApiClient`` on this side only. The browser receives the minted
+session's short-lived client secret, its expiry and this server's clock (so the page can count
+down without trusting its own clock), or, when minting fails, a message written here: the text of
+the upstream error is never passed on, because the API's own messages can quote part of the key.
+"""
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Self
+
+from openai_realtime_client import (
+    APIConnectionError,
+    APIError,
+    APIKeyMissingError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    PermissionDeniedError,
+    RateLimitError,
+    RealtimeApi,
+    RequestValidationError,
+)
+from openai_realtime_client.models import RealtimeSessionCreateRequest
+from openai_realtime_client.types import Unset
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+logger = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+# Request path -> (file under static/, content type). Nothing else is served from disk.
+STATIC_FILES = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "/style.css": ("style.css", "text/css; charset=utf-8"),
+}
+
+# The page runs only its own script and talks only to this server. A page that goes on to open its
+# Realtime connection must add the API's origin to connect-src.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src data:; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+JSON_TYPE = "application/json"
+
+
+@dataclass(frozen=True)
+class MintFailure:
+    """What the browser is told when minting fails: only text written here, never the API's own."""
+
+    http_status: int
+    message: str
+    upstream_status: int | None = None
+    request_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "error": {
+                "message": self.message,
+                "upstream_status": self.upstream_status,
+                "request_id": self.request_id,
+            }
+        }
+
+
+def _after(retries: int) -> str:
+    if retries == 0:
+        return ""
+    return f", after {retries} {'retry' if retries == 1 else 'retries'}"
+
+
+def describe_failure(error: APIError) -> MintFailure:
+    """Map a client error to a status for the browser and a message that is safe to show it."""
+    retries = _after(error.retries_taken)
+    if isinstance(error, APIStatusError):
+        status = error.status_code
+        if isinstance(error, AuthenticationError):
+            what = "The API refused this server's API key"
+        elif isinstance(error, PermissionDeniedError):
+            what = "This server's API key may not create Realtime sessions"
+        elif isinstance(error, RateLimitError):
+            what = "The API is limiting this server's requests; reload in a moment"
+        elif status >= 500:
+            what = "The API failed to mint a session"
+        else:
+            what = "The API rejected the session request"
+        return MintFailure(502, f"{what} (HTTP {status}{retries}).", status, error.request_id)
+    if isinstance(error, APITimeoutError):
+        return MintFailure(504, f"The API did not answer in time{retries}.")
+    if isinstance(error, APIConnectionError):
+        return MintFailure(502, f"The token server could not reach the API{retries}.")
+    if isinstance(error, APIResponseValidationError):
+        message = f"The API's answer could not be read (HTTP {error.status_code})."
+        return MintFailure(502, message, error.status_code, error.request_id)
+    if isinstance(error, APIKeyMissingError):
+        return MintFailure(500, "The token server has no API key configured.")
+    if isinstance(error, RequestValidationError):
+        return MintFailure(500, "The token server's session settings are invalid.")
+    return MintFailure(500, "Minting a session failed.")
+
+
+def _optional(value: str | Unset) -> str | None:
+    return None if isinstance(value, Unset) else value
+
+
+def _json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    response = Response(json.dumps(payload), status=status, content_type=JSON_TYPE, headers=headers)
+    response.headers["Cache-Control"] = "no-store"  # a token must not sit in any cache
+    return response
+
+
+class TokenApp:
+    """The WSGI application: ``GET /`` (and its script and style sheet), ``POST /token``."""
+
+    def __init__(
+        self,
+        api: RealtimeApi,
+        session: RealtimeSessionCreateRequest,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._api = api
+        self._session = session
+        self._clock = clock
+        self._files = {path: ((STATIC / name).read_bytes(), kind) for path, (name, kind) in STATIC_FILES.items()}
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        response = self.dispatch(Request(environ))
+        for name, value in SECURITY_HEADERS.items():
+            response.headers[name] = value
+        result: Iterable[bytes] = response(environ, start_response)
+        return result
+
+    def dispatch(self, request: Request) -> Response:
+        if request.path == "/token":
+            if request.method != "POST":
+                return _json_response({"error": {"message": "Use POST."}}, 405, {"Allow": "POST"})
+            # A cross-site form cannot send this content type without a CORS preflight, which this
+            # server never grants, so other sites cannot mint tokens through a visitor's browser.
+            if request.mimetype != JSON_TYPE:
+                return _json_response({"error": {"message": f"Send {JSON_TYPE}."}}, 415)
+            return self.mint()
+        found = self._files.get(request.path)
+        if found is None:
+            return Response("not found\n", status=404, content_type="text/plain; charset=utf-8")
+        if request.method not in ("GET", "HEAD"):
+            return Response("use GET\n", status=405, headers={"Allow": "GET, HEAD"}, content_type="text/plain")
+        body, kind = found
+        response = Response(body, content_type=kind)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    def mint(self) -> Response:
+        """Mint one session and answer with its token and expiry, or with a safe error."""
+        try:
+            info = self._api.create_realtime_session_with_http_info(self._session)
+        except APIError as error:
+            failure = describe_failure(error)
+            # Type, status, code and request id identify the failure for whoever runs the server;
+            # the upstream message is left out of the log too, as it can quote part of the key.
+            logger.warning(
+                "minting failed: %s, upstream status %s, code %s, request id %s, %d retries",
+                type(error).__name__,
+                failure.upstream_status,
+                getattr(error, "code", None),
+                failure.request_id,
+                error.retries_taken,
+            )
+            return _json_response(failure.to_json(), failure.http_status)
+        session = info.data
+        secret = session.client_secret
+        now = self._clock()
+        logger.info(
+            "minted session %s, expires in %d s, request id %s",
+            _optional(session.id),
+            secret.expires_at - now,
+            info.request_id,
+        )
+        return _json_response(
+            {
+                "token": secret.value,
+                "expires_at": secret.expires_at,
+                "server_time": now,
+                "session_id": _optional(session.id),
+                "model": _optional(session.model),
+                "request_id": info.request_id,
+            }
+        )
+
+
+class _LoggingHandler(WSGIRequestHandler):
+    """Request lines go to this module's logger rather than straight to stderr."""
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        level = logging.INFO if type == "info" else logging.WARNING
+        logger.log(level, "%s %s", self.address_string(), message % args if args else message)
+
+
+class TokenServer:
+    """A ``TokenApp`` served on 127.0.0.1 from a background thread; a context manager."""
+
+    def __init__(self, app: TokenApp, *, port: int = 0) -> None:
+        self._app = app
+        self._port = port
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """The page's address, e.g. ``http://127.0.0.1:8000/``."""
+        if self._server is None:
+            raise RuntimeError("the token server is not running")
+        return f"http://127.0.0.1:{self._server.server_port}/"
+
+    def start(self) -> Self:
+        server = make_server("127.0.0.1", self._port, self._app, threaded=True, request_handler=_LoggingHandler)
+        # A short poll so stop() returns promptly (the default half second adds up over a test run).
+        self._thread = threading.Thread(
+            target=lambda: server.serve_forever(poll_interval=0.05), name="token-server", daemon=True
+        )
+        self._server = server
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

@@ -1,0 +1,1 @@
+"""The examples driven end to end, in a real browser."""

@@ -1,0 +1,1 @@
+"""The examples under examples/, exercised over HTTP."""

@@ -1,0 +1,302 @@
+"""The token-server example over HTTP, without a browser: routes, headers, every kind of failure
+mapped to a safe message, and `python -m examples.token_server` started the way `make example` does."""
+
+import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+import urllib3
+from openai_realtime_client import ApiClient, RealtimeApi
+from openai_realtime_client.models import RealtimeSessionCreateRequest
+
+from examples.token_server.__main__ import PLACEHOLDER_KEY
+from examples.token_server.app import SECURITY_HEADERS, TokenApp, TokenServer
+from tests.conftest import TEST_API_KEY
+from tests.support.ports import closed_port
+from tools import paths
+from tools.mock_server import MockServer, ScriptedResponse
+
+JSON_HEADERS = {"Content-Type": "application/json"}
+SESSION = RealtimeSessionCreateRequest(model="gpt-realtime", voice="alloy")
+NOW = 1_798_761_540.25  # a minute before the spec example's expires_at
+REQUEST_ID = re.compile(r"req_mock_\d{6}")  # the mock numbers its answers
+
+
+def serve(base_url: str, **client_options: Any) -> TokenServer:
+    client = ApiClient(api_key=TEST_API_KEY, base_url=base_url, **client_options)
+    return TokenServer(TokenApp(RealtimeApi(client), SESSION, clock=lambda: NOW))
+
+
+@pytest.fixture
+def token_server(mock_server: MockServer) -> Iterator[TokenServer]:
+    with serve(mock_server.url) as server:
+        yield server
+
+
+def mint(server: TokenServer, **headers: str) -> urllib3.BaseHTTPResponse:
+    return urllib3.request("POST", server.url + "token", body=b"{}", headers=headers or JSON_HEADERS, retries=False)
+
+
+def test_a_mint_returns_the_token_its_expiry_and_the_server_clock(
+    token_server: TokenServer, mock_server: MockServer
+) -> None:
+    response = mint(token_server)
+
+    assert response.status == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    minted = response.json()
+    assert REQUEST_ID.fullmatch(minted.pop("request_id"))
+    assert minted == {
+        "token": "ek_example0000000000000000000000",
+        "expires_at": 1798761600,
+        "server_time": NOW,
+        "session_id": "sess_0b1c2d3e4f5a6b7c8d9e0f1a",
+        "model": "gpt-realtime",
+    }
+    (received,) = mock_server.received
+    assert received.problems == ()
+    assert received.header("Authorization") == f"Bearer {TEST_API_KEY}"
+    assert received.json() == {"model": "gpt-realtime", "voice": "alloy"}
+
+
+def test_every_load_mints_a_new_session(token_server: TokenServer, mock_server: MockServer) -> None:
+    ids = [mint(token_server).json()["request_id"] for _ in range(3)]
+
+    assert len(set(ids)) == 3 and all(REQUEST_ID.fullmatch(i) for i in ids)
+    assert len(mock_server.received) == 3
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [("/", "text/html; charset=utf-8"), ("/app.js", "text/javascript; charset=utf-8"), ("/style.css", "text/css")],
+)
+def test_the_page_and_its_files_are_served_with_a_strict_policy(
+    token_server: TokenServer, path: str, content_type: str
+) -> None:
+    response = urllib3.request("GET", token_server.url.rstrip("/") + path)
+
+    assert response.status == 200
+    assert response.headers["Content-Type"].startswith(content_type)
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value
+    assert b"sk-" not in response.data
+
+
+def test_the_page_loads_its_script_and_styles_from_this_server_only(token_server: TokenServer) -> None:
+    page = urllib3.request("GET", token_server.url).data.decode()
+
+    assert '<script src="/app.js" defer></script>' in page
+    assert '<link rel="stylesheet" href="/style.css">' in page
+    assert "<script>" not in page and "style=" not in page  # nothing inline for the policy to block
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "status"),
+    [
+        ("GET", "/token", {}, 405),
+        ("POST", "/token", {"Content-Type": "application/x-www-form-urlencoded"}, 415),
+        ("POST", "/token", {"Content-Type": "text/plain"}, 415),
+        ("POST", "/", JSON_HEADERS, 405),
+        ("GET", "/../app.py", {}, 404),
+        ("GET", "/static/app.js", {}, 404),
+        ("GET", "/favicon.ico", {}, 404),
+    ],
+)
+def test_anything_else_is_refused_without_minting(
+    token_server: TokenServer, mock_server: MockServer, method: str, path: str, headers: dict[str, str], status: int
+) -> None:
+    response = urllib3.request(method, token_server.url.rstrip("/") + path, body=b"{}", headers=headers)
+
+    assert response.status == status
+    assert mock_server.received == []
+
+
+def _error(message: str, code: str | None = None) -> dict[str, Any]:
+    return {"error": {"message": message, "type": "invalid_request_error", "param": None, "code": code}}
+
+
+# The API's 401 message quotes the start and end of the key it was given.
+LEAKY_401 = _error(f"Incorrect API key provided: {TEST_API_KEY[:8]}****{TEST_API_KEY[-8:]}.", "invalid_api_key")
+FAST_RETRY = {"retry-after-ms": "1"}
+
+
+@pytest.mark.parametrize(
+    ("answers", "status", "message", "upstream_status"),
+    [
+        ([ScriptedResponse(401, LEAKY_401)], 502, "The API refused this server's API key (HTTP 401).", 401),
+        (
+            [ScriptedResponse(403, _error("You may not."))],
+            502,
+            "This server's API key may not create Realtime sessions (HTTP 403).",
+            403,
+        ),
+        (
+            [ScriptedResponse(400, _error("Unknown parameter."))],
+            502,
+            "The API rejected the session request (HTTP 400).",
+            400,
+        ),
+        (
+            [ScriptedResponse(429, _error("Slow down."), headers=FAST_RETRY)] * 3,
+            502,
+            "The API is limiting this server's requests; reload in a moment (HTTP 429, after 2 retries).",
+            429,
+        ),
+        (
+            [ScriptedResponse(503, "<html>busy</html>", headers=FAST_RETRY)] * 2 + [ScriptedResponse(500, b"")],
+            502,
+            "The API failed to mint a session (HTTP 500, after 2 retries).",
+            500,
+        ),
+        (
+            [ScriptedResponse(200, "<html>a proxy's login page</html>")],
+            502,
+            "The API's answer could not be read (HTTP 200).",
+            200,
+        ),
+        (
+            [ScriptedResponse(200, {"id": "sess_1", "object": "realtime.session"})],
+            502,
+            "The API's answer could not be read (HTTP 200).",
+            200,
+        ),
+    ],
+    ids=["401", "403", "400", "429-retried", "5xx-retried", "html-200", "no-client-secret"],
+)
+def test_an_api_failure_becomes_a_safe_json_error(
+    token_server: TokenServer,
+    mock_server: MockServer,
+    caplog: pytest.LogCaptureFixture,
+    answers: list[ScriptedResponse],
+    status: int,
+    message: str,
+    upstream_status: int,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="openai_realtime_client")
+    caplog.set_level(logging.DEBUG, logger="examples.token_server")
+    # Each answer its own request id: the error must name the last attempt's.
+    mock_server.script(*(replace(a, headers={**a.headers, "x-request-id": f"req_{i}"}) for i, a in enumerate(answers)))
+
+    response = mint(token_server)
+
+    assert response.status == status
+    assert response.headers["Cache-Control"] == "no-store"
+    request_id = f"req_{len(answers) - 1}"
+    assert response.json() == {
+        "error": {"message": message, "upstream_status": upstream_status, "request_id": request_id}
+    }
+    assert len(mock_server.received) == len(answers)
+    assert f"request id {request_id}" in caplog.text
+    for where in (response.data.decode(), caplog.text):
+        assert TEST_API_KEY not in where and TEST_API_KEY[-8:] not in where
+
+
+def test_an_unreachable_api_is_reported_without_the_address_or_key(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="examples.token_server")
+    port = closed_port()
+    with serve(f"http://127.0.0.1:{port}/v1", max_retries=1) as server:
+        response = mint(server)
+
+    assert response.status == 502
+    assert response.json()["error"] == {
+        "message": "The token server could not reach the API, after 1 retry.",
+        "upstream_status": None,
+        "request_id": None,
+    }
+    assert str(port) not in response.data.decode()
+    assert "minting failed: APIConnectionError" in caplog.text and TEST_API_KEY not in caplog.text
+
+
+def test_a_stalled_api_is_a_timeout(mock_server: MockServer) -> None:
+    mock_server.script(ScriptedResponse(200, {}, delay=1.0))
+    with serve(mock_server.url, timeout=0.2, max_retries=0) as server:
+        response = mint(server)
+
+    assert response.status == 504
+    assert response.json()["error"]["message"] == "The API did not answer in time."
+
+
+def test_settings_the_description_forbids_are_refused_before_anything_is_sent(mock_server: MockServer) -> None:
+    client = ApiClient(api_key=TEST_API_KEY, base_url=mock_server.url)
+    app = TokenApp(RealtimeApi(client), RealtimeSessionCreateRequest(model="gpt-realtime", temperature=2.5))
+    with client, TokenServer(app) as server:
+        response = mint(server)
+
+    assert response.status == 500
+    assert response.json()["error"]["message"] == "The token server's session settings are invalid."
+    assert mock_server.received == []
+
+
+def _start_example(env: dict[str, str]) -> subprocess.Popen[str]:
+    env = {**env, "PYTHONPATH": os.pathsep.join([str(paths.GENERATED), str(paths.REPO)])}
+    return subprocess.Popen(
+        [sys.executable, "-m", "examples.token_server", "--port", "0"],
+        cwd=paths.REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _stop(process: subprocess.Popen[str]) -> tuple[int, str]:
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=10)
+    return process.returncode, out + err
+
+
+def _environment_without_api_settings() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in ("OPENAI_BASE_URL", "OPENAI_API_KEY")}
+
+
+def test_one_command_starts_it_against_its_own_mock_and_prints_the_address() -> None:
+    process = _start_example(_environment_without_api_settings())
+    try:
+        assert process.stdout is not None
+        first_line = process.stdout.readline()
+        assert first_line.startswith("token server: open http://127.0.0.1:"), first_line
+        url = first_line.split()[-1]
+        assert "minting at the mock server http://127.0.0.1:" in process.stdout.readline()
+        page = urllib3.request("GET", url)
+        minted = urllib3.request("POST", url + "token", body=b"{}", headers=JSON_HEADERS)
+    finally:
+        returncode, output = _stop(process)
+
+    assert page.status == 200 and b"Realtime session token" in page.data
+    assert minted.status == 200 and minted.json()["token"] == "ek_example0000000000000000000000"
+    assert returncode == 0
+    assert "minted session sess_0b1c2d3e4f5a6b7c8d9e0f1a" in output
+    assert PLACEHOLDER_KEY not in output and PLACEHOLDER_KEY not in minted.data.decode()
+
+
+def test_with_openai_base_url_it_mints_there_with_openai_api_key(mock_server: MockServer) -> None:
+    env = {**_environment_without_api_settings(), "OPENAI_BASE_URL": mock_server.url, "OPENAI_API_KEY": TEST_API_KEY}
+    process = _start_example(env)
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().split()[-1]
+        assert f"minting at {mock_server.url};" in process.stdout.readline()
+        minted = urllib3.request("POST", url + "token", body=b"{}", headers=JSON_HEADERS)
+    finally:
+        returncode, output = _stop(process)
+
+    assert minted.status == 200
+    assert [r.header("Authorization") for r in mock_server.received] == [f"Bearer {TEST_API_KEY}"]
+    assert returncode == 0 and TEST_API_KEY not in output
+
+
+def test_openai_base_url_without_a_key_is_refused_at_start() -> None:
+    env = {**_environment_without_api_settings(), "OPENAI_BASE_URL": f"http://127.0.0.1:{closed_port()}/v1"}
+    process = _start_example(env)
+    out, err = process.communicate(timeout=30)
+
+    assert process.returncode == 2
+    assert out == ""
+    assert err.strip() == "token_server: OPENAI_BASE_URL is set but OPENAI_API_KEY is not; export your key"
