@@ -404,13 +404,13 @@ _METAVARS = {"string": "TEXT", "number": "FLOAT", "integer": "INT"}
 
 
 class _HelpFormatter(argparse.HelpFormatter):
-    """Keeps the paragraphs of descriptions (argparse would run them together) and leaves blocks
-    indented by two spaces, such as the list of commands, as they are."""
+    """Keeps the paragraphs of descriptions (argparse would run them together) and leaves a block
+    with lines indented by two spaces, such as the list of commands, as it is."""
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         blocks = []
         for block in text.split("\n\n"):
-            if block.startswith("  "):
+            if any(line.startswith("  ") for line in block.splitlines()):
                 blocks.append("\n".join(indent + line for line in block.splitlines()))
             else:
                 blocks.append(
@@ -473,7 +473,7 @@ def build_parser() -> argparse.ArgumentParser:
             f"The API key is read from the {API_KEY_VARIABLE} environment variable; no option takes it."
         ),
         epilog=_plain_text(
-            f"commands:\n\n{listing}\n\n"
+            f"commands:\n{listing}\n\n"
             "Each command's --help lists its options. Exit status: 0 success, 1 an error from the API "
             "or the connection, 2 a usage or validation error."
         ),
