@@ -258,35 +258,38 @@ def _first_sentence(description: str) -> str:
     return sentence
 
 
-def _number(value: Any) -> str:
-    return json.dumps(value)
+def _range(low: Any, high: Any, unit: str = "") -> str:
+    """``1 to 5``, ``at least 1`` or ``at most 5``, with the unit after the numbers; "" for no bounds."""
+    suffix = f" {unit}" if unit else ""
+    if low is not None and high is not None:
+        return f"{json.dumps(low)} to {json.dumps(high)}{suffix}"
+    if low is not None:
+        return f"at least {json.dumps(low)}{suffix}"
+    if high is not None:
+        return f"at most {json.dumps(high)}{suffix}"
+    return ""
 
 
-def _bounds(schema: Mapping[str, Any]) -> str:
-    """The schema's numeric or length bounds in words (``0.6 to 1.2``), or ""."""
-    low = ("", "")
-    if "minimum" in schema:
-        low = ("at least", _number(schema["minimum"]))
+def _bounds(schema: Mapping[str, Any], kind: str) -> str:
+    """The bounds a value of this JSON type has in the schema, in words (``0.6 to 1.2``), or ""."""
+    if kind == "string":
+        return _range(schema.get("minLength"), schema.get("maxLength"), "characters")
+    if kind == "array":
+        return _range(schema.get("minItems"), schema.get("maxItems"), "items")
+    if kind not in ("integer", "number"):
+        return ""
+    if "exclusiveMinimum" not in schema and "exclusiveMaximum" not in schema:
+        return _range(schema.get("minimum"), schema.get("maximum"))
+    words = []
     if "exclusiveMinimum" in schema:
-        low = ("above", _number(schema["exclusiveMinimum"]))
-    high = ("", "")
-    if "maximum" in schema:
-        high = ("at most", _number(schema["maximum"]))
+        words.append(f"above {json.dumps(schema['exclusiveMinimum'])}")
+    elif "minimum" in schema:
+        words.append(f"at least {json.dumps(schema['minimum'])}")
     if "exclusiveMaximum" in schema:
-        high = ("below", _number(schema["exclusiveMaximum"]))
-    if low[0] == "at least" and high[0] == "at most":
-        text = f"{low[1]} to {high[1]}"
-    else:
-        text = " and ".join(f"{word} {value}" for word, value in (low, high) if word)
-    if "minLength" in schema or "maxLength" in schema:
-        shortest, longest = schema.get("minLength"), schema.get("maxLength")
-        if shortest is not None and longest is not None:
-            text = f"{shortest} to {longest} characters"
-        elif shortest is not None:
-            text = f"at least {shortest} characters"
-        else:
-            text = f"at most {longest} characters"
-    return text
+        words.append(f"below {json.dumps(schema['exclusiveMaximum'])}")
+    elif "maximum" in schema:
+        words.append(f"at most {json.dumps(schema['maximum'])}")
+    return " and ".join(words)
 
 
 def _types(schema: Mapping[str, Any]) -> list[str]:
@@ -321,8 +324,8 @@ def _shape(schema: Mapping[str, Any], plural: bool = False) -> str:
             part = "array of " + _shape(items, plural=True) if items else "array"
         else:
             part = kind + ("s" if plural and kind != "null" else "")
-        bounds = _bounds(schema)
-        parts.append(f"{part} {bounds}" if bounds and kind != "null" else part)
+        bounds = _bounds(schema, kind)
+        parts.append(f"{part}, {bounds}" if kind == "array" and bounds else f"{part} {bounds}".strip())
     return " or ".join(parts) or "any JSON value"
 
 
@@ -440,10 +443,10 @@ def _add_field(group: argparse._ArgumentGroup, field: Field, schema: Mapping[str
         if "enum" in schema:
             options["choices"] = [value for value in schema["enum"] if value is not None]
             del options["metavar"]
-        notes.append(_bounds(schema))
+        notes.append(_bounds(schema, kind))
     elif strings is not None and strings[1]:
         options["metavar"] = "TEXT"
-        notes.append("any text; known: " + ", ".join(str(value) for value in strings[0]))
+        notes.append("any text" + ("; known: " + ", ".join(str(value) for value in strings[0]) if strings[0] else ""))
     elif strings is not None:
         options["choices"] = strings[0]
     else:

@@ -45,6 +45,13 @@ TRANSLATION_REQUEST: dict[str, Any] = {
             "minimum": 1,
             "exclusiveMaximum": 10,
         },
+        "listen_for": {
+            "type": "array",
+            "description": "Languages to listen for.",
+            "items": {"type": "string"},
+            "minItems": 1,
+            "maxItems": 4,
+        },
         "glossary_note": {"type": ["string", "null"], "description": "Terms to keep as they are. Case matters."},
     },
 }
@@ -155,6 +162,7 @@ def test_its_options_follow_the_field_types(translation: tuple[Path, Path]) -> N
     assert "--rate {16000,24000} samples per second" in text
     assert "--stream, --no-stream send partial translations as they form" in text
     assert "--max-speakers INT how many voices to tell apart (at least 1 and below 10)" in text
+    assert "--listen-for JSON languages to listen for (JSON array of strings, 1 to 4 items)" in text
     assert text.endswith("--glossary-note TEXT terms to keep as they are")  # the first sentence only
     assert "--type" not in text  # a const field: the command sends its value itself
     assert "--secret print only the client secret (grant.token)" in text
@@ -165,7 +173,8 @@ def test_a_call_sends_the_options_and_the_required_const(translation: tuple[Path
     with MockServer(spec) as server:
         result = _run(
             generated, "translation-sessions", "create", "--target-language", "fr", "--rate", "24000",
-            "--no-stream", "--max-speakers", "3", "--glossary-note", "Kafka", "--base-url", server.url,
+            "--no-stream", "--max-speakers", "3", "--listen-for", '["fr", "de"]', "--glossary-note", "Kafka",
+            "--base-url", server.url,
         )  # fmt: skip
         streamed = _run(
             generated, "translation-sessions", "create", "--target-language", "de", "--stream", "--secret",
@@ -185,6 +194,7 @@ def test_a_call_sends_the_options_and_the_required_const(translation: tuple[Path
             "rate": 24000,
             "stream": False,
             "max_speakers": 3,
+            "listen_for": ["fr", "de"],
             "glossary_note": "Kafka",
         },
         {"type": "translation", "target_language": "de", "stream": True},
@@ -198,6 +208,7 @@ def test_a_call_sends_the_options_and_the_required_const(translation: tuple[Path
         (("--target-language", "f"), "error: RequestValidationError: target_language='f' is shorter than"),
         (("--target-language", "fr", "--max-speakers", "10"), "error: RequestValidationError: max_speakers=10"),
         (("--target-language", "fr", "--rate", "8000"), "argument --rate: invalid choice: 8000"),
+        (("--target-language", "fr", "--listen-for", "[]"), "error: RequestValidationError: listen_for=[] has fewer"),
         (("--target-language", "fr", "--type", "other"), "unrecognized arguments: --type other"),
     ],
 )
