@@ -36,18 +36,6 @@ from .models.realtime_transcription_session_create_request import RealtimeTransc
 
 EXIT_OK, EXIT_API_ERROR, EXIT_USAGE = 0, 1, 2
 API_KEY_VARIABLE = "OPENAI_API_KEY"
-# Options of the command line itself, which no request field may take.
-RESERVED_OPTIONS = frozenset(
-    {
-        "help",
-        "json",
-        "secret",
-        "base-url",
-        "timeout",
-        "max-retries",
-        "api-key",
-    }
-)
 # A key shorter than this is not looked for in output: replacing every "a" would garble it.
 _MIN_REDACTED_KEY = 8
 _SCALAR_TYPES = ("string", "number", "integer", "boolean")
