@@ -395,8 +395,12 @@ _METAVARS = {"string": "TEXT", "number": "FLOAT", "integer": "INT"}
 
 
 class _HelpFormatter(argparse.HelpFormatter):
-    """Keeps the paragraphs of descriptions (argparse would run them together) and leaves a block
-    with lines indented by two spaces, such as the list of commands, as it is."""
+    """Keeps the paragraphs of descriptions (argparse would run them together), leaves a block
+    with lines indented by two spaces, such as the list of commands, as it is, and never breaks a
+    line inside a hyphenated name such as a model's."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         blocks = []
@@ -405,7 +409,13 @@ class _HelpFormatter(argparse.HelpFormatter):
                 blocks.append("\n".join(indent + line for line in block.splitlines()))
             else:
                 blocks.append(
-                    textwrap.fill(" ".join(block.split()), width, initial_indent=indent, subsequent_indent=indent)
+                    textwrap.fill(
+                        " ".join(block.split()),
+                        width,
+                        initial_indent=indent,
+                        subsequent_indent=indent,
+                        break_on_hyphens=False,
+                    )
                 )
         return "\n\n".join(blocks)
 
