@@ -1,0 +1,561 @@
+"""The generated command line (``python -m openai_realtime_client``), run in a subprocess against the
+spec-driven mock: what each command sends, what it prints, its exit codes, and that the API key
+never shows."""
+
+import ast
+import json
+import os
+import pkgutil
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import openai_realtime_client.api.realtime as realtime_operations
+import pytest
+from openai_realtime_client import RealtimeApi
+
+from tests.conftest import TEST_API_KEY
+from tests.support.ports import closed_port
+from tools import paths, spec_document
+from tools.mock_server import MockServer, ScriptedResponse
+
+PACKAGE = paths.PACKAGE_NAME
+
+
+def run_cli(
+    *args: str,
+    cwd: Path,
+    key: str | None = TEST_API_KEY,
+    stdin: str | None = None,
+    module: str = PACKAGE,
+    pythonpath: Path = paths.GENERATED,
+) -> subprocess.CompletedProcess[str]:
+    """The command line in a fresh interpreter, with no OPENAI_* setting but the key (if any). Fails
+    the test if the key shows up in anything it printed."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("OPENAI_")}
+    # Wide enough that argparse never breaks a line inside a word of the help text.
+    env.update(PYTHONPATH=str(pythonpath), PYTHONDONTWRITEBYTECODE="1", COLUMNS="400")
+    if key is not None:
+        env["OPENAI_API_KEY"] = key
+    result = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=cwd,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert TEST_API_KEY not in result.stdout + result.stderr
+    return result
+
+
+def one_line(stderr: str) -> str:
+    lines = stderr.splitlines()
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+def operation_modules() -> list[ModuleType]:
+    return [
+        __import__(f"{realtime_operations.__name__}.{info.name}", fromlist=["PATH"])
+        for info in pkgutil.iter_modules(realtime_operations.__path__)
+    ]
+
+
+def command_of(module: ModuleType) -> str:
+    """What the feature promises: the path's last segment with - for _, and `create` for POST."""
+    method, path = str(module.METHOD), str(module.PATH)
+    assert method == "POST"
+    return path.rstrip("/").rsplit("/", 1)[-1].replace("_", "-") + " create"
+
+
+def example_answer(path: str) -> dict[str, Any]:
+    """The 200 example the mock answers with for an operation."""
+    operation = spec_document.load(paths.SPEC)["paths"][path]["post"]
+    example: dict[str, Any] = operation["responses"]["200"]["content"]["application/json"]["example"]
+    return example
+
+
+@dataclass(frozen=True)
+class Case:
+    """A command with an option for each of its fields, the body those options mean, where the
+    example answer keeps its secret, and a bound the command must refuse."""
+
+    command: str
+    path: str
+    options: tuple[tuple[str, str], ...]
+    body: Mapping[str, Any]
+    secret: tuple[str, ...]
+    violation: tuple[str, ...]
+    violation_message: str
+
+    @property
+    def argv(self) -> list[str]:
+        return [word for pair in self.options for word in pair]
+
+
+CASES = (
+    Case(
+        command="sessions create",
+        path="/realtime/sessions",
+        options=(
+            ("--model", "gpt-realtime"),
+            ("--voice", "nova-2031"),  # an open enum: a voice the description does not list yet
+            ("--temperature", "0.9"),
+            ("--speed", "1.25"),
+            ("--instructions", "Keep answers short; 100% polite."),
+            ("--input-audio-format", "g711_ulaw"),
+            ("--output-audio-format", "pcm16"),
+            ("--modalities", '["text"]'),
+            ("--input-audio-transcription", '{"model": "whisper-1", "language": "de"}'),
+            ("--turn-detection", '{"type": "semantic_vad", "eagerness": "low"}'),
+            ("--input-audio-noise-reduction", '{"type": "far_field"}'),
+            ("--max-response-output-tokens", '"inf"'),
+            ("--tool-choice", "none"),
+            ("--tracing", '"auto"'),
+            ("--tools", '[{"type": "function", "name": "lookup", "parameters": {"type": "object"}}]'),
+            ("--client-secret", '{"expires_after": {"anchor": "created_at", "seconds": 120}}'),
+        ),
+        body={
+            "model": "gpt-realtime",
+            "voice": "nova-2031",
+            "temperature": 0.9,
+            "speed": 1.25,
+            "instructions": "Keep answers short; 100% polite.",
+            "input_audio_format": "g711_ulaw",
+            "output_audio_format": "pcm16",
+            "modalities": ["text"],
+            "input_audio_transcription": {"model": "whisper-1", "language": "de"},
+            "turn_detection": {"type": "semantic_vad", "eagerness": "low"},
+            "input_audio_noise_reduction": {"type": "far_field"},
+            "max_response_output_tokens": "inf",
+            "tool_choice": "none",
+            "tracing": "auto",
+            "tools": [{"type": "function", "name": "lookup", "parameters": {"type": "object"}}],
+            "client_secret": {"expires_after": {"anchor": "created_at", "seconds": 120}},
+        },
+        secret=("client_secret", "value"),
+        violation=("--temperature", "2.5"),
+        violation_message="temperature=2.5 is above the maximum 1.2",
+    ),
+    Case(
+        command="transcription-sessions create",
+        path="/realtime/transcription_sessions",
+        options=(
+            ("--input-audio-format", "g711_alaw"),
+            ("--modalities", '["audio", "text"]'),
+            ("--input-audio-transcription", '{"model": "gpt-4o-transcribe", "language": "en"}'),
+            ("--turn-detection", '{"type": "server_vad", "threshold": 0.4}'),
+            ("--input-audio-noise-reduction", '{"type": "near_field"}'),
+            ("--include", '["item.input_audio_transcription.logprobs"]'),
+            ("--client-secret", '{"expires_at": {"anchor": "created_at", "seconds": 300}}'),
+        ),
+        body={
+            "input_audio_format": "g711_alaw",
+            "modalities": ["audio", "text"],
+            "input_audio_transcription": {"model": "gpt-4o-transcribe", "language": "en"},
+            "turn_detection": {"type": "server_vad", "threshold": 0.4},
+            "input_audio_noise_reduction": {"type": "near_field"},
+            "include": ["item.input_audio_transcription.logprobs"],
+            "client_secret": {"expires_at": {"anchor": "created_at", "seconds": 300}},
+        },
+        secret=("client_secret", "value"),
+        violation=("--turn-detection", '{"threshold": 1.5}'),
+        violation_message="turn_detection.threshold=1.5 is above the maximum 1.0",
+    ),
+    Case(
+        command="client-secrets create",
+        path="/realtime/client_secrets",
+        options=(
+            ("--expires-after", '{"anchor": "created_at", "seconds": 600}'),
+            ("--session", '{"type": "transcription", "audio": {"input": {"format": {"type": "audio/pcmu"}}}}'),
+        ),
+        body={
+            "expires_after": {"anchor": "created_at", "seconds": 600},
+            "session": {"type": "transcription", "audio": {"input": {"format": {"type": "audio/pcmu"}}}},
+        },
+        secret=("value",),
+        violation=("--expires-after", '{"seconds": 5}'),
+        violation_message="expires_after.seconds=5 is below the minimum 10",
+    ),
+)
+BY_COMMAND = {case.command: case for case in CASES}
+
+
+def _ids(case: Case) -> str:
+    return case.command.replace(" ", "-")
+
+
+# --- which commands there are ---------------------------------------------------------------
+
+
+def test_every_operation_is_a_command_and_the_top_level_help_lists_them(tmp_path: Path) -> None:
+    expected = {command_of(module) for module in operation_modules()}
+    # One command per operation of RealtimeApi, and a case in this file for each of them.
+    operations = [name for name in vars(RealtimeApi) if name.startswith("create_") and "_with_" not in name]
+    assert len(expected) == len(operations) == 3
+    assert set(BY_COMMAND) == expected
+
+    result = run_cli("--help", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"usage: python -m {PACKAGE} [-h] COMMAND ACTION [options]")
+    listed = [line.split(None, 2) for line in result.stdout.splitlines() if line.startswith("  ") and "create" in line]
+    assert {f"{group} {action}" for group, action, _summary in listed} == expected
+    assert "OPENAI_API_KEY" in result.stdout
+
+
+def test_no_command_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli(cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "required: COMMAND ACTION" in result.stderr
+
+
+# --- what each command sends and prints -----------------------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_the_body_sent_is_what_the_options_say_and_the_answer_is_printed_as_json(
+    case: Case, mock_server: MockServer, tmp_path: Path
+) -> None:
+    result = run_cli(*case.command.split(), *case.argv, "--base-url", mock_server.url, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    (received,) = mock_server.received
+    assert received.problems == ()
+    assert received.method == "POST"
+    assert received.path == "/v1" + case.path
+    assert received.header("Authorization") == f"Bearer {TEST_API_KEY}"
+    assert received.json() == case.body
+    # The whole answer, indented, exactly as the mock sent it.
+    assert result.stdout.startswith("{\n  ")
+    assert json.loads(result.stdout) == example_answer(case.path)
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_no_options_send_an_empty_object(case: Case, mock_server: MockServer, tmp_path: Path) -> None:
+    result = run_cli(*case.command.split(), "--base-url", mock_server.url, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    (received,) = mock_server.received
+    assert received.json() == {}
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_secret_prints_only_the_client_secret(case: Case, mock_server: MockServer, tmp_path: Path) -> None:
+    expected: Any = example_answer(case.path)
+    for name in case.secret:
+        expected = expected[name]
+
+    result = run_cli(*case.command.split(), "--secret", "--base-url", mock_server.url, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert expected.startswith("ek_")
+    assert result.stdout == expected + "\n"
+
+
+def test_json_file_gives_the_request_and_options_replace_its_fields(mock_server: MockServer, tmp_path: Path) -> None:
+    request = {"model": "gpt-realtime", "voice": "alloy", "temperature": 0.7, "instructions": "from the file"}
+    (tmp_path / "request.json").write_text(json.dumps(request), encoding="utf-8")
+
+    result = run_cli(
+        "sessions", "create", "--json", "request.json", "--temperature", "1.1", "--voice", "verse",
+        "--base-url", mock_server.url, cwd=tmp_path,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert mock_server.received[0].json() == {**request, "temperature": 1.1, "voice": "verse"}
+
+
+def test_json_from_stdin(mock_server: MockServer, tmp_path: Path) -> None:
+    request = {
+        "expires_after": {"seconds": 120},
+        "session": {
+            "type": "realtime",
+            "model": "gpt-realtime",
+            "instructions": "Grüß Gott",
+            "audio": {"output": {"voice": "marin", "speed": 1.2}},
+        },
+    }
+
+    result = run_cli(
+        "client-secrets", "create", "--json", "-", "--secret", "--base-url", mock_server.url,
+        cwd=tmp_path, stdin=json.dumps(request),
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == example_answer("/realtime/client_secrets")["value"] + "\n"
+    (received,) = mock_server.received
+    assert received.problems == ()
+    assert received.json() == request
+
+
+def test_max_retries_and_base_url_reach_the_client(mock_server: MockServer, tmp_path: Path) -> None:
+    mock_server.script(ScriptedResponse(500, {"error": {"message": "blip"}}, headers={"retry-after-ms": "0"}))
+
+    result = run_cli("sessions", "create", "--max-retries", "1", "--base-url", mock_server.url, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert len(mock_server.received) == 2
+
+
+# --- exit 1: the API or the connection failed -------------------------------------------------
+
+
+@pytest.mark.parametrize(("status", "error_class"), [(429, "RateLimitError"), (500, "InternalServerError")])
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_an_error_status_is_exit_1_with_one_line_naming_class_status_and_request_id(
+    case: Case, status: int, error_class: str, mock_server: MockServer, tmp_path: Path
+) -> None:
+    body = {"error": {"message": "Slow down,\nplease.", "type": "x", "param": None, "code": None}}
+    mock_server.script(ScriptedResponse(status, body, headers={"x-request-id": f"req_cli_{status}"}))
+
+    result = run_cli(*case.command.split(), "--max-retries", "0", "--base-url", mock_server.url, cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    line = one_line(result.stderr)
+    assert line == (
+        f"python -m {PACKAGE} {case.command}: error: {error_class}: HTTP {status}: Slow down, please. "
+        f"(request id req_cli_{status})"
+    )
+    assert len(mock_server.received) == 1  # --max-retries 0: no second attempt
+
+
+def test_an_error_without_a_request_id_says_so(mock_server: MockServer, tmp_path: Path) -> None:
+    mock_server.script(ScriptedResponse(503, b"<html>down</html>", headers={"x-request-id": ""}))
+
+    result = run_cli("sessions", "create", "--max-retries", "0", "--base-url", mock_server.url, cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert one_line(result.stderr).endswith("error: InternalServerError: HTTP 503 (no request id)")
+
+
+def test_a_refused_connection_is_exit_1_with_one_line(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/v1"
+
+    result = run_cli("sessions", "create", "--max-retries", "0", "--base-url", url, cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    line = one_line(result.stderr)
+    assert "error: APIConnectionError: POST " in line
+    assert "failed before a response arrived" in line
+
+
+def test_a_timeout_is_exit_1(mock_server: MockServer, tmp_path: Path) -> None:
+    mock_server.script(ScriptedResponse(delay=2.0))
+
+    result = run_cli(
+        "sessions", "create", "--timeout", "0.3", "--max-retries", "0", "--base-url", mock_server.url, cwd=tmp_path
+    )
+
+    assert result.returncode == 1
+    assert "error: APITimeoutError: POST " in one_line(result.stderr)
+
+
+def test_a_server_that_echoes_the_key_does_not_get_it_printed(mock_server: MockServer, tmp_path: Path) -> None:
+    message = f"Incorrect API key provided: {TEST_API_KEY}."
+    mock_server.script(
+        ScriptedResponse(401, {"error": {"message": message}}, headers={"x-request-id": "req_echo"}),
+        ScriptedResponse(200, {"client_secret": {"value": "ek_1", "expires_at": 1}, "instructions": TEST_API_KEY}),
+    )
+
+    failed = run_cli("sessions", "create", "--base-url", mock_server.url, cwd=tmp_path)
+    echoed = run_cli("sessions", "create", "--base-url", mock_server.url, cwd=tmp_path)
+
+    # run_cli has checked that the key appears nowhere in either output.
+    assert failed.returncode == 1
+    assert one_line(failed.stderr).endswith(
+        "AuthenticationError: HTTP 401: Incorrect API key provided: <redacted>. (request id req_echo)"
+    )
+    assert echoed.returncode == 0
+    assert json.loads(echoed.stdout)["instructions"] == "<redacted>"
+
+
+# --- exit 2: usage and validation errors; nothing is sent -------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_a_bound_violation_is_exit_2_naming_the_field(case: Case, mock_server: MockServer, tmp_path: Path) -> None:
+    result = run_cli(*case.command.split(), *case.violation, "--base-url", mock_server.url, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert one_line(result.stderr) == (
+        f"python -m {PACKAGE} {case.command}: error: RequestValidationError: {case.violation_message}"
+    )
+    assert mock_server.received == []
+
+
+@pytest.mark.parametrize(
+    ("arguments", "stdin", "message"),
+    [
+        (("--turn-detection", "{bad"), None, "argument --turn-detection: not valid JSON: Expecting property name"),
+        (("--max-response-output-tokens", "NaN"), None, "not valid JSON: NaN is not JSON"),
+        (("--temperature", "warm"), None, "argument --temperature: not a number: 'warm'"),
+        (("--temperature", "inf"), None, "argument --temperature: not a finite number: 'inf'"),
+        (("--input-audio-format", "mp3"), None, "argument --input-audio-format: invalid choice: 'mp3'"),
+        (("--timeout", "0"), None, "argument --timeout: must be more than 0 seconds"),
+        (("--max-retries", "-1"), None, "argument --max-retries: must be 0 or more"),
+        (("--json", "-"), '{"model": ', "error: --json - (stdin): not valid JSON: Expecting value"),
+        (("--json", "-"), "[1, 2]", "error: --json - (stdin): expected a JSON object, got list"),
+        (("--json", "missing.json"), None, "error: --json missing.json: cannot read it: No such file or directory"),
+        (("--json", "-"), '{"speed": "fast"}', "error: RequestValidationError: speed='fast' is not of type number"),
+        (("--bogus", "1"), None, "sessions create: error: unrecognized arguments: --bogus 1"),
+        (("--temp", "1.0"), None, "error: unrecognized arguments: --temp 1.0"),  # no abbreviations
+    ],
+)
+def test_usage_and_validation_errors_are_exit_2(
+    arguments: tuple[str, ...], stdin: str | None, message: str, mock_server: MockServer, tmp_path: Path
+) -> None:
+    result = run_cli("sessions", "create", *arguments, "--base-url", mock_server.url, cwd=tmp_path, stdin=stdin)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert message in result.stderr.splitlines()[-1]
+    assert mock_server.received == []
+
+
+@pytest.mark.parametrize("option", ["--api-key", "--api-key=sk-typed-on-the-command-line-0123456789", "--api_key"])
+def test_there_is_no_option_for_the_key_and_a_typed_key_is_not_echoed(
+    option: str, mock_server: MockServer, tmp_path: Path
+) -> None:
+    typed = "sk-typed-on-the-command-line-0123456789"
+    arguments = [option] if "=" in option else [option, typed]
+
+    result = run_cli("sessions", "create", *arguments, "--base-url", mock_server.url, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert typed not in result.stdout + result.stderr
+    assert "there is no --api-key option" in one_line(result.stderr)
+    assert "OPENAI_API_KEY" in result.stderr
+    assert mock_server.received == []
+
+
+@pytest.mark.parametrize("key", [None, ""], ids=["unset", "empty"])
+def test_a_missing_key_is_exit_2_with_a_clear_message(key: str | None, mock_server: MockServer, tmp_path: Path) -> None:
+    result = run_cli(
+        "sessions", "create", "--model", "gpt-realtime", "--base-url", mock_server.url, cwd=tmp_path, key=key
+    )
+
+    assert result.returncode == 2
+    assert one_line(result.stderr) == (
+        f"python -m {PACKAGE} sessions create: error: no API key: set the OPENAI_API_KEY environment variable "
+        "(no option takes the key)"
+    )
+    assert mock_server.received == []
+
+
+# --- help -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_each_command_help_lists_an_option_per_top_level_field(case: Case, tmp_path: Path) -> None:
+    module = next(m for m in operation_modules() if case.path == m.PATH)
+
+    result = run_cli(*case.command.split(), "--help", cwd=tmp_path, key=None)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"usage: python -m {PACKAGE} {case.command} [-h]")
+    for option in ("--json FILE", "--secret", "--base-url URL", "--timeout SECONDS", "--max-retries N"):
+        assert option in result.stdout
+    fields = {
+        f"--{name.replace('_', '-')}"
+        for name, schema in module.BODY_SCHEMA["properties"].items()
+        if "const" not in schema
+    }
+    for option in fields:
+        assert f"  {option} " in result.stdout
+    assert "api-key" not in result.stdout
+    # The case for this command sets every one of them.
+    assert {option for option, _value in case.options} == fields
+
+
+def _help_lines(*command: str, tmp_path: Path) -> dict[str, str]:
+    """Each option line of a command's help: the option as written, and its help text."""
+    result = run_cli(*command, "--help", cwd=tmp_path, key=None)
+    assert result.returncode == 0, result.stderr
+    lines: dict[str, str] = {}
+    option = ""
+    for line in result.stdout.splitlines():
+        if line.startswith("  --"):
+            option, _, text = line.strip().partition("  ")
+            lines[option] = text.strip()
+        elif option and line.startswith("    ") and not lines[option]:
+            lines[option] = line.strip()  # argparse puts the help of a long option on the next line
+    return lines
+
+
+def test_sessions_help_shows_types_bounds_choices_and_known_values(tmp_path: Path) -> None:
+    lines = _help_lines("sessions", "create", tmp_path=tmp_path)
+
+    assert lines["--temperature FLOAT"] == "sampling temperature (0.6 to 1.2)"
+    assert lines["--speed FLOAT"] == "how fast the model speaks, 1.0 being normal (0.25 to 1.5)"
+    assert lines["--instructions TEXT"] == "system-level guidance prepended to the conversation"
+    voice = lines["--voice TEXT"]
+    assert voice.startswith("a voice for generated audio (any text; known: alloy, ash, ballad, coral")
+    assert voice.endswith(", marin, cedar)")
+    assert lines["--model TEXT"].startswith("the Realtime model (any text; known: gpt-realtime, ")
+    assert lines["--input-audio-format {pcm16,g711_ulaw,g711_alaw}"] == "encoding of the audio the client will send"
+    assert (
+        lines["--turn-detection JSON"] == "how the server decides that the caller has finished speaking (JSON object)"
+    )
+    assert lines["--modalities JSON"] == 'what the model may answer with (JSON array of "text" or "audio")'
+    assert lines["--max-response-output-tokens JSON"].endswith('(JSON: integer 1 to 4096 or "inf")')
+    assert lines["--tracing JSON"].endswith('(JSON: "auto" or object)')
+    assert lines["--tools JSON"] == "functions the model may call (JSON array of objects)"
+    assert lines["--secret"].startswith("print only the client secret (client_secret.value)")
+
+
+def test_client_secrets_help_shows_the_union_the_session_takes(tmp_path: Path) -> None:
+    lines = _help_lines("client-secrets", "create", tmp_path=tmp_path)
+
+    assert lines["--session JSON"].endswith('(JSON object with "type": "realtime" or "transcription")')
+    assert lines["--expires-after JSON"] == "when the secret stops working (JSON object)"
+    assert lines["--secret"].startswith("print only the client secret (value)")
+
+
+# --- the module itself ------------------------------------------------------------------------
+
+
+def test_the_command_line_imports_only_the_standard_library_and_the_package() -> None:
+    source = (paths.GENERATED / PACKAGE / "__main__.py").read_text(encoding="utf-8")
+    absolute: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            absolute.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            absolute.add((node.module or "").split(".")[0])
+    assert absolute
+    assert absolute <= sys.stdlib_module_names
+
+
+def test_a_vendored_copy_runs_under_its_own_module_path(mock_server: MockServer, tmp_path: Path) -> None:
+    vendor = tmp_path / "app" / "myservice" / "_vendor"
+    vendor.mkdir(parents=True)
+    for package in (vendor.parent, vendor):
+        (package / "__init__.py").write_text("")
+    shutil.copytree(paths.GENERATED / PACKAGE, vendor / PACKAGE)
+    module = f"myservice._vendor.{PACKAGE}"
+
+    result = run_cli(
+        "sessions", "create", "--secret", "--base-url", mock_server.url,
+        cwd=tmp_path, module=module, pythonpath=tmp_path / "app",
+    )  # fmt: skip
+    usage = run_cli(
+        "sessions", "create", "--temperature", "9", cwd=tmp_path, module=module, pythonpath=tmp_path / "app"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ek_")
+    assert one_line(usage.stderr).startswith(f"python -m {module} sessions create: error: RequestValidationError")
