@@ -8,7 +8,9 @@ to the floor of the same run and the issue's targets, and writes every figure as
 (``bench/results.json`` unless ``--output`` says otherwise) with the machine it ran on.
 
 ``--smoke`` runs every measurement with tiny counts and without the vendor SDK (``make test``
-does, to check that the harness produces every figure); its figures mean nothing.
+does, to check that the harness produces every figure); its figures mean nothing. ``--package``
+measures another build of the package instead of generated/'s (an older commit's, for a before
+and after).
 """
 
 import argparse
@@ -28,6 +30,7 @@ from bench.server import BenchServer, TlsFiles
 from tools import paths
 
 DEFAULT_OUTPUT = paths.REPO / "bench" / "results.json"
+DEFAULT_PACKAGE = paths.GENERATED / paths.PACKAGE_NAME
 FORMAT_VERSION = 1
 
 
@@ -70,12 +73,13 @@ def _ratios(figure: dict[str, Any], floor: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def run(settings: Settings, *, smoke: bool, vendor: environment.Vendor) -> dict[str, Any]:
+def run(settings: Settings, *, smoke: bool, vendor: environment.Vendor, package: Path) -> dict[str, Any]:
     """Every measurement, in the order that keeps them from disturbing each other."""
     cpus = sorted(os.sched_getaffinity(0))
     client_cpu, server_cpu = (cpus[0], cpus[-1]) if len(cpus) >= 2 else (None, None)
     server_cpus = () if server_cpu is None else (server_cpu,)
 
+    machine = {**environment.machine(), "openai": vendor.version}  # before this process is pinned
     # First, with every CPU: the generator runs ruff, which uses as many as it gets.
     _log(f"timing make generate ({settings.generate_runs} run(s))")
     generate = measure.generate(settings.generate_runs)
@@ -85,13 +89,14 @@ def run(settings: Settings, *, smoke: bool, vendor: environment.Vendor) -> dict[
     results: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "smoke": smoke,
-        "machine": environment.machine(),
+        "machine": machine,
         "settings": {**asdict(settings), "client_cpu": client_cpu, "server_cpu": server_cpu},
+        "package": str(package.relative_to(paths.REPO)) if package.is_relative_to(paths.REPO) else str(package),
         "generate": generate,
     }
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch_dir:
         scratch = Path(scratch_dir)
-        project = Interpreter(Path(sys.executable), environment.installed_copy(scratch))
+        project = Interpreter(Path(sys.executable), environment.installed_copy(scratch, package))
         other = None if vendor.python is None else Interpreter(vendor.python)
         request, response = environment.bodies()
         request_file = environment.write_json(scratch / "request.json", request)
@@ -179,7 +184,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="tiny counts, no vendor SDK: checks the harness only")
     parser.add_argument("--no-vendor", action="store_true", help="leave the vendor SDK out")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where the JSON goes")
+    parser.add_argument(
+        "--package",
+        type=Path,
+        default=DEFAULT_PACKAGE,
+        help=f"the {paths.PACKAGE_NAME} directory to measure (default: generated/'s)",
+    )
     args = parser.parse_args(argv)
+    if not (args.package / "__init__.py").is_file():
+        parser.error(f"--package {args.package}: not a package directory")
     if args.smoke or args.no_vendor:
         why = "smoke run" if args.smoke else "--no-vendor"
         vendor = environment.Vendor(None, None, skipped=f"not measured ({why})")
@@ -188,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if vendor.skipped:
             _log(vendor.skipped)
     try:
-        results = run(SMOKE if args.smoke else FULL, smoke=args.smoke, vendor=vendor)
+        results = run(SMOKE if args.smoke else FULL, smoke=args.smoke, vendor=vendor, package=args.package.resolve())
     except measure.MeasurementError as err:
         print(f"bench: {err}", file=sys.stderr)
         return 1

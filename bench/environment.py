@@ -63,12 +63,12 @@ def write_json(path: Path, value: Any) -> Path:
     return path
 
 
-def installed_copy(scratch: Path) -> Path:
-    """A copy of generated/<package> with its bytecode compiled, as ``pip install`` leaves it;
+def installed_copy(scratch: Path, package: Path) -> Path:
+    """A copy of the package directory with its bytecode compiled, as ``pip install`` leaves it;
     returns the directory to put on PYTHONPATH. Timing imports of generated/ itself would time
     compiling it from source, which no installed copy does (the Makefile turns bytecode off)."""
     site = scratch / "site"
-    shutil.copytree(paths.GENERATED / paths.PACKAGE_NAME, site / paths.PACKAGE_NAME)
+    shutil.copytree(package, site / paths.PACKAGE_NAME, ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(site)], check=True)
     return site
 
