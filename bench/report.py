@@ -169,8 +169,9 @@ def render(results: Mapping[str, Any]) -> str:
                      _times(_ratio(figure["wall_us"], floor["wall_us"])), _number(figure["cpu_us"]),
                      _times(_ratio(figure["cpu_us"], floor["cpu_us"]))])  # fmt: skip
     out += _section(
-        f"TLS on loopback (throwaway CA): {settings['tls_calls']:,} sequential calls per process, median of "
-        f"{settings['tls_rounds']} processes; connections the server accepted from each process",
+        f"TLS on loopback (throwaway CA): per process, {settings['tls_warmup']:,} warm-up then "
+        f"{settings['tls_calls']:,} timed sequential calls; median of {settings['tls_rounds']} processes per client, "
+        "and the connections the server accepted from each",
         ["", "connections", "wall µs", "x floor", "CPU µs", "x floor"],
         rows,
     )
