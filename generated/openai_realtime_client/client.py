@@ -161,6 +161,9 @@ class ApiClient:
 
     def close(self) -> None:
         """Close pooled connections, unless the pool manager was the caller's."""
+        # Let go of the pool kept for the host as well: the manager's clear() only drops its own
+        # references, and a pool's connections close when nothing refers to it any more.
+        self._host_pool = None
         if self._owns_pool:
             self._pool.clear()
 
@@ -258,9 +261,9 @@ class ApiClient:
         With the client's own kind of pool (a plain ``PoolManager``), the host's connection pool is
         looked up once and kept, and the request goes to it directly: PoolManager would parse the
         URL, build a pool key and copy the headers on every call, for the same pool each time. The
-        pool is looked up again when the host changes or the pool was closed (``close()``, or
-        evicted by the manager). Any other manager (a ``ProxyManager``, a subclass) gets the
-        ``request`` call it always got.
+        pool is looked up again when the host changes, after ``close()``, or when the pool itself
+        was closed. Any other manager (a ``ProxyManager``, a subclass) gets the ``request`` call it
+        always got.
         """
         manager = self._pool
         route = _route(url) if type(manager) is urllib3.PoolManager else None
@@ -276,7 +279,7 @@ class ApiClient:
             pool = manager.connection_from_host(host[1], port=host[2], scheme=host[0])
             self._host_pool = (host, pool)
         return pool.urlopen(
-            method,
+            method.upper(),  # as PoolManager.request sends it
             target,
             body=body,
             headers=headers,
