@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PACKAGE := openai_realtime_client
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv import-spec spec-diff generate check-generated verify lint format typecheck browser test demo example mock clean
+.PHONY: help venv import-spec spec-diff generate check-generated verify lint format typecheck browser test bench demo example mock clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -33,13 +33,13 @@ verify: ## check generated/ against its provenance manifest, standard library on
 spec-diff: $(STAMP) ## compare openapi.yaml at git HEAD (or OLD=) with the working one (or NEW=); fail on breaking changes
 	$(PY) -m tools.spec_diff $(if $(OLD),--old $(OLD)) $(if $(NEW),--new $(NEW)) $(if $(ACK),--ack $(ACK)) $(if $(filter 1 yes true,$(ACCEPT_BREAKING)),--accept-breaking)
 
-lint: $(STAMP) ## ruff lint and format check of tools/ and tests/
+lint: $(STAMP) ## ruff lint and format check of tools/, tests/, examples/ and bench/
 	$(PY) -m ruff check --no-cache . && $(PY) -m ruff format --no-cache --check .
 
-format: $(STAMP) ## ruff-format tools/ and tests/
+format: $(STAMP) ## ruff-format tools/, tests/, examples/ and bench/
 	$(PY) -m ruff check --no-cache --fix . && $(PY) -m ruff format --no-cache .
 
-typecheck: $(STAMP) ## mypy --strict on tools/, tests/, examples/ and generated/
+typecheck: $(STAMP) ## mypy --strict on tools/, tests/, examples/, bench/ and generated/
 	$(PY) -m mypy
 
 # Soft: when apt-get cannot install them, the browser test skips and says how to install them.
@@ -48,6 +48,11 @@ browser: ## install chromium and chromium-driver with apt-get when missing (for 
 
 test: browser check-generated verify lint typecheck ## everything CI runs: browser, check-generated, verify, lint, mypy, then every test
 	$(PY) -m pytest
+
+# Not part of `make test` (which runs it with --smoke, to check the harness). The first run installs
+# the vendor's SDK into bench/.venv-openai from bench/requirements-openai.txt.
+bench: $(STAMP) ## benchmark against raw urllib3 and the vendor's SDK; prints a table, writes bench/results.json
+	PYTHONPATH=generated $(PY) -m bench
 
 demo: $(STAMP) ## mint a session through the generated client (against the mock unless BASE_URL is set)
 	PYTHONPATH=generated $(PY) -m tools.demo

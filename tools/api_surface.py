@@ -97,7 +97,7 @@ def _module(tree: ast.Module) -> dict[str, Symbol]:
     defined: dict[str, Symbol] = {}
     imported: dict[str, str] = {}
     exported: list[str] | None = None
-    for statement in tree.body:
+    for statement in _top_level(tree):
         if isinstance(statement, ast.ClassDef):
             defined[statement.name] = _class(statement)
         elif isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -123,6 +123,19 @@ def _module(tree: ast.Module) -> dict[str, Symbol]:
     # defines itself is its API and what it imports is not.
     public = exported if exported is not None else [name for name in defined if not name.startswith("_")]
     return {name: defined.get(name) or NameApi("re-export", imported.get(name)) for name in public}
+
+
+def _top_level(tree: ast.Module) -> list[ast.stmt]:
+    """The module's statements, with those under ``if TYPE_CHECKING:`` in place of the ``if``: a
+    package that imports its names lazily declares them there for type checkers, so they are
+    its re-exports all the same."""
+    statements: list[ast.stmt] = []
+    for statement in tree.body:
+        if isinstance(statement, ast.If) and _text(statement.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+            statements.extend(statement.body)
+        else:
+            statements.append(statement)
+    return statements
 
 
 def _names(node: ast.expr) -> list[str]:

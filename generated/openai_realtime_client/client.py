@@ -10,14 +10,17 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import urllib3
-from dateutil import parser as dateutil_parser
+from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.exceptions import HTTPError as _Urllib3Error
 from urllib3.exceptions import NewConnectionError
 from urllib3.exceptions import TimeoutError as _Urllib3Timeout
+from urllib3.response import BaseHTTPResponse
+from urllib3.util import parse_url
 
 from .errors import (
     APIConnectionError,
@@ -126,6 +129,8 @@ class ApiClient:
         if self._api_key is not None:
             headers["Authorization"] = f"Bearer {self._api_key}"
         self._headers: dict[str, str] = headers
+        # The connection pool of the last host called, and that host; see _send.
+        self._host_pool: tuple[tuple[str, str, int | None], HTTPConnectionPool] | None = None
 
     @property
     def has_api_key(self) -> bool:
@@ -156,6 +161,9 @@ class ApiClient:
 
     def close(self) -> None:
         """Close pooled connections, unless the pool manager was the caller's."""
+        # Let go of the pool kept for the host as well: the manager's clear() only drops its own
+        # references, and a pool's connections close when nothing refers to it any more.
+        self._host_pool = None
         if self._owns_pool:
             self._pool.clear()
 
@@ -191,17 +199,10 @@ class ApiClient:
         debug = logger.isEnabledFor(logging.DEBUG)
         retries_taken = 0
         while True:
-            started = time.monotonic()
+            started = time.monotonic() if debug else 0.0
             try:
-                response = self._pool.request(
-                    method,
-                    url,
-                    body=body,  # the same bytes on every attempt
-                    headers=headers_sent,
-                    timeout=attempt_timeout,
-                    retries=False,
-                    redirect=False,
-                )
+                # The same body bytes on every attempt.
+                response = self._send(method, url, body, headers_sent, attempt_timeout)
             except _Urllib3Error as err:
                 # NewConnectionError subclasses ConnectTimeoutError in urllib3 2.x, but a refused
                 # connection is not a timeout.
@@ -250,6 +251,53 @@ class ApiClient:
             request_id=request_id,
             retries_taken=retries_taken,
         )
+
+    def _send(
+        self, method: str, url: str, body: bytes | None, headers: Mapping[str, str], timeout: urllib3.Timeout
+    ) -> BaseHTTPResponse:
+        """One attempt, no retries or redirects by urllib3: what ``PoolManager.request`` does, minus
+        the work that gives the same answer on every call.
+
+        With the client's own kind of pool (a plain ``PoolManager``), the host's connection pool is
+        looked up once and kept, and the request goes to it directly: PoolManager would parse the
+        URL, build a pool key and copy the headers on every call, for the same pool each time. The
+        pool is looked up again when the host changes, after ``close()``, or when the pool itself
+        was closed. Any other manager (a ``ProxyManager``, a subclass) gets the ``request`` call it
+        always got.
+        """
+        manager = self._pool
+        route = _route(url) if type(manager) is urllib3.PoolManager else None
+        if route is None:
+            return manager.request(
+                method, url, body=body, headers=headers, timeout=timeout, retries=False, redirect=False
+            )
+        host, target = route
+        cached = self._host_pool
+        if cached is not None and cached[0] == host and cached[1].pool is not None:
+            pool = cached[1]
+        else:
+            pool = manager.connection_from_host(host[1], port=host[2], scheme=host[0])
+            self._host_pool = (host, pool)
+        return pool.urlopen(
+            method.upper(),  # as PoolManager.request sends it
+            target,
+            body=body,
+            headers=headers,
+            timeout=timeout,
+            retries=False,
+            redirect=False,
+            assert_same_host=False,
+        )
+
+
+@lru_cache(maxsize=256)
+def _route(url: str) -> tuple[tuple[str, str, int | None], str] | None:
+    """((scheme, host, port), request target) of a URL, as PoolManager works them out; None when
+    it has no scheme or host, so that PoolManager handles it (and warns or refuses) as before."""
+    parsed = parse_url(url)
+    if parsed.scheme is None or not parsed.host:
+        return None
+    return (parsed.scheme, parsed.host, parsed.port), parsed.request_uri
 
 
 def _log_attempt(
@@ -316,6 +364,9 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
+        # Imported only for a date the standard library cannot read, which is rare.
+        from dateutil import parser as dateutil_parser  # noqa: PLC0415
+
         try:
             when = dateutil_parser.parse(value)
         except (ValueError, OverflowError):

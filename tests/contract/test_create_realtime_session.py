@@ -352,6 +352,33 @@ def test_connections_are_reused_across_calls(client: ApiClient, api: RealtimeApi
     assert pool.num_requests == 20
 
 
+def test_calls_after_close_open_a_new_connection(client: ApiClient, api: RealtimeApi, mock_server: MockServer) -> None:
+    api.create_realtime_session(RealtimeSessionCreateRequest())
+    client.close()  # closes the pool the client keeps for the host
+
+    api.create_realtime_session(RealtimeSessionCreateRequest(voice="ash"))
+
+    assert [request.json() for request in mock_server.received] == [{}, {"voice": "ash"}]
+    assert client.pool_manager.connection_from_url(client.base_url).num_requests == 1
+
+
+def test_a_new_base_url_is_called_at_its_own_host(client: ApiClient, api: RealtimeApi, mock_server: MockServer) -> None:
+    api.create_realtime_session(RealtimeSessionCreateRequest())
+    client.base_url = client.base_url.replace("127.0.0.1", "localhost")
+
+    api.create_realtime_session(RealtimeSessionCreateRequest())
+
+    hosts = [request.header("Host") or "" for request in mock_server.received]
+    assert hosts[0].startswith("127.0.0.1:") and hosts[1].startswith("localhost:")
+
+
+def test_request_sends_the_method_in_upper_case(client: ApiClient, mock_server: MockServer) -> None:
+    info = client.request("post", "/realtime/sessions", body=b"{}", parse=dict)
+
+    assert info.status_code == 200
+    assert [request.method for request in mock_server.received] == ["POST"]
+
+
 def test_a_callers_pool_manager_is_used_and_left_open(mock_server: MockServer) -> None:
     own_pool = urllib3.PoolManager(maxsize=2)
     with ApiClient(api_key=TEST_API_KEY, base_url=mock_server.url, pool_manager=own_pool) as client:

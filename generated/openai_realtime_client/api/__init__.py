@@ -4,10 +4,12 @@
 
 Also the check every operation runs on its JSON body before sending it: each operation module
 carries its body schema, taken from the API description at generation time (only the keywords
-below), and ``check_request_body`` walks the body against it.
+below). ``compile_request_check`` turns a schema, once, into closures that answer "valid or not"
+without walking the schema again; only when a body fails them does ``check_request_body`` walk
+the body against the schema to name the first field that breaks a rule.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..errors import RequestValidationError
@@ -112,3 +114,257 @@ def _first_problem(value: Any, schema: Mapping[str, Any], path: str) -> tuple[st
                 if problem is not None:
                     return problem
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The same rules, compiled. Each schema node becomes one closure that returns True only when the
+# walker above would find no problem in the value; any other answer (False, or an exception on a
+# value the schema never imagined) sends the body to the walker, which decides and names the
+# field. So the compiled form can make validation faster, never different.
+
+_Valid = Callable[[Any], bool]
+
+
+def compile_request_check(schema: Mapping[str, Any]) -> Callable[[Any], None]:
+    """``check_request_body`` for one schema, prepared once: the returned function raises exactly
+    what ``check_request_body(value, schema)`` raises, and returns quickly for a valid body. The
+    closures are built on the first call, so importing an operation costs nothing for them."""
+    compiled: list[_Valid] = []
+
+    def check(value: Any) -> None:
+        if not compiled:
+            compiled.append(_compile(schema))
+        try:
+            if compiled[0](value):
+                return
+        except Exception:  # noqa: BLE001 - the walker decides, and raises what it raises
+            pass
+        check_request_body(value, schema)
+
+    return check
+
+
+def _always(value: Any) -> bool:
+    return True
+
+
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_dict(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def _is_list(value: Any) -> bool:
+    return isinstance(value, list)
+
+
+def _is_null(value: Any) -> bool:
+    return value is None
+
+
+_TYPE_CHECKS: dict[str, _Valid] = {
+    "string": _is_str,
+    "integer": _is_int,
+    "number": _is_number,
+    "boolean": _is_bool,
+    "object": _is_dict,
+    "array": _is_list,
+    "null": _is_null,
+}
+
+
+def _all_of(checks: list[_Valid]) -> _Valid:
+    if not checks:
+        return _always
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda value: first(value) and second(value)
+    frozen = tuple(checks)
+
+    def every(value: Any) -> bool:
+        for check in frozen:
+            if not check(value):
+                return False
+        return True
+
+    return every
+
+
+def _any_of(checks: list[_Valid]) -> _Valid:
+    frozen = tuple(checks)
+
+    def some(value: Any) -> bool:
+        for check in frozen:
+            if check(value):
+                return True
+        return False
+
+    return some
+
+
+def _compile(schema: Mapping[str, Any]) -> _Valid:
+    generic = _compile_keywords(schema)
+    dispatch = schema.get("discriminator")
+    if dispatch is None:
+        return generic
+    # As in the walker: for an object, the member its discriminator names decides alone.
+    name = dispatch["propertyName"]
+    members = schema["oneOf"] if "oneOf" in schema else schema["anyOf"]
+    by_value = {value: _compile(members[index]) for value, index in dispatch["mapping"].items()}
+
+    def discriminated(value: Any) -> bool:
+        if not isinstance(value, dict):
+            return generic(value)
+        if name not in value:
+            return False
+        member = by_value.get(value[name])
+        return member is not None and member(value)
+
+    return discriminated
+
+
+def _compile_keywords(schema: Mapping[str, Any]) -> _Valid:
+    common = _compile_common_shape(schema)
+    if common is not None:
+        return common
+    checks: list[_Valid] = []
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            checks.append(_any_of([_compile(variant) for variant in schema[key]]))
+    if "const" in schema:
+        const = schema["const"]
+        checks.append(lambda value: not (value != const))
+    kind = schema.get("type")
+    if kind is not None:
+        kinds = kind if isinstance(kind, list) else [kind]
+        type_checks = [_TYPE_CHECKS.get(k, _always) for k in kinds]
+        checks.append(type_checks[0] if len(type_checks) == 1 else _any_of(type_checks))
+    if "enum" in schema:
+        checks.append(_compile_enum(schema["enum"]))
+    checks.extend(_compile_bounds(schema))
+    if "minLength" in schema or "maxLength" in schema:
+        checks.append(_compile_length(str, schema.get("minLength"), schema.get("maxLength")))
+    if "minItems" in schema or "maxItems" in schema:
+        checks.append(_compile_length(list, schema.get("minItems"), schema.get("maxItems")))
+    if "items" in schema:
+        item_valid = _compile(schema["items"])
+        checks.append(lambda value: not isinstance(value, list) or all(item_valid(item) for item in value))
+    if "required" in schema or "properties" in schema:
+        checks.append(_compile_object(tuple(schema.get("required", ())), schema.get("properties", {})))
+    return _all_of(checks)
+
+
+def _compile_common_shape(schema: Mapping[str, Any]) -> _Valid | None:
+    """One closure for the shapes most fields have (a typed scalar, a string enum, a bounded
+    number, an object, an array), instead of one closure per keyword; None for any other shape."""
+    kind = schema.get("type")
+    if not isinstance(kind, str) or kind not in _TYPE_CHECKS:
+        return None
+    is_type = _TYPE_CHECKS[kind]
+    keys = set(schema) - {"type"}
+    if not keys:
+        return is_type
+    if kind == "string" and keys == {"enum"} and all(isinstance(v, str) for v in schema["enum"]):
+        allowed = frozenset(schema["enum"])
+        return lambda value: isinstance(value, str) and value in allowed
+    if kind in ("number", "integer") and keys <= {"minimum", "maximum"}:
+        low, high = schema.get("minimum"), schema.get("maximum")
+        if low is not None and high is not None:
+            return lambda value: is_type(value) and not (value < low) and not (value > high)
+        if low is not None:
+            return lambda value: is_type(value) and not (value < low)
+        return lambda value: is_type(value) and not (value > high)
+    if kind == "object" and keys <= {"required", "properties"}:
+        fields_valid = _compile_object(tuple(schema.get("required", ())), schema.get("properties", {}))
+        return lambda value: isinstance(value, dict) and fields_valid(value)
+    if kind == "array" and keys == {"items"}:
+        item_valid = _compile(schema["items"])
+
+        def items_valid(value: Any) -> bool:
+            if not isinstance(value, list):
+                return False
+            for item in value:
+                if not item_valid(item):
+                    return False
+            return True
+
+        return items_valid
+    return None
+
+
+def _compile_enum(values: list[Any]) -> _Valid:
+    listed = tuple(values)
+    try:
+        hashed = frozenset(listed)
+    except TypeError:  # an enum of objects or arrays: compare one by one, as the walker does
+        return lambda value: value in listed
+
+    def one_of(value: Any) -> bool:
+        try:
+            return value in hashed
+        except TypeError:
+            return value in listed
+
+    return one_of
+
+
+def _compile_bounds(schema: Mapping[str, Any]) -> list[_Valid]:
+    checks: list[_Valid] = []
+    if "minimum" in schema:
+        low = schema["minimum"]
+        checks.append(lambda value: not _is_number(value) or not (value < low))
+    if "maximum" in schema:
+        high = schema["maximum"]
+        checks.append(lambda value: not _is_number(value) or not (value > high))
+    if "exclusiveMinimum" in schema:
+        above = schema["exclusiveMinimum"]
+        checks.append(lambda value: not _is_number(value) or not (value <= above))
+    if "exclusiveMaximum" in schema:
+        below = schema["exclusiveMaximum"]
+        checks.append(lambda value: not _is_number(value) or not (value >= below))
+    return checks
+
+
+def _compile_length(kind: type[str] | type[list[Any]], shortest: int | None, longest: int | None) -> _Valid:
+    def within(value: Any) -> bool:
+        if not isinstance(value, kind):
+            return True
+        size = len(value)
+        return not (shortest is not None and size < shortest) and not (longest is not None and size > longest)
+
+    return within
+
+
+def _compile_object(required: tuple[str, ...], properties: Mapping[str, Any]) -> _Valid:
+    fields = {name: _compile(sub_schema) for name, sub_schema in properties.items()}
+
+    def fields_valid(value: Any) -> bool:
+        if not isinstance(value, dict):
+            return True
+        for name in required:
+            if name not in value:
+                return False
+        # Only the fields the body holds: an unset field is not in it, so nothing checks it.
+        for name, item in value.items():
+            valid = fields.get(name)
+            if valid is not None and not valid(item):
+                return False
+        return True
+
+    return fields_valid

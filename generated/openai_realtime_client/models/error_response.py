@@ -11,6 +11,16 @@ from attrs import field as _attrs_field
 if TYPE_CHECKING:
     from ..models.error import Error
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global Error
+    from ..models.error import Error  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class ErrorResponse:
@@ -28,6 +38,8 @@ class ErrorResponse:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         error = self.error.to_dict()
@@ -37,8 +49,8 @@ class ErrorResponse:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.error import Error  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
         error = Error.from_dict(d.pop("error"))
 

@@ -18,6 +18,20 @@ if TYPE_CHECKING:
     from ..models.mcp_tool_filter import MCPToolFilter
     from ..models.mcp_tool_headers import MCPToolHeaders
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global MCPToolApprovalFilter
+    global MCPToolFilter
+    global MCPToolHeaders
+    from ..models.mcp_tool_approval_filter import MCPToolApprovalFilter  # noqa: PLC0415
+    from ..models.mcp_tool_filter import MCPToolFilter  # noqa: PLC0415
+    from ..models.mcp_tool_headers import MCPToolHeaders  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class MCPTool:
@@ -55,10 +69,8 @@ class MCPTool:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
-        from ..models.mcp_tool_approval_filter import MCPToolApprovalFilter  # noqa: PLC0415
-        from ..models.mcp_tool_filter import MCPToolFilter  # noqa: PLC0415
-        from ..models.mcp_tool_headers import MCPToolHeaders  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         type_ = self.type_
@@ -136,10 +148,8 @@ class MCPTool:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.mcp_tool_approval_filter import MCPToolApprovalFilter  # noqa: PLC0415
-        from ..models.mcp_tool_filter import MCPToolFilter  # noqa: PLC0415
-        from ..models.mcp_tool_headers import MCPToolHeaders  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
         type_: Literal["mcp"] = d.pop("type")
         server_label = d.pop("server_label")

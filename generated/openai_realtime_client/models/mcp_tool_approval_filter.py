@@ -12,6 +12,16 @@ from ..types import UNSET, Unset
 if TYPE_CHECKING:
     from ..models.mcp_tool_filter import MCPToolFilter
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global MCPToolFilter
+    from ..models.mcp_tool_filter import MCPToolFilter  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class MCPToolApprovalFilter:
@@ -25,6 +35,8 @@ class MCPToolApprovalFilter:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         always: dict[str, Any] | Unset = UNSET
         if not isinstance(self.always, Unset):
@@ -41,8 +53,8 @@ class MCPToolApprovalFilter:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.mcp_tool_filter import MCPToolFilter  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
         _always = d.pop("always", UNSET)
         always: MCPToolFilter | Unset

@@ -13,6 +13,16 @@ from ..types import UNSET, Unset
 if TYPE_CHECKING:
     from ..models.prompt_variables import PromptVariables
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global PromptVariables
+    from ..models.prompt_variables import PromptVariables  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class PromptReference:
@@ -32,8 +42,8 @@ class PromptReference:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
-        from ..models.prompt_variables import PromptVariables  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         id = self.id
@@ -59,8 +69,8 @@ class PromptReference:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.prompt_variables import PromptVariables  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
         id = d.pop("id")
 

@@ -13,6 +13,20 @@ if TYPE_CHECKING:
     from ..models.input_image_content import InputImageContent
     from ..models.input_text_content import InputTextContent
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global InputFileContent
+    global InputImageContent
+    global InputTextContent
+    from ..models.input_file_content import InputFileContent  # noqa: PLC0415
+    from ..models.input_image_content import InputImageContent  # noqa: PLC0415
+    from ..models.input_text_content import InputTextContent  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class PromptVariables:
@@ -27,10 +41,8 @@ class PromptVariables:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
-        from ..models.input_file_content import InputFileContent  # noqa: PLC0415
-        from ..models.input_image_content import InputImageContent  # noqa: PLC0415
-        from ..models.input_text_content import InputTextContent  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         for extra_name, extra_value in self.additional_properties.items():
             if isinstance(extra_value, InputTextContent):
@@ -46,10 +58,8 @@ class PromptVariables:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.input_file_content import InputFileContent  # noqa: PLC0415
-        from ..models.input_image_content import InputImageContent  # noqa: PLC0415
-        from ..models.input_text_content import InputTextContent  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
         instance = cls()
         for extra_name, extra_data in d.items():

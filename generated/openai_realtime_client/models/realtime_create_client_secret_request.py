@@ -17,6 +17,22 @@ if TYPE_CHECKING:
     from ..models.realtime_session_create_request_ga import RealtimeSessionCreateRequestGA
     from ..models.realtime_transcription_session_create_request_ga import RealtimeTranscriptionSessionCreateRequestGA
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global RealtimeCreateClientSecretRequestExpiresAfter
+    global RealtimeSessionCreateRequestGA
+    global RealtimeTranscriptionSessionCreateRequestGA
+    from ..models.realtime_create_client_secret_request_expires_after import (
+        RealtimeCreateClientSecretRequestExpiresAfter,  # noqa: PLC0415
+    )
+    from ..models.realtime_session_create_request_ga import RealtimeSessionCreateRequestGA  # noqa: PLC0415
+    from ..models.realtime_transcription_session_create_request_ga import RealtimeTranscriptionSessionCreateRequestGA  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class RealtimeCreateClientSecretRequest:
@@ -39,8 +55,8 @@ class RealtimeCreateClientSecretRequest:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
-        from ..models.realtime_session_create_request_ga import RealtimeSessionCreateRequestGA  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         expires_after: dict[str, Any] | Unset = UNSET
@@ -63,14 +79,8 @@ class RealtimeCreateClientSecretRequest:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.realtime_create_client_secret_request_expires_after import (
-            RealtimeCreateClientSecretRequestExpiresAfter,  # noqa: PLC0415
-        )
-        from ..models.realtime_session_create_request_ga import RealtimeSessionCreateRequestGA  # noqa: PLC0415
-        from ..models.realtime_transcription_session_create_request_ga import (
-            RealtimeTranscriptionSessionCreateRequestGA,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
         _expires_after = d.pop("expires_after", UNSET)
         expires_after: RealtimeCreateClientSecretRequestExpiresAfter | Unset

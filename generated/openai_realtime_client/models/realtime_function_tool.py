@@ -13,6 +13,16 @@ from ..types import UNSET, Unset
 if TYPE_CHECKING:
     from ..models.realtime_function_tool_parameters import RealtimeFunctionToolParameters
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global RealtimeFunctionToolParameters
+    from ..models.realtime_function_tool_parameters import RealtimeFunctionToolParameters  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class RealtimeFunctionTool:
@@ -36,6 +46,8 @@ class RealtimeFunctionTool:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         type_ = self.type_
@@ -56,8 +68,8 @@ class RealtimeFunctionTool:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.realtime_function_tool_parameters import RealtimeFunctionToolParameters  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
         type_: Literal["function"] = d.pop("type")
         name = d.pop("name", UNSET)

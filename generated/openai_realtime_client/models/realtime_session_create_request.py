@@ -36,6 +36,30 @@ if TYPE_CHECKING:
     from ..models.realtime_session_create_request_turn_detection import RealtimeSessionCreateRequestTurnDetection
     from ..models.realtime_tracing_configuration import RealtimeTracingConfiguration
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global RealtimeFunctionTool
+    global RealtimeSessionCreateRequestClientSecret
+    global RealtimeSessionCreateRequestInputAudioNoiseReduction
+    global RealtimeSessionCreateRequestInputAudioTranscription
+    global RealtimeSessionCreateRequestTurnDetection
+    global RealtimeTracingConfiguration
+    from ..models.realtime_function_tool import RealtimeFunctionTool  # noqa: PLC0415
+    from ..models.realtime_session_create_request_client_secret import RealtimeSessionCreateRequestClientSecret  # noqa: PLC0415
+    from ..models.realtime_session_create_request_input_audio_noise_reduction import (
+        RealtimeSessionCreateRequestInputAudioNoiseReduction,  # noqa: PLC0415
+    )
+    from ..models.realtime_session_create_request_input_audio_transcription import (
+        RealtimeSessionCreateRequestInputAudioTranscription,  # noqa: PLC0415
+    )
+    from ..models.realtime_session_create_request_turn_detection import RealtimeSessionCreateRequestTurnDetection  # noqa: PLC0415
+    from ..models.realtime_tracing_configuration import RealtimeTracingConfiguration  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class RealtimeSessionCreateRequest:
@@ -96,8 +120,8 @@ class RealtimeSessionCreateRequest:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
-        from ..models.realtime_tracing_configuration import RealtimeTracingConfiguration  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         modalities: list[str] | Unset = UNSET
@@ -201,17 +225,8 @@ class RealtimeSessionCreateRequest:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.realtime_function_tool import RealtimeFunctionTool  # noqa: PLC0415
-        from ..models.realtime_session_create_request_client_secret import RealtimeSessionCreateRequestClientSecret  # noqa: PLC0415
-        from ..models.realtime_session_create_request_input_audio_noise_reduction import (
-            RealtimeSessionCreateRequestInputAudioNoiseReduction,  # noqa: PLC0415
-        )
-        from ..models.realtime_session_create_request_input_audio_transcription import (
-            RealtimeSessionCreateRequestInputAudioTranscription,  # noqa: PLC0415
-        )
-        from ..models.realtime_session_create_request_turn_detection import RealtimeSessionCreateRequestTurnDetection  # noqa: PLC0415
-        from ..models.realtime_tracing_configuration import RealtimeTracingConfiguration  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
         _modalities = d.pop("modalities", UNSET)
         modalities: list[RealtimeSessionCreateRequestModalitiesItem] | Unset = UNSET

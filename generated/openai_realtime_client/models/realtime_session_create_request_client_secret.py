@@ -15,6 +15,18 @@ if TYPE_CHECKING:
         RealtimeSessionCreateRequestClientSecretExpiresAfter,
     )
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global RealtimeSessionCreateRequestClientSecretExpiresAfter
+    from ..models.realtime_session_create_request_client_secret_expires_after import (
+        RealtimeSessionCreateRequestClientSecretExpiresAfter,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class RealtimeSessionCreateRequestClientSecret:
@@ -33,6 +45,8 @@ class RealtimeSessionCreateRequestClientSecret:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         expires_after: dict[str, Any] | Unset = UNSET
@@ -45,10 +59,8 @@ class RealtimeSessionCreateRequestClientSecret:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.realtime_session_create_request_client_secret_expires_after import (
-            RealtimeSessionCreateRequestClientSecretExpiresAfter,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
         _expires_after = d.pop("expires_after", UNSET)
         expires_after: RealtimeSessionCreateRequestClientSecretExpiresAfter | Unset

@@ -32,6 +32,32 @@ if TYPE_CHECKING:
     from ..models.tool_choice_function import ToolChoiceFunction
     from ..models.tool_choice_mcp import ToolChoiceMCP
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global MCPTool
+    global PromptReference
+    global RealtimeFunctionTool
+    global RealtimeReasoning
+    global RealtimeSessionCreateRequestGAAudio
+    global RealtimeSessionCreateRequestGATracing
+    global RealtimeTruncationRetentionRatio
+    global ToolChoiceFunction
+    global ToolChoiceMCP
+    from ..models.mcp_tool import MCPTool  # noqa: PLC0415
+    from ..models.prompt_reference import PromptReference  # noqa: PLC0415
+    from ..models.realtime_function_tool import RealtimeFunctionTool  # noqa: PLC0415
+    from ..models.realtime_reasoning import RealtimeReasoning  # noqa: PLC0415
+    from ..models.realtime_session_create_request_ga_audio import RealtimeSessionCreateRequestGAAudio  # noqa: PLC0415
+    from ..models.realtime_session_create_request_ga_tracing import RealtimeSessionCreateRequestGATracing  # noqa: PLC0415
+    from ..models.realtime_truncation_retention_ratio import RealtimeTruncationRetentionRatio  # noqa: PLC0415
+    from ..models.tool_choice_function import ToolChoiceFunction  # noqa: PLC0415
+    from ..models.tool_choice_mcp import ToolChoiceMCP  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class RealtimeSessionCreateRequestGA:
@@ -84,11 +110,8 @@ class RealtimeSessionCreateRequestGA:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
-        from ..models.prompt_reference import PromptReference  # noqa: PLC0415
-        from ..models.realtime_function_tool import RealtimeFunctionTool  # noqa: PLC0415
-        from ..models.realtime_session_create_request_ga_tracing import RealtimeSessionCreateRequestGATracing  # noqa: PLC0415
-        from ..models.tool_choice_function import ToolChoiceFunction  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         type_ = self.type_
@@ -202,16 +225,8 @@ class RealtimeSessionCreateRequestGA:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.mcp_tool import MCPTool  # noqa: PLC0415
-        from ..models.prompt_reference import PromptReference  # noqa: PLC0415
-        from ..models.realtime_function_tool import RealtimeFunctionTool  # noqa: PLC0415
-        from ..models.realtime_reasoning import RealtimeReasoning  # noqa: PLC0415
-        from ..models.realtime_session_create_request_ga_audio import RealtimeSessionCreateRequestGAAudio  # noqa: PLC0415
-        from ..models.realtime_session_create_request_ga_tracing import RealtimeSessionCreateRequestGATracing  # noqa: PLC0415
-        from ..models.realtime_truncation_retention_ratio import RealtimeTruncationRetentionRatio  # noqa: PLC0415
-        from ..models.tool_choice_function import ToolChoiceFunction  # noqa: PLC0415
-        from ..models.tool_choice_mcp import ToolChoiceMCP  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
         type_: Literal["realtime"] = d.pop("type")
         _output_modalities = d.pop("output_modalities", UNSET)

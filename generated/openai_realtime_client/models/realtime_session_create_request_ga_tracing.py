@@ -15,6 +15,18 @@ if TYPE_CHECKING:
         RealtimeSessionCreateRequestGATracingMetadata,
     )
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global RealtimeSessionCreateRequestGATracingMetadata
+    from ..models.realtime_session_create_request_ga_tracing_metadata import (
+        RealtimeSessionCreateRequestGATracingMetadata,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class RealtimeSessionCreateRequestGATracing:
@@ -34,6 +46,8 @@ class RealtimeSessionCreateRequestGATracing:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         workflow_name = self.workflow_name
@@ -52,10 +66,8 @@ class RealtimeSessionCreateRequestGATracing:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.realtime_session_create_request_ga_tracing_metadata import (
-            RealtimeSessionCreateRequestGATracingMetadata,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
         workflow_name = d.pop("workflow_name", UNSET)
         group_id = d.pop("group_id", UNSET)

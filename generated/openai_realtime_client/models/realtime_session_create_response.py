@@ -27,6 +27,30 @@ if TYPE_CHECKING:
     from ..models.realtime_session_create_response_turn_detection import RealtimeSessionCreateResponseTurnDetection
     from ..models.realtime_tracing_configuration import RealtimeTracingConfiguration
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global RealtimeFunctionTool
+    global RealtimeSessionCreateResponseClientSecret
+    global RealtimeSessionCreateResponseInputAudioNoiseReduction
+    global RealtimeSessionCreateResponseInputAudioTranscription
+    global RealtimeSessionCreateResponseTurnDetection
+    global RealtimeTracingConfiguration
+    from ..models.realtime_function_tool import RealtimeFunctionTool  # noqa: PLC0415
+    from ..models.realtime_session_create_response_client_secret import RealtimeSessionCreateResponseClientSecret  # noqa: PLC0415
+    from ..models.realtime_session_create_response_input_audio_noise_reduction import (
+        RealtimeSessionCreateResponseInputAudioNoiseReduction,  # noqa: PLC0415
+    )
+    from ..models.realtime_session_create_response_input_audio_transcription import (
+        RealtimeSessionCreateResponseInputAudioTranscription,  # noqa: PLC0415
+    )
+    from ..models.realtime_session_create_response_turn_detection import RealtimeSessionCreateResponseTurnDetection  # noqa: PLC0415
+    from ..models.realtime_tracing_configuration import RealtimeTracingConfiguration  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class RealtimeSessionCreateResponse:
@@ -85,15 +109,8 @@ class RealtimeSessionCreateResponse:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
-        from ..models.realtime_session_create_response_input_audio_noise_reduction import (
-            RealtimeSessionCreateResponseInputAudioNoiseReduction,  # noqa: PLC0415
-        )
-        from ..models.realtime_session_create_response_input_audio_transcription import (
-            RealtimeSessionCreateResponseInputAudioTranscription,  # noqa: PLC0415
-        )
-        from ..models.realtime_session_create_response_turn_detection import RealtimeSessionCreateResponseTurnDetection  # noqa: PLC0415
-        from ..models.realtime_tracing_configuration import RealtimeTracingConfiguration  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         client_secret = self.client_secret.to_dict()
@@ -200,17 +217,8 @@ class RealtimeSessionCreateResponse:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.realtime_function_tool import RealtimeFunctionTool  # noqa: PLC0415
-        from ..models.realtime_session_create_response_client_secret import RealtimeSessionCreateResponseClientSecret  # noqa: PLC0415
-        from ..models.realtime_session_create_response_input_audio_noise_reduction import (
-            RealtimeSessionCreateResponseInputAudioNoiseReduction,  # noqa: PLC0415
-        )
-        from ..models.realtime_session_create_response_input_audio_transcription import (
-            RealtimeSessionCreateResponseInputAudioTranscription,  # noqa: PLC0415
-        )
-        from ..models.realtime_session_create_response_turn_detection import RealtimeSessionCreateResponseTurnDetection  # noqa: PLC0415
-        from ..models.realtime_tracing_configuration import RealtimeTracingConfiguration  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
         client_secret = RealtimeSessionCreateResponseClientSecret.from_dict(d.pop("client_secret"))
 

@@ -14,6 +14,18 @@ if TYPE_CHECKING:
     from ..models.realtime_session_create_response_ga_audio_input import RealtimeSessionCreateResponseGAAudioInput
     from ..models.realtime_session_create_response_ga_audio_output import RealtimeSessionCreateResponseGAAudioOutput
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global RealtimeSessionCreateResponseGAAudioInput
+    global RealtimeSessionCreateResponseGAAudioOutput
+    from ..models.realtime_session_create_response_ga_audio_input import RealtimeSessionCreateResponseGAAudioInput  # noqa: PLC0415
+    from ..models.realtime_session_create_response_ga_audio_output import RealtimeSessionCreateResponseGAAudioOutput  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class RealtimeSessionCreateResponseGAAudio:
@@ -31,6 +43,8 @@ class RealtimeSessionCreateResponseGAAudio:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         input_: dict[str, Any] | Unset = UNSET
@@ -48,9 +62,8 @@ class RealtimeSessionCreateResponseGAAudio:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.realtime_session_create_response_ga_audio_input import RealtimeSessionCreateResponseGAAudioInput  # noqa: PLC0415
-        from ..models.realtime_session_create_response_ga_audio_output import RealtimeSessionCreateResponseGAAudioOutput  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
         _input_ = d.pop("input", UNSET)
         input_: RealtimeSessionCreateResponseGAAudioInput | Unset

@@ -21,6 +21,30 @@ if TYPE_CHECKING:
     from ..models.realtime_turn_detection_semantic_vad import RealtimeTurnDetectionSemanticVad
     from ..models.realtime_turn_detection_server_vad import RealtimeTurnDetectionServerVad
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global AudioTranscriptionResponse
+    global RealtimeAudioFormatsAudioPcm
+    global RealtimeAudioFormatsAudioPcma
+    global RealtimeAudioFormatsAudioPcmu
+    global RealtimeSessionCreateResponseGAAudioInputNoiseReduction
+    global RealtimeTurnDetectionSemanticVad
+    global RealtimeTurnDetectionServerVad
+    from ..models.audio_transcription_response import AudioTranscriptionResponse  # noqa: PLC0415
+    from ..models.realtime_audio_formats_audio_pcm import RealtimeAudioFormatsAudioPcm  # noqa: PLC0415
+    from ..models.realtime_audio_formats_audio_pcma import RealtimeAudioFormatsAudioPcma  # noqa: PLC0415
+    from ..models.realtime_audio_formats_audio_pcmu import RealtimeAudioFormatsAudioPcmu  # noqa: PLC0415
+    from ..models.realtime_session_create_response_ga_audio_input_noise_reduction import (
+        RealtimeSessionCreateResponseGAAudioInputNoiseReduction,  # noqa: PLC0415
+    )
+    from ..models.realtime_turn_detection_semantic_vad import RealtimeTurnDetectionSemanticVad  # noqa: PLC0415
+    from ..models.realtime_turn_detection_server_vad import RealtimeTurnDetectionServerVad  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class RealtimeSessionCreateResponseGAAudioInput:
@@ -46,15 +70,8 @@ class RealtimeSessionCreateResponseGAAudioInput:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
-        from ..models.audio_transcription_response import AudioTranscriptionResponse  # noqa: PLC0415
-        from ..models.realtime_audio_formats_audio_pcm import RealtimeAudioFormatsAudioPcm  # noqa: PLC0415
-        from ..models.realtime_audio_formats_audio_pcmu import RealtimeAudioFormatsAudioPcmu  # noqa: PLC0415
-        from ..models.realtime_session_create_response_ga_audio_input_noise_reduction import (
-            RealtimeSessionCreateResponseGAAudioInputNoiseReduction,  # noqa: PLC0415
-        )
-        from ..models.realtime_turn_detection_semantic_vad import RealtimeTurnDetectionSemanticVad  # noqa: PLC0415
-        from ..models.realtime_turn_detection_server_vad import RealtimeTurnDetectionServerVad  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         format_: dict[str, Any] | Unset
@@ -103,16 +120,8 @@ class RealtimeSessionCreateResponseGAAudioInput:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.audio_transcription_response import AudioTranscriptionResponse  # noqa: PLC0415
-        from ..models.realtime_audio_formats_audio_pcm import RealtimeAudioFormatsAudioPcm  # noqa: PLC0415
-        from ..models.realtime_audio_formats_audio_pcma import RealtimeAudioFormatsAudioPcma  # noqa: PLC0415
-        from ..models.realtime_audio_formats_audio_pcmu import RealtimeAudioFormatsAudioPcmu  # noqa: PLC0415
-        from ..models.realtime_session_create_response_ga_audio_input_noise_reduction import (
-            RealtimeSessionCreateResponseGAAudioInputNoiseReduction,  # noqa: PLC0415
-        )
-        from ..models.realtime_turn_detection_semantic_vad import RealtimeTurnDetectionSemanticVad  # noqa: PLC0415
-        from ..models.realtime_turn_detection_server_vad import RealtimeTurnDetectionServerVad  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
 
         def _parse_format_(

@@ -16,6 +16,20 @@ if TYPE_CHECKING:
     from ..models.realtime_audio_formats_audio_pcma import RealtimeAudioFormatsAudioPcma
     from ..models.realtime_audio_formats_audio_pcmu import RealtimeAudioFormatsAudioPcmu
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global RealtimeAudioFormatsAudioPcm
+    global RealtimeAudioFormatsAudioPcma
+    global RealtimeAudioFormatsAudioPcmu
+    from ..models.realtime_audio_formats_audio_pcm import RealtimeAudioFormatsAudioPcm  # noqa: PLC0415
+    from ..models.realtime_audio_formats_audio_pcma import RealtimeAudioFormatsAudioPcma  # noqa: PLC0415
+    from ..models.realtime_audio_formats_audio_pcmu import RealtimeAudioFormatsAudioPcmu  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class RealtimeSessionCreateResponseGAAudioOutput:
@@ -40,9 +54,8 @@ class RealtimeSessionCreateResponseGAAudioOutput:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
-        from ..models.realtime_audio_formats_audio_pcm import RealtimeAudioFormatsAudioPcm  # noqa: PLC0415
-        from ..models.realtime_audio_formats_audio_pcmu import RealtimeAudioFormatsAudioPcmu  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         format_: dict[str, Any] | Unset
@@ -74,10 +87,8 @@ class RealtimeSessionCreateResponseGAAudioOutput:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.realtime_audio_formats_audio_pcm import RealtimeAudioFormatsAudioPcm  # noqa: PLC0415
-        from ..models.realtime_audio_formats_audio_pcma import RealtimeAudioFormatsAudioPcma  # noqa: PLC0415
-        from ..models.realtime_audio_formats_audio_pcmu import RealtimeAudioFormatsAudioPcmu  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
 
         def _parse_format_(

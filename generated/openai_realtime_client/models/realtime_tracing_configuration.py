@@ -13,6 +13,16 @@ from ..types import UNSET, Unset
 if TYPE_CHECKING:
     from ..models.realtime_tracing_configuration_metadata import RealtimeTracingConfigurationMetadata
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global RealtimeTracingConfigurationMetadata
+    from ..models.realtime_tracing_configuration_metadata import RealtimeTracingConfigurationMetadata  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class RealtimeTracingConfiguration:
@@ -35,6 +45,8 @@ class RealtimeTracingConfiguration:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         workflow_name = self.workflow_name
@@ -53,8 +65,8 @@ class RealtimeTracingConfiguration:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.realtime_tracing_configuration_metadata import RealtimeTracingConfigurationMetadata  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
         workflow_name = d.pop("workflow_name", UNSET)
         group_id = d.pop("group_id", UNSET)

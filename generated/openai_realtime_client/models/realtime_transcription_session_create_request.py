@@ -32,6 +32,30 @@ if TYPE_CHECKING:
         RealtimeTranscriptionSessionCreateRequestTurnDetection,
     )
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global RealtimeTranscriptionSessionCreateRequestClientSecret
+    global RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction
+    global RealtimeTranscriptionSessionCreateRequestInputAudioTranscription
+    global RealtimeTranscriptionSessionCreateRequestTurnDetection
+    from ..models.realtime_transcription_session_create_request_client_secret import (
+        RealtimeTranscriptionSessionCreateRequestClientSecret,  # noqa: PLC0415
+    )
+    from ..models.realtime_transcription_session_create_request_input_audio_noise_reduction import (
+        RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction,  # noqa: PLC0415
+    )
+    from ..models.realtime_transcription_session_create_request_input_audio_transcription import (
+        RealtimeTranscriptionSessionCreateRequestInputAudioTranscription,  # noqa: PLC0415
+    )
+    from ..models.realtime_transcription_session_create_request_turn_detection import (
+        RealtimeTranscriptionSessionCreateRequestTurnDetection,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class RealtimeTranscriptionSessionCreateRequest:
@@ -70,6 +94,8 @@ class RealtimeTranscriptionSessionCreateRequest:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         modalities: list[str] | Unset = UNSET
@@ -118,19 +144,8 @@ class RealtimeTranscriptionSessionCreateRequest:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.realtime_transcription_session_create_request_client_secret import (
-            RealtimeTranscriptionSessionCreateRequestClientSecret,  # noqa: PLC0415
-        )
-        from ..models.realtime_transcription_session_create_request_input_audio_noise_reduction import (
-            RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction,  # noqa: PLC0415
-        )
-        from ..models.realtime_transcription_session_create_request_input_audio_transcription import (
-            RealtimeTranscriptionSessionCreateRequestInputAudioTranscription,  # noqa: PLC0415
-        )
-        from ..models.realtime_transcription_session_create_request_turn_detection import (
-            RealtimeTranscriptionSessionCreateRequestTurnDetection,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
         _modalities = d.pop("modalities", UNSET)
         modalities: list[RealtimeTranscriptionSessionCreateRequestModalitiesItem] | Unset = UNSET

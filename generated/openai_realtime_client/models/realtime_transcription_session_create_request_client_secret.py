@@ -15,6 +15,18 @@ if TYPE_CHECKING:
         RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAt,
     )
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAt
+    from ..models.realtime_transcription_session_create_request_client_secret_expires_at import (
+        RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAt,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class RealtimeTranscriptionSessionCreateRequestClientSecret:
@@ -32,6 +44,8 @@ class RealtimeTranscriptionSessionCreateRequestClientSecret:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         expires_at: dict[str, Any] | Unset = UNSET
@@ -44,10 +58,8 @@ class RealtimeTranscriptionSessionCreateRequestClientSecret:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.realtime_transcription_session_create_request_client_secret_expires_at import (
-            RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAt,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
         _expires_at = d.pop("expires_at", UNSET)
         expires_at: RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAt | Unset

@@ -19,6 +19,18 @@ if TYPE_CHECKING:
         RealtimeTranscriptionSessionCreateRequestGAAudio,
     )
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global RealtimeTranscriptionSessionCreateRequestGAAudio
+    from ..models.realtime_transcription_session_create_request_ga_audio import (
+        RealtimeTranscriptionSessionCreateRequestGAAudio,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class RealtimeTranscriptionSessionCreateRequestGA:
@@ -43,6 +55,8 @@ class RealtimeTranscriptionSessionCreateRequestGA:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         type_ = self.type_
@@ -66,10 +80,8 @@ class RealtimeTranscriptionSessionCreateRequestGA:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.realtime_transcription_session_create_request_ga_audio import (
-            RealtimeTranscriptionSessionCreateRequestGAAudio,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
         type_: Literal["transcription"] = d.pop("type")
         _audio = d.pop("audio", UNSET)

@@ -15,6 +15,18 @@ if TYPE_CHECKING:
         RealtimeTranscriptionSessionCreateRequestGAAudioInput,
     )
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global RealtimeTranscriptionSessionCreateRequestGAAudioInput
+    from ..models.realtime_transcription_session_create_request_ga_audio_input import (
+        RealtimeTranscriptionSessionCreateRequestGAAudioInput,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class RealtimeTranscriptionSessionCreateRequestGAAudio:
@@ -32,6 +44,8 @@ class RealtimeTranscriptionSessionCreateRequestGAAudio:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         input_: dict[str, Any] | Unset = UNSET
@@ -44,10 +58,8 @@ class RealtimeTranscriptionSessionCreateRequestGAAudio:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.realtime_transcription_session_create_request_ga_audio_input import (
-            RealtimeTranscriptionSessionCreateRequestGAAudioInput,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
         _input_ = d.pop("input", UNSET)
         input_: RealtimeTranscriptionSessionCreateRequestGAAudioInput | Unset

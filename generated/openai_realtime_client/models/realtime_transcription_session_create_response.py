@@ -25,6 +25,26 @@ if TYPE_CHECKING:
         RealtimeTranscriptionSessionCreateResponseTurnDetection,
     )
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global RealtimeTranscriptionSessionCreateResponseClientSecret
+    global RealtimeTranscriptionSessionCreateResponseInputAudioTranscription
+    global RealtimeTranscriptionSessionCreateResponseTurnDetection
+    from ..models.realtime_transcription_session_create_response_client_secret import (
+        RealtimeTranscriptionSessionCreateResponseClientSecret,  # noqa: PLC0415
+    )
+    from ..models.realtime_transcription_session_create_response_input_audio_transcription import (
+        RealtimeTranscriptionSessionCreateResponseInputAudioTranscription,  # noqa: PLC0415
+    )
+    from ..models.realtime_transcription_session_create_response_turn_detection import (
+        RealtimeTranscriptionSessionCreateResponseTurnDetection,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class RealtimeTranscriptionSessionCreateResponse:
@@ -54,13 +74,8 @@ class RealtimeTranscriptionSessionCreateResponse:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
-        from ..models.realtime_transcription_session_create_response_input_audio_transcription import (
-            RealtimeTranscriptionSessionCreateResponseInputAudioTranscription,  # noqa: PLC0415
-        )
-        from ..models.realtime_transcription_session_create_response_turn_detection import (
-            RealtimeTranscriptionSessionCreateResponseTurnDetection,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         client_secret = self.client_secret.to_dict()
@@ -102,16 +117,8 @@ class RealtimeTranscriptionSessionCreateResponse:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.realtime_transcription_session_create_response_client_secret import (
-            RealtimeTranscriptionSessionCreateResponseClientSecret,  # noqa: PLC0415
-        )
-        from ..models.realtime_transcription_session_create_response_input_audio_transcription import (
-            RealtimeTranscriptionSessionCreateResponseInputAudioTranscription,  # noqa: PLC0415
-        )
-        from ..models.realtime_transcription_session_create_response_turn_detection import (
-            RealtimeTranscriptionSessionCreateResponseTurnDetection,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
         client_secret = RealtimeTranscriptionSessionCreateResponseClientSecret.from_dict(d.pop("client_secret"))
 

@@ -15,6 +15,18 @@ if TYPE_CHECKING:
         RealtimeTranscriptionSessionCreateResponseGAAudioInput,
     )
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global RealtimeTranscriptionSessionCreateResponseGAAudioInput
+    from ..models.realtime_transcription_session_create_response_ga_audio_input import (
+        RealtimeTranscriptionSessionCreateResponseGAAudioInput,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class RealtimeTranscriptionSessionCreateResponseGAAudio:
@@ -30,6 +42,8 @@ class RealtimeTranscriptionSessionCreateResponseGAAudio:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         input_: dict[str, Any] | Unset = UNSET
@@ -42,10 +56,8 @@ class RealtimeTranscriptionSessionCreateResponseGAAudio:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.realtime_transcription_session_create_response_ga_audio_input import (
-            RealtimeTranscriptionSessionCreateResponseGAAudioInput,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
         _input_ = d.pop("input", UNSET)
         input_: RealtimeTranscriptionSessionCreateResponseGAAudioInput | Unset

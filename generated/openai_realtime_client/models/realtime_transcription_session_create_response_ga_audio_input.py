@@ -22,6 +22,30 @@ if TYPE_CHECKING:
         RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection,
     )
 
+_lazy_imports_done = False
+
+
+def _import_lazily() -> None:
+    global _lazy_imports_done
+    global AudioTranscriptionResponse
+    global RealtimeAudioFormatsAudioPcm
+    global RealtimeAudioFormatsAudioPcma
+    global RealtimeAudioFormatsAudioPcmu
+    global RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction
+    global RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection
+    from ..models.audio_transcription_response import AudioTranscriptionResponse  # noqa: PLC0415
+    from ..models.realtime_audio_formats_audio_pcm import RealtimeAudioFormatsAudioPcm  # noqa: PLC0415
+    from ..models.realtime_audio_formats_audio_pcma import RealtimeAudioFormatsAudioPcma  # noqa: PLC0415
+    from ..models.realtime_audio_formats_audio_pcmu import RealtimeAudioFormatsAudioPcmu  # noqa: PLC0415
+    from ..models.realtime_transcription_session_create_response_ga_audio_input_noise_reduction import (
+        RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction,  # noqa: PLC0415
+    )
+    from ..models.realtime_transcription_session_create_response_ga_audio_input_turn_detection import (
+        RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
 
 @_attrs_define
 class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
@@ -48,16 +72,8 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
-        from ..models.audio_transcription_response import AudioTranscriptionResponse  # noqa: PLC0415
-        from ..models.realtime_audio_formats_audio_pcm import RealtimeAudioFormatsAudioPcm  # noqa: PLC0415
-        from ..models.realtime_audio_formats_audio_pcmu import RealtimeAudioFormatsAudioPcmu  # noqa: PLC0415
-        from ..models.realtime_transcription_session_create_response_ga_audio_input_noise_reduction import (
-            RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction,  # noqa: PLC0415
-        )
-        from ..models.realtime_transcription_session_create_response_ga_audio_input_turn_detection import (
-            RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         format_: dict[str, Any] | Unset
@@ -104,17 +120,8 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
-        from ..models.audio_transcription_response import AudioTranscriptionResponse  # noqa: PLC0415
-        from ..models.realtime_audio_formats_audio_pcm import RealtimeAudioFormatsAudioPcm  # noqa: PLC0415
-        from ..models.realtime_audio_formats_audio_pcma import RealtimeAudioFormatsAudioPcma  # noqa: PLC0415
-        from ..models.realtime_audio_formats_audio_pcmu import RealtimeAudioFormatsAudioPcmu  # noqa: PLC0415
-        from ..models.realtime_transcription_session_create_response_ga_audio_input_noise_reduction import (
-            RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction,  # noqa: PLC0415
-        )
-        from ..models.realtime_transcription_session_create_response_ga_audio_input_turn_detection import (
-            RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _import_lazily()
         d = dict(src_dict)
 
         def _parse_format_(

@@ -2,9 +2,7 @@
 # repository. Do not edit: change the description or the templates and regenerate.
 """RealtimeApi: one method per operation tagged realtime."""
 
-import asyncio
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from types import TracebackType
 from typing import Self, TypeVar
@@ -304,6 +302,10 @@ class AsyncRealtimeApi:
     """
 
     def __init__(self, client: ApiClient, *, max_workers: int = DEFAULT_POOL_MAXSIZE) -> None:
+        # asyncio and the thread pool are imported by the async class alone, so that a program
+        # that never uses it does not pay for importing them.
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
         self.client = client
         self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="realtime-api")
 
@@ -326,6 +328,8 @@ class AsyncRealtimeApi:
         self._executor.shutdown(wait=False)
 
     async def _run(self, call: Callable[[], _T]) -> _T:
+        import asyncio  # noqa: PLC0415
+
         return await asyncio.get_running_loop().run_in_executor(self._executor, call)
 
     async def create_realtime_client_secret(

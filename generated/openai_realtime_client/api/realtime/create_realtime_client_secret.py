@@ -12,7 +12,7 @@ from ...errors import RequestValidationError
 from ...models.realtime_create_client_secret_request import RealtimeCreateClientSecretRequest
 from ...models.realtime_create_client_secret_response import RealtimeCreateClientSecretResponse
 from ...types import ApiResponse
-from .. import check_request_body
+from .. import compile_request_check
 
 METHOD = "POST"
 PATH = "/realtime/client_secrets"
@@ -582,6 +582,11 @@ BODY_SCHEMA: dict[str, Any] = {
     },
 }
 
+# Prepared once, here: the schema's rules as closures, so a call does not walk BODY_SCHEMA again.
+_check_body = compile_request_check(BODY_SCHEMA)
+# Compact and UTF-8, NaN refused: the bytes the server receives. One encoder for every call.
+_JSON_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
 
 def _encode_body(body: RealtimeCreateClientSecretRequest, validate: bool) -> bytes:
     try:
@@ -589,10 +594,10 @@ def _encode_body(body: RealtimeCreateClientSecretRequest, validate: bool) -> byt
     except (AttributeError, TypeError, ValueError) as err:
         raise RequestValidationError("", body, f"cannot be turned into JSON: {err}") from err
     if validate:
-        check_request_body(payload, BODY_SCHEMA)
+        _check_body(payload)
     try:
-        # Compact and UTF-8: the bytes the server receives, computed once per call.
-        return json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+        # Encoded once per call; every attempt sends these bytes.
+        return _JSON_ENCODER.encode(payload).encode()
     except (TypeError, ValueError) as err:
         raise RequestValidationError("", body, f"cannot be turned into JSON: {err}") from err
 
