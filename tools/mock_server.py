@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
@@ -30,10 +30,11 @@ from openapi_core.validation.request.exceptions import (
     MissingRequestBodyError,
     SecurityValidationError,
 )
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
 from tools import paths, spec_document
+from tools.local_server import LocalWSGIServer
 
 JSON = "application/json"
 
@@ -189,46 +190,22 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-class MockServer:
+class MockServer(LocalWSGIServer):
     """The spec-driven mock on 127.0.0.1; start() it, or use it as a context manager."""
 
     def __init__(self, spec_path: Path = paths.SPEC, *, port: int = 0) -> None:
+        super().__init__(self._app, port=port, name="mock server", handler=_QuietHandler)
         self._spec = _Spec(spec_path)
-        self._port = port
         self._lock = threading.Lock()
         self._scripted: deque[ScriptedResponse] = deque()
         self._received: list[ReceivedRequest] = []
         self._request_ids = itertools.count(1)
         self.response_problems: list[str] = []
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
         """The base URL to give the client, e.g. http://127.0.0.1:PORT/v1."""
-        if self._server is None:
-            raise RuntimeError("the mock server is not running")
-        return f"http://127.0.0.1:{self._server.server_port}{self._spec.base_path}"
-
-    def start(self) -> Self:
-        self._server = make_server("127.0.0.1", self._port, self._app, threaded=True, request_handler=_QuietHandler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="mock-server", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+        return f"http://127.0.0.1:{self.port}{self._spec.base_path}"
 
     def script(self, *responses: ScriptedResponse) -> None:
         """Queue answers for the next valid requests, in order; after them the spec answers again."""

@@ -8,12 +8,11 @@ the upstream error is never passed on, because the API's own messages can quote 
 
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 from openai_realtime_client import (
     APIConnectionError,
@@ -30,8 +29,10 @@ from openai_realtime_client import (
 )
 from openai_realtime_client.models import RealtimeSessionCreateRequest
 from openai_realtime_client.types import Unset
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
+
+from tools.local_server import LocalWSGIServer
 
 logger = logging.getLogger(__name__)
 
@@ -210,42 +211,13 @@ class _LoggingHandler(WSGIRequestHandler):
         logger.log(level, "%s %s", self.address_string(), message % args if args else message)
 
 
-class TokenServer:
+class TokenServer(LocalWSGIServer):
     """A ``TokenApp`` served on 127.0.0.1 from a background thread; a context manager."""
 
     def __init__(self, app: TokenApp, *, port: int = 0) -> None:
-        self._app = app
-        self._port = port
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__(app, port=port, name="token server", handler=_LoggingHandler)
 
     @property
     def url(self) -> str:
         """The page's address, e.g. ``http://127.0.0.1:8000/``."""
-        if self._server is None:
-            raise RuntimeError("the token server is not running")
-        return f"http://127.0.0.1:{self._server.server_port}/"
-
-    def start(self) -> Self:
-        server = make_server("127.0.0.1", self._port, self._app, threaded=True, request_handler=_LoggingHandler)
-        # A short poll so stop() returns promptly (the default half second adds up over a test run).
-        self._thread = threading.Thread(
-            target=lambda: server.serve_forever(poll_interval=0.05), name="token-server", daemon=True
-        )
-        self._server = server
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+        return f"http://127.0.0.1:{self.port}/"
