@@ -39,6 +39,7 @@ from typing import Any, Protocol, TypeAlias, TypeVar, runtime_checkable
 __all__ = [
     "DEFAULT_TOLERANCE",
     "SECRET_ENV_VAR",
+    "HeadersLike",
     "InvalidSecretError",
     "MalformedHeaderError",
     "MalformedPayloadError",
@@ -132,9 +133,10 @@ def verify_signature(
     webhook's signing secret (see the module's documentation), ``OPENAI_WEBHOOK_SECRET`` when ``None``.
 
     The signature is checked before the timestamp, so a stale timestamp error means a genuine delivery
-    that arrived late or was replayed, and a forged one always gets :class:`NoMatchingSignatureError`.
-    This does not stop a replay inside the tolerance window: remember the ``webhook-id`` of what you
-    accepted for at least ``tolerance`` seconds and drop repeats.
+    that arrived late or was replayed, and a well-formed forgery gets :class:`NoMatchingSignatureError`
+    whatever its timestamp. A delivery stays acceptable until its ``webhook-timestamp`` plus
+    ``tolerance``; to stop replays inside that window, remember the ``webhook-id`` of each delivery you
+    accept until then and drop repeats.
 
     Raises a :class:`WebhookVerificationError` subclass for every refusal; ``ValueError`` for a negative
     tolerance and ``TypeError`` for headers or a secret of the wrong type (mistakes in the calling code).

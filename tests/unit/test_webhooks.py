@@ -6,6 +6,10 @@ integers, signatures in a non-canonical base64 spelling, a str body) only this m
 
 import base64
 import json
+import logging
+import re
+import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, tzinfo
@@ -19,6 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from urllib3 import HTTPHeaderDict
 from werkzeug.datastructures import Headers
+from werkzeug.test import Client
 
 from tests.support import runtime_modules
 
@@ -250,10 +255,14 @@ def test_one_matching_signature_among_several(key: bytes, body: bytes, others: l
         assert not reference_accepts(body, without, key)
 
 
-def test_only_other_versions_is_no_matching_signature() -> None:
-    error = refusal(b"{}", headers_for("wh_1", NOW, "v1a,Zm9v v2,YmFy"), b"key")
+@pytest.mark.parametrize("version", ["v1a", "v2", "V1", "v10"])
+def test_the_right_value_under_another_version_is_ignored(version: str) -> None:
+    value = webhooks.sign(b"{}", b"key", "wh_1", NOW).removeprefix("v1,")
+    headers = headers_for("wh_1", NOW, f"{version},{value} v2,YmFy")
+    error = refusal(b"{}", headers, b"key")
     assert isinstance(error, webhooks.NoMatchingSignatureError)
     assert "no v1 signature" in str(error)
+    assert not reference_accepts(b"{}", headers, b"key")
 
 
 @pytest.mark.parametrize("missing", ["webhook-id", "webhook-timestamp", "webhook-signature"])
@@ -547,3 +556,42 @@ def test_no_refusal_shows_the_secret_a_signature_or_the_body(key: bytes, body: b
         shown = " ".join([str(error), repr(error), repr(error.args)])
         leaked = [piece for piece in pieces if piece in shown]
         assert not leaked, f"{type(error).__name__} shows part of a secret, signature or body"
+
+
+# --- the receiver the documentation shows ----------------------------------------------------------------
+
+
+def test_the_documented_receiver(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    document = (runtime_modules.RUNTIME_PACKAGE.parent / "WEBHOOKS.md").read_text(encoding="utf-8")
+    [snippet] = re.findall(r"```python\n(.*?)```", document, re.DOTALL)
+    monkeypatch.setitem(sys.modules, "openai_realtime_client.webhooks", webhooks)
+    monkeypatch.setenv("OPENAI_WEBHOOK_SECRET", whsec(b"receiver key"))
+    namespace: dict[str, Any] = {"__name__": "webhooks_snippet"}
+    exec(compile(snippet, "runtime/WEBHOOKS.md", "exec"), namespace)
+    answered: list[dict[str, Any]] = []
+    namespace["answer"] = answered.append
+    client = Client(namespace["receive"])
+    now = int(time.time())  # the snippet keeps ids by the real clock
+
+    def deliver(event_id: str, key: bytes = b"receiver key", timestamp: int = now, body: bytes = b"") -> int:
+        body = body or json.dumps({"id": event_id, "type": "realtime.call.incoming"}).encode()
+        with clock_at(now):
+            response = client.post("/hook", data=body, headers=signed(body, key, f"wh_{event_id}", timestamp))
+        return response.status_code
+
+    with caplog.at_level(logging.WARNING):
+        assert deliver("1") == 200
+        assert deliver("1") == 200  # a replay, or the vendor retrying: acknowledged, not acted on
+        assert deliver("2", key=b"not the secret") == 400
+        assert deliver("3", timestamp=now - TOLERANCE - 1) == 400
+        assert deliver("4", body=b"[]") == 400
+        assert deliver("5", timestamp=now + TOLERANCE) == 200
+    assert [event["id"] for event in answered] == ["1", "5"]
+    assert len(caplog.records) == 3 and whsec(b"receiver key")[6:14] not in caplog.text
+
+    # An id is forgotten once its delivery could no longer verify, and not before.
+    seen = namespace["SeenDeliveries"]()
+    assert seen.first_time("wh_old", now - TOLERANCE - 2)
+    assert seen.first_time("wh_old", now - TOLERANCE - 2)
+    assert seen.first_time("wh_new", now)
+    assert not seen.first_time("wh_new", now)
