@@ -267,7 +267,12 @@ def _required_headers(headers: HeadersLike) -> tuple[str, str, str]:
     for pair in pairs:
         if not isinstance(pair, tuple | list) or len(pair) != 2:
             raise TypeError(shape)
-        name = _text(pair[0], "a header name").strip().lower()
+        raw_name = pair[0]
+        if isinstance(raw_name, bytes | bytearray):
+            raw_name = bytes(raw_name).decode("latin-1")  # never fails; a name outside ASCII is not ours
+        elif not isinstance(raw_name, str):
+            raise TypeError(f"a header name must be str or bytes, not {type(raw_name).__name__}")
+        name = raw_name.strip().lower()
         if name not in (_ID, _TIMESTAMP, _SIGNATURE):
             continue
         if name in found:
@@ -283,6 +288,7 @@ def _text(value: object, what: str) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, bytes | bytearray):
+        # UTF-8, as the signer encodes the id: the same bytes go into the signed text again.
         decoded = _quietly(lambda: bytes(value).decode("utf-8"))
         if not isinstance(decoded, str):
             raise MalformedHeaderError(f"{what} is not UTF-8")
@@ -307,8 +313,8 @@ def _quietly(decode: Callable[[], _T]) -> _T | object:
 
 
 def _timestamp(text: str) -> int:
-    # Canonical decimal only: the signature covers the header's text, so "0123" or "123.0" could never
-    # match what the sender signed as 123.
+    # Whole seconds in plain decimal, as Standard Webhooks sends them; anything else is refused rather
+    # than re-spelled, since the signature covers the header's text as sent.
     if not (text.isascii() and text.isdigit()) or (len(text) > 1 and text[0] == "0") or len(text) > 20:
         raise MalformedHeaderError(f"the {_TIMESTAMP} header is not whole seconds since the Unix epoch")
     return int(text)
