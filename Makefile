@@ -33,13 +33,13 @@ verify: ## check generated/ against its provenance manifest, standard library on
 spec-diff: $(STAMP) ## compare openapi.yaml at git HEAD (or OLD=) with the working one (or NEW=); fail on breaking changes
 	$(PY) -m tools.spec_diff $(if $(OLD),--old $(OLD)) $(if $(NEW),--new $(NEW)) $(if $(ACK),--ack $(ACK)) $(if $(filter 1 yes true,$(ACCEPT_BREAKING)),--accept-breaking)
 
-lint: $(STAMP) ## ruff lint and format check of tools/, tests/, examples/ and bench/
+lint: $(STAMP) ## ruff lint and format check of tools/, tests/, examples/, bench/ and runtime/
 	$(PY) -m ruff check --no-cache . && $(PY) -m ruff format --no-cache --check .
 
-format: $(STAMP) ## ruff-format tools/, tests/, examples/ and bench/
+format: $(STAMP) ## ruff-format tools/, tests/, examples/, bench/ and runtime/
 	$(PY) -m ruff check --no-cache --fix . && $(PY) -m ruff format --no-cache .
 
-typecheck: $(STAMP) ## mypy --strict on tools/, tests/, examples/, bench/ and generated/
+typecheck: $(STAMP) ## mypy --strict on tools/, tests/, examples/, bench/, runtime/ and generated/
 	$(PY) -m mypy
 
 # Soft: when apt-get cannot install them, the browser test skips and says how to install them.
