@@ -48,6 +48,7 @@ from tools.openapi_walk import (
     iter_all_schemas,
     iter_operations,
     iter_refs_at,
+    iter_root_schemas,
     iter_subschemas,
     unescape,
 )
@@ -384,8 +385,10 @@ def select(source: dict[str, Any], selection: Selection, report: Report, source_
         raise SpecImportError(source_name, "/components", "not an object", _FIX_SOURCE)
     reached = _reached(result, components, source_name, "the release is broken there: " + _FIX_RELEASE)
     kept: dict[str, Any] = {}
-    for kind, name in sorted(reached):
-        kept.setdefault(kind, {})[name] = copy.deepcopy(components[kind][name])
+    for kind, section in components.items():  # the source's order, so importing openapi.yaml changes nothing
+        for name in section if isinstance(section, dict) else ():
+            if (kind, name) in reached:
+                kept.setdefault(kind, {})[name] = copy.deepcopy(section[name])
     result["components"] = kept
     report.add("shaken", str(sum(len(v) for v in components.values() if isinstance(v, dict)) - len(reached)))
     return result
@@ -571,12 +574,6 @@ def normalize(document: dict[str, Any], report: Report) -> None:
 
 
 def _normalize_schema(schema: dict[str, Any], pointer: str, report: Report) -> None:
-    kind = schema.get("type")
-    if "$ref" in schema and isinstance(kind, list) and "null" in kind:
-        # An overlay made a field nullable with `type: [object, 'null']` where this release has a $ref
-        # (an inline object in older releases became a shared component): the same meaning, as a union.
-        del schema["type"]
-        schema["nullable"] = True
     if "nullable" in schema and schema.pop("nullable") is True:
         _make_nullable(schema)
         report.add("nullable", pointer)
@@ -763,23 +760,36 @@ class _SchemaChecker:
     def __init__(self, document: dict[str, Any], file: str) -> None:
         resource = Resource.from_contents(document, default_specification=DRAFT202012)
         self._registry: Registry[Any] = Registry().with_resource("urn:openapi", resource)
-        self._file = file
+        self._file, self._document = file, document
 
     def problem(self, value: Any, pointer: str) -> str | None:
         validator = Draft202012Validator({"$ref": f"urn:openapi#{pointer}"}, registry=self._registry)
         try:
             error = next(iter(validator.iter_errors(value)), None)
         except (
-            referencing.exceptions.Unresolvable, jsonschema.exceptions.SchemaError, jsonschema.exceptions.UnknownType
+            referencing.exceptions.Unresolvable, jsonschema.exceptions.SchemaError, jsonschema.exceptions.UnknownType,
+            TypeError,  # a keyword with a value of the wrong kind (`type: 7`) breaks the validator itself
         ) as err:  # fmt: skip
             # A broken schema (a $ref to nothing, `type: 7`): say where, never dump the document.
             problem = _one_line(err) if isinstance(err, jsonschema.exceptions.SchemaError) else type(err).__name__
-            raise SpecImportError(self._file, pointer, f"its schema cannot be used ({problem[:120]})",
-                                  _FIX_RELEASE) from None  # fmt: skip
+            where, problem = _broken_schema(self._document) or (pointer, problem)
+            raise SpecImportError(self._file, where, f"not a usable schema ({problem[:160]})", _FIX_RELEASE) from None
         if error is None:
             return None
         where = "/".join(str(p) for p in error.absolute_path)
         return f"{error.message[:120]}{f' at {where}' if where else ''}"
+
+
+def _broken_schema(document: dict[str, Any]) -> tuple[str, str] | None:
+    """The pointer and problem of the first schema that breaks JSON Schema's own rules (only looked for
+    once something has failed: checking every schema against the metaschema costs time)."""
+    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
+    for schema, pointer in iter_root_schemas(document):
+        error = jsonschema.exceptions.best_match(meta.iter_errors(schema))
+        if error is not None:
+            where = "".join(f"/{escape(str(part))}" for part in error.absolute_path)
+            return f"{pointer}{where}", error.message
+    return None
 
 
 def drop_invalid_values(document: dict[str, Any], report: Report, file: str = "source") -> None:

@@ -126,11 +126,7 @@ COMMANDS: tuple[Command, ...] = (
         body_schema=_create_realtime_session.BODY_SCHEMA,
         fields=(
             Field("modalities", "modalities", 'What the model may answer with. `["text"]` turns audio off.'),
-            Field(
-                "model",
-                "model",
-                "The Realtime model. Any string is accepted; the listed ones were known when this description was written.",
-            ),
+            Field("model", "model", "The Realtime model."),
             Field("instructions", "instructions", "System-level guidance prepended to the conversation."),
             Field(
                 "voice",
