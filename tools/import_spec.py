@@ -1065,7 +1065,8 @@ def run(
     report.add("source", f"{source_path.name}: {len(raw) / 1e6:.2f} MB, OpenAPI {source['openapi']}, "
                f"{sum(1 for _ in iter_operations(source))} operations")  # fmt: skip
     document = import_document(source, selection, overlays, report, str(source_path))
-    text = dump(document, header_for(raw, [name for name, _ in overlays]))
+    skipped = {text.split(":")[0] for text in report.texts("fix") if ": not applied" in text}
+    text = dump(document, header_for(raw, [name for name, _ in overlays if name not in skipped]))
     try:
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=output.parent, delete=False, suffix=".tmp") as tmp:
             tmp.write(text)

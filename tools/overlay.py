@@ -21,6 +21,8 @@ from typing import Any
 import jsonpath
 import yaml
 
+from tools.openapi_walk import escape
+
 # Strict RFC 9535 parsing: the overlay specification names that JSONPath dialect.
 _JSONPATH = jsonpath.JSONPathEnvironment(strict=True)
 
@@ -116,7 +118,7 @@ def apply_overlay(document: dict[str, Any], overlay: Mapping[str, Any], name: st
 
 def pointer_of(parts: tuple[Any, ...]) -> str:
     """The JSON pointer of a JSONPath match's location."""
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+    return "".join(f"/{escape(str(part))}" for part in parts)
 
 
 def _remove(document: dict[str, Any], parts: tuple[Any, ...], name: str, index: int) -> None:
@@ -144,7 +146,7 @@ def _update(node: Any, update: Any, action: tuple[str, int, str], pointer: str, 
 
 def _merge(node: dict[str, Any], update: Mapping[str, Any], pointer: str, overridden: list[str]) -> None:
     for key, value in update.items():
-        at = f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
+        at = f"{pointer}/{escape(str(key))}"
         if isinstance(value, dict) and isinstance(node.get(key), dict):
             _merge(node[key], value, at, overridden)
         else:

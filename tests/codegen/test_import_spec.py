@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from tools import import_spec, paths, spec_diff
+from tools import overlay as overlays_lib
 from tools.openapi_walk import iter_operations
 
 VENDOR = paths.REPO / "tests" / "fixtures" / "vendor"
@@ -203,3 +204,21 @@ def test_a_schema_the_vendor_renames_is_mapped_back_by_the_selection(tmp_path: P
 
     assert report.texts("renamed") == ["TranscriptionSessionConfig -> RealtimeTranscriptionSessionCreateRequest"]
     assert _body(output.read_text(encoding="utf-8")) == _body(paths.SPEC.read_text(encoding="utf-8"))
+
+
+def test_an_overlay_replacing_or_removing_a_value_of_the_release_is_named_with_its_pointer() -> None:
+    document: dict[str, Any] = {"components": {"schemas": {"A": {"type": "object", "properties": {"x": {}}}}}}
+    overlay = {
+        "overlay": "1.0.0",
+        "info": {"title": "t", "version": "1"},
+        "actions": [
+            {"target": "$.components.schemas.A", "update": {"type": "string", "format": "password"}},
+            {"target": "$.components.schemas.A.properties.x", "remove": True},
+            {"target": "$.components.schemas.A", "update": {"type": "string"}},
+        ],
+    }
+    replaced, removed, unchanged = overlays_lib.apply_overlay(document, overlay, "o.yaml")
+    # A new key (format) overrides nothing; the same value written again neither.
+    assert replaced.overridden == ("/components/schemas/A/type",)
+    assert removed.overridden == ("/components/schemas/A/properties/x",)
+    assert unchanged.overridden == () and unchanged.pointers == ("/components/schemas/A",)

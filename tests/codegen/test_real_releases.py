@@ -60,6 +60,28 @@ def test_every_real_release_imports_and_the_swap_fix_applies_only_where_the_swap
                           "/components/schemas/RealtimeSessionCreateResponse"} if swapped else set()), name  # fmt: skip
 
 
+def test_the_header_names_only_the_overlays_that_applied(imported: dict[str, tuple[Path, import_spec.Report]]) -> None:
+    for name, (spec, _) in imported.items():
+        header = spec.read_text(encoding="utf-8").splitlines()[1]
+        assert header.startswith("# Overlays applied in order: 00-project.yaml, "), header
+        assert ("10-realtime-sessions-shapes.yaml" in header) is (name == NEWEST.name), name
+
+
+def test_an_overlay_naming_an_unknown_detector_is_refused_in_one_line(tmp_path: Path) -> None:
+    overlays = tmp_path / "overlays"
+    overlays.mkdir()
+    (overlays / "70-when.yaml").write_text(
+        "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nx-apply-when: tuesdays\n"
+        "actions: [{target: $.info, update: {title: x}}]\n"
+    )
+    code, err = _run(tmp_path, NEWEST.name, NEWEST.read_bytes(), "--overlays", str(overlays))
+    assert code == 2
+    assert err == (
+        "import-spec: 70-when.yaml: /x-apply-when: no detector called 'tuesdays'; "
+        "name one of swapped-session-schemas, or drop the key\n"
+    )
+
+
 def test_the_newest_real_release_imports_to_the_checked_in_openapi_yaml_byte_for_byte(tmp_path: Path) -> None:
     for source in (NEWEST, tmp_path / NEWEST.name.removesuffix(".gz")):
         if not source.exists():
