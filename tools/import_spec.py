@@ -18,16 +18,20 @@ The result is deterministic, and importing it again changes nothing.
 
 import argparse
 import copy
+import gzip
 import hashlib
 import json
 import re
 import sys
 import tempfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+import jsonschema.exceptions
+import referencing.exceptions
 import yaml
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
@@ -40,12 +44,15 @@ from tools import paths
 from tools.openapi_walk import (
     HTTP_METHODS,
     escape,
+    find_non_schema,
     iter_all_schemas,
     iter_operations,
-    iter_refs,
+    iter_refs_at,
+    iter_root_schemas,
     iter_subschemas,
     unescape,
 )
+from tools.spec_document import resolve
 
 SELECTION = paths.REPO / "spec-selection.yaml"
 OVERLAYS = paths.REPO / "overlays"
@@ -75,7 +82,18 @@ _SCHEMA_KEY_ORDER = (
 
 
 class SpecImportError(Exception):
-    """The source, the selection or an overlay cannot produce a valid openapi.yaml."""
+    """The source, the selection or an overlay cannot produce a valid openapi.yaml. The message is one
+    line: the file, the JSON pointer where it broke, what is wrong, and what to do."""
+
+    def __init__(self, file: str, pointer: str, problem: str, remedy: str) -> None:
+        super().__init__(f"{file}: {pointer or '/'}: {problem}; {remedy}")
+        self.pointer, self.problem = pointer, problem
+
+
+# What to do, for the failures that have one answer.
+_FIX_SOURCE = "use the vendor's file as published (download it again if it was cut short)"
+_FIX_SELECTION = "correct spec-selection.yaml (README: When the vendor's API changes)"
+_FIX_RELEASE = "this release cannot be imported as is: correct it with an overlay or pick another release"
 
 
 @dataclass(frozen=True)
@@ -104,52 +122,204 @@ class Report:
 
 
 def load_source(path: Path) -> tuple[dict[str, Any], bytes]:
-    """The vendor document and its bytes; one-line SpecImportError when it is not a usable OpenAPI 3 document."""
+    """The vendor document and its bytes (uncompressed, for a ``.gz``); one-line SpecImportError when it
+    is not a usable OpenAPI 3 document."""
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise SpecImportError(f"{path}: cannot read it ({err.strerror or err})") from err
+        raise SpecImportError(str(path), "", f"cannot read it ({err.strerror or err})", "check the path") from err
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as err:
+            raise SpecImportError(str(path), "", f"a broken gzip file ({_one_line(err)})", _FIX_SOURCE) from err
     try:
         text = raw.decode("utf-8-sig")
-        if text.lstrip().startswith("{"):
-            document = json.loads(text)
-        else:
-            document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except UnicodeDecodeError as err:
-        raise SpecImportError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from err
-    except json.JSONDecodeError as err:
-        raise SpecImportError(f"{path}: not valid JSON: {err.msg} at line {err.lineno} column {err.colno}") from err
-    except yaml.YAMLError as err:
-        raise SpecImportError(f"{path}: not valid YAML or JSON: {_one_line(err)}") from err
+        raise SpecImportError(str(path), "", f"not UTF-8 text ({err.reason} at byte {err.start})", _FIX_SOURCE) from err
+    document = _parse(text, str(path))
     version = document.get("openapi") if isinstance(document, dict) else None
     if not (isinstance(version, str) and re.fullmatch(r"3\.[01]\.\d+", version)):
         found = f"`openapi: {version}`" if version is not None else "no `openapi` field"
-        raise SpecImportError(f"{path}: not an OpenAPI 3.0 or 3.1 document ({found})")
+        raise SpecImportError(str(path), "/openapi", f"not an OpenAPI 3.0 or 3.1 document ({found})", _FIX_SOURCE)
     assert isinstance(document, dict)
     if not isinstance(document.get("paths"), dict):
-        raise SpecImportError(f"{path}: an OpenAPI document without `paths`")
+        raise SpecImportError(str(path), "/paths", "an OpenAPI document without `paths`", _FIX_SOURCE)
     return document, raw
 
 
+class _DuplicateKey(Exception):
+    pass
+
+
+class _StrictYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader, refusing a mapping that repeats a key (YAML says keys are unique; the plain
+    loader keeps the last one silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
+        if len(keys) != len(set(keys)):
+            raise _DuplicateKey
+        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
+
+
+def _parse(text: str, name: str) -> Any:
+    if text.lstrip().startswith("{"):
+        duplicates: list[tuple[dict[str, Any], str]] = []
+
+        def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+            result = dict(pairs)
+            if len(result) != len(pairs):
+                seen: set[str] = set()
+                duplicates.append((result, next(k for k, _ in pairs if k in seen or seen.add(k))))  # type: ignore[func-returns-value]
+            return result
+
+        try:
+            document = json.loads(text, object_pairs_hook=unique)
+        except json.JSONDecodeError as err:
+            raise SpecImportError(
+                name, _json_pointer_at(text, err.pos),
+                f"not valid JSON: {err.msg} at line {err.lineno} column {err.colno}", _FIX_SOURCE,
+            ) from err  # fmt: skip
+        if duplicates:
+            holder, key = duplicates[0]
+            where = _pointer_of_node(document, holder) or ""
+            raise SpecImportError(
+                name, where, f"the key {key!r} appears twice", "the vendor's file is damaged: " + _FIX_SOURCE
+            )
+        return document
+    try:
+        return yaml.load(text, Loader=_StrictYamlLoader)
+    except _DuplicateKey:
+        where, key = _yaml_duplicate(text)
+        raise SpecImportError(
+            name, where, f"the key {key!r} appears twice", "the vendor's file is damaged: " + _FIX_SOURCE
+        ) from None
+    except yaml.YAMLError as err:
+        message = _one_line(err).replace(' in "<unicode string>",', "")
+        raise SpecImportError(name, _yaml_pointer_at_error(text), f"not valid YAML: {message}", _FIX_SOURCE) from err
+
+
+def _pointer_of_node(root: Any, wanted: object, at: str = "") -> str | None:
+    """The JSON pointer of the very object ``wanted`` inside root."""
+    if root is wanted:
+        return at
+    children = root.items() if isinstance(root, dict) else enumerate(root) if isinstance(root, list) else ()
+    for key, value in children:
+        if isinstance(value, (dict, list)):
+            found = _pointer_of_node(value, wanted, f"{at}/{escape(str(key))}")
+            if found is not None:
+                return found
+    return None
+
+
+def _json_pointer_at(text: str, position: int) -> str:
+    """The pointer of the innermost value being read at ``position`` of a JSON text (for errors)."""
+    stack: list[list[Any]] = []  # [kind, key or index, expecting a key]
+    index, last_string = 0, ""
+    while index < min(position, len(text)):
+        char = text[index]
+        if char == '"':
+            end = index + 1
+            while end < len(text) and text[end] != '"':
+                end += 2 if text[end] == "\\" else 1
+            try:
+                last_string = json.loads(text[index : end + 1])
+            except json.JSONDecodeError:
+                last_string = text[index + 1 : end]
+            index = end
+        elif char in "{[":
+            stack.append(["object", None] if char == "{" else ["array", 0])
+        elif char in "}]" and stack:
+            stack.pop()
+        elif char == ":" and stack and stack[-1][0] == "object":
+            stack[-1][1] = last_string
+        elif char == "," and stack and stack[-1][0] == "array":
+            stack[-1][1] += 1
+        index += 1
+    return "".join(f"/{escape(str(key))}" for _, key in stack if key is not None)
+
+
+def _yaml_events(text: str) -> Iterator[tuple[str, Any]]:
+    """(pointer, event) for the YAML events of text: the pointer of the value being read."""
+    stack: list[list[Any]] = []  # [is a mapping, current key or index, expecting a key]
+    values = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+
+    def here() -> str:
+        return "".join(f"/{escape(str(entry[1]))}" for entry in stack if entry[1] is not None)
+
+    for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+            if stack and stack[-1][0]:
+                stack[-1][2] = True
+        elif isinstance(event, values) and stack and stack[-1][0] and stack[-1][2]:
+            stack[-1][1] = event.value if isinstance(event, yaml.ScalarEvent) else "?"
+            stack[-1][2] = False
+        elif isinstance(event, values):
+            if stack and not stack[-1][0]:
+                stack[-1][1] += 1
+            if isinstance(event, yaml.MappingStartEvent):
+                stack.append([True, None, True])
+            elif isinstance(event, yaml.SequenceStartEvent):
+                stack.append([False, -1, False])
+            elif stack and stack[-1][0]:
+                stack[-1][2] = True
+        yield here(), event
+
+
+def _yaml_duplicate(text: str) -> tuple[str, str]:
+    """The pointer of the first mapping that repeats a key, and the key."""
+    node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    pending: list[tuple[Any, str]] = [(node, "")]
+    while pending:
+        current, at = pending.pop(0)
+        if isinstance(current, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in current.value:
+                name = str(key.value)
+                if name in seen:
+                    return at, name
+                seen.add(name)
+                pending.append((value, f"{at}/{escape(name)}"))
+        elif isinstance(current, yaml.SequenceNode):
+            pending.extend((value, f"{at}/{i}") for i, value in enumerate(current.value))
+    return "", "?"
+
+
+def _yaml_pointer_at_error(text: str) -> str:
+    """The pointer of the last value the YAML parser reached before it failed."""
+    last = ""
+    try:
+        for last, _ in _yaml_events(text):  # noqa: B007 (the last one is the answer)
+            pass
+    except yaml.YAMLError:
+        return last
+    return last
+
+
 def load_selection(path: Path) -> Selection:
+    def fail(pointer: str, problem: str) -> NoReturn:
+        raise SpecImportError(path.name, pointer, problem, _FIX_SELECTION)
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
-        raise SpecImportError(f"{path.name}: cannot read it: {_one_line(err)}") from err
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        fail("", f"cannot read it: {_one_line(err)}")
     if not isinstance(data, dict) or not isinstance(data.get("operations"), list) or not data["operations"]:
-        raise SpecImportError(f"{path.name}: needs a non-empty `operations` list of 'METHOD /path'")
+        fail("/operations", "needs a non-empty list of 'METHOD /path'")
     operations = []
-    for entry in data["operations"]:
+    for index, entry in enumerate(data["operations"]):
         parts = entry.split() if isinstance(entry, str) else []
         if len(parts) != 2 or parts[0].lower() not in HTTP_METHODS or not parts[1].startswith("/"):
-            raise SpecImportError(f"{path.name}: {entry!r} is not 'METHOD /path'")
+            fail(f"/operations/{index}", f"{entry!r} is not 'METHOD /path'")
         operations.append((parts[0].lower(), parts[1]))
     renames = data.get("renames") or {}
     if not isinstance(renames, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in renames.items()):
-        raise SpecImportError(f"{path.name}: `renames` maps vendor schema names to ours")
+        fail("/renames", "maps vendor schema names to ours")
     unknown = set(data) - {"operations", "renames"}
     if unknown:
-        raise SpecImportError(f"{path.name}: unknown key(s) {', '.join(sorted(unknown))}")
+        fail("", f"unknown key(s) {', '.join(sorted(unknown))}")
     return Selection(tuple(operations), dict(renames))
 
 
@@ -159,16 +329,31 @@ def load_overlays(directory: Path) -> list[tuple[str, dict[str, Any]]]:
         return []
     files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
     try:
-        return [(p.name, overlays_lib.load_overlay(p)) for p in files]
+        loaded = [(p.name, overlays_lib.load_overlay(p)) for p in files]
     except overlays_lib.OverlayError as err:
-        raise SpecImportError(str(err)) from err
+        raise _overlay_failure(err) from err
+    for name, overlay in loaded:
+        condition = overlay.get(APPLY_WHEN)
+        if condition is not None and condition not in DETECTORS:
+            known = ", ".join(sorted(DETECTORS))
+            raise SpecImportError(name, f"/{APPLY_WHEN}", f"no detector called {condition!r}",
+                                  f"name one of {known}, or drop the key")  # fmt: skip
+    return loaded
+
+
+def _overlay_failure(err: overlays_lib.OverlayError) -> SpecImportError:
+    """An OverlayError is already one line in SpecImportError's form."""
+    failure = SpecImportError("", "", "", "")
+    failure.args = (str(err),)
+    return failure
 
 
 # ------------------------------------------------------------------------------- select and shake
 
 
-def select(source: dict[str, Any], selection: Selection, report: Report) -> dict[str, Any]:
-    """A new document with only the selected operations (and what every document needs)."""
+def select(source: dict[str, Any], selection: Selection, report: Report, source_name: str = "source") -> dict[str, Any]:
+    """A new document with only the selected operations, what every document needs, and the
+    components they reach (copied; the source is left as it was)."""
     result: dict[str, Any] = {"openapi": source["openapi"], "info": copy.deepcopy(source.get("info") or {})}
     for key in ("servers", "security"):
         if key in source:
@@ -188,31 +373,31 @@ def select(source: dict[str, Any], selection: Selection, report: Report) -> dict
         used_tags.update(t for t in operation.get("tags") or [] if isinstance(t, str))
         report.add("kept", f"{method.upper()} {path}")
     if not result["paths"]:
-        raise SpecImportError("none of the selected operations is in this release")
+        raise SpecImportError(
+            source_name, "/paths", "none of the operations in spec-selection.yaml is in it",
+            "give the vendor's whole description as SOURCE, or correct spec-selection.yaml",
+        )  # fmt: skip
     tags = [copy.deepcopy(t) for t in source.get("tags") or [] if isinstance(t, dict) and t.get("name") in used_tags]
     if tags:
         result["tags"] = tags
-    result["components"] = copy.deepcopy({k: v for k, v in (source.get("components") or {}).items()})
+    components = source.get("components") or {}
+    if not isinstance(components, dict):
+        raise SpecImportError(source_name, "/components", "not an object", _FIX_SOURCE)
+    reached = _reached(result, components, source_name, "the release is broken there: " + _FIX_RELEASE)
+    kept: dict[str, Any] = {}
+    for kind, section in components.items():  # the source's order, so importing openapi.yaml changes nothing
+        for name in section if isinstance(section, dict) else ():
+            if (kind, name) in reached:
+                kept.setdefault(kind, {})[name] = copy.deepcopy(section[name])
+    result["components"] = kept
+    report.add("shaken", str(sum(len(v) for v in components.values() if isinstance(v, dict)) - len(reached)))
     return result
 
 
-def shake(document: dict[str, Any]) -> int:
+def shake(document: dict[str, Any], file: str = "source", remedy: str = _FIX_RELEASE) -> int:
     """Remove every component the operations do not reach (transitively); returns how many went."""
     components = document.get("components") or {}
-    reached: set[tuple[str, str]] = set()
-    pending = list(iter_refs({k: v for k, v in document.items() if k != "components"}))
-    schemes = [name for requirement in _security_requirements(document) for name in requirement]
-    reached.update(("securitySchemes", name) for name in schemes)
-    while pending:
-        ref = pending.pop()
-        kind, name = _component_of(ref)
-        if (kind, name) in reached:
-            continue
-        section = components.get(kind)
-        if not isinstance(section, dict) or name not in section:
-            raise SpecImportError(f"unresolvable reference {ref}")
-        reached.add((kind, name))
-        pending.extend(iter_refs(section[name]))
+    reached = _reached(document, components, file, remedy)
     removed = 0
     for kind in list(components):
         section = components[kind]
@@ -227,16 +412,36 @@ def shake(document: dict[str, Any]) -> int:
     return removed
 
 
+def _reached(document: dict[str, Any], components: dict[str, Any], file: str, remedy: str) -> set[tuple[str, str]]:
+    """The components the document's operations reach, transitively; a $ref to nothing fails."""
+    reached: set[tuple[str, str]] = set()
+    pending = list(iter_refs_at({k: v for k, v in document.items() if k != "components"}, ""))
+    schemes = [name for requirement in _security_requirements(document) for name in requirement]
+    reached.update(("securitySchemes", name) for name in schemes if name in (components.get("securitySchemes") or {}))
+    while pending:
+        pointer, ref = pending.pop()
+        kind, name = _component_of(ref, file, pointer)
+        if (kind, name) in reached:
+            continue
+        section = components.get(kind)
+        if not isinstance(section, dict) or name not in section:
+            raise SpecImportError(file, f"{pointer}/$ref", f"{ref} points at nothing", remedy)
+        reached.add((kind, name))
+        pending.extend(iter_refs_at(section[name], f"/components/{escape(kind)}/{escape(name)}"))
+    return reached
+
+
 def _security_requirements(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
     yield from (r for r in document.get("security") or [] if isinstance(r, dict))
     for _, _, operation in iter_operations(document):
         yield from (r for r in operation.get("security") or [] if isinstance(r, dict))
 
 
-def _component_of(ref: str) -> tuple[str, str]:
+def _component_of(ref: str, file: str, pointer: str) -> tuple[str, str]:
     parts = ref.split("/")
-    if len(parts) < 4 or parts[0] != "#" or parts[1] != "components":
-        raise SpecImportError(f"only local component references are supported, not {ref!r}")
+    if len(parts) != 4 or parts[0] != "#" or parts[1] != "components":
+        raise SpecImportError(file, f"{pointer}/$ref", f"{ref!r} is not a reference to a component of this document",
+                              "import a bundled description (every $ref a local #/components/...)")  # fmt: skip
     return unescape(parts[2]), unescape(parts[3])
 
 
@@ -247,7 +452,8 @@ def rename_schemas(document: dict[str, Any], renames: dict[str, str], report: Re
         if old not in schemas:
             continue
         if new in schemas:
-            raise SpecImportError(f"cannot rename {old} to {new}: {new} exists too")
+            raise SpecImportError("spec-selection.yaml", f"/renames/{escape(old)}", f"cannot rename {old} to {new}: "
+                                  f"the release has a {new} too", "drop the rename")  # fmt: skip
         mapping[f"#/components/schemas/{escape(old)}"] = f"#/components/schemas/{escape(new)}"
         report.add("renamed", f"{old} -> {new}")
     if not mapping:
@@ -551,23 +757,45 @@ def _discriminate(
 class _SchemaChecker:
     """Validates values against schemas of the document (by JSON pointer), $refs included."""
 
-    def __init__(self, document: dict[str, Any]) -> None:
+    def __init__(self, document: dict[str, Any], file: str) -> None:
         resource = Resource.from_contents(document, default_specification=DRAFT202012)
         self._registry: Registry[Any] = Registry().with_resource("urn:openapi", resource)
+        self._file, self._document = file, document
 
     def problem(self, value: Any, pointer: str) -> str | None:
         validator = Draft202012Validator({"$ref": f"urn:openapi#{pointer}"}, registry=self._registry)
-        error = next(iter(validator.iter_errors(value)), None)
+        try:
+            error = next(iter(validator.iter_errors(value)), None)
+        except (
+            referencing.exceptions.Unresolvable, jsonschema.exceptions.SchemaError, jsonschema.exceptions.UnknownType,
+            TypeError,  # a keyword with a value of the wrong kind (`type: 7`) breaks the validator itself
+        ) as err:  # fmt: skip
+            # A broken schema (a $ref to nothing, `type: 7`): say where, never dump the document.
+            problem = _one_line(err) if isinstance(err, jsonschema.exceptions.SchemaError) else type(err).__name__
+            where, problem = _broken_schema(self._document) or (pointer, problem)
+            raise SpecImportError(self._file, where, f"not a usable schema ({problem[:160]})", _FIX_RELEASE) from None
         if error is None:
             return None
         where = "/".join(str(p) for p in error.absolute_path)
         return f"{error.message[:120]}{f' at {where}' if where else ''}"
 
 
-def drop_invalid_values(document: dict[str, Any], report: Report) -> None:
+def _broken_schema(document: dict[str, Any]) -> tuple[str, str] | None:
+    """The pointer and problem of the first schema that breaks JSON Schema's own rules (only looked for
+    once something has failed: checking every schema against the metaschema costs time)."""
+    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
+    for schema, pointer in iter_root_schemas(document):
+        error = jsonschema.exceptions.best_match(meta.iter_errors(schema))
+        if error is not None:
+            where = "".join(f"/{escape(str(part))}" for part in error.absolute_path)
+            return f"{pointer}{where}", error.message
+    return None
+
+
+def drop_invalid_values(document: dict[str, Any], report: Report, file: str = "source") -> None:
     """Examples and defaults that break their own schema are dropped (the generator and the mock
     server would trust them)."""
-    checker = _SchemaChecker(document)
+    checker = _SchemaChecker(document, file)
     for schema, pointer in list(iter_all_schemas(document)):
         if "default" in schema:
             problem = checker.problem(schema["default"], pointer)
@@ -657,41 +885,160 @@ def dump(document: dict[str, Any], header: str) -> str:
     return header + body
 
 
-def validate(document: dict[str, Any]) -> None:
+def validate(document: dict[str, Any]) -> tuple[str, str] | None:
+    """None, or the JSON pointer where the result breaks OpenAPI 3.1 and why."""
     # Round-trip through JSON first: the validator must see exactly what the YAML file will hold.
     try:
         validate_openapi(json.loads(json.dumps(document)))
     except OpenAPIValidationError as err:
-        where = "/".join(str(p) for p in err.absolute_path) if hasattr(err, "absolute_path") else ""
-        raise SpecImportError(
-            f"the result is not a valid OpenAPI 3.1 document: {_one_line(err)[:300]} at {where}"
-        ) from err
+        parts = getattr(err, "absolute_path", None) or []
+        return "".join(f"/{escape(str(p))}" for p in parts), _one_line(err)[:300]
+    return None
+
+
+# ------------------------------------------------------------------------------- conditional fixes
+
+# An overlay with this key applies only where the named detector finds its defect in the release.
+APPLY_WHEN = "x-apply-when"
+# The vendor defect an overlay corrects, in a few words (overlays that only add our own words have none).
+DEFECT = "x-defect"
+
+
+def _operation_schema(document: dict[str, Any], path: str, side: str) -> tuple[str, dict[str, Any]] | None:
+    """The pointer and JSON schema of POST path's request body, or of its 200 response, following $refs."""
+    operation = ((document.get("paths") or {}).get(path) or {}).get("post")
+    if not isinstance(operation, dict):
+        return None
+    holder = operation.get("requestBody") if side == "request" else (operation.get("responses") or {}).get("200")
+    try:
+        holder = resolve(document, holder)
+        schema = holder["content"]["application/json"]["schema"]
+        pointer = str(schema.get("$ref", "")).removeprefix("#")
+        schema = resolve(document, schema)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return None
+    return (pointer, schema) if isinstance(schema, dict) else None
+
+
+def _detect_swapped_session_schemas(document: dict[str, Any]) -> str | None:
+    """The swap of the newest releases: POST /realtime/sessions takes a schema with the response's shape
+    (a minted client_secret {value, ...}, no model) and answers one without a client secret."""
+    request = _operation_schema(document, "/realtime/sessions", "request")
+    response = _operation_schema(document, "/realtime/sessions", "response")
+    if request is None or response is None:
+        return None
+    (request_at, request_schema), (response_at, response_schema) = request, response
+    properties = request_schema.get("properties") or {}
+    secret = resolve(document, properties.get("client_secret")) if "client_secret" in properties else None
+    mints = isinstance(secret, dict) and "value" in (secret.get("properties") or {})
+    if not mints or "model" in properties or "client_secret" in (response_schema.get("properties") or {}):
+        return None
+    return (
+        f"{request_at or 'the request'} has client_secret.value and no model (the response's shape); "
+        f"{response_at or 'the response'} has no client_secret"
+    )
+
+
+DETECTORS = {"swapped-session-schemas": _detect_swapped_session_schemas}
 
 
 # ------------------------------------------------------------------------------------------ the run
 
 
 def import_document(
-    source: dict[str, Any], selection: Selection, overlays: Iterable[tuple[str, dict[str, Any]]], report: Report
+    source: dict[str, Any],
+    selection: Selection,
+    overlays: Iterable[tuple[str, dict[str, Any]]],
+    report: Report,
+    source_name: str = "source",
 ) -> dict[str, Any]:
     """The whole import on plain data (no files): source -> our description."""
-    document = select(source, selection, report)
-    report.add("shaken", str(shake(document)))
+    document = select(source, selection, report, source_name)
     rename_schemas(document, selection.renames, report)
+    _check_shapes(document, source_name, _FIX_RELEASE)
     strip(document, report)
     normalize(document, report)
-    drop_invalid_values(document, report)
+    drop_invalid_values(document, report, source_name)
+    touched: list[tuple[str, int, str]] = []  # (overlay, action, pointer it selected), for blame
+    replaced: list[str] = []
     for name, overlay in overlays:
+        condition = overlay.get(APPLY_WHEN)
+        if condition is not None:
+            evidence = DETECTORS[condition](document)
+            if evidence is None:
+                report.add("fix", f"{name}: not applied, no {condition} defect in this release")
+                continue
+            report.add("fix", f"{name}: applied, {condition} detected: {evidence}")
         try:
-            for action in overlays_lib.apply_overlay(document, overlay, name):
-                report.add("overlay", f"{name}: action {action.index} matched {action.matched}: {action.target}")
+            actions = overlays_lib.apply_overlay(document, overlay, name)
         except overlays_lib.OverlayError as err:
-            raise SpecImportError(str(err)) from err
-    normalize(document, report)
-    drop_invalid_values(document, report)
-    report.add("shaken", str(shake(document)))
-    validate(document)
+            raise _overlay_failure(err) from err
+        if isinstance(overlay.get(DEFECT), str) and any(action.matched for action in actions):
+            report.add("defect", f"{overlay[DEFECT]} ({name})")
+        for action in actions:
+            report.add("overlay", f"{name}: action {action.index} matched {action.matched}: {action.target}")
+            for at in action.overridden:
+                # Below a node an earlier action replaced whole, nothing is the release's any more.
+                if _is_fact(at) and not any(at.startswith(f"{gone}/") for gone in replaced):
+                    report.add("overridden", f"{at} by {name} action {action.index}")
+            replaced.extend(action.overridden)
+            touched.extend((name, action.index, at) for at in action.pointers)
+        remedy = f"correct {name}: bring along what it refers to, and target only what the release has"
+        _reached(document, document.get("components") or {}, name, remedy)
+        _check_shapes(document, name, remedy)
+    try:
+        normalize(document, report)
+        drop_invalid_values(document, report, source_name)
+        report.add("shaken", str(shake(document, source_name)))
+        problem = validate(document)
+        if problem:
+            raise SpecImportError(source_name, problem[0], f"the result is not valid OpenAPI 3.1: {problem[1]}",
+                                  _FIX_RELEASE)  # fmt: skip
+    except SpecImportError as err:
+        # Where an overlay changed the node that broke, the overlay is what to correct.
+        pointer = err.pointer
+        blamed = [
+            (n, i)
+            for n, i, at in touched
+            if pointer == at or pointer.startswith(f"{at}/") or at.startswith(f"{pointer}/")
+        ]
+        if not blamed:
+            raise
+        name, index = blamed[-1]
+        raise SpecImportError(name, pointer, err.problem, f"correct action {index} of {name}") from err
     return document
+
+
+def defects_corrected(report: Report) -> list[str]:
+    """The vendor defects this import corrected: what each overlay with ``x-defect`` that changed
+    something says it fixes, in overlay order."""
+    return report.texts("defect")
+
+
+def _is_fact(pointer: str) -> bool:
+    """Whether a pointer names something an operation sends or receives, rather than words or identity."""
+    *parents, last = pointer.split("/")
+    words = last in ("description", "summary", "title") and (not parents or parents[-1] != "properties")
+    return not (words or pointer.startswith("/info/") or pointer.startswith("/tags"))
+
+
+def _check_shapes(document: dict[str, Any], file: str, remedy: str) -> None:
+    """Every schema is an object, and every kept operation with a JSON body has a schema for it."""
+    bad = find_non_schema(document)
+    if bad:
+        raise SpecImportError(file, bad[0], bad[1], remedy)
+    for method, path, operation in iter_operations(document):
+        body = operation.get("requestBody")
+        at = f"/paths/{escape(path)}/{method}/requestBody"
+        if isinstance(body, dict) and "$ref" in body:
+            continue  # a component: _reached has checked that it exists
+        content = body.get("content") if isinstance(body, dict) else None
+        if body is not None and not isinstance(content, dict):
+            raise SpecImportError(file, at, f"{method.upper()} {path} has a request body without content", remedy)
+        media = (content or {}).get("application/json")
+        if media is not None and not (isinstance(media, dict) and "schema" in media):
+            problem = f"{method.upper()} {path} has a JSON request body without a schema"
+            raise SpecImportError(file, f"{at}/content/application~1json", problem, remedy)
 
 
 def header_for(raw_source: bytes, overlay_names: list[str]) -> str:
@@ -717,11 +1064,15 @@ def run(
     report = Report()
     report.add("source", f"{source_path.name}: {len(raw) / 1e6:.2f} MB, OpenAPI {source['openapi']}, "
                f"{sum(1 for _ in iter_operations(source))} operations")  # fmt: skip
-    document = import_document(source, selection, overlays, report)
-    text = dump(document, header_for(raw, [name for name, _ in overlays]))
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=output.parent, delete=False, suffix=".tmp") as tmp:
-        tmp.write(text)
-    Path(tmp.name).replace(output)
+    document = import_document(source, selection, overlays, report, str(source_path))
+    skipped = {text.split(":")[0] for text in report.texts("fix") if ": not applied" in text}
+    text = dump(document, header_for(raw, [name for name, _ in overlays if name not in skipped]))
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=output.parent, delete=False, suffix=".tmp") as tmp:
+            tmp.write(text)
+        Path(tmp.name).replace(output)
+    except OSError as err:
+        raise SpecImportError(str(output), "", f"cannot write it ({err.strerror or err})", "check --output") from err
     return report
 
 
@@ -750,15 +1101,25 @@ def print_report(report: Report, output: Path, verbose: bool) -> None:
                     print(f"        {text}")
     removed = sum(int(t) for t in report.texts("shaken"))
     print(f"    {removed} components nothing references dropped")
+    for text in report.texts("fix"):
+        print(f"    fix      {text}")
+    for text in report.texts("overridden"):
+        print(f"    overridden {text}")
+    unmatched: dict[str, int] = {}
     for text in report.texts("overlay"):
-        if verbose or text.split(" matched ")[1].startswith("0:"):
+        if verbose:
             print(f"    overlay  {text}")
+        elif text.split(" matched ")[1].startswith("0:"):
+            name = text.split(":")[0]
+            unmatched[name] = unmatched.get(name, 0) + 1
+    for name, count in unmatched.items():
+        print(f"    overlay  {name}: {count} action(s) matched nothing here (--verbose lists them)")
     print(f"==> wrote {output.name}; next: make spec-diff, then make generate")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.import_spec", description=__doc__.splitlines()[0])
-    parser.add_argument("source", type=Path, help="the vendor's description (YAML or JSON)")
+    parser.add_argument("source", type=Path, help="the vendor's description (YAML or JSON, or either gzipped)")
     parser.add_argument("--output", type=Path, default=paths.SPEC, help="default: openapi.yaml")
     parser.add_argument("--selection", type=Path, default=SELECTION, help="default: spec-selection.yaml")
     parser.add_argument("--overlays", type=Path, default=OVERLAYS, help="default: overlays/")
@@ -768,7 +1129,7 @@ def main(argv: list[str] | None = None) -> int:
         report = run(args.source, args.output, args.selection, args.overlays)
     except SpecImportError as err:
         print(f"import-spec: {err}", file=sys.stderr)
-        return 1
+        return 2
     print_report(report, args.output, args.verbose)
     return 0
 

@@ -207,6 +207,11 @@ class MockServer(LocalWSGIServer):
         """The base URL to give the client, e.g. http://127.0.0.1:PORT/v1."""
         return f"http://127.0.0.1:{self.port}{self._spec.base_path}"
 
+    def sample(self, schema: Any) -> Any:
+        """A small value that fits a schema of the description (what the mock answers with when an
+        operation has no example); a request body for a description whose example was dropped."""
+        return self._spec.sample(schema)
+
     def script(self, *responses: ScriptedResponse) -> None:
         """Queue answers for the next valid requests, in order; after them the spec answers again."""
         with self._lock:

@@ -123,6 +123,46 @@ def iter_root_schemas(document: dict[str, Any]) -> Iterator[tuple[Any, str]]:
                 yield from _response_schemas(response, f"{at}/responses/{escape(str(status))}")
 
 
+def find_non_schema(document: dict[str, Any]) -> tuple[str, str] | None:
+    """(pointer, what is there) of the first place that must hold a schema but holds something else
+    (a schema is an object, or a boolean in 3.1), or whose list or map of schemas is not one."""
+    pending = list(iter_root_schemas(document))
+    while pending:
+        schema, pointer = pending.pop()
+        if isinstance(schema, bool):
+            continue
+        if not isinstance(schema, dict):
+            return pointer, f"a {type(schema).__name__} where a schema must be"
+        for key in _ONE_SCHEMA:
+            if key in schema:
+                pending.append((schema[key], f"{pointer}/{escape(key)}"))
+        for key in _SCHEMA_LISTS:
+            if key in schema and not isinstance(schema[key], list):
+                return f"{pointer}/{key}", f"a {type(schema[key]).__name__} where a list of schemas must be"
+            pending.extend((sub, f"{pointer}/{key}/{i}") for i, sub in enumerate(schema.get(key) or []))
+        for key in _SCHEMA_MAPS:
+            if key in schema and not isinstance(schema[key], dict):
+                return f"{pointer}/{key}", f"a {type(schema[key]).__name__} where a map of schemas must be"
+            for name, sub in (schema.get(key) or {}).items():
+                pending.append((sub, f"{pointer}/{escape(key)}/{escape(name)}"))
+    return None
+
+
+def iter_refs_at(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    """(pointer of the object holding it, value) of every ``$ref`` anywhere below node."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            yield pointer, ref
+        for key, value in node.items():
+            if isinstance(value, (dict, list)):
+                yield from iter_refs_at(value, f"{pointer}/{escape(str(key))}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            if isinstance(value, (dict, list)):
+                yield from iter_refs_at(value, f"{pointer}/{index}")
+
+
 def iter_all_schemas(document: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
     """(schema, pointer) of every schema object in the document, nested ones included."""
     for schema, pointer in list(iter_root_schemas(document)):

@@ -126,11 +126,7 @@ COMMANDS: tuple[Command, ...] = (
         body_schema=_create_realtime_session.BODY_SCHEMA,
         fields=(
             Field("modalities", "modalities", 'What the model may answer with. `["text"]` turns audio off.'),
-            Field(
-                "model",
-                "model",
-                "The Realtime model. Any string is accepted; the listed ones were known when this description was written.",
-            ),
+            Field("model", "model", "The Realtime model."),
             Field("instructions", "instructions", "System-level guidance prepended to the conversation."),
             Field(
                 "voice",
@@ -181,29 +177,23 @@ COMMANDS: tuple[Command, ...] = (
         path=_create_realtime_transcription_session.PATH,
         body_schema=_create_realtime_transcription_session.BODY_SCHEMA,
         fields=(
-            Field(
-                "modalities",
-                "modalities",
-                "The modalities of the session; transcription sessions work on audio and text.",
-            ),
-            Field("input_audio_format", "input-audio-format", "Encoding of the audio the client will send."),
-            Field(
-                "input_audio_transcription",
-                "input-audio-transcription",
-                "Which model transcribes the audio, and hints for it.",
-            ),
             Field("turn_detection", "turn-detection", "How the server decides that the speaker has finished a turn."),
             Field(
                 "input_audio_noise_reduction",
                 "input-audio-noise-reduction",
                 "Filter the audio before detection and transcription.",
             ),
+            Field("input_audio_format", "input-audio-format", "Encoding of the audio the client will send."),
+            Field(
+                "input_audio_transcription",
+                "input-audio-transcription",
+                "Which model transcribes the input audio, and hints for it.",
+            ),
             Field(
                 "include",
                 "include",
                 "Extra items to include in the transcription events, such as `item.input_audio_transcription.logprobs`.",
             ),
-            Field("client_secret", "client-secret", "Settings for the client secret that is minted."),
         ),
         secret_paths=(
             (

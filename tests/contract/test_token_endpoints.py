@@ -20,7 +20,6 @@ from openai_realtime_client.models import (
     RealtimeTranscriptionSessionCreateRequestGA,
     RealtimeTranscriptionSessionCreateRequestGAAudio,
     RealtimeTranscriptionSessionCreateRequestGAAudioInput,
-    RealtimeTranscriptionSessionCreateRequestInputAudioTranscription,
     RealtimeTranscriptionSessionCreateRequestTurnDetection,
     RealtimeTranscriptionSessionCreateResponse,
     RealtimeTranscriptionSessionCreateResponseGA,
@@ -45,9 +44,7 @@ def test_transcription_session_sends_the_fields_set_and_parses_the_answer(
     api: RealtimeApi, mock_server: MockServer
 ) -> None:
     request = RealtimeTranscriptionSessionCreateRequest(
-        input_audio_transcription=RealtimeTranscriptionSessionCreateRequestInputAudioTranscription(
-            model="gpt-4o-transcribe", language="en"
-        ),
+        input_audio_transcription=AudioTranscription(model="gpt-4o-transcribe", language="en"),
         turn_detection=RealtimeTranscriptionSessionCreateRequestTurnDetection(type_="server_vad", threshold=0.4),
     )
     session = api.create_realtime_transcription_session(request)
@@ -66,9 +63,7 @@ def test_transcription_session_sends_the_fields_set_and_parses_the_answer(
 
 def test_transcription_model_is_an_open_enum(api: RealtimeApi, mock_server: MockServer) -> None:
     request = RealtimeTranscriptionSessionCreateRequest(
-        input_audio_transcription=RealtimeTranscriptionSessionCreateRequestInputAudioTranscription(
-            model="gpt-transcribe-2031"
-        )
+        input_audio_transcription=AudioTranscription(model="gpt-transcribe-2031")
     )
     api.create_realtime_transcription_session(request)
     assert mock_server.received[0].problems == ()

@@ -2,7 +2,8 @@
 
 Run in a fresh interpreter per release (``python -m tests.support.release_smoke GENERATED SPEC``), so
 that clients generated from different releases never share a process. For every JSON operation of
-the description it builds the request model from the operation's request example, calls the
+the description it builds the request model from the operation's request example (or, where the
+import dropped it, a value the mock builds from the schema), calls the
 ``RealtimeApi`` method named after the operation id, and checks that the mock server found nothing
 wrong with the request and that the answer parsed into the documented response model. Prints one
 JSON object: operation id -> response class name; exits 1 with the problems otherwise.
@@ -43,7 +44,9 @@ def main(argv: list[str]) -> int:
         for _method, _path, operation in iter_operations(document):
             media = resolve(document, operation["requestBody"])["content"]["application/json"]
             response = operation["responses"]["200"]["content"]["application/json"]
-            body = _model_class(package, media["schema"]["$ref"]).from_dict(media["example"])
+            # Import drops an example that does not fit the release (a model name newer than it).
+            example = media["example"] if "example" in media else server.sample(media["schema"])
+            body = _model_class(package, media["schema"]["$ref"]).from_dict(example)
             result = getattr(api, _snake(operation["operationId"]))(body)
             expected = _model_class(package, response["schema"]["$ref"])
             if not isinstance(result, expected):

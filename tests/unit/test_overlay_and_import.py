@@ -67,7 +67,7 @@ def test_updating_a_string_or_removing_the_root_fails_clearly() -> None:
 def test_an_unreadable_overlay_names_its_file(tmp_path: Path) -> None:
     bad = tmp_path / "10-bad.yaml"
     bad.write_text("overlay: [", encoding="utf-8")
-    with pytest.raises(OverlayError, match=r"10-bad\.yaml: cannot read it"):
+    with pytest.raises(OverlayError, match=r"10-bad\.yaml: /: cannot read it"):
         load_overlay(bad)
 
 
@@ -166,14 +166,19 @@ def test_a_bad_selection_or_overlay_fails_the_import_with_one_line(
     source = paths.REPO / "tests" / "fixtures" / "vendor" / "r06-endpoint-added.json"
     selection = tmp_path / "selection.yaml"
     selection.write_text("operations: ['FETCH /x']\n", encoding="utf-8")
-    assert import_spec.main([str(source), "--selection", str(selection), "--output", str(tmp_path / "o")]) == 1
-    assert capsys.readouterr().err == "import-spec: selection.yaml: 'FETCH /x' is not 'METHOD /path'\n"
+    assert import_spec.main([str(source), "--selection", str(selection), "--output", str(tmp_path / "o")]) == 2
+    assert capsys.readouterr().err == (
+        "import-spec: selection.yaml: /operations/0: 'FETCH /x' is not 'METHOD /path'; "
+        "correct spec-selection.yaml (README: When the vendor's API changes)\n"
+    )
     selection.write_text("operations: ['GET /nowhere']\n", encoding="utf-8")
-    assert import_spec.main([str(source), "--selection", str(selection), "--output", str(tmp_path / "o")]) == 1
-    assert "none of the selected operations is in this release" in capsys.readouterr().err
+    assert import_spec.main([str(source), "--selection", str(selection), "--output", str(tmp_path / "o")]) == 2
+    assert "none of the operations in spec-selection.yaml is in it" in capsys.readouterr().err
     overlays = tmp_path / "overlays"
     overlays.mkdir()
     (overlays / "10-x.yaml").write_text("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions: []\n")
-    assert import_spec.main([str(source), "--overlays", str(overlays), "--output", str(tmp_path / "o")]) == 1
-    assert capsys.readouterr().err == "import-spec: 10-x.yaml: `actions` must be a non-empty list\n"
+    assert import_spec.main([str(source), "--overlays", str(overlays), "--output", str(tmp_path / "o")]) == 2
+    assert capsys.readouterr().err == (
+        "import-spec: 10-x.yaml: /actions: must be a non-empty list; correct the overlay (overlays/README.md)\n"
+    )
     assert not (tmp_path / "o").exists()

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from .input_file_content import InputFileContent
     from .input_image_content import InputImageContent
     from .input_text_content import InputTextContent
-    from .known_beta_transcription_model import KnownBetaTranscriptionModel
     from .known_ga_realtime_model import KnownGARealtimeModel
     from .known_ga_realtime_response_model import KnownGARealtimeResponseModel
     from .known_realtime_model import KnownRealtimeModel
@@ -112,15 +111,6 @@ if TYPE_CHECKING:
     from .realtime_tracing_configuration import RealtimeTracingConfiguration
     from .realtime_tracing_configuration_metadata import RealtimeTracingConfigurationMetadata
     from .realtime_transcription_session_create_request import RealtimeTranscriptionSessionCreateRequest
-    from .realtime_transcription_session_create_request_client_secret import (
-        RealtimeTranscriptionSessionCreateRequestClientSecret,
-    )
-    from .realtime_transcription_session_create_request_client_secret_expires_at import (
-        RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAt,
-    )
-    from .realtime_transcription_session_create_request_client_secret_expires_at_anchor import (
-        RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAtAnchor,
-    )
     from .realtime_transcription_session_create_request_ga import RealtimeTranscriptionSessionCreateRequestGA
     from .realtime_transcription_session_create_request_ga_audio import RealtimeTranscriptionSessionCreateRequestGAAudio
     from .realtime_transcription_session_create_request_ga_audio_input import (
@@ -132,26 +122,17 @@ if TYPE_CHECKING:
     from .realtime_transcription_session_create_request_ga_include_item import (
         RealtimeTranscriptionSessionCreateRequestGAIncludeItem,
     )
+    from .realtime_transcription_session_create_request_include_item import (
+        RealtimeTranscriptionSessionCreateRequestIncludeItem,
+    )
     from .realtime_transcription_session_create_request_input_audio_format import (
         RealtimeTranscriptionSessionCreateRequestInputAudioFormat,
     )
     from .realtime_transcription_session_create_request_input_audio_noise_reduction import (
         RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction,
     )
-    from .realtime_transcription_session_create_request_input_audio_noise_reduction_type import (
-        RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionType,
-    )
-    from .realtime_transcription_session_create_request_input_audio_transcription import (
-        RealtimeTranscriptionSessionCreateRequestInputAudioTranscription,
-    )
-    from .realtime_transcription_session_create_request_modalities_item import (
-        RealtimeTranscriptionSessionCreateRequestModalitiesItem,
-    )
     from .realtime_transcription_session_create_request_turn_detection import (
         RealtimeTranscriptionSessionCreateRequestTurnDetection,
-    )
-    from .realtime_transcription_session_create_request_turn_detection_eagerness import (
-        RealtimeTranscriptionSessionCreateRequestTurnDetectionEagerness,
     )
     from .realtime_transcription_session_create_request_turn_detection_type import (
         RealtimeTranscriptionSessionCreateRequestTurnDetectionType,
@@ -175,12 +156,6 @@ if TYPE_CHECKING:
     )
     from .realtime_transcription_session_create_response_ga_include_item import (
         RealtimeTranscriptionSessionCreateResponseGAIncludeItem,
-    )
-    from .realtime_transcription_session_create_response_input_audio_transcription import (
-        RealtimeTranscriptionSessionCreateResponseInputAudioTranscription,
-    )
-    from .realtime_transcription_session_create_response_input_audio_transcription_model import (
-        RealtimeTranscriptionSessionCreateResponseInputAudioTranscriptionModel,
     )
     from .realtime_transcription_session_create_response_modalities_item import (
         RealtimeTranscriptionSessionCreateResponseModalitiesItem,
@@ -211,7 +186,6 @@ __all__ = (
     "InputFileContent",
     "InputImageContent",
     "InputTextContent",
-    "KnownBetaTranscriptionModel",
     "KnownGARealtimeModel",
     "KnownGARealtimeResponseModel",
     "KnownRealtimeModel",
@@ -278,21 +252,15 @@ __all__ = (
     "RealtimeTracingConfiguration",
     "RealtimeTracingConfigurationMetadata",
     "RealtimeTranscriptionSessionCreateRequest",
-    "RealtimeTranscriptionSessionCreateRequestClientSecret",
-    "RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAt",
-    "RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAtAnchor",
     "RealtimeTranscriptionSessionCreateRequestGA",
     "RealtimeTranscriptionSessionCreateRequestGAAudio",
     "RealtimeTranscriptionSessionCreateRequestGAAudioInput",
     "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction",
     "RealtimeTranscriptionSessionCreateRequestGAIncludeItem",
+    "RealtimeTranscriptionSessionCreateRequestIncludeItem",
     "RealtimeTranscriptionSessionCreateRequestInputAudioFormat",
     "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction",
-    "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionType",
-    "RealtimeTranscriptionSessionCreateRequestInputAudioTranscription",
-    "RealtimeTranscriptionSessionCreateRequestModalitiesItem",
     "RealtimeTranscriptionSessionCreateRequestTurnDetection",
-    "RealtimeTranscriptionSessionCreateRequestTurnDetectionEagerness",
     "RealtimeTranscriptionSessionCreateRequestTurnDetectionType",
     "RealtimeTranscriptionSessionCreateResponse",
     "RealtimeTranscriptionSessionCreateResponseClientSecret",
@@ -302,8 +270,6 @@ __all__ = (
     "RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction",
     "RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection",
     "RealtimeTranscriptionSessionCreateResponseGAIncludeItem",
-    "RealtimeTranscriptionSessionCreateResponseInputAudioTranscription",
-    "RealtimeTranscriptionSessionCreateResponseInputAudioTranscriptionModel",
     "RealtimeTranscriptionSessionCreateResponseModalitiesItem",
     "RealtimeTranscriptionSessionCreateResponseTurnDetection",
     "RealtimeTruncationMode",
@@ -331,7 +297,6 @@ _MODULES = {
     "InputFileContent": ".input_file_content",
     "InputImageContent": ".input_image_content",
     "InputTextContent": ".input_text_content",
-    "KnownBetaTranscriptionModel": ".known_beta_transcription_model",
     "KnownGARealtimeModel": ".known_ga_realtime_model",
     "KnownGARealtimeResponseModel": ".known_ga_realtime_response_model",
     "KnownRealtimeModel": ".known_realtime_model",
@@ -398,21 +363,15 @@ _MODULES = {
     "RealtimeTracingConfiguration": ".realtime_tracing_configuration",
     "RealtimeTracingConfigurationMetadata": ".realtime_tracing_configuration_metadata",
     "RealtimeTranscriptionSessionCreateRequest": ".realtime_transcription_session_create_request",
-    "RealtimeTranscriptionSessionCreateRequestClientSecret": ".realtime_transcription_session_create_request_client_secret",
-    "RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAt": ".realtime_transcription_session_create_request_client_secret_expires_at",
-    "RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAtAnchor": ".realtime_transcription_session_create_request_client_secret_expires_at_anchor",
     "RealtimeTranscriptionSessionCreateRequestGA": ".realtime_transcription_session_create_request_ga",
     "RealtimeTranscriptionSessionCreateRequestGAAudio": ".realtime_transcription_session_create_request_ga_audio",
     "RealtimeTranscriptionSessionCreateRequestGAAudioInput": ".realtime_transcription_session_create_request_ga_audio_input",
     "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction": ".realtime_transcription_session_create_request_ga_audio_input_noise_reduction",
     "RealtimeTranscriptionSessionCreateRequestGAIncludeItem": ".realtime_transcription_session_create_request_ga_include_item",
+    "RealtimeTranscriptionSessionCreateRequestIncludeItem": ".realtime_transcription_session_create_request_include_item",
     "RealtimeTranscriptionSessionCreateRequestInputAudioFormat": ".realtime_transcription_session_create_request_input_audio_format",
     "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction": ".realtime_transcription_session_create_request_input_audio_noise_reduction",
-    "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionType": ".realtime_transcription_session_create_request_input_audio_noise_reduction_type",
-    "RealtimeTranscriptionSessionCreateRequestInputAudioTranscription": ".realtime_transcription_session_create_request_input_audio_transcription",
-    "RealtimeTranscriptionSessionCreateRequestModalitiesItem": ".realtime_transcription_session_create_request_modalities_item",
     "RealtimeTranscriptionSessionCreateRequestTurnDetection": ".realtime_transcription_session_create_request_turn_detection",
-    "RealtimeTranscriptionSessionCreateRequestTurnDetectionEagerness": ".realtime_transcription_session_create_request_turn_detection_eagerness",
     "RealtimeTranscriptionSessionCreateRequestTurnDetectionType": ".realtime_transcription_session_create_request_turn_detection_type",
     "RealtimeTranscriptionSessionCreateResponse": ".realtime_transcription_session_create_response",
     "RealtimeTranscriptionSessionCreateResponseClientSecret": ".realtime_transcription_session_create_response_client_secret",
@@ -422,8 +381,6 @@ _MODULES = {
     "RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction": ".realtime_transcription_session_create_response_ga_audio_input_noise_reduction",
     "RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection": ".realtime_transcription_session_create_response_ga_audio_input_turn_detection",
     "RealtimeTranscriptionSessionCreateResponseGAIncludeItem": ".realtime_transcription_session_create_response_ga_include_item",
-    "RealtimeTranscriptionSessionCreateResponseInputAudioTranscription": ".realtime_transcription_session_create_response_input_audio_transcription",
-    "RealtimeTranscriptionSessionCreateResponseInputAudioTranscriptionModel": ".realtime_transcription_session_create_response_input_audio_transcription_model",
     "RealtimeTranscriptionSessionCreateResponseModalitiesItem": ".realtime_transcription_session_create_response_modalities_item",
     "RealtimeTranscriptionSessionCreateResponseTurnDetection": ".realtime_transcription_session_create_response_turn_detection",
     "RealtimeTruncationMode": ".realtime_truncation_mode",

@@ -2,9 +2,7 @@
 # repository. Do not edit: change the description or the templates and regenerate.
 from typing import Literal, cast
 
-KnownVoice = Literal[
-    "alloy", "ash", "ballad", "cedar", "coral", "echo", "fable", "marin", "nova", "onyx", "sage", "shimmer", "verse"
-]
+KnownVoice = Literal["alloy", "ash", "ballad", "cedar", "coral", "echo", "marin", "sage", "shimmer", "verse"]
 
 KNOWN_VOICE_VALUES: frozenset[str] = frozenset(
     {
@@ -14,10 +12,7 @@ KNOWN_VOICE_VALUES: frozenset[str] = frozenset(
         "cedar",
         "coral",
         "echo",
-        "fable",
         "marin",
-        "nova",
-        "onyx",
         "sage",
         "shimmer",
         "verse",

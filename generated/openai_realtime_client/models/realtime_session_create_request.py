@@ -68,8 +68,7 @@ class RealtimeSessionCreateRequest:
     Attributes:
         modalities (list[RealtimeSessionCreateRequestModalitiesItem] | Unset): What the model may
             answer with. `["text"]` turns audio off.
-        model (KnownRealtimeModel | str | Unset): The Realtime model. Any string is accepted; the
-            listed ones were known when this description was written.
+        model (KnownRealtimeModel | str | Unset): The Realtime model.
         instructions (str | Unset): System-level guidance prepended to the conversation.
         voice (KnownVoice | str | Unset): A voice for generated audio. Any string is accepted so
             that voices added later keep working; the listed ones are those known when this description

@@ -51,10 +51,10 @@ class RealtimeSessionCreateResponseGAAudioInput:
     """Attributes:
         format_ (RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcma |
             RealtimeAudioFormatsAudioPcmu | Unset): An audio encoding, told apart by `type`.
+        transcription (AudioTranscriptionResponse | None | Unset):
         noise_reduction (None | RealtimeSessionCreateResponseGAAudioInputNoiseReduction | Unset):
         turn_detection (None | RealtimeTurnDetectionSemanticVad | RealtimeTurnDetectionServerVad |
             Unset): How the server decides that a turn has ended, or null to leave it to the client.
-        transcription (AudioTranscriptionResponse | None | Unset):
 
     Fields the description does not name are kept in ``additional_properties`` and sent back by
     ``to_dict()``.
@@ -63,9 +63,9 @@ class RealtimeSessionCreateResponseGAAudioInput:
     format_: RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcma | RealtimeAudioFormatsAudioPcmu | Unset = (
         UNSET
     )
+    transcription: AudioTranscriptionResponse | None | Unset = UNSET
     noise_reduction: None | RealtimeSessionCreateResponseGAAudioInputNoiseReduction | Unset = UNSET
     turn_detection: None | RealtimeTurnDetectionSemanticVad | RealtimeTurnDetectionServerVad | Unset = UNSET
-    transcription: AudioTranscriptionResponse | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -86,6 +86,15 @@ class RealtimeSessionCreateResponseGAAudioInput:
 
         if not isinstance(format_, Unset):
             field_dict["format"] = format_
+        transcription: dict[str, Any] | None | Unset
+        if isinstance(self.transcription, Unset):
+            transcription = UNSET
+        elif isinstance(self.transcription, AudioTranscriptionResponse):
+            transcription = self.transcription.to_dict()
+        else:
+            transcription = self.transcription
+        if not isinstance(transcription, Unset):
+            field_dict["transcription"] = transcription
         noise_reduction: dict[str, Any] | None | Unset
         if isinstance(self.noise_reduction, Unset):
             noise_reduction = UNSET
@@ -106,15 +115,6 @@ class RealtimeSessionCreateResponseGAAudioInput:
             turn_detection = self.turn_detection
         if not isinstance(turn_detection, Unset):
             field_dict["turn_detection"] = turn_detection
-        transcription: dict[str, Any] | None | Unset
-        if isinstance(self.transcription, Unset):
-            transcription = UNSET
-        elif isinstance(self.transcription, AudioTranscriptionResponse):
-            transcription = self.transcription.to_dict()
-        else:
-            transcription = self.transcription
-        if not isinstance(transcription, Unset):
-            field_dict["transcription"] = transcription
         return field_dict
 
     @classmethod
@@ -152,6 +152,23 @@ class RealtimeSessionCreateResponseGAAudioInput:
             return componentsschemas_realtime_audio_formats_type_2
 
         format_ = _parse_format_(d.pop("format", UNSET))
+
+        def _parse_transcription(data: object) -> AudioTranscriptionResponse | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                transcription_type_0 = AudioTranscriptionResponse.from_dict(data)
+
+                return transcription_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(AudioTranscriptionResponse | None | Unset, data)
+
+        transcription = _parse_transcription(d.pop("transcription", UNSET))
 
         def _parse_noise_reduction(
             data: object,
@@ -201,28 +218,11 @@ class RealtimeSessionCreateResponseGAAudioInput:
 
         turn_detection = _parse_turn_detection(d.pop("turn_detection", UNSET))
 
-        def _parse_transcription(data: object) -> AudioTranscriptionResponse | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                transcription_type_0 = AudioTranscriptionResponse.from_dict(data)
-
-                return transcription_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(AudioTranscriptionResponse | None | Unset, data)
-
-        transcription = _parse_transcription(d.pop("transcription", UNSET))
-
         instance = cls(
             format_=format_,
+            transcription=transcription,
             noise_reduction=noise_reduction,
             turn_detection=turn_detection,
-            transcription=transcription,
         )
         instance.additional_properties = d
         return instance

@@ -3,30 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.realtime_transcription_session_create_request_include_item import (
+    RealtimeTranscriptionSessionCreateRequestIncludeItem,
+    check_realtime_transcription_session_create_request_include_item,
+)
 from ..models.realtime_transcription_session_create_request_input_audio_format import (
     RealtimeTranscriptionSessionCreateRequestInputAudioFormat,
     check_realtime_transcription_session_create_request_input_audio_format,
 )
-from ..models.realtime_transcription_session_create_request_modalities_item import (
-    RealtimeTranscriptionSessionCreateRequestModalitiesItem,
-    check_realtime_transcription_session_create_request_modalities_item,
-)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.realtime_transcription_session_create_request_client_secret import (
-        RealtimeTranscriptionSessionCreateRequestClientSecret,
-    )
+    from ..models.audio_transcription import AudioTranscription
     from ..models.realtime_transcription_session_create_request_input_audio_noise_reduction import (
         RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction,
-    )
-    from ..models.realtime_transcription_session_create_request_input_audio_transcription import (
-        RealtimeTranscriptionSessionCreateRequestInputAudioTranscription,
     )
     from ..models.realtime_transcription_session_create_request_turn_detection import (
         RealtimeTranscriptionSessionCreateRequestTurnDetection,
@@ -37,18 +32,12 @@ _lazy_imports_done = False
 
 def _import_lazily() -> None:
     global _lazy_imports_done
-    global RealtimeTranscriptionSessionCreateRequestClientSecret
+    global AudioTranscription
     global RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction
-    global RealtimeTranscriptionSessionCreateRequestInputAudioTranscription
     global RealtimeTranscriptionSessionCreateRequestTurnDetection
-    from ..models.realtime_transcription_session_create_request_client_secret import (
-        RealtimeTranscriptionSessionCreateRequestClientSecret,  # noqa: PLC0415
-    )
+    from ..models.audio_transcription import AudioTranscription  # noqa: PLC0415
     from ..models.realtime_transcription_session_create_request_input_audio_noise_reduction import (
         RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction,  # noqa: PLC0415
-    )
-    from ..models.realtime_transcription_session_create_request_input_audio_transcription import (
-        RealtimeTranscriptionSessionCreateRequestInputAudioTranscription,  # noqa: PLC0415
     )
     from ..models.realtime_transcription_session_create_request_turn_detection import (
         RealtimeTranscriptionSessionCreateRequestTurnDetection,  # noqa: PLC0415
@@ -63,33 +52,27 @@ class RealtimeTranscriptionSessionCreateRequest:
     optional.
 
     Attributes:
-        modalities (list[RealtimeTranscriptionSessionCreateRequestModalitiesItem] | Unset): The
-            modalities of the session; transcription sessions work on audio and text.
-        input_audio_format (RealtimeTranscriptionSessionCreateRequestInputAudioFormat | Unset):
-            Encoding of the audio the client will send. Default: 'pcm16'.
-        input_audio_transcription (RealtimeTranscriptionSessionCreateRequestInputAudioTranscription
-            | Unset): Which model transcribes the audio, and hints for it.
         turn_detection (RealtimeTranscriptionSessionCreateRequestTurnDetection | Unset): How the
             server decides that the speaker has finished a turn.
         input_audio_noise_reduction
             (RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction | Unset): Filter the
             audio before detection and transcription.
-        include (list[str] | Unset): Extra items to include in the transcription events, such as
-            `item.input_audio_transcription.logprobs`.
-        client_secret (RealtimeTranscriptionSessionCreateRequestClientSecret | Unset): Settings for
-            the client secret that is minted.
+        input_audio_format (RealtimeTranscriptionSessionCreateRequestInputAudioFormat | Unset):
+            Encoding of the audio the client will send. Default: 'pcm16'.
+        input_audio_transcription (AudioTranscription | Unset): Which model transcribes the input
+            audio, and hints for it.
+        include (list[RealtimeTranscriptionSessionCreateRequestIncludeItem] | Unset): Extra items to
+            include in the transcription events, such as `item.input_audio_transcription.logprobs`.
 
     Fields the description does not name are kept in ``additional_properties`` and sent back by
     ``to_dict()``.
     """
 
-    modalities: list[RealtimeTranscriptionSessionCreateRequestModalitiesItem] | Unset = UNSET
-    input_audio_format: RealtimeTranscriptionSessionCreateRequestInputAudioFormat | Unset = UNSET
-    input_audio_transcription: RealtimeTranscriptionSessionCreateRequestInputAudioTranscription | Unset = UNSET
     turn_detection: RealtimeTranscriptionSessionCreateRequestTurnDetection | Unset = UNSET
     input_audio_noise_reduction: RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction | Unset = UNSET
-    include: list[str] | Unset = UNSET
-    client_secret: RealtimeTranscriptionSessionCreateRequestClientSecret | Unset = UNSET
+    input_audio_format: RealtimeTranscriptionSessionCreateRequestInputAudioFormat | Unset = UNSET
+    input_audio_transcription: AudioTranscription | Unset = UNSET
+    include: list[RealtimeTranscriptionSessionCreateRequestIncludeItem] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -98,15 +81,16 @@ class RealtimeTranscriptionSessionCreateRequest:
             _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        modalities: list[str] | Unset = UNSET
-        if not isinstance(self.modalities, Unset):
-            modalities = []
-            for modalities_item_data in self.modalities:
-                modalities_item: str = modalities_item_data
-                modalities.append(modalities_item)
-
-        if not isinstance(modalities, Unset):
-            field_dict["modalities"] = modalities
+        turn_detection: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.turn_detection, Unset):
+            turn_detection = self.turn_detection.to_dict()
+        if not isinstance(turn_detection, Unset):
+            field_dict["turn_detection"] = turn_detection
+        input_audio_noise_reduction: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.input_audio_noise_reduction, Unset):
+            input_audio_noise_reduction = self.input_audio_noise_reduction.to_dict()
+        if not isinstance(input_audio_noise_reduction, Unset):
+            field_dict["input_audio_noise_reduction"] = input_audio_noise_reduction
         input_audio_format: str | Unset = UNSET
         if not isinstance(self.input_audio_format, Unset):
             input_audio_format = self.input_audio_format
@@ -118,27 +102,15 @@ class RealtimeTranscriptionSessionCreateRequest:
             input_audio_transcription = self.input_audio_transcription.to_dict()
         if not isinstance(input_audio_transcription, Unset):
             field_dict["input_audio_transcription"] = input_audio_transcription
-        turn_detection: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.turn_detection, Unset):
-            turn_detection = self.turn_detection.to_dict()
-        if not isinstance(turn_detection, Unset):
-            field_dict["turn_detection"] = turn_detection
-        input_audio_noise_reduction: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.input_audio_noise_reduction, Unset):
-            input_audio_noise_reduction = self.input_audio_noise_reduction.to_dict()
-        if not isinstance(input_audio_noise_reduction, Unset):
-            field_dict["input_audio_noise_reduction"] = input_audio_noise_reduction
         include: list[str] | Unset = UNSET
         if not isinstance(self.include, Unset):
-            include = self.include
+            include = []
+            for include_item_data in self.include:
+                include_item: str = include_item_data
+                include.append(include_item)
 
         if not isinstance(include, Unset):
             field_dict["include"] = include
-        client_secret: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.client_secret, Unset):
-            client_secret = self.client_secret.to_dict()
-        if not isinstance(client_secret, Unset):
-            field_dict["client_secret"] = client_secret
         return field_dict
 
     @classmethod
@@ -147,35 +119,6 @@ class RealtimeTranscriptionSessionCreateRequest:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        _modalities = d.pop("modalities", UNSET)
-        modalities: list[RealtimeTranscriptionSessionCreateRequestModalitiesItem] | Unset = UNSET
-        if _modalities is not UNSET:
-            modalities = []
-            for modalities_item_data in _modalities:
-                modalities_item = check_realtime_transcription_session_create_request_modalities_item(
-                    modalities_item_data
-                )
-
-                modalities.append(modalities_item)
-
-        _input_audio_format = d.pop("input_audio_format", UNSET)
-        input_audio_format: RealtimeTranscriptionSessionCreateRequestInputAudioFormat | Unset
-        if isinstance(_input_audio_format, Unset):
-            input_audio_format = UNSET
-        else:
-            input_audio_format = check_realtime_transcription_session_create_request_input_audio_format(
-                _input_audio_format
-            )
-
-        _input_audio_transcription = d.pop("input_audio_transcription", UNSET)
-        input_audio_transcription: RealtimeTranscriptionSessionCreateRequestInputAudioTranscription | Unset
-        if isinstance(_input_audio_transcription, Unset):
-            input_audio_transcription = UNSET
-        else:
-            input_audio_transcription = RealtimeTranscriptionSessionCreateRequestInputAudioTranscription.from_dict(
-                _input_audio_transcription
-            )
-
         _turn_detection = d.pop("turn_detection", UNSET)
         turn_detection: RealtimeTranscriptionSessionCreateRequestTurnDetection | Unset
         if isinstance(_turn_detection, Unset):
@@ -192,23 +135,37 @@ class RealtimeTranscriptionSessionCreateRequest:
                 _input_audio_noise_reduction
             )
 
-        include = cast(list[str], d.pop("include", UNSET))
-
-        _client_secret = d.pop("client_secret", UNSET)
-        client_secret: RealtimeTranscriptionSessionCreateRequestClientSecret | Unset
-        if isinstance(_client_secret, Unset):
-            client_secret = UNSET
+        _input_audio_format = d.pop("input_audio_format", UNSET)
+        input_audio_format: RealtimeTranscriptionSessionCreateRequestInputAudioFormat | Unset
+        if isinstance(_input_audio_format, Unset):
+            input_audio_format = UNSET
         else:
-            client_secret = RealtimeTranscriptionSessionCreateRequestClientSecret.from_dict(_client_secret)
+            input_audio_format = check_realtime_transcription_session_create_request_input_audio_format(
+                _input_audio_format
+            )
+
+        _input_audio_transcription = d.pop("input_audio_transcription", UNSET)
+        input_audio_transcription: AudioTranscription | Unset
+        if isinstance(_input_audio_transcription, Unset):
+            input_audio_transcription = UNSET
+        else:
+            input_audio_transcription = AudioTranscription.from_dict(_input_audio_transcription)
+
+        _include = d.pop("include", UNSET)
+        include: list[RealtimeTranscriptionSessionCreateRequestIncludeItem] | Unset = UNSET
+        if _include is not UNSET:
+            include = []
+            for include_item_data in _include:
+                include_item = check_realtime_transcription_session_create_request_include_item(include_item_data)
+
+                include.append(include_item)
 
         instance = cls(
-            modalities=modalities,
-            input_audio_format=input_audio_format,
-            input_audio_transcription=input_audio_transcription,
             turn_detection=turn_detection,
             input_audio_noise_reduction=input_audio_noise_reduction,
+            input_audio_format=input_audio_format,
+            input_audio_transcription=input_audio_transcription,
             include=include,
-            client_secret=client_secret,
         )
         instance.additional_properties = d
         return instance

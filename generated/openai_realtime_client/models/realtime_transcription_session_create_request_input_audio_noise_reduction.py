@@ -8,10 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.realtime_transcription_session_create_request_input_audio_noise_reduction_type import (
-    RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionType,
-    check_realtime_transcription_session_create_request_input_audio_noise_reduction_type,
-)
+from ..models.noise_reduction_type import NoiseReductionType, check_noise_reduction_type
 from ..types import UNSET, Unset
 
 
@@ -20,13 +17,14 @@ class RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction:
     """Filter the audio before detection and transcription.
 
     Attributes:
-        type_ (RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionType | Unset):
+        type_ (NoiseReductionType | Unset): `near_field` for headsets, `far_field` for laptop or
+            room microphones.
 
     Fields the description does not name are kept in ``additional_properties`` and sent back by
     ``to_dict()``.
     """
 
-    type_: RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionType | Unset = UNSET
+    type_: NoiseReductionType | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -46,11 +44,11 @@ class RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
         _type_ = d.pop("type", UNSET)
-        type_: RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionType | Unset
+        type_: NoiseReductionType | Unset
         if isinstance(_type_, Unset):
             type_ = UNSET
         else:
-            type_ = check_realtime_transcription_session_create_request_input_audio_noise_reduction_type(_type_)
+            type_ = check_noise_reduction_type(_type_)
 
         instance = cls(
             type_=type_,

@@ -8,10 +8,6 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.realtime_transcription_session_create_request_turn_detection_eagerness import (
-    RealtimeTranscriptionSessionCreateRequestTurnDetectionEagerness,
-    check_realtime_transcription_session_create_request_turn_detection_eagerness,
-)
 from ..models.realtime_transcription_session_create_request_turn_detection_type import (
     RealtimeTranscriptionSessionCreateRequestTurnDetectionType,
     check_realtime_transcription_session_create_request_turn_detection_type,
@@ -25,27 +21,20 @@ class RealtimeTranscriptionSessionCreateRequestTurnDetection:
 
     Attributes:
         type_ (RealtimeTranscriptionSessionCreateRequestTurnDetectionType | Unset): Voice-activity
-            detection on silence, or on the meaning of what was said. Default: 'server_vad'.
-        eagerness (RealtimeTranscriptionSessionCreateRequestTurnDetectionEagerness | Unset): How
-            soon semantic detection ends a turn (semantic_vad only). Default: 'auto'.
+            detection on silence, or on the meaning of what was said.
         threshold (float | Unset): How loud speech must be to count (server_vad only).
         prefix_padding_ms (int | Unset): Audio kept from before speech was detected, in
             milliseconds.
         silence_duration_ms (int | Unset): Silence that ends a turn, in milliseconds.
-        create_response (bool | Unset):  Default: True.
-        interrupt_response (bool | Unset):  Default: True.
 
     Fields the description does not name are kept in ``additional_properties`` and sent back by
     ``to_dict()``.
     """
 
     type_: RealtimeTranscriptionSessionCreateRequestTurnDetectionType | Unset = UNSET
-    eagerness: RealtimeTranscriptionSessionCreateRequestTurnDetectionEagerness | Unset = UNSET
     threshold: float | Unset = UNSET
     prefix_padding_ms: int | Unset = UNSET
     silence_duration_ms: int | Unset = UNSET
-    create_response: bool | Unset = UNSET
-    interrupt_response: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,12 +47,6 @@ class RealtimeTranscriptionSessionCreateRequestTurnDetection:
 
         if not isinstance(type_, Unset):
             field_dict["type"] = type_
-        eagerness: str | Unset = UNSET
-        if not isinstance(self.eagerness, Unset):
-            eagerness = self.eagerness
-
-        if not isinstance(eagerness, Unset):
-            field_dict["eagerness"] = eagerness
         threshold = self.threshold
         if not isinstance(threshold, Unset):
             field_dict["threshold"] = threshold
@@ -73,12 +56,6 @@ class RealtimeTranscriptionSessionCreateRequestTurnDetection:
         silence_duration_ms = self.silence_duration_ms
         if not isinstance(silence_duration_ms, Unset):
             field_dict["silence_duration_ms"] = silence_duration_ms
-        create_response = self.create_response
-        if not isinstance(create_response, Unset):
-            field_dict["create_response"] = create_response
-        interrupt_response = self.interrupt_response
-        if not isinstance(interrupt_response, Unset):
-            field_dict["interrupt_response"] = interrupt_response
         return field_dict
 
     @classmethod
@@ -92,26 +69,14 @@ class RealtimeTranscriptionSessionCreateRequestTurnDetection:
         else:
             type_ = check_realtime_transcription_session_create_request_turn_detection_type(_type_)
 
-        _eagerness = d.pop("eagerness", UNSET)
-        eagerness: RealtimeTranscriptionSessionCreateRequestTurnDetectionEagerness | Unset
-        if isinstance(_eagerness, Unset):
-            eagerness = UNSET
-        else:
-            eagerness = check_realtime_transcription_session_create_request_turn_detection_eagerness(_eagerness)
-
         threshold = d.pop("threshold", UNSET)
         prefix_padding_ms = d.pop("prefix_padding_ms", UNSET)
         silence_duration_ms = d.pop("silence_duration_ms", UNSET)
-        create_response = d.pop("create_response", UNSET)
-        interrupt_response = d.pop("interrupt_response", UNSET)
         instance = cls(
             type_=type_,
-            eagerness=eagerness,
             threshold=threshold,
             prefix_padding_ms=prefix_padding_ms,
             silence_duration_ms=silence_duration_ms,
-            create_response=create_response,
-            interrupt_response=interrupt_response,
         )
         instance.additional_properties = d
         return instance

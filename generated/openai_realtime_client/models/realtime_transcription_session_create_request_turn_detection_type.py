@@ -2,11 +2,10 @@
 # repository. Do not edit: change the description or the templates and regenerate.
 from typing import Literal, cast
 
-RealtimeTranscriptionSessionCreateRequestTurnDetectionType = Literal["semantic_vad", "server_vad"]
+RealtimeTranscriptionSessionCreateRequestTurnDetectionType = Literal["server_vad"]
 
 REALTIME_TRANSCRIPTION_SESSION_CREATE_REQUEST_TURN_DETECTION_TYPE_VALUES: frozenset[str] = frozenset(
     {
-        "semantic_vad",
         "server_vad",
     }
 )

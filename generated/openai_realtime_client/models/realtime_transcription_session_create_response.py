@@ -15,11 +15,9 @@ from ..models.realtime_transcription_session_create_response_modalities_item imp
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.audio_transcription_response import AudioTranscriptionResponse
     from ..models.realtime_transcription_session_create_response_client_secret import (
         RealtimeTranscriptionSessionCreateResponseClientSecret,
-    )
-    from ..models.realtime_transcription_session_create_response_input_audio_transcription import (
-        RealtimeTranscriptionSessionCreateResponseInputAudioTranscription,
     )
     from ..models.realtime_transcription_session_create_response_turn_detection import (
         RealtimeTranscriptionSessionCreateResponseTurnDetection,
@@ -30,14 +28,12 @@ _lazy_imports_done = False
 
 def _import_lazily() -> None:
     global _lazy_imports_done
+    global AudioTranscriptionResponse
     global RealtimeTranscriptionSessionCreateResponseClientSecret
-    global RealtimeTranscriptionSessionCreateResponseInputAudioTranscription
     global RealtimeTranscriptionSessionCreateResponseTurnDetection
+    from ..models.audio_transcription_response import AudioTranscriptionResponse  # noqa: PLC0415
     from ..models.realtime_transcription_session_create_response_client_secret import (
         RealtimeTranscriptionSessionCreateResponseClientSecret,  # noqa: PLC0415
-    )
-    from ..models.realtime_transcription_session_create_response_input_audio_transcription import (
-        RealtimeTranscriptionSessionCreateResponseInputAudioTranscription,  # noqa: PLC0415
     )
     from ..models.realtime_transcription_session_create_response_turn_detection import (
         RealtimeTranscriptionSessionCreateResponseTurnDetection,  # noqa: PLC0415
@@ -55,9 +51,8 @@ class RealtimeTranscriptionSessionCreateResponse:
             credential. Treat it as a secret until it expires.
         modalities (list[RealtimeTranscriptionSessionCreateResponseModalitiesItem] | Unset):
         input_audio_format (str | Unset):
-        input_audio_transcription (None |
-            RealtimeTranscriptionSessionCreateResponseInputAudioTranscription | Unset): The
-            transcription settings, or null.
+        input_audio_transcription (AudioTranscriptionResponse | None | Unset): The transcription
+            settings, or null.
         turn_detection (None | RealtimeTranscriptionSessionCreateResponseTurnDetection | Unset): The
             turn detection settings, or null when turns are not detected.
 
@@ -68,7 +63,7 @@ class RealtimeTranscriptionSessionCreateResponse:
     client_secret: RealtimeTranscriptionSessionCreateResponseClientSecret
     modalities: list[RealtimeTranscriptionSessionCreateResponseModalitiesItem] | Unset = UNSET
     input_audio_format: str | Unset = UNSET
-    input_audio_transcription: None | RealtimeTranscriptionSessionCreateResponseInputAudioTranscription | Unset = UNSET
+    input_audio_transcription: AudioTranscriptionResponse | None | Unset = UNSET
     turn_detection: None | RealtimeTranscriptionSessionCreateResponseTurnDetection | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -95,9 +90,7 @@ class RealtimeTranscriptionSessionCreateResponse:
         input_audio_transcription: dict[str, Any] | None | Unset
         if isinstance(self.input_audio_transcription, Unset):
             input_audio_transcription = UNSET
-        elif isinstance(
-            self.input_audio_transcription, RealtimeTranscriptionSessionCreateResponseInputAudioTranscription
-        ):
+        elif isinstance(self.input_audio_transcription, AudioTranscriptionResponse):
             input_audio_transcription = self.input_audio_transcription.to_dict()
         else:
             input_audio_transcription = self.input_audio_transcription
@@ -135,9 +128,7 @@ class RealtimeTranscriptionSessionCreateResponse:
 
         input_audio_format = d.pop("input_audio_format", UNSET)
 
-        def _parse_input_audio_transcription(
-            data: object,
-        ) -> None | RealtimeTranscriptionSessionCreateResponseInputAudioTranscription | Unset:
+        def _parse_input_audio_transcription(data: object) -> AudioTranscriptionResponse | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -145,14 +136,12 @@ class RealtimeTranscriptionSessionCreateResponse:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                input_audio_transcription_type_0 = (
-                    RealtimeTranscriptionSessionCreateResponseInputAudioTranscription.from_dict(data)
-                )
+                input_audio_transcription_type_0 = AudioTranscriptionResponse.from_dict(data)
 
                 return input_audio_transcription_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | RealtimeTranscriptionSessionCreateResponseInputAudioTranscription | Unset, data)
+            return cast(AudioTranscriptionResponse | None | Unset, data)
 
         input_audio_transcription = _parse_input_audio_transcription(d.pop("input_audio_transcription", UNSET))
 

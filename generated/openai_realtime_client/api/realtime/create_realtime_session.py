@@ -47,21 +47,7 @@ BODY_SCHEMA: dict[str, Any] = {
                 {"type": "string"},
                 {
                     "type": "string",
-                    "enum": [
-                        "alloy",
-                        "ash",
-                        "ballad",
-                        "coral",
-                        "echo",
-                        "fable",
-                        "onyx",
-                        "nova",
-                        "sage",
-                        "shimmer",
-                        "verse",
-                        "marin",
-                        "cedar",
-                    ],
+                    "enum": ["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"],
                 },
             ]
         },

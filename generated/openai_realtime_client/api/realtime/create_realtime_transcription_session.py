@@ -22,50 +22,49 @@ PATH = "/realtime/transcription_sessions"
 BODY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "modalities": {"type": "array", "items": {"type": "string", "enum": ["text", "audio"]}},
-        "input_audio_format": {"type": "string", "enum": ["pcm16", "g711_ulaw", "g711_alaw"]},
-        "input_audio_transcription": {
-            "type": "object",
-            "properties": {
-                "language": {"type": "string"},
-                "prompt": {"type": "string"},
-                "model": {
-                    "anyOf": [
-                        {"type": "string"},
-                        {"type": "string", "enum": ["gpt-4o-transcribe", "gpt-4o-mini-transcribe", "whisper-1"]},
-                    ]
-                },
-            },
-        },
         "turn_detection": {
             "type": "object",
             "properties": {
-                "type": {"type": "string", "enum": ["server_vad", "semantic_vad"]},
-                "eagerness": {"type": "string", "enum": ["low", "medium", "high", "auto"]},
+                "type": {"type": "string", "enum": ["server_vad"]},
                 "threshold": {"type": "number", "minimum": 0.0, "maximum": 1.0},
                 "prefix_padding_ms": {"type": "integer"},
                 "silence_duration_ms": {"type": "integer"},
-                "create_response": {"type": "boolean"},
-                "interrupt_response": {"type": "boolean"},
             },
         },
         "input_audio_noise_reduction": {
             "type": "object",
             "properties": {"type": {"type": "string", "enum": ["near_field", "far_field"]}},
         },
-        "include": {"type": "array", "items": {"type": "string"}},
-        "client_secret": {
+        "input_audio_format": {"type": "string", "enum": ["pcm16", "g711_ulaw", "g711_alaw"]},
+        "input_audio_transcription": {
             "type": "object",
             "properties": {
-                "expires_at": {
-                    "type": "object",
-                    "properties": {
-                        "anchor": {"type": "string", "enum": ["created_at"]},
-                        "seconds": {"type": "integer"},
-                    },
-                }
+                "model": {
+                    "anyOf": [
+                        {"type": "string"},
+                        {
+                            "type": "string",
+                            "enum": [
+                                "whisper-1",
+                                "gpt-transcribe",
+                                "gpt-live-transcribe",
+                                "gpt-4o-mini-transcribe",
+                                "gpt-4o-mini-transcribe-2025-12-15",
+                                "gpt-4o-transcribe",
+                                "gpt-4o-transcribe-diarize",
+                                "gpt-realtime-whisper",
+                            ],
+                        },
+                    ]
+                },
+                "language": {"type": "string"},
+                "languages": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                "keywords": {"type": "array", "items": {"type": "string"}},
+                "prompt": {"type": "string"},
+                "delay": {"type": "string", "enum": ["minimal", "low", "medium", "high", "xhigh"]},
             },
         },
+        "include": {"type": "array", "items": {"type": "string", "enum": ["item.input_audio_transcription.logprobs"]}},
     },
 }
 
