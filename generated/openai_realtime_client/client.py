@@ -22,12 +22,14 @@ from urllib3.exceptions import TimeoutError as _Urllib3Timeout
 from urllib3.response import BaseHTTPResponse
 from urllib3.util import parse_url
 
+from ._project import PROJECT_NAME, VERSION
 from .errors import (
     APIConnectionError,
     APIError,
     APIKeyMissingError,
     APIResponseValidationError,
     APITimeoutError,
+    is_retried_status,
     status_error_class,
 )
 from .types import ApiResponse
@@ -41,11 +43,9 @@ DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_TIMEOUT = urllib3.Timeout(connect=5.0, read=60.0)
 # Connections kept per host: enough for a thread pool sharing one client without churning sockets.
 DEFAULT_POOL_MAXSIZE = 16
-USER_AGENT = "openai-realtime-client/0.1.0"
+USER_AGENT = f"{PROJECT_NAME}/{VERSION}"
 
 DEFAULT_MAX_RETRIES = 2
-# Retried besides every status >= 500, unless the server's x-should-retry says otherwise.
-RETRIED_STATUSES = frozenset({408, 409, 429})
 INITIAL_BACKOFF = 0.5
 MAX_BACKOFF = 8.0
 BACKOFF_JITTER = 0.25
@@ -81,8 +81,10 @@ class ApiClient:
             CA bundle). The caller keeps ownership: ``close()`` leaves it open.
         timeout: Seconds per attempt, or a ``urllib3.Timeout``; defaults to 5 s to connect and
             60 s to read.
-        max_retries: Further attempts after a connection error, a timeout, 408, 409, 429 or a
-            status >= 500 (default 2, so 3 attempts in all).
+        max_retries: Further attempts after a connection error, a timeout, or a status that
+            ``should_retry`` accepts (``errors.RETRIED_STATUSES`` and every status from
+            ``errors.SERVER_ERROR_FROM`` up, unless the server says otherwise); default 2, so 3
+            attempts in all.
     """
 
     def __init__(
@@ -333,7 +335,7 @@ def should_retry(status: int, headers: Mapping[str, str]) -> bool:
     verdict = headers.get("x-should-retry", "").strip().lower()
     if verdict in ("true", "false"):
         return verdict == "true"
-    return status in RETRIED_STATUSES or status >= 500
+    return is_retried_status(status)
 
 
 def retry_delay(retries_taken: int, headers: Mapping[str, str] | None) -> float:
@@ -365,7 +367,7 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         # Imported only for a date the standard library cannot read, which is rare.
-        from dateutil import parser as dateutil_parser  # noqa: PLC0415
+        from dateutil import parser as dateutil_parser
 
         try:
             when = dateutil_parser.parse(value)
