@@ -22,6 +22,7 @@ from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode, pascal_case, snake_case
 
 from tools import spec_document
+from tools.runtime_facts import SCHEMA_KEYWORDS
 
 # --- Markdown filters -------------------------------------------------------------------------------
 
@@ -221,10 +222,9 @@ MARKDOWN_FILTERS = {
 
 # --- the `docs` global -------------------------------------------------------------------------------
 
-_BOUND_KEYWORDS = (
-    "minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength",
-    "pattern", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties",
-)  # fmt: skip
+# The bounds a field's notes show, checked by the client or not: the keywords of the runtime's table
+# that have words (the template global ``schema_keywords`` is the same table).
+_BOUND_KEYWORDS = tuple(keyword for keyword, (_, words) in SCHEMA_KEYWORDS.items() if words)
 _MAX_DEPTH = 32
 
 

@@ -8,6 +8,9 @@ can import them from the repository without the generated package.
 from dataclasses import dataclass
 
 from runtime.openai_realtime_client import errors
+from runtime.openai_realtime_client.api import CHECKED_KEYWORDS, SCHEMA_KEYWORDS
+
+__all__ = ["CHECKED_KEYWORDS", "SCHEMA_KEYWORDS", "STATUS_CODES", "StatusCodes"]
 
 
 @dataclass(frozen=True)
