@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from runtime.openai_realtime_client import errors
 from runtime.openai_realtime_client.api import CHECKED_KEYWORDS, SCHEMA_KEYWORDS
 
-__all__ = ["CHECKED_KEYWORDS", "SCHEMA_KEYWORDS", "STATUS_CODES", "StatusCodes"]
+__all__ = ["CHECKED_KEYWORDS", "ERROR_CLASSES", "SCHEMA_KEYWORDS", "STATUS_CODES", "StatusCodes"]
 
 
 @dataclass(frozen=True)
@@ -37,3 +37,8 @@ STATUS_CODES = StatusCodes(
     FALLBACK_ERROR=errors.APIStatusError.__name__,
     RETRIED_STATUSES=tuple(sorted(errors.RETRIED_STATUSES)),
 )
+
+
+# Template global ``error_classes``: every exception class errors.py exports, which the package
+# re-exports, sorted.
+ERROR_CLASSES = tuple(sorted(name for name in errors.__all__ if isinstance(getattr(errors, name), type)))
