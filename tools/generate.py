@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import yaml
-from openapi_python_client import Project, _get_project_for_url_or_path
+from openapi_python_client import Project
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.responses import Response
@@ -34,7 +34,7 @@ from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode, pascal_case
 
 from runtime.openai_realtime_client import verify as verify_script
-from tools import docs, paths, spec_document
+from tools import docs, generator_adapter, paths, spec_document
 from tools.runtime_facts import CHECKED_KEYWORDS, ERROR_CLASSES, SCHEMA_KEYWORDS, STATUS_CODES
 
 GENERATED_HEADER = (
@@ -149,7 +149,7 @@ class _ConstFields:
         model = self._by_name.get(prop.class_info.name, prop)
         fields = [(p, True) for p in model.required_properties or []]
         fields += [(p, False) for p in model.optional_properties or []]
-        return [(p, required) for p, required in fields if p.template == "const_property.py.jinja"]
+        return [(p, required) for p, required in fields if generator_adapter.is_const_property(p)]
 
 
 # The JSON Schema keywords the generated client checks before sending a request, from the runtime's
@@ -214,16 +214,17 @@ def _run_stage_one(out_dir: Path, spec: Path, config_path: Path, templates: Path
         overwrite=False,
         output_path=out_dir,
     )
-    config.post_hooks = []
-    project = _get_project_for_url_or_path(config=config, custom_template_path=templates)
+    project = generator_adapter.load_project(config, templates)
     if isinstance(project, GeneratorError):
         raise GenerationError(f"openapi-python-client cannot read {spec.name}: {project.header} {project.detail or ''}")
     # Parse warnings (a dropped response, an unresolvable reference) come first: a template must
     # never be blamed for what the generator already left out.
-    _raise_on_problems(project._get_errors())
-    project.env.finalize = _refuse_unescaped
-    project.env.filters.update(docs.MARKDOWN_FILTERS)
-    project.env.globals.update(
+    _raise_on_problems(generator_adapter.parse_problems(project))
+    env = generator_adapter.environment(project)
+    env.finalize = _refuse_unescaped
+    env.filters.update(docs.MARKDOWN_FILTERS)
+    env.tests.update(generator_adapter.PROPERTY_TESTS)
+    env.globals.update(
         docs=docs.Docs(
             spec_document.load(spec),
             models=project.openapi.models,
@@ -302,7 +303,7 @@ def _run_stage_two(project: Project, out_dir: Path, spec: Path, templates: Path)
     fan_out = _fan_out(project)
     written: dict[str, str] = {}  # output path -> the stage-2 template that wrote it
     for template_name, pattern in stage_two_outputs(templates, project.package_name):
-        template = project.env.get_template(template_name)
+        template = generator_adapter.environment(project).get_template(template_name)
         for output, extra in _expand(pattern, fan_out):
             target = out_dir / output
             if output in written:
