@@ -220,6 +220,7 @@ def _run_stage_one(out_dir: Path, spec: Path, config_path: Path, templates: Path
     # Parse warnings (a dropped response, an unresolvable reference) come first: a template must
     # never be blamed for what the generator already left out.
     _raise_on_problems(generator_adapter.parse_problems(project))
+    generator_adapter.add_unknown_variants(project.openapi.models)
     env = generator_adapter.environment(project)
     env.finalize = _refuse_unescaped
     env.filters.update(docs.MARKDOWN_FILTERS)

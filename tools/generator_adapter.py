@@ -9,15 +9,22 @@ templates/README.md, "Bumping openapi-python-client"). Property kinds are decide
 ``isinstance`` on the generator's public classes, not by the name of the template it picks.
 """
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, ClassVar
 
 import openapi_python_client
+from attrs import define
 from jinja2 import Environment
 from openapi_python_client import Project, _get_project_for_url_or_path
 from openapi_python_client.config import Config
 from openapi_python_client.parser.errors import GeneratorError
-from openapi_python_client.parser.properties import ModelProperty
+from openapi_python_client.parser.properties import AnyProperty, ModelProperty
 from openapi_python_client.parser.properties.const import ConstProperty
+from openapi_python_client.parser.properties.list_property import ListProperty
+from openapi_python_client.parser.properties.none import NoneProperty
+from openapi_python_client.parser.properties.union import UnionProperty
+from openapi_python_client.strings import PythonIdentifier
 
 # The generator's own templates, which ours override file by file (templates/README.md records the
 # sha256 of each one ours was made against).
@@ -65,4 +72,63 @@ def is_const_property(prop: object) -> bool:
     return isinstance(prop, ConstProperty)
 
 
-PROPERTY_TESTS = {"model_property": is_model_property, "const_property": is_const_property}
+@define
+class UnknownVariantProperty(AnyProperty):
+    """The member added, last, to a union whose members are all told apart by a required ``type``:
+    an object of any other ``type`` parses into ``UnknownVariant`` (runtime ``types.py``), which
+    keeps it as it came, instead of failing the call. Built on the generator's public
+    ``AnyProperty``; its template is ours, ``property_templates/unknown_variant_property.py.jinja``."""
+
+    _type_string: ClassVar[str] = "UnknownVariant"
+    _json_type_string: ClassVar[str] = "dict[str, Any]"
+    template: ClassVar[str] = "unknown_variant_property.py.jinja"
+
+
+def is_unknown_variant_property(prop: object) -> bool:
+    """Jinja test ``unknown_variant_property``."""
+    return isinstance(prop, UnknownVariantProperty)
+
+
+PROPERTY_TESTS = {
+    "model_property": is_model_property,
+    "const_property": is_const_property,
+    "unknown_variant_property": is_unknown_variant_property,
+}
+
+
+def add_unknown_variants(models: Iterable[Any]) -> None:
+    """Give every union of ``type``-tagged models an ``UnknownVariantProperty`` member, so that old
+    clients keep reading answers that carry a kind added later. A member's ``type`` is looked up on
+    the processed model of its class (a union's member copies are made before processing)."""
+    processed = {model.class_info.name: model for model in models}
+
+    def tagged(member: Any) -> bool:
+        model = processed.get(member.class_info.name, member)
+        return any(isinstance(p, ConstProperty) and p.name == "type" for p in model.required_properties or [])
+
+    def visit(prop: Any) -> None:
+        if isinstance(prop, ListProperty):
+            visit(prop.inner_property)
+        elif isinstance(prop, UnionProperty):
+            for inner in prop.inner_properties:
+                visit(inner)
+            members = [p for p in prop.inner_properties if not isinstance(p, NoneProperty)]
+            if (
+                len(members) >= 2
+                and all(isinstance(p, ModelProperty) and tagged(p) for p in members)
+                and not any(isinstance(p, UnknownVariantProperty) for p in prop.inner_properties)
+            ):
+                prop.inner_properties.append(
+                    UnknownVariantProperty.build(
+                        name=prop.name,
+                        required=True,
+                        default=None,
+                        python_name=PythonIdentifier(f"{prop.python_name}_unknown", prefix=""),
+                        description=None,
+                        example=None,
+                    )
+                )
+
+    for model in processed.values():
+        for prop in (model.required_properties or []) + (model.optional_properties or []):
+            visit(prop)

@@ -27,6 +27,7 @@ from .errors import (
     APIKeyMissingError,
     APIResponseValidationError,
     APITimeoutError,
+    ResponseShapeError,
     is_retried_status,
     status_error_class,
 )
@@ -241,7 +242,7 @@ class ApiClient:
             data = parse(json.loads(raw))
         except _PARSE_ERRORS as err:
             raise APIResponseValidationError(
-                f"{type(err).__name__}: {err}", status_code=status, body=raw, request_id=request_id
+                _parse_failure(err), status_code=status, body=raw, request_id=request_id
             ) from err
         return ApiResponse(
             status_code=status,
@@ -322,6 +323,14 @@ def _log_attempt(
         request_id,
         shown,
     )
+
+
+def _parse_failure(err: Exception) -> str:
+    """What did not fit and where. A model says it (ResponseShapeError); anything else failed on
+    the body as a whole: not JSON (the decoder says where), or not the JSON type expected."""
+    if isinstance(err, ResponseShapeError):
+        return str(err)
+    return f"the body: {type(err).__name__}: {err}" if str(err) else f"the body: {type(err).__name__}"
 
 
 def _as_timeout(timeout: float | urllib3.Timeout) -> urllib3.Timeout:

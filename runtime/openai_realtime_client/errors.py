@@ -52,6 +52,66 @@ class APIResponseValidationError(APIError):
         super().__init__(f"{status_code} response did not match the API description: {message}{suffix}")
 
 
+class ResponseShapeError(APIError, ValueError):
+    """Raised by a model's ``from_dict`` when the data does not fit it, saying what and where."""
+
+    # ``path`` is the JSON path in the object (``session.audio.input.format``). A call turns this
+    # into APIResponseValidationError. The message names fields and JSON types and does not print
+    # the values read (only a parser's own message, such as a date's, may quote the text it could
+    # not read), so a secret in a response does not reach it.
+
+    def __init__(self, path: str, problem: str, source: object = None) -> None:
+        self.path = path
+        self.problem = problem
+        self.source = source  # the object that did not fit, to find its index in an array
+        super().__init__(f"{path}: {problem}" if path else problem)
+
+    @classmethod
+    def locate(
+        cls, model: str, data: Mapping[str, Any], left: Mapping[str, Any], fields: tuple[str, ...], err: Exception
+    ) -> "ResponseShapeError":
+        """The error of a ``from_dict`` that failed on ``err``. ``fields`` are the JSON names in the
+        order they are read, each taken out of ``left`` (a copy of ``data``) as it is read, so the
+        field being read is the last one gone from ``left``: nothing is tracked until it fails."""
+        if isinstance(err, KeyError) and err.args and err.args[0] in fields and err.args[0] not in data:
+            return cls(str(err.args[0]), f"required field missing in {model}", data)
+        read = [name for name in fields if name in data and name not in left]
+        if not read:
+            return cls("", f"{model}: {_describe(err)}", data)
+        name = read[-1]
+        value = data[name]
+        if isinstance(err, ResponseShapeError):
+            if isinstance(value, list):
+                index = next((i for i, item in enumerate(value) if item is err.source), None)
+                name = f"{name}[{'' if index is None else index}]"
+            path = f"{name}.{err.path}" if err.path else name
+            return cls(path, err.problem, data)
+        return cls(name, f"{_json_type(value)} does not fit {model}.{name}: {_describe(err)}", data)
+
+    @classmethod
+    def no_member(cls, data: object, union: str) -> "ResponseShapeError":
+        """The error of a union's parse when ``data`` fits none of its members (``union``, the
+        annotation, e.g. ``"AudioFormatPcm | AudioFormatPcmu"``)."""
+        if isinstance(data, dict):
+            kind = data.get("type")
+            shown = f"an object of type {kind!r}" if isinstance(kind, str) and len(kind) <= 64 else "an object"
+        else:
+            shown = _json_type(data)
+        return cls("", f"{shown} fits none of {union}", data)
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "a number"
+    return names.get(type(value), type(value).__name__)
+
+
+def _describe(err: Exception) -> str:
+    text = str(err) if not isinstance(err, KeyError) else f"missing {err}"
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
 class APIStatusError(APIError):
     """Raised for a non-2xx status that has no more specific class below."""
 
@@ -172,6 +232,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestValidationError",
+    "ResponseShapeError",
     "UnprocessableEntityError",
     "status_error_class",
 ]

@@ -1,7 +1,7 @@
-"""Shared value types: the UNSET marker and the response wrapper."""
+"""Shared value types: the UNSET marker, the response wrapper and the stand-in for unknown union members."""
 
 from collections.abc import Mapping
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, Self, TypeVar
 
 from attrs import define, field
 
@@ -30,6 +30,48 @@ def mask_secret(value: object) -> str:
     return f"'{value[:3]}...{value[-4:]}'"
 
 
+class UnknownVariant:
+    """A member of a response union whose ``type`` this client does not know: a kind the API added
+    after the client was generated (say a session ``type`` of ``"translation"``). It arrives as
+    this stand-in instead of failing the call, and keeps the object as it came: read it with
+    ``variant.raw`` or ``variant["field"]``; ``to_dict()`` gives it back unchanged.
+
+    Its ``repr`` shows the ``type`` and the field names, never the values (they may hold a secret).
+    """
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self.raw: dict[str, Any] = dict(raw)
+
+    @property
+    def type(self) -> Any:
+        """The ``type`` value the server sent."""
+        return self.raw.get("type")
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        return cls(src_dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The object as it arrived (a copy)."""
+        return dict(self.raw)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.raw[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.raw
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UnknownVariant) and other.raw == self.raw
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the models
+
+    def __repr__(self) -> str:
+        return f"UnknownVariant(type={self.type!r}, fields={sorted(self.raw)!r})"
+
+
 @define(frozen=True, slots=True)
 class ApiResponse(Generic[T]):
     """What a ``*_with_http_info`` call returns: the parsed body and everything about the response.
@@ -47,4 +89,4 @@ class ApiResponse(Generic[T]):
     retries_taken: int = 0
 
 
-__all__ = ["UNSET", "ApiResponse", "Unset", "mask_secret"]
+__all__ = ["UNSET", "ApiResponse", "UnknownVariant", "Unset", "mask_secret"]

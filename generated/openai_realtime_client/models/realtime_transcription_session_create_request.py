@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.realtime_transcription_session_create_request_input_audio_format import (
     RealtimeTranscriptionSessionCreateRequestInputAudioFormat,
     check_realtime_transcription_session_create_request_input_audio_format,
@@ -147,60 +148,76 @@ class RealtimeTranscriptionSessionCreateRequest:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        _modalities = d.pop("modalities", UNSET)
-        modalities: list[RealtimeTranscriptionSessionCreateRequestModalitiesItem] | Unset = UNSET
-        if _modalities is not UNSET:
-            modalities = []
-            for modalities_item_data in _modalities:
-                modalities_item = check_realtime_transcription_session_create_request_modalities_item(
-                    modalities_item_data
+        try:
+            _modalities = d.pop("modalities", UNSET)
+            modalities: list[RealtimeTranscriptionSessionCreateRequestModalitiesItem] | Unset = UNSET
+            if _modalities is not UNSET:
+                modalities = []
+                for modalities_item_data in _modalities:
+                    modalities_item = check_realtime_transcription_session_create_request_modalities_item(
+                        modalities_item_data
+                    )
+
+                    modalities.append(modalities_item)
+
+            _input_audio_format = d.pop("input_audio_format", UNSET)
+            input_audio_format: RealtimeTranscriptionSessionCreateRequestInputAudioFormat | Unset
+            if isinstance(_input_audio_format, Unset):
+                input_audio_format = UNSET
+            else:
+                input_audio_format = check_realtime_transcription_session_create_request_input_audio_format(
+                    _input_audio_format
                 )
 
-                modalities.append(modalities_item)
+            _input_audio_transcription = d.pop("input_audio_transcription", UNSET)
+            input_audio_transcription: RealtimeTranscriptionSessionCreateRequestInputAudioTranscription | Unset
+            if isinstance(_input_audio_transcription, Unset):
+                input_audio_transcription = UNSET
+            else:
+                input_audio_transcription = RealtimeTranscriptionSessionCreateRequestInputAudioTranscription.from_dict(
+                    _input_audio_transcription
+                )
 
-        _input_audio_format = d.pop("input_audio_format", UNSET)
-        input_audio_format: RealtimeTranscriptionSessionCreateRequestInputAudioFormat | Unset
-        if isinstance(_input_audio_format, Unset):
-            input_audio_format = UNSET
-        else:
-            input_audio_format = check_realtime_transcription_session_create_request_input_audio_format(
-                _input_audio_format
+            _turn_detection = d.pop("turn_detection", UNSET)
+            turn_detection: RealtimeTranscriptionSessionCreateRequestTurnDetection | Unset
+            if isinstance(_turn_detection, Unset):
+                turn_detection = UNSET
+            else:
+                turn_detection = RealtimeTranscriptionSessionCreateRequestTurnDetection.from_dict(_turn_detection)
+
+            _input_audio_noise_reduction = d.pop("input_audio_noise_reduction", UNSET)
+            input_audio_noise_reduction: RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction | Unset
+            if isinstance(_input_audio_noise_reduction, Unset):
+                input_audio_noise_reduction = UNSET
+            else:
+                input_audio_noise_reduction = (
+                    RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction.from_dict(
+                        _input_audio_noise_reduction
+                    )
+                )
+
+            include = cast(list[str], d.pop("include", UNSET))
+
+            _client_secret = d.pop("client_secret", UNSET)
+            client_secret: RealtimeTranscriptionSessionCreateRequestClientSecret | Unset
+            if isinstance(_client_secret, Unset):
+                client_secret = UNSET
+            else:
+                client_secret = RealtimeTranscriptionSessionCreateRequestClientSecret.from_dict(_client_secret)
+
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "modalities",
+                "input_audio_format",
+                "input_audio_transcription",
+                "turn_detection",
+                "input_audio_noise_reduction",
+                "include",
+                "client_secret",
             )
-
-        _input_audio_transcription = d.pop("input_audio_transcription", UNSET)
-        input_audio_transcription: RealtimeTranscriptionSessionCreateRequestInputAudioTranscription | Unset
-        if isinstance(_input_audio_transcription, Unset):
-            input_audio_transcription = UNSET
-        else:
-            input_audio_transcription = RealtimeTranscriptionSessionCreateRequestInputAudioTranscription.from_dict(
-                _input_audio_transcription
-            )
-
-        _turn_detection = d.pop("turn_detection", UNSET)
-        turn_detection: RealtimeTranscriptionSessionCreateRequestTurnDetection | Unset
-        if isinstance(_turn_detection, Unset):
-            turn_detection = UNSET
-        else:
-            turn_detection = RealtimeTranscriptionSessionCreateRequestTurnDetection.from_dict(_turn_detection)
-
-        _input_audio_noise_reduction = d.pop("input_audio_noise_reduction", UNSET)
-        input_audio_noise_reduction: RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction | Unset
-        if isinstance(_input_audio_noise_reduction, Unset):
-            input_audio_noise_reduction = UNSET
-        else:
-            input_audio_noise_reduction = RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction.from_dict(
-                _input_audio_noise_reduction
-            )
-
-        include = cast(list[str], d.pop("include", UNSET))
-
-        _client_secret = d.pop("client_secret", UNSET)
-        client_secret: RealtimeTranscriptionSessionCreateRequestClientSecret | Unset
-        if isinstance(_client_secret, Unset):
-            client_secret = UNSET
-        else:
-            client_secret = RealtimeTranscriptionSessionCreateRequestClientSecret.from_dict(_client_secret)
-
+            raise ResponseShapeError.locate(
+                "RealtimeTranscriptionSessionCreateRequest", src_dict, d, fields, err
+            ) from err
         instance = cls(
             modalities=modalities,
             input_audio_format=input_audio_format,

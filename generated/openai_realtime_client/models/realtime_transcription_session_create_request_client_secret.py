@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -61,13 +62,19 @@ class RealtimeTranscriptionSessionCreateRequestClientSecret:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        _expires_at = d.pop("expires_at", UNSET)
-        expires_at: RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAt | Unset
-        if isinstance(_expires_at, Unset):
-            expires_at = UNSET
-        else:
-            expires_at = RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAt.from_dict(_expires_at)
+        try:
+            _expires_at = d.pop("expires_at", UNSET)
+            expires_at: RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAt | Unset
+            if isinstance(_expires_at, Unset):
+                expires_at = UNSET
+            else:
+                expires_at = RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAt.from_dict(_expires_at)
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = ("expires_at",)
+            raise ResponseShapeError.locate(
+                "RealtimeTranscriptionSessionCreateRequestClientSecret", src_dict, d, fields, err
+            ) from err
         instance = cls(
             expires_at=expires_at,
         )

@@ -8,6 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.realtime_transcription_session_create_request_client_secret_expires_at_anchor import (
     RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAtAnchor,
     check_realtime_transcription_session_create_request_client_secret_expires_at_anchor,
@@ -49,14 +50,23 @@ class RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAt:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        _anchor = d.pop("anchor", UNSET)
-        anchor: RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAtAnchor | Unset
-        if isinstance(_anchor, Unset):
-            anchor = UNSET
-        else:
-            anchor = check_realtime_transcription_session_create_request_client_secret_expires_at_anchor(_anchor)
+        try:
+            _anchor = d.pop("anchor", UNSET)
+            anchor: RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAtAnchor | Unset
+            if isinstance(_anchor, Unset):
+                anchor = UNSET
+            else:
+                anchor = check_realtime_transcription_session_create_request_client_secret_expires_at_anchor(_anchor)
 
-        seconds = d.pop("seconds", UNSET)
+            seconds = d.pop("seconds", UNSET)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "anchor",
+                "seconds",
+            )
+            raise ResponseShapeError.locate(
+                "RealtimeTranscriptionSessionCreateRequestClientSecretExpiresAt", src_dict, d, fields, err
+            ) from err
         instance = cls(
             anchor=anchor,
             seconds=seconds,

@@ -8,6 +8,7 @@ from typing import Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.known_beta_transcription_model import KnownBetaTranscriptionModel, check_known_beta_transcription_model
 from ..types import UNSET, Unset
 
@@ -56,24 +57,34 @@ class RealtimeTranscriptionSessionCreateRequestInputAudioTranscription:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        language = d.pop("language", UNSET)
-        prompt = d.pop("prompt", UNSET)
+        try:
+            language = d.pop("language", UNSET)
+            prompt = d.pop("prompt", UNSET)
 
-        def _parse_model(data: object) -> KnownBetaTranscriptionModel | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                model_type_1 = check_known_beta_transcription_model(data)
+            def _parse_model(data: object) -> KnownBetaTranscriptionModel | str | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    model_type_1 = check_known_beta_transcription_model(data)
 
-                return model_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(KnownBetaTranscriptionModel | str | Unset, data)
+                    return model_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(KnownBetaTranscriptionModel | str | Unset, data)
 
-        model = _parse_model(d.pop("model", UNSET))
+            model = _parse_model(d.pop("model", UNSET))
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "language",
+                "prompt",
+                "model",
+            )
+            raise ResponseShapeError.locate(
+                "RealtimeTranscriptionSessionCreateRequestInputAudioTranscription", src_dict, d, fields, err
+            ) from err
         instance = cls(
             language=language,
             prompt=prompt,

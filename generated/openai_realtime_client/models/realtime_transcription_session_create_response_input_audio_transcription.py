@@ -8,6 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.realtime_transcription_session_create_response_input_audio_transcription_model import (
     RealtimeTranscriptionSessionCreateResponseInputAudioTranscriptionModel,
     check_realtime_transcription_session_create_response_input_audio_transcription_model,
@@ -55,15 +56,25 @@ class RealtimeTranscriptionSessionCreateResponseInputAudioTranscription:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        _model = d.pop("model", UNSET)
-        model: RealtimeTranscriptionSessionCreateResponseInputAudioTranscriptionModel | Unset
-        if isinstance(_model, Unset):
-            model = UNSET
-        else:
-            model = check_realtime_transcription_session_create_response_input_audio_transcription_model(_model)
+        try:
+            _model = d.pop("model", UNSET)
+            model: RealtimeTranscriptionSessionCreateResponseInputAudioTranscriptionModel | Unset
+            if isinstance(_model, Unset):
+                model = UNSET
+            else:
+                model = check_realtime_transcription_session_create_response_input_audio_transcription_model(_model)
 
-        language = d.pop("language", UNSET)
-        prompt = d.pop("prompt", UNSET)
+            language = d.pop("language", UNSET)
+            prompt = d.pop("prompt", UNSET)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "model",
+                "language",
+                "prompt",
+            )
+            raise ResponseShapeError.locate(
+                "RealtimeTranscriptionSessionCreateResponseInputAudioTranscription", src_dict, d, fields, err
+            ) from err
         instance = cls(
             model=model,
             language=language,
