@@ -21,7 +21,8 @@ from typing import Any
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode, pascal_case, snake_case
 
-from tools import spec_document
+from tools import generator_adapter, spec_document
+from tools.runtime_facts import SCHEMA_KEYWORDS
 
 # --- Markdown filters -------------------------------------------------------------------------------
 
@@ -221,10 +222,9 @@ MARKDOWN_FILTERS = {
 
 # --- the `docs` global -------------------------------------------------------------------------------
 
-_BOUND_KEYWORDS = (
-    "minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength",
-    "pattern", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties",
-)  # fmt: skip
+# The bounds a field's notes show, checked by the client or not: the keywords of the runtime's table
+# that have words (the template global ``schema_keywords`` is the same table).
+_BOUND_KEYWORDS = tuple(keyword for keyword, (_, words) in SCHEMA_KEYWORDS.items() if words)
 _MAX_DEPTH = 32
 
 
@@ -256,6 +256,7 @@ class Note:
     enum: str | None = None
     variants: tuple["Variant", ...] = ()
     filled: bool = False  # a const the constructor fills in (a required field with that default)
+    open_variants: bool = False  # variants: an object of any other `type` arrives as UnknownVariant
 
 
 @dataclass(frozen=True)
@@ -515,7 +516,7 @@ class Docs:
             notes.append(Note("format", value=UntrustedString(schema["format"])))
         variants = self._variants(prop)
         if len(variants) > 1:
-            notes.append(Note("variants", variants=variants))
+            notes.append(Note("variants", variants=variants, open_variants=self._open_variants(prop)))
         return tuple(notes)
 
     def _value_notes(self, prop: Any, members: list[dict[str, Any]], *, item: bool) -> list[Note]:
@@ -538,6 +539,13 @@ class Docs:
             kinds = dict.fromkeys(t for m in members if "enum" in m for t in self._types(m))
             label = " ".join(filter(None, [label, "/".join(kinds) or "value"]))
         return [Note("one_of", values=tuple(wrap(list(values))), enum=enum, member=label)]
+
+    @staticmethod
+    def _open_variants(prop: Any) -> bool:
+        """Whether a union (or a list's union items) takes an object of any other ``type`` as
+        ``UnknownVariant`` (tools/generator_adapter.py adds that member)."""
+        union = getattr(prop, "inner_property", None) or prop
+        return any(generator_adapter.is_unknown_variant_property(p) for p in getattr(union, "inner_properties", []))
 
     def _variants(self, prop: Any) -> tuple[Variant, ...]:
         """The model classes of a union (or of a list's union items), with the const fields of each."""

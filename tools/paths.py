@@ -6,6 +6,7 @@ REPO = Path(__file__).resolve().parent.parent
 SPEC = REPO / "openapi.yaml"
 GENERATOR_CONFIG = REPO / "generator-config.yaml"
 TEMPLATES = REPO / "templates"
+RUNTIME = REPO / "runtime"
 GENERATED = REPO / "generated"
 RUFF_GENERATED_CONFIG = REPO / "tools" / "ruff_generated.toml"
 PACKAGE_NAME = "openai_realtime_client"

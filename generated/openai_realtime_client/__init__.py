@@ -19,9 +19,10 @@ from .errors import (
     PermissionDeniedError,
     RateLimitError,
     RequestValidationError,
+    ResponseShapeError,
     UnprocessableEntityError,
 )
-from .types import UNSET, ApiResponse, Unset
+from .types import UNSET, ApiResponse, UnknownVariant, Unset
 
 __version__ = "0.1.0"
 
@@ -42,7 +43,9 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestValidationError",
+    "ResponseShapeError",
     "UNSET",
+    "UnknownVariant",
     "UnprocessableEntityError",
     "Unset",
     "AsyncRealtimeApi",

@@ -22,12 +22,15 @@ from urllib3.exceptions import TimeoutError as _Urllib3Timeout
 from urllib3.response import BaseHTTPResponse
 from urllib3.util import parse_url
 
+from ._project import PROJECT_NAME, VERSION
 from .errors import (
     APIConnectionError,
     APIError,
     APIKeyMissingError,
     APIResponseValidationError,
     APITimeoutError,
+    ResponseShapeError,
+    is_retried_status,
     status_error_class,
 )
 from .types import ApiResponse
@@ -41,11 +44,9 @@ DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_TIMEOUT = urllib3.Timeout(connect=5.0, read=60.0)
 # Connections kept per host: enough for a thread pool sharing one client without churning sockets.
 DEFAULT_POOL_MAXSIZE = 16
-USER_AGENT = "openai-realtime-client/0.1.0"
+USER_AGENT = f"{PROJECT_NAME}/{VERSION}"
 
 DEFAULT_MAX_RETRIES = 2
-# Retried besides every status >= 500, unless the server's x-should-retry says otherwise.
-RETRIED_STATUSES = frozenset({408, 409, 429})
 INITIAL_BACKOFF = 0.5
 MAX_BACKOFF = 8.0
 BACKOFF_JITTER = 0.25
@@ -81,8 +82,10 @@ class ApiClient:
             CA bundle). The caller keeps ownership: ``close()`` leaves it open.
         timeout: Seconds per attempt, or a ``urllib3.Timeout``; defaults to 5 s to connect and
             60 s to read.
-        max_retries: Further attempts after a connection error, a timeout, 408, 409, 429 or a
-            status >= 500 (default 2, so 3 attempts in all).
+        max_retries: Further attempts after a connection error, a timeout, or a status that
+            ``should_retry`` accepts (``errors.RETRIED_STATUSES`` and every status from
+            ``errors.SERVER_ERROR_FROM`` up, unless the server says otherwise); default 2, so 3
+            attempts in all.
     """
 
     def __init__(
@@ -241,7 +244,7 @@ class ApiClient:
             data = parse(json.loads(raw))
         except _PARSE_ERRORS as err:
             raise APIResponseValidationError(
-                f"{type(err).__name__}: {err}", status_code=status, body=raw, request_id=request_id
+                _parse_failure(err), status_code=status, body=raw, request_id=request_id
             ) from err
         return ApiResponse(
             status_code=status,
@@ -324,6 +327,14 @@ def _log_attempt(
     )
 
 
+def _parse_failure(err: Exception) -> str:
+    """What did not fit and where. A model says it (ResponseShapeError); anything else failed on
+    the body as a whole: not JSON (the decoder says where), or not the JSON type expected."""
+    if isinstance(err, ResponseShapeError):
+        return str(err)
+    return f"the body: {type(err).__name__}: {err}" if str(err) else f"the body: {type(err).__name__}"
+
+
 def _as_timeout(timeout: float | urllib3.Timeout) -> urllib3.Timeout:
     return timeout if isinstance(timeout, urllib3.Timeout) else urllib3.Timeout(connect=timeout, read=timeout)
 
@@ -333,7 +344,7 @@ def should_retry(status: int, headers: Mapping[str, str]) -> bool:
     verdict = headers.get("x-should-retry", "").strip().lower()
     if verdict in ("true", "false"):
         return verdict == "true"
-    return status in RETRIED_STATUSES or status >= 500
+    return is_retried_status(status)
 
 
 def retry_delay(retries_taken: int, headers: Mapping[str, str] | None) -> float:
@@ -365,7 +376,7 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         # Imported only for a date the standard library cannot read, which is rare.
-        from dateutil import parser as dateutil_parser  # noqa: PLC0415
+        from dateutil import parser as dateutil_parser
 
         try:
             when = dateutil_parser.parse(value)

@@ -76,7 +76,10 @@ def test_the_manifest_records_the_tool_versions_and_the_hash_of_every_input() ->
     assert inputs["generator-config.yaml"] == _sha256(paths.GENERATOR_CONFIG)
     templates = _files_below(paths.TEMPLATES)
     assert inputs["templates"]["files"] == {name: _sha256(path) for name, path in templates.items()}
-    assert "stage2/PACKAGE/verify.py.jinja" in inputs["templates"]["files"]
+    assert "stage2/PACKAGE/__main__.py.jinja" in inputs["templates"]["files"]
+    runtime = {name: path for name, path in _files_below(paths.RUNTIME).items() if "__pycache__" not in name}
+    assert inputs["runtime"]["files"] == {name: _sha256(path) for name, path in runtime.items()}
+    assert f"{paths.PACKAGE_NAME}/verify.py" in inputs["runtime"]["files"]
     # The combined digest is what `sha256sum` prints for the sorted files, hashed once more.
     listing = "".join(f"{_sha256(templates[name])}  {name}\n" for name in sorted(templates))
     assert inputs["templates"]["combined"] == hashlib.sha256(listing.encode()).hexdigest()

@@ -2,7 +2,7 @@
 what goes on the wire, how unions are dispatched by `type`, nullables, secrets and client-side bounds."""
 
 import pytest
-from openai_realtime_client import APIResponseValidationError, RealtimeApi, RequestValidationError
+from openai_realtime_client import RealtimeApi, RequestValidationError, UnknownVariant
 from openai_realtime_client.models import (
     AudioTranscription,
     RealtimeAudioFormatsAudioPcm,
@@ -182,12 +182,19 @@ def test_union_members_are_parsed_by_their_type_not_by_order() -> None:
     assert isinstance(semantic.turn_detection, RealtimeTurnDetectionSemanticVad)
 
 
-def test_a_session_of_an_unknown_type_is_a_response_validation_error(api: RealtimeApi, mock_server: MockServer) -> None:
+def test_a_session_of_an_unknown_type_arrives_as_an_unknown_variant(api: RealtimeApi, mock_server: MockServer) -> None:
+    # Was an APIResponseValidationError with an empty message ("TypeError: "): a kind of session
+    # added after generation must not break old clients (issue 10, point 6).
     session = dict(TRANSCRIPTION_SESSION, type="translation")
-    mock_server.script(ScriptedResponse(body={"value": "ek_secret_7", "expires_at": 2, "session": session}))
-    with pytest.raises(APIResponseValidationError) as caught:
-        api.create_realtime_client_secret(RealtimeCreateClientSecretRequest())
-    assert "ek_secret_7" not in str(caught.value)
+    body = {"value": "ek_secret_7", "expires_at": 2, "session": session}
+    mock_server.script(ScriptedResponse(body=body))
+
+    answer = api.create_realtime_client_secret(RealtimeCreateClientSecretRequest())
+
+    assert isinstance(answer.session, UnknownVariant)
+    assert (answer.session.type, answer.session["id"], answer.session.raw) == ("translation", "sess_tr_1", session)
+    assert answer.to_dict() == body
+    assert "ek_secret_7" not in repr(answer)
 
 
 @pytest.mark.parametrize(

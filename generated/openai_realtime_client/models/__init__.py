@@ -7,8 +7,9 @@ or ``models.X``), not when this package is imported, so a program loads only the
 Type checkers see ordinary imports.
 """
 
-import importlib
 from typing import TYPE_CHECKING
+
+from .._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from .audio_transcription import AudioTranscription
@@ -395,14 +396,4 @@ _MODULES = {
 }
 
 if not TYPE_CHECKING:
-
-    def __getattr__(name: str) -> object:
-        module = _MODULES.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module, __name__), name)
-        globals()[name] = value  # from now on found without calling this
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), *_MODULES})
+    __getattr__, __dir__ = lazy_attributes(__name__, globals(), _MODULES)

@@ -8,6 +8,7 @@ from typing import Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.audio_transcription_delay import AudioTranscriptionDelay, check_audio_transcription_delay
 from ..models.known_transcription_model import KnownTranscriptionModel, check_known_transcription_model
 from ..types import UNSET, Unset
@@ -81,35 +82,46 @@ class AudioTranscription:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
+        try:
 
-        def _parse_model(data: object) -> KnownTranscriptionModel | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                model_type_1 = check_known_transcription_model(data)
+            def _parse_model(data: object) -> KnownTranscriptionModel | str | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    model_type_1 = check_known_transcription_model(data)
 
-                return model_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(KnownTranscriptionModel | str | Unset, data)
+                    return model_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(KnownTranscriptionModel | str | Unset, data)
 
-        model = _parse_model(d.pop("model", UNSET))
+            model = _parse_model(d.pop("model", UNSET))
 
-        language = d.pop("language", UNSET)
-        languages = cast(list[str], d.pop("languages", UNSET))
+            language = d.pop("language", UNSET)
+            languages = cast(list[str], d.pop("languages", UNSET))
 
-        keywords = cast(list[str], d.pop("keywords", UNSET))
+            keywords = cast(list[str], d.pop("keywords", UNSET))
 
-        prompt = d.pop("prompt", UNSET)
-        _delay = d.pop("delay", UNSET)
-        delay: AudioTranscriptionDelay | Unset
-        if isinstance(_delay, Unset):
-            delay = UNSET
-        else:
-            delay = check_audio_transcription_delay(_delay)
+            prompt = d.pop("prompt", UNSET)
+            _delay = d.pop("delay", UNSET)
+            delay: AudioTranscriptionDelay | Unset
+            if isinstance(_delay, Unset):
+                delay = UNSET
+            else:
+                delay = check_audio_transcription_delay(_delay)
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "model",
+                "language",
+                "languages",
+                "keywords",
+                "prompt",
+                "delay",
+            )
+            raise ResponseShapeError.locate("AudioTranscription", src_dict, d, fields, err) from err
         instance = cls(
             model=model,
             language=language,

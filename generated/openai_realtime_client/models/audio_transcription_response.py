@@ -8,6 +8,7 @@ from typing import Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.known_transcription_response_model import (
     KnownTranscriptionResponseModel,
     check_known_transcription_response_model,
@@ -64,26 +65,35 @@ class AudioTranscriptionResponse:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
+        try:
 
-        def _parse_model(data: object) -> KnownTranscriptionResponseModel | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                model_type_1 = check_known_transcription_response_model(data)
+            def _parse_model(data: object) -> KnownTranscriptionResponseModel | str | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    model_type_1 = check_known_transcription_response_model(data)
 
-                return model_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(KnownTranscriptionResponseModel | str | Unset, data)
+                    return model_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(KnownTranscriptionResponseModel | str | Unset, data)
 
-        model = _parse_model(d.pop("model", UNSET))
+            model = _parse_model(d.pop("model", UNSET))
 
-        language = d.pop("language", UNSET)
-        languages = cast(list[str], d.pop("languages", UNSET))
+            language = d.pop("language", UNSET)
+            languages = cast(list[str], d.pop("languages", UNSET))
 
-        prompt = d.pop("prompt", UNSET)
+            prompt = d.pop("prompt", UNSET)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "model",
+                "language",
+                "languages",
+                "prompt",
+            )
+            raise ResponseShapeError.locate("AudioTranscriptionResponse", src_dict, d, fields, err) from err
         instance = cls(
             model=model,
             language=language,

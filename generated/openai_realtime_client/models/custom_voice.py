@@ -7,6 +7,8 @@ from typing import Any, Self
 
 from attrs import define as _attrs_define
 
+from ..errors import ResponseShapeError
+
 
 @_attrs_define
 class CustomVoice:
@@ -27,7 +29,11 @@ class CustomVoice:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        id = d.pop("id")
+        try:
+            id = d.pop("id")
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = ("id",)
+            raise ResponseShapeError.locate("CustomVoice", src_dict, d, fields, err) from err
         instance = cls(
             id=id,
         )

@@ -8,6 +8,8 @@ from typing import Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
+
 
 @_attrs_define
 class Error:
@@ -49,23 +51,32 @@ class Error:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        message = d.pop("message")
-        type_ = d.pop("type")
+        try:
+            message = d.pop("message")
+            type_ = d.pop("type")
 
-        def _parse_param(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+            def _parse_param(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
 
-        param = _parse_param(d.pop("param"))
+            param = _parse_param(d.pop("param"))
 
-        def _parse_code(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+            def _parse_code(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
 
-        code = _parse_code(d.pop("code"))
+            code = _parse_code(d.pop("code"))
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "message",
+                "type",
+                "param",
+                "code",
+            )
+            raise ResponseShapeError.locate("Error", src_dict, d, fields, err) from err
         instance = cls(
             message=message,
             type_=type_,

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
+
 if TYPE_CHECKING:
     from ..models.error import Error
 
@@ -52,8 +54,12 @@ class ErrorResponse:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        error = Error.from_dict(d.pop("error"))
+        try:
+            error = Error.from_dict(d.pop("error"))
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = ("error",)
+            raise ResponseShapeError.locate("ErrorResponse", src_dict, d, fields, err) from err
         instance = cls(
             error=error,
         )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.file_input_detail import FileInputDetail, check_file_input_detail
 from ..types import UNSET, Unset
 
@@ -92,34 +93,46 @@ class InputFileContent:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        type_: Literal["input_file"] = d.pop("type")
+        try:
+            type_: Literal["input_file"] = d.pop("type")
 
-        def _parse_file_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_file_id(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
-        file_id = _parse_file_id(d.pop("file_id", UNSET))
+            file_id = _parse_file_id(d.pop("file_id", UNSET))
 
-        filename = d.pop("filename", UNSET)
-        file_data = d.pop("file_data", UNSET)
-        _prompt_cache_breakpoint = d.pop("prompt_cache_breakpoint", UNSET)
-        prompt_cache_breakpoint: PromptCacheBreakpointConfig | Unset
-        if isinstance(_prompt_cache_breakpoint, Unset):
-            prompt_cache_breakpoint = UNSET
-        else:
-            prompt_cache_breakpoint = PromptCacheBreakpointConfig.from_dict(_prompt_cache_breakpoint)
+            filename = d.pop("filename", UNSET)
+            file_data = d.pop("file_data", UNSET)
+            _prompt_cache_breakpoint = d.pop("prompt_cache_breakpoint", UNSET)
+            prompt_cache_breakpoint: PromptCacheBreakpointConfig | Unset
+            if isinstance(_prompt_cache_breakpoint, Unset):
+                prompt_cache_breakpoint = UNSET
+            else:
+                prompt_cache_breakpoint = PromptCacheBreakpointConfig.from_dict(_prompt_cache_breakpoint)
 
-        file_url = d.pop("file_url", UNSET)
-        _detail = d.pop("detail", UNSET)
-        detail: FileInputDetail | Unset
-        if isinstance(_detail, Unset):
-            detail = UNSET
-        else:
-            detail = check_file_input_detail(_detail)
+            file_url = d.pop("file_url", UNSET)
+            _detail = d.pop("detail", UNSET)
+            detail: FileInputDetail | Unset
+            if isinstance(_detail, Unset):
+                detail = UNSET
+            else:
+                detail = check_file_input_detail(_detail)
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "type",
+                "file_id",
+                "filename",
+                "file_data",
+                "prompt_cache_breakpoint",
+                "file_url",
+                "detail",
+            )
+            raise ResponseShapeError.locate("InputFileContent", src_dict, d, fields, err) from err
         instance = cls(
             type_=type_,
             file_id=file_id,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.image_detail import ImageDetail, check_image_detail
 from ..types import UNSET, Unset
 
@@ -82,34 +83,44 @@ class InputImageContent:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        type_: Literal["input_image"] = d.pop("type")
-        detail = check_image_detail(d.pop("detail"))
+        try:
+            type_: Literal["input_image"] = d.pop("type")
+            detail = check_image_detail(d.pop("detail"))
 
-        def _parse_image_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_image_url(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
-        image_url = _parse_image_url(d.pop("image_url", UNSET))
+            image_url = _parse_image_url(d.pop("image_url", UNSET))
 
-        def _parse_file_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_file_id(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
-        file_id = _parse_file_id(d.pop("file_id", UNSET))
+            file_id = _parse_file_id(d.pop("file_id", UNSET))
 
-        _prompt_cache_breakpoint = d.pop("prompt_cache_breakpoint", UNSET)
-        prompt_cache_breakpoint: PromptCacheBreakpointConfig | Unset
-        if isinstance(_prompt_cache_breakpoint, Unset):
-            prompt_cache_breakpoint = UNSET
-        else:
-            prompt_cache_breakpoint = PromptCacheBreakpointConfig.from_dict(_prompt_cache_breakpoint)
+            _prompt_cache_breakpoint = d.pop("prompt_cache_breakpoint", UNSET)
+            prompt_cache_breakpoint: PromptCacheBreakpointConfig | Unset
+            if isinstance(_prompt_cache_breakpoint, Unset):
+                prompt_cache_breakpoint = UNSET
+            else:
+                prompt_cache_breakpoint = PromptCacheBreakpointConfig.from_dict(_prompt_cache_breakpoint)
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "type",
+                "detail",
+                "image_url",
+                "file_id",
+                "prompt_cache_breakpoint",
+            )
+            raise ResponseShapeError.locate("InputImageContent", src_dict, d, fields, err) from err
         instance = cls(
             type_=type_,
             detail=detail,

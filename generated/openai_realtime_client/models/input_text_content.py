@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -63,15 +64,23 @@ class InputTextContent:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        type_: Literal["input_text"] = d.pop("type")
-        text = d.pop("text")
-        _prompt_cache_breakpoint = d.pop("prompt_cache_breakpoint", UNSET)
-        prompt_cache_breakpoint: PromptCacheBreakpointConfig | Unset
-        if isinstance(_prompt_cache_breakpoint, Unset):
-            prompt_cache_breakpoint = UNSET
-        else:
-            prompt_cache_breakpoint = PromptCacheBreakpointConfig.from_dict(_prompt_cache_breakpoint)
+        try:
+            type_: Literal["input_text"] = d.pop("type")
+            text = d.pop("text")
+            _prompt_cache_breakpoint = d.pop("prompt_cache_breakpoint", UNSET)
+            prompt_cache_breakpoint: PromptCacheBreakpointConfig | Unset
+            if isinstance(_prompt_cache_breakpoint, Unset):
+                prompt_cache_breakpoint = UNSET
+            else:
+                prompt_cache_breakpoint = PromptCacheBreakpointConfig.from_dict(_prompt_cache_breakpoint)
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "type",
+                "text",
+                "prompt_cache_breakpoint",
+            )
+            raise ResponseShapeError.locate("InputTextContent", src_dict, d, fields, err) from err
         instance = cls(
             type_=type_,
             text=text,

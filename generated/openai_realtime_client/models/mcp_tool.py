@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.callable_tool_allowed_caller import CallableToolAllowedCaller, check_callable_tool_allowed_caller
 from ..models.mcp_tool_approval_setting import MCPToolApprovalSetting, check_mcp_tool_approval_setting
 from ..models.mcp_tool_connector_id import MCPToolConnectorId, check_mcp_tool_connector_id
@@ -151,110 +152,129 @@ class MCPTool:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        type_: Literal["mcp"] = d.pop("type")
-        server_label = d.pop("server_label")
-        server_url = d.pop("server_url", UNSET)
-        _connector_id = d.pop("connector_id", UNSET)
-        connector_id: MCPToolConnectorId | Unset
-        if isinstance(_connector_id, Unset):
-            connector_id = UNSET
-        else:
-            connector_id = check_mcp_tool_connector_id(_connector_id)
+        try:
+            type_: Literal["mcp"] = d.pop("type")
+            server_label = d.pop("server_label")
+            server_url = d.pop("server_url", UNSET)
+            _connector_id = d.pop("connector_id", UNSET)
+            connector_id: MCPToolConnectorId | Unset
+            if isinstance(_connector_id, Unset):
+                connector_id = UNSET
+            else:
+                connector_id = check_mcp_tool_connector_id(_connector_id)
 
-        tunnel_id = d.pop("tunnel_id", UNSET)
-        authorization = d.pop("authorization", UNSET)
-        server_description = d.pop("server_description", UNSET)
+            tunnel_id = d.pop("tunnel_id", UNSET)
+            authorization = d.pop("authorization", UNSET)
+            server_description = d.pop("server_description", UNSET)
 
-        def _parse_headers(data: object) -> MCPToolHeaders | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                headers_type_0 = MCPToolHeaders.from_dict(data)
+            def _parse_headers(data: object) -> MCPToolHeaders | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    headers_type_0 = MCPToolHeaders.from_dict(data)
 
-                return headers_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MCPToolHeaders | None | Unset, data)
+                    return headers_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(MCPToolHeaders | None | Unset, data)
 
-        headers = _parse_headers(d.pop("headers", UNSET))
+            headers = _parse_headers(d.pop("headers", UNSET))
 
-        def _parse_allowed_tools(data: object) -> list[str] | MCPToolFilter | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                allowed_tools_type_0_type_0 = cast(list[str], data)
+            def _parse_allowed_tools(data: object) -> list[str] | MCPToolFilter | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    allowed_tools_type_0_type_0 = cast(list[str], data)
 
-                return allowed_tools_type_0_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                allowed_tools_type_0_type_1 = MCPToolFilter.from_dict(data)
+                    return allowed_tools_type_0_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    allowed_tools_type_0_type_1 = MCPToolFilter.from_dict(data)
 
-                return allowed_tools_type_0_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | MCPToolFilter | None | Unset, data)
+                    return allowed_tools_type_0_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[str] | MCPToolFilter | None | Unset, data)
 
-        allowed_tools = _parse_allowed_tools(d.pop("allowed_tools", UNSET))
+            allowed_tools = _parse_allowed_tools(d.pop("allowed_tools", UNSET))
 
-        def _parse_allowed_callers(data: object) -> list[CallableToolAllowedCaller] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                allowed_callers_type_0 = []
-                _allowed_callers_type_0 = data
-                for allowed_callers_type_0_item_data in _allowed_callers_type_0:
-                    allowed_callers_type_0_item = check_callable_tool_allowed_caller(allowed_callers_type_0_item_data)
+            def _parse_allowed_callers(data: object) -> list[CallableToolAllowedCaller] | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    allowed_callers_type_0 = []
+                    _allowed_callers_type_0 = data
+                    for allowed_callers_type_0_item_data in _allowed_callers_type_0:
+                        allowed_callers_type_0_item = check_callable_tool_allowed_caller(
+                            allowed_callers_type_0_item_data
+                        )
 
-                    allowed_callers_type_0.append(allowed_callers_type_0_item)
+                        allowed_callers_type_0.append(allowed_callers_type_0_item)
 
-                return allowed_callers_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[CallableToolAllowedCaller] | None | Unset, data)
+                    return allowed_callers_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[CallableToolAllowedCaller] | None | Unset, data)
 
-        allowed_callers = _parse_allowed_callers(d.pop("allowed_callers", UNSET))
+            allowed_callers = _parse_allowed_callers(d.pop("allowed_callers", UNSET))
 
-        def _parse_require_approval(data: object) -> MCPToolApprovalFilter | MCPToolApprovalSetting | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                require_approval_type_0_type_0 = MCPToolApprovalFilter.from_dict(data)
+            def _parse_require_approval(data: object) -> MCPToolApprovalFilter | MCPToolApprovalSetting | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    require_approval_type_0_type_0 = MCPToolApprovalFilter.from_dict(data)
 
-                return require_approval_type_0_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                require_approval_type_0_type_1 = check_mcp_tool_approval_setting(data)
+                    return require_approval_type_0_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    require_approval_type_0_type_1 = check_mcp_tool_approval_setting(data)
 
-                return require_approval_type_0_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(MCPToolApprovalFilter | MCPToolApprovalSetting | None | Unset, data)
+                    return require_approval_type_0_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(MCPToolApprovalFilter | MCPToolApprovalSetting | None | Unset, data)
 
-        require_approval = _parse_require_approval(d.pop("require_approval", UNSET))
+            require_approval = _parse_require_approval(d.pop("require_approval", UNSET))
 
-        defer_loading = d.pop("defer_loading", UNSET)
+            defer_loading = d.pop("defer_loading", UNSET)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "type",
+                "server_label",
+                "server_url",
+                "connector_id",
+                "tunnel_id",
+                "authorization",
+                "server_description",
+                "headers",
+                "allowed_tools",
+                "allowed_callers",
+                "require_approval",
+                "defer_loading",
+            )
+            raise ResponseShapeError.locate("MCPTool", src_dict, d, fields, err) from err
         instance = cls(
             type_=type_,
             server_label=server_label,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from attrs import define as _attrs_define
 
+from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -56,20 +57,27 @@ class MCPToolApprovalFilter:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        _always = d.pop("always", UNSET)
-        always: MCPToolFilter | Unset
-        if isinstance(_always, Unset):
-            always = UNSET
-        else:
-            always = MCPToolFilter.from_dict(_always)
+        try:
+            _always = d.pop("always", UNSET)
+            always: MCPToolFilter | Unset
+            if isinstance(_always, Unset):
+                always = UNSET
+            else:
+                always = MCPToolFilter.from_dict(_always)
 
-        _never = d.pop("never", UNSET)
-        never: MCPToolFilter | Unset
-        if isinstance(_never, Unset):
-            never = UNSET
-        else:
-            never = MCPToolFilter.from_dict(_never)
+            _never = d.pop("never", UNSET)
+            never: MCPToolFilter | Unset
+            if isinstance(_never, Unset):
+                never = UNSET
+            else:
+                never = MCPToolFilter.from_dict(_never)
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "always",
+                "never",
+            )
+            raise ResponseShapeError.locate("MCPToolApprovalFilter", src_dict, d, fields, err) from err
         instance = cls(
             always=always,
             never=never,

@@ -7,6 +7,7 @@ from typing import Any, Self, cast
 
 from attrs import define as _attrs_define
 
+from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
 
@@ -38,9 +39,16 @@ class MCPToolFilter:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        tool_names = cast(list[str], d.pop("tool_names", UNSET))
+        try:
+            tool_names = cast(list[str], d.pop("tool_names", UNSET))
 
-        read_only = d.pop("read_only", UNSET)
+            read_only = d.pop("read_only", UNSET)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "tool_names",
+                "read_only",
+            )
+            raise ResponseShapeError.locate("MCPToolFilter", src_dict, d, fields, err) from err
         instance = cls(
             tool_names=tool_names,
             read_only=read_only,

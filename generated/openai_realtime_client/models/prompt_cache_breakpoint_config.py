@@ -8,6 +8,8 @@ from typing import Any, Literal, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
+
 
 @_attrs_define
 class PromptCacheBreakpointConfig:
@@ -33,7 +35,11 @@ class PromptCacheBreakpointConfig:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        mode: Literal["explicit"] = d.pop("mode")
+        try:
+            mode: Literal["explicit"] = d.pop("mode")
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = ("mode",)
+            raise ResponseShapeError.locate("PromptCacheBreakpointConfig", src_dict, d, fields, err) from err
         instance = cls(
             mode=mode,
         )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -72,34 +73,42 @@ class PromptReference:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        id = d.pop("id")
+        try:
+            id = d.pop("id")
 
-        def _parse_version(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_version(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
-        version = _parse_version(d.pop("version", UNSET))
+            version = _parse_version(d.pop("version", UNSET))
 
-        def _parse_variables(data: object) -> None | PromptVariables | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_response_prompt_variables_type_0 = PromptVariables.from_dict(data)
+            def _parse_variables(data: object) -> None | PromptVariables | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_response_prompt_variables_type_0 = PromptVariables.from_dict(data)
 
-                return componentsschemas_response_prompt_variables_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PromptVariables | Unset, data)
+                    return componentsschemas_response_prompt_variables_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | PromptVariables | Unset, data)
 
-        variables = _parse_variables(d.pop("variables", UNSET))
+            variables = _parse_variables(d.pop("variables", UNSET))
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "id",
+                "version",
+                "variables",
+            )
+            raise ResponseShapeError.locate("PromptReference", src_dict, d, fields, err) from err
         instance = cls(
             id=id,
             version=version,

@@ -67,30 +67,18 @@ class PromptVariables:
             def _parse_additional_property(
                 data: object,
             ) -> InputFileContent | InputImageContent | InputTextContent | str:
-                try:
-                    if not (isinstance(data, dict) and data.get("type") == "input_text"):
-                        raise TypeError()
+                if isinstance(data, dict) and data.get("type") == "input_text":
                     additional_property_type_1 = InputTextContent.from_dict(data)
 
                     return additional_property_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not (isinstance(data, dict) and data.get("type") == "input_image"):
-                        raise TypeError()
+                if isinstance(data, dict) and data.get("type") == "input_image":
                     additional_property_type_2 = InputImageContent.from_dict(data)
 
                     return additional_property_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not (isinstance(data, dict) and data.get("type") == "input_file"):
-                        raise TypeError()
+                if isinstance(data, dict) and data.get("type") == "input_file":
                     additional_property_type_3 = InputFileContent.from_dict(data)
 
                     return additional_property_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
                 return cast(InputFileContent | InputImageContent | InputTextContent | str, data)
 
             additional_property = _parse_additional_property(extra_data)

@@ -8,6 +8,7 @@ from typing import Any, Literal, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.realtime_audio_formats_audio_pcm_rate import (
     RealtimeAudioFormatsAudioPcmRate,
     check_realtime_audio_formats_audio_pcm_rate,
@@ -49,14 +50,21 @@ class RealtimeAudioFormatsAudioPcm:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        type_: Literal["audio/pcm"] = d.pop("type")
-        _rate = d.pop("rate", UNSET)
-        rate: RealtimeAudioFormatsAudioPcmRate | Unset
-        if isinstance(_rate, Unset):
-            rate = UNSET
-        else:
-            rate = check_realtime_audio_formats_audio_pcm_rate(_rate)
+        try:
+            type_: Literal["audio/pcm"] = d.pop("type")
+            _rate = d.pop("rate", UNSET)
+            rate: RealtimeAudioFormatsAudioPcmRate | Unset
+            if isinstance(_rate, Unset):
+                rate = UNSET
+            else:
+                rate = check_realtime_audio_formats_audio_pcm_rate(_rate)
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "type",
+                "rate",
+            )
+            raise ResponseShapeError.locate("RealtimeAudioFormatsAudioPcm", src_dict, d, fields, err) from err
         instance = cls(
             type_=type_,
             rate=rate,

@@ -8,6 +8,8 @@ from typing import Any, Literal, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
+
 
 @_attrs_define
 class RealtimeAudioFormatsAudioPcma:
@@ -35,7 +37,11 @@ class RealtimeAudioFormatsAudioPcma:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        type_: Literal["audio/pcma"] = d.pop("type")
+        try:
+            type_: Literal["audio/pcma"] = d.pop("type")
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = ("type",)
+            raise ResponseShapeError.locate("RealtimeAudioFormatsAudioPcma", src_dict, d, fields, err) from err
         instance = cls(
             type_=type_,
         )

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import ResponseShapeError
+from ..types import UNSET, UnknownVariant, Unset
 
 if TYPE_CHECKING:
     from ..models.realtime_create_client_secret_request_expires_after import (
@@ -42,15 +43,17 @@ class RealtimeCreateClientSecretRequest:
         expires_after (RealtimeCreateClientSecretRequestExpiresAfter | Unset): When the secret stops
             working.
         session (RealtimeSessionCreateRequestGA | RealtimeTranscriptionSessionCreateRequestGA |
-            Unset): The session the secret opens: a realtime session (`type: realtime`) or a
-            transcription session (`type: transcription`).
+            UnknownVariant | Unset): The session the secret opens: a realtime session (`type: realtime`)
+            or a transcription session (`type: transcription`).
 
     Fields the description does not name are kept in ``additional_properties`` and sent back by
     ``to_dict()``.
     """
 
     expires_after: RealtimeCreateClientSecretRequestExpiresAfter | Unset = UNSET
-    session: RealtimeSessionCreateRequestGA | RealtimeTranscriptionSessionCreateRequestGA | Unset = UNSET
+    session: RealtimeSessionCreateRequestGA | RealtimeTranscriptionSessionCreateRequestGA | UnknownVariant | Unset = (
+        UNSET
+    )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,6 +72,8 @@ class RealtimeCreateClientSecretRequest:
             session = UNSET
         elif isinstance(self.session, RealtimeSessionCreateRequestGA):
             session = self.session.to_dict()
+        elif isinstance(self.session, RealtimeTranscriptionSessionCreateRequestGA):
+            session = self.session.to_dict()
         else:
             session = self.session.to_dict()
 
@@ -82,34 +87,43 @@ class RealtimeCreateClientSecretRequest:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        _expires_after = d.pop("expires_after", UNSET)
-        expires_after: RealtimeCreateClientSecretRequestExpiresAfter | Unset
-        if isinstance(_expires_after, Unset):
-            expires_after = UNSET
-        else:
-            expires_after = RealtimeCreateClientSecretRequestExpiresAfter.from_dict(_expires_after)
+        try:
+            _expires_after = d.pop("expires_after", UNSET)
+            expires_after: RealtimeCreateClientSecretRequestExpiresAfter | Unset
+            if isinstance(_expires_after, Unset):
+                expires_after = UNSET
+            else:
+                expires_after = RealtimeCreateClientSecretRequestExpiresAfter.from_dict(_expires_after)
 
-        def _parse_session(
-            data: object,
-        ) -> RealtimeSessionCreateRequestGA | RealtimeTranscriptionSessionCreateRequestGA | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not (isinstance(data, dict) and data.get("type") == "realtime"):
-                    raise TypeError()
-                session_type_0 = RealtimeSessionCreateRequestGA.from_dict(data)
+            def _parse_session(
+                data: object,
+            ) -> RealtimeSessionCreateRequestGA | RealtimeTranscriptionSessionCreateRequestGA | UnknownVariant | Unset:
+                if isinstance(data, Unset):
+                    return data
+                if isinstance(data, dict) and data.get("type") == "realtime":
+                    session_type_0 = RealtimeSessionCreateRequestGA.from_dict(data)
 
-                return session_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not (isinstance(data, dict) and data.get("type") == "transcription"):
-                raise TypeError()
-            session_type_1 = RealtimeTranscriptionSessionCreateRequestGA.from_dict(data)
+                    return session_type_0
+                if isinstance(data, dict) and data.get("type") == "transcription":
+                    session_type_1 = RealtimeTranscriptionSessionCreateRequestGA.from_dict(data)
 
-            return session_type_1
+                    return session_type_1
+                if isinstance(data, dict) and isinstance(data.get("type"), str):
+                    session_unknown = UnknownVariant(data)
 
-        session = _parse_session(d.pop("session", UNSET))
+                    return session_unknown
+                raise ResponseShapeError.no_member(
+                    data, "RealtimeSessionCreateRequestGA | RealtimeTranscriptionSessionCreateRequestGA"
+                )
 
+            session = _parse_session(d.pop("session", UNSET))
+
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "expires_after",
+                "session",
+            )
+            raise ResponseShapeError.locate("RealtimeCreateClientSecretRequest", src_dict, d, fields, err) from err
         instance = cls(
             expires_after=expires_after,
             session=session,

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import mask_secret
+from ..errors import ResponseShapeError
+from ..types import UnknownVariant, mask_secret
 
 if TYPE_CHECKING:
     from ..models.realtime_session_create_response_ga import RealtimeSessionCreateResponseGA
@@ -35,8 +36,8 @@ class RealtimeCreateClientSecretResponse:
         value (str): The token the browser sends as its bearer credential. Masked when the object is
             printed; read it as an attribute or from to_dict().
         expires_at (int): When the token stops working, in seconds since the Unix epoch.
-        session (RealtimeSessionCreateResponseGA | RealtimeTranscriptionSessionCreateResponseGA):
-            The session as configured; its `type` tells which kind it is.
+        session (RealtimeSessionCreateResponseGA | RealtimeTranscriptionSessionCreateResponseGA |
+            UnknownVariant): The session as configured; its `type` tells which kind it is.
 
     Fields the description does not name are kept in ``additional_properties`` and sent back by
     ``to_dict()``.
@@ -44,7 +45,7 @@ class RealtimeCreateClientSecretResponse:
 
     value: str = _attrs_field(repr=mask_secret)
     expires_at: int
-    session: RealtimeSessionCreateResponseGA | RealtimeTranscriptionSessionCreateResponseGA
+    session: RealtimeSessionCreateResponseGA | RealtimeTranscriptionSessionCreateResponseGA | UnknownVariant
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,6 +61,8 @@ class RealtimeCreateClientSecretResponse:
         session: dict[str, Any]
         if isinstance(self.session, RealtimeSessionCreateResponseGA):
             session = self.session.to_dict()
+        elif isinstance(self.session, RealtimeTranscriptionSessionCreateResponseGA):
+            session = self.session.to_dict()
         else:
             session = self.session.to_dict()
 
@@ -72,28 +75,38 @@ class RealtimeCreateClientSecretResponse:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        value = d.pop("value")
-        expires_at = d.pop("expires_at")
+        try:
+            value = d.pop("value")
+            expires_at = d.pop("expires_at")
 
-        def _parse_session(
-            data: object,
-        ) -> RealtimeSessionCreateResponseGA | RealtimeTranscriptionSessionCreateResponseGA:
-            try:
-                if not (isinstance(data, dict) and data.get("type") == "realtime"):
-                    raise TypeError()
-                session_type_0 = RealtimeSessionCreateResponseGA.from_dict(data)
+            def _parse_session(
+                data: object,
+            ) -> RealtimeSessionCreateResponseGA | RealtimeTranscriptionSessionCreateResponseGA | UnknownVariant:
+                if isinstance(data, dict) and data.get("type") == "realtime":
+                    session_type_0 = RealtimeSessionCreateResponseGA.from_dict(data)
 
-                return session_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not (isinstance(data, dict) and data.get("type") == "transcription"):
-                raise TypeError()
-            session_type_1 = RealtimeTranscriptionSessionCreateResponseGA.from_dict(data)
+                    return session_type_0
+                if isinstance(data, dict) and data.get("type") == "transcription":
+                    session_type_1 = RealtimeTranscriptionSessionCreateResponseGA.from_dict(data)
 
-            return session_type_1
+                    return session_type_1
+                if isinstance(data, dict) and isinstance(data.get("type"), str):
+                    session_unknown = UnknownVariant(data)
 
-        session = _parse_session(d.pop("session"))
+                    return session_unknown
+                raise ResponseShapeError.no_member(
+                    data, "RealtimeSessionCreateResponseGA | RealtimeTranscriptionSessionCreateResponseGA"
+                )
 
+            session = _parse_session(d.pop("session"))
+
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "value",
+                "expires_at",
+                "session",
+            )
+            raise ResponseShapeError.locate("RealtimeCreateClientSecretResponse", src_dict, d, fields, err) from err
         instance = cls(
             value=value,
             expires_at=expires_at,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -71,16 +72,25 @@ class RealtimeFunctionTool:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        type_: Literal["function"] = d.pop("type")
-        name = d.pop("name", UNSET)
-        description = d.pop("description", UNSET)
-        _parameters = d.pop("parameters", UNSET)
-        parameters: RealtimeFunctionToolParameters | Unset
-        if isinstance(_parameters, Unset):
-            parameters = UNSET
-        else:
-            parameters = RealtimeFunctionToolParameters.from_dict(_parameters)
+        try:
+            type_: Literal["function"] = d.pop("type")
+            name = d.pop("name", UNSET)
+            description = d.pop("description", UNSET)
+            _parameters = d.pop("parameters", UNSET)
+            parameters: RealtimeFunctionToolParameters | Unset
+            if isinstance(_parameters, Unset):
+                parameters = UNSET
+            else:
+                parameters = RealtimeFunctionToolParameters.from_dict(_parameters)
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "type",
+                "name",
+                "description",
+                "parameters",
+            )
+            raise ResponseShapeError.locate("RealtimeFunctionTool", src_dict, d, fields, err) from err
         instance = cls(
             type_=type_,
             name=name,

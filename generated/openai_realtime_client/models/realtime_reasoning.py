@@ -8,6 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.realtime_reasoning_effort import RealtimeReasoningEffort, check_realtime_reasoning_effort
 from ..types import UNSET, Unset
 
@@ -40,13 +41,17 @@ class RealtimeReasoning:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        _effort = d.pop("effort", UNSET)
-        effort: RealtimeReasoningEffort | Unset
-        if isinstance(_effort, Unset):
-            effort = UNSET
-        else:
-            effort = check_realtime_reasoning_effort(_effort)
+        try:
+            _effort = d.pop("effort", UNSET)
+            effort: RealtimeReasoningEffort | Unset
+            if isinstance(_effort, Unset):
+                effort = UNSET
+            else:
+                effort = check_realtime_reasoning_effort(_effort)
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = ("effort",)
+            raise ResponseShapeError.locate("RealtimeReasoning", src_dict, d, fields, err) from err
         instance = cls(
             effort=effort,
         )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.known_realtime_model import KnownRealtimeModel, check_known_realtime_model
 from ..models.known_voice import KnownVoice, check_known_voice
 from ..models.realtime_session_create_request_input_audio_format import (
@@ -227,139 +228,164 @@ class RealtimeSessionCreateRequest:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        _modalities = d.pop("modalities", UNSET)
-        modalities: list[RealtimeSessionCreateRequestModalitiesItem] | Unset = UNSET
-        if _modalities is not UNSET:
-            modalities = []
-            for modalities_item_data in _modalities:
-                modalities_item = check_realtime_session_create_request_modalities_item(modalities_item_data)
+        try:
+            _modalities = d.pop("modalities", UNSET)
+            modalities: list[RealtimeSessionCreateRequestModalitiesItem] | Unset = UNSET
+            if _modalities is not UNSET:
+                modalities = []
+                for modalities_item_data in _modalities:
+                    modalities_item = check_realtime_session_create_request_modalities_item(modalities_item_data)
 
-                modalities.append(modalities_item)
+                    modalities.append(modalities_item)
 
-        def _parse_model(data: object) -> KnownRealtimeModel | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                model_type_1 = check_known_realtime_model(data)
+            def _parse_model(data: object) -> KnownRealtimeModel | str | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    model_type_1 = check_known_realtime_model(data)
 
-                return model_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(KnownRealtimeModel | str | Unset, data)
+                    return model_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(KnownRealtimeModel | str | Unset, data)
 
-        model = _parse_model(d.pop("model", UNSET))
+            model = _parse_model(d.pop("model", UNSET))
 
-        instructions = d.pop("instructions", UNSET)
+            instructions = d.pop("instructions", UNSET)
 
-        def _parse_voice(data: object) -> KnownVoice | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_voice_ids_shared_type_1 = check_known_voice(data)
+            def _parse_voice(data: object) -> KnownVoice | str | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    componentsschemas_voice_ids_shared_type_1 = check_known_voice(data)
 
-                return componentsschemas_voice_ids_shared_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(KnownVoice | str | Unset, data)
+                    return componentsschemas_voice_ids_shared_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(KnownVoice | str | Unset, data)
 
-        voice = _parse_voice(d.pop("voice", UNSET))
+            voice = _parse_voice(d.pop("voice", UNSET))
 
-        _input_audio_format = d.pop("input_audio_format", UNSET)
-        input_audio_format: RealtimeSessionCreateRequestInputAudioFormat | Unset
-        if isinstance(_input_audio_format, Unset):
-            input_audio_format = UNSET
-        else:
-            input_audio_format = check_realtime_session_create_request_input_audio_format(_input_audio_format)
+            _input_audio_format = d.pop("input_audio_format", UNSET)
+            input_audio_format: RealtimeSessionCreateRequestInputAudioFormat | Unset
+            if isinstance(_input_audio_format, Unset):
+                input_audio_format = UNSET
+            else:
+                input_audio_format = check_realtime_session_create_request_input_audio_format(_input_audio_format)
 
-        _output_audio_format = d.pop("output_audio_format", UNSET)
-        output_audio_format: RealtimeSessionCreateRequestOutputAudioFormat | Unset
-        if isinstance(_output_audio_format, Unset):
-            output_audio_format = UNSET
-        else:
-            output_audio_format = check_realtime_session_create_request_output_audio_format(_output_audio_format)
+            _output_audio_format = d.pop("output_audio_format", UNSET)
+            output_audio_format: RealtimeSessionCreateRequestOutputAudioFormat | Unset
+            if isinstance(_output_audio_format, Unset):
+                output_audio_format = UNSET
+            else:
+                output_audio_format = check_realtime_session_create_request_output_audio_format(_output_audio_format)
 
-        _input_audio_transcription = d.pop("input_audio_transcription", UNSET)
-        input_audio_transcription: RealtimeSessionCreateRequestInputAudioTranscription | Unset
-        if isinstance(_input_audio_transcription, Unset):
-            input_audio_transcription = UNSET
-        else:
-            input_audio_transcription = RealtimeSessionCreateRequestInputAudioTranscription.from_dict(
-                _input_audio_transcription
+            _input_audio_transcription = d.pop("input_audio_transcription", UNSET)
+            input_audio_transcription: RealtimeSessionCreateRequestInputAudioTranscription | Unset
+            if isinstance(_input_audio_transcription, Unset):
+                input_audio_transcription = UNSET
+            else:
+                input_audio_transcription = RealtimeSessionCreateRequestInputAudioTranscription.from_dict(
+                    _input_audio_transcription
+                )
+
+            _turn_detection = d.pop("turn_detection", UNSET)
+            turn_detection: RealtimeSessionCreateRequestTurnDetection | Unset
+            if isinstance(_turn_detection, Unset):
+                turn_detection = UNSET
+            else:
+                turn_detection = RealtimeSessionCreateRequestTurnDetection.from_dict(_turn_detection)
+
+            _input_audio_noise_reduction = d.pop("input_audio_noise_reduction", UNSET)
+            input_audio_noise_reduction: RealtimeSessionCreateRequestInputAudioNoiseReduction | Unset
+            if isinstance(_input_audio_noise_reduction, Unset):
+                input_audio_noise_reduction = UNSET
+            else:
+                input_audio_noise_reduction = RealtimeSessionCreateRequestInputAudioNoiseReduction.from_dict(
+                    _input_audio_noise_reduction
+                )
+
+            speed = d.pop("speed", UNSET)
+
+            def _parse_tracing(data: object) -> Literal["auto"] | RealtimeTracingConfiguration | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not data == "auto":
+                        raise TypeError()
+                    tracing_type_0: Literal["auto"] = data
+                    return tracing_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    tracing_type_1 = RealtimeTracingConfiguration.from_dict(data)
+
+                    return tracing_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                raise ResponseShapeError.no_member(data, "Literal['auto'] | RealtimeTracingConfiguration")
+
+            tracing = _parse_tracing(d.pop("tracing", UNSET))
+
+            _tools = d.pop("tools", UNSET)
+            tools: list[RealtimeFunctionTool] | Unset = UNSET
+            if _tools is not UNSET:
+                tools = []
+                for tools_item_data in _tools:
+                    tools_item = RealtimeFunctionTool.from_dict(tools_item_data)
+
+                    tools.append(tools_item)
+
+            tool_choice = d.pop("tool_choice", UNSET)
+            temperature = d.pop("temperature", UNSET)
+
+            def _parse_max_response_output_tokens(data: object) -> int | Literal["inf"] | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not data == "inf":
+                        raise TypeError()
+                    max_response_output_tokens_type_1: Literal["inf"] = data
+                    return max_response_output_tokens_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(int | Literal["inf"] | Unset, data)
+
+            max_response_output_tokens = _parse_max_response_output_tokens(d.pop("max_response_output_tokens", UNSET))
+
+            _client_secret = d.pop("client_secret", UNSET)
+            client_secret: RealtimeSessionCreateRequestClientSecret | Unset
+            if isinstance(_client_secret, Unset):
+                client_secret = UNSET
+            else:
+                client_secret = RealtimeSessionCreateRequestClientSecret.from_dict(_client_secret)
+
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "modalities",
+                "model",
+                "instructions",
+                "voice",
+                "input_audio_format",
+                "output_audio_format",
+                "input_audio_transcription",
+                "turn_detection",
+                "input_audio_noise_reduction",
+                "speed",
+                "tracing",
+                "tools",
+                "tool_choice",
+                "temperature",
+                "max_response_output_tokens",
+                "client_secret",
             )
-
-        _turn_detection = d.pop("turn_detection", UNSET)
-        turn_detection: RealtimeSessionCreateRequestTurnDetection | Unset
-        if isinstance(_turn_detection, Unset):
-            turn_detection = UNSET
-        else:
-            turn_detection = RealtimeSessionCreateRequestTurnDetection.from_dict(_turn_detection)
-
-        _input_audio_noise_reduction = d.pop("input_audio_noise_reduction", UNSET)
-        input_audio_noise_reduction: RealtimeSessionCreateRequestInputAudioNoiseReduction | Unset
-        if isinstance(_input_audio_noise_reduction, Unset):
-            input_audio_noise_reduction = UNSET
-        else:
-            input_audio_noise_reduction = RealtimeSessionCreateRequestInputAudioNoiseReduction.from_dict(
-                _input_audio_noise_reduction
-            )
-
-        speed = d.pop("speed", UNSET)
-
-        def _parse_tracing(data: object) -> Literal["auto"] | RealtimeTracingConfiguration | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not data == "auto":
-                    raise TypeError()
-                tracing_type_0: Literal["auto"] = data
-                return tracing_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            tracing_type_1 = RealtimeTracingConfiguration.from_dict(data)
-
-            return tracing_type_1
-
-        tracing = _parse_tracing(d.pop("tracing", UNSET))
-
-        _tools = d.pop("tools", UNSET)
-        tools: list[RealtimeFunctionTool] | Unset = UNSET
-        if _tools is not UNSET:
-            tools = []
-            for tools_item_data in _tools:
-                tools_item = RealtimeFunctionTool.from_dict(tools_item_data)
-
-                tools.append(tools_item)
-
-        tool_choice = d.pop("tool_choice", UNSET)
-        temperature = d.pop("temperature", UNSET)
-
-        def _parse_max_response_output_tokens(data: object) -> int | Literal["inf"] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not data == "inf":
-                    raise TypeError()
-                max_response_output_tokens_type_1: Literal["inf"] = data
-                return max_response_output_tokens_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(int | Literal["inf"] | Unset, data)
-
-        max_response_output_tokens = _parse_max_response_output_tokens(d.pop("max_response_output_tokens", UNSET))
-
-        _client_secret = d.pop("client_secret", UNSET)
-        client_secret: RealtimeSessionCreateRequestClientSecret | Unset
-        if isinstance(_client_secret, Unset):
-            client_secret = UNSET
-        else:
-            client_secret = RealtimeSessionCreateRequestClientSecret.from_dict(_client_secret)
-
+            raise ResponseShapeError.locate("RealtimeSessionCreateRequest", src_dict, d, fields, err) from err
         instance = cls(
             modalities=modalities,
             model=model,

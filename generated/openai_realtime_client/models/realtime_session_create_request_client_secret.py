@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -62,13 +63,19 @@ class RealtimeSessionCreateRequestClientSecret:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        _expires_after = d.pop("expires_after", UNSET)
-        expires_after: RealtimeSessionCreateRequestClientSecretExpiresAfter | Unset
-        if isinstance(_expires_after, Unset):
-            expires_after = UNSET
-        else:
-            expires_after = RealtimeSessionCreateRequestClientSecretExpiresAfter.from_dict(_expires_after)
+        try:
+            _expires_after = d.pop("expires_after", UNSET)
+            expires_after: RealtimeSessionCreateRequestClientSecretExpiresAfter | Unset
+            if isinstance(_expires_after, Unset):
+                expires_after = UNSET
+            else:
+                expires_after = RealtimeSessionCreateRequestClientSecretExpiresAfter.from_dict(_expires_after)
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = ("expires_after",)
+            raise ResponseShapeError.locate(
+                "RealtimeSessionCreateRequestClientSecret", src_dict, d, fields, err
+            ) from err
         instance = cls(
             expires_after=expires_after,
         )

@@ -8,6 +8,7 @@ from typing import Any, Literal, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
 
@@ -43,8 +44,17 @@ class RealtimeSessionCreateRequestClientSecretExpiresAfter:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        anchor: Literal["created_at"] = d.pop("anchor")
-        seconds = d.pop("seconds", UNSET)
+        try:
+            anchor: Literal["created_at"] = d.pop("anchor")
+            seconds = d.pop("seconds", UNSET)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "anchor",
+                "seconds",
+            )
+            raise ResponseShapeError.locate(
+                "RealtimeSessionCreateRequestClientSecretExpiresAfter", src_dict, d, fields, err
+            ) from err
         instance = cls(
             anchor=anchor,
             seconds=seconds,

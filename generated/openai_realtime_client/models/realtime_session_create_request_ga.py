@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.known_ga_realtime_model import KnownGARealtimeModel, check_known_ga_realtime_model
 from ..models.realtime_session_create_request_ga_include_item import (
     RealtimeSessionCreateRequestGAIncludeItem,
@@ -19,7 +20,7 @@ from ..models.realtime_session_create_request_ga_output_modalities_item import (
 )
 from ..models.realtime_truncation_mode import RealtimeTruncationMode, check_realtime_truncation_mode
 from ..models.tool_choice_options import ToolChoiceOptions, check_tool_choice_options
-from ..types import UNSET, Unset
+from ..types import UNSET, UnknownVariant, Unset
 
 if TYPE_CHECKING:
     from ..models.mcp_tool import MCPTool
@@ -77,8 +78,8 @@ class RealtimeSessionCreateRequestGA:
         tracing (Literal['auto'] | None | RealtimeSessionCreateRequestGATracing | Unset): Send
             traces of the session to the traces dashboard; `auto` picks the defaults, null turns tracing
             off.
-        tools (list[MCPTool | RealtimeFunctionTool] | Unset): Functions and MCP servers the model
-            may use.
+        tools (list[MCPTool | RealtimeFunctionTool | UnknownVariant] | Unset): Functions and MCP
+            servers the model may use.
         tool_choice (ToolChoiceFunction | ToolChoiceMCP | ToolChoiceOptions | Unset): Whether and
             which tool the model must use. Default: 'auto'.
         parallel_tool_calls (bool | Unset):
@@ -99,7 +100,7 @@ class RealtimeSessionCreateRequestGA:
     audio: RealtimeSessionCreateRequestGAAudio | Unset = UNSET
     include: list[RealtimeSessionCreateRequestGAIncludeItem] | Unset = UNSET
     tracing: Literal["auto"] | None | RealtimeSessionCreateRequestGATracing | Unset = UNSET
-    tools: list[MCPTool | RealtimeFunctionTool] | Unset = UNSET
+    tools: list[MCPTool | RealtimeFunctionTool | UnknownVariant] | Unset = UNSET
     tool_choice: ToolChoiceFunction | ToolChoiceMCP | ToolChoiceOptions | Unset = UNSET
     parallel_tool_calls: bool | Unset = UNSET
     reasoning: RealtimeReasoning | Unset = UNSET
@@ -167,6 +168,8 @@ class RealtimeSessionCreateRequestGA:
                 tools_item: dict[str, Any]
                 if isinstance(tools_item_data, RealtimeFunctionTool):
                     tools_item = tools_item_data.to_dict()
+                elif isinstance(tools_item_data, MCPTool):
+                    tools_item = tools_item_data.to_dict()
                 else:
                     tools_item = tools_item_data.to_dict()
 
@@ -228,184 +231,199 @@ class RealtimeSessionCreateRequestGA:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        type_: Literal["realtime"] = d.pop("type")
-        _output_modalities = d.pop("output_modalities", UNSET)
-        output_modalities: list[RealtimeSessionCreateRequestGAOutputModalitiesItem] | Unset = UNSET
-        if _output_modalities is not UNSET:
-            output_modalities = []
-            for output_modalities_item_data in _output_modalities:
-                output_modalities_item = check_realtime_session_create_request_ga_output_modalities_item(
-                    output_modalities_item_data
-                )
+        try:
+            type_: Literal["realtime"] = d.pop("type")
+            _output_modalities = d.pop("output_modalities", UNSET)
+            output_modalities: list[RealtimeSessionCreateRequestGAOutputModalitiesItem] | Unset = UNSET
+            if _output_modalities is not UNSET:
+                output_modalities = []
+                for output_modalities_item_data in _output_modalities:
+                    output_modalities_item = check_realtime_session_create_request_ga_output_modalities_item(
+                        output_modalities_item_data
+                    )
 
-                output_modalities.append(output_modalities_item)
+                    output_modalities.append(output_modalities_item)
 
-        def _parse_model(data: object) -> KnownGARealtimeModel | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                model_type_1 = check_known_ga_realtime_model(data)
-
-                return model_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(KnownGARealtimeModel | str | Unset, data)
-
-        model = _parse_model(d.pop("model", UNSET))
-
-        instructions = d.pop("instructions", UNSET)
-        _audio = d.pop("audio", UNSET)
-        audio: RealtimeSessionCreateRequestGAAudio | Unset
-        if isinstance(_audio, Unset):
-            audio = UNSET
-        else:
-            audio = RealtimeSessionCreateRequestGAAudio.from_dict(_audio)
-
-        _include = d.pop("include", UNSET)
-        include: list[RealtimeSessionCreateRequestGAIncludeItem] | Unset = UNSET
-        if _include is not UNSET:
-            include = []
-            for include_item_data in _include:
-                include_item = check_realtime_session_create_request_ga_include_item(include_item_data)
-
-                include.append(include_item)
-
-        def _parse_tracing(data: object) -> Literal["auto"] | None | RealtimeSessionCreateRequestGATracing | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not data == "auto":
-                    raise TypeError()
-                tracing_type_0: Literal["auto"] = data
-                return tracing_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                tracing_type_1 = RealtimeSessionCreateRequestGATracing.from_dict(data)
-
-                return tracing_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(Literal["auto"] | None | RealtimeSessionCreateRequestGATracing | Unset, data)
-
-        tracing = _parse_tracing(d.pop("tracing", UNSET))
-
-        _tools = d.pop("tools", UNSET)
-        tools: list[MCPTool | RealtimeFunctionTool] | Unset = UNSET
-        if _tools is not UNSET:
-            tools = []
-            for tools_item_data in _tools:
-
-                def _parse_tools_item(data: object) -> MCPTool | RealtimeFunctionTool:
-                    try:
-                        if not (isinstance(data, dict) and data.get("type") == "function"):
-                            raise TypeError()
-                        tools_item_type_0 = RealtimeFunctionTool.from_dict(data)
-
-                        return tools_item_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if not (isinstance(data, dict) and data.get("type") == "mcp"):
+            def _parse_model(data: object) -> KnownGARealtimeModel | str | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
                         raise TypeError()
-                    tools_item_type_1 = MCPTool.from_dict(data)
+                    model_type_1 = check_known_ga_realtime_model(data)
 
-                    return tools_item_type_1
+                    return model_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(KnownGARealtimeModel | str | Unset, data)
 
-                tools_item = _parse_tools_item(tools_item_data)
+            model = _parse_model(d.pop("model", UNSET))
 
-                tools.append(tools_item)
+            instructions = d.pop("instructions", UNSET)
+            _audio = d.pop("audio", UNSET)
+            audio: RealtimeSessionCreateRequestGAAudio | Unset
+            if isinstance(_audio, Unset):
+                audio = UNSET
+            else:
+                audio = RealtimeSessionCreateRequestGAAudio.from_dict(_audio)
 
-        def _parse_tool_choice(data: object) -> ToolChoiceFunction | ToolChoiceMCP | ToolChoiceOptions | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                tool_choice_type_0 = check_tool_choice_options(data)
+            _include = d.pop("include", UNSET)
+            include: list[RealtimeSessionCreateRequestGAIncludeItem] | Unset = UNSET
+            if _include is not UNSET:
+                include = []
+                for include_item_data in _include:
+                    include_item = check_realtime_session_create_request_ga_include_item(include_item_data)
 
-                return tool_choice_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not (isinstance(data, dict) and data.get("type") == "function"):
-                    raise TypeError()
-                tool_choice_type_1 = ToolChoiceFunction.from_dict(data)
+                    include.append(include_item)
 
-                return tool_choice_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not (isinstance(data, dict) and data.get("type") == "mcp"):
-                raise TypeError()
-            tool_choice_type_2 = ToolChoiceMCP.from_dict(data)
+            def _parse_tracing(data: object) -> Literal["auto"] | None | RealtimeSessionCreateRequestGATracing | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not data == "auto":
+                        raise TypeError()
+                    tracing_type_0: Literal["auto"] = data
+                    return tracing_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    tracing_type_1 = RealtimeSessionCreateRequestGATracing.from_dict(data)
 
-            return tool_choice_type_2
+                    return tracing_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(Literal["auto"] | None | RealtimeSessionCreateRequestGATracing | Unset, data)
 
-        tool_choice = _parse_tool_choice(d.pop("tool_choice", UNSET))
+            tracing = _parse_tracing(d.pop("tracing", UNSET))
 
-        parallel_tool_calls = d.pop("parallel_tool_calls", UNSET)
-        _reasoning = d.pop("reasoning", UNSET)
-        reasoning: RealtimeReasoning | Unset
-        if isinstance(_reasoning, Unset):
-            reasoning = UNSET
-        else:
-            reasoning = RealtimeReasoning.from_dict(_reasoning)
+            _tools = d.pop("tools", UNSET)
+            tools: list[MCPTool | RealtimeFunctionTool | UnknownVariant] | Unset = UNSET
+            if _tools is not UNSET:
+                tools = []
+                for tools_item_data in _tools:
 
-        def _parse_max_output_tokens(data: object) -> int | Literal["inf"] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not data == "inf":
-                    raise TypeError()
-                max_output_tokens_type_1: Literal["inf"] = data
-                return max_output_tokens_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(int | Literal["inf"] | Unset, data)
+                    def _parse_tools_item(data: object) -> MCPTool | RealtimeFunctionTool | UnknownVariant:
+                        if isinstance(data, dict) and data.get("type") == "function":
+                            tools_item_type_0 = RealtimeFunctionTool.from_dict(data)
 
-        max_output_tokens = _parse_max_output_tokens(d.pop("max_output_tokens", UNSET))
+                            return tools_item_type_0
+                        if isinstance(data, dict) and data.get("type") == "mcp":
+                            tools_item_type_1 = MCPTool.from_dict(data)
 
-        def _parse_truncation(data: object) -> RealtimeTruncationMode | RealtimeTruncationRetentionRatio | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_realtime_truncation_type_0 = check_realtime_truncation_mode(data)
+                            return tools_item_type_1
+                        if isinstance(data, dict) and isinstance(data.get("type"), str):
+                            tools_item_unknown = UnknownVariant(data)
 
-                return componentsschemas_realtime_truncation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not (isinstance(data, dict) and data.get("type") == "retention_ratio"):
-                raise TypeError()
-            componentsschemas_realtime_truncation_type_1 = RealtimeTruncationRetentionRatio.from_dict(data)
+                            return tools_item_unknown
+                        raise ResponseShapeError.no_member(data, "MCPTool | RealtimeFunctionTool")
 
-            return componentsschemas_realtime_truncation_type_1
+                    tools_item = _parse_tools_item(tools_item_data)
 
-        truncation = _parse_truncation(d.pop("truncation", UNSET))
+                    tools.append(tools_item)
 
-        def _parse_prompt(data: object) -> None | PromptReference | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_prompt_type_0 = PromptReference.from_dict(data)
+            def _parse_tool_choice(data: object) -> ToolChoiceFunction | ToolChoiceMCP | ToolChoiceOptions | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    tool_choice_type_0 = check_tool_choice_options(data)
 
-                return componentsschemas_prompt_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PromptReference | Unset, data)
+                    return tool_choice_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                if isinstance(data, dict) and data.get("type") == "function":
+                    tool_choice_type_1 = ToolChoiceFunction.from_dict(data)
 
-        prompt = _parse_prompt(d.pop("prompt", UNSET))
+                    return tool_choice_type_1
+                if isinstance(data, dict) and data.get("type") == "mcp":
+                    tool_choice_type_2 = ToolChoiceMCP.from_dict(data)
 
+                    return tool_choice_type_2
+                raise ResponseShapeError.no_member(data, "ToolChoiceFunction | ToolChoiceMCP | ToolChoiceOptions")
+
+            tool_choice = _parse_tool_choice(d.pop("tool_choice", UNSET))
+
+            parallel_tool_calls = d.pop("parallel_tool_calls", UNSET)
+            _reasoning = d.pop("reasoning", UNSET)
+            reasoning: RealtimeReasoning | Unset
+            if isinstance(_reasoning, Unset):
+                reasoning = UNSET
+            else:
+                reasoning = RealtimeReasoning.from_dict(_reasoning)
+
+            def _parse_max_output_tokens(data: object) -> int | Literal["inf"] | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not data == "inf":
+                        raise TypeError()
+                    max_output_tokens_type_1: Literal["inf"] = data
+                    return max_output_tokens_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(int | Literal["inf"] | Unset, data)
+
+            max_output_tokens = _parse_max_output_tokens(d.pop("max_output_tokens", UNSET))
+
+            def _parse_truncation(data: object) -> RealtimeTruncationMode | RealtimeTruncationRetentionRatio | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    componentsschemas_realtime_truncation_type_0 = check_realtime_truncation_mode(data)
+
+                    return componentsschemas_realtime_truncation_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                if isinstance(data, dict) and data.get("type") == "retention_ratio":
+                    componentsschemas_realtime_truncation_type_1 = RealtimeTruncationRetentionRatio.from_dict(data)
+
+                    return componentsschemas_realtime_truncation_type_1
+                raise ResponseShapeError.no_member(data, "RealtimeTruncationMode | RealtimeTruncationRetentionRatio")
+
+            truncation = _parse_truncation(d.pop("truncation", UNSET))
+
+            def _parse_prompt(data: object) -> None | PromptReference | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_prompt_type_0 = PromptReference.from_dict(data)
+
+                    return componentsschemas_prompt_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | PromptReference | Unset, data)
+
+            prompt = _parse_prompt(d.pop("prompt", UNSET))
+
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "type",
+                "output_modalities",
+                "model",
+                "instructions",
+                "audio",
+                "include",
+                "tracing",
+                "tools",
+                "tool_choice",
+                "parallel_tool_calls",
+                "reasoning",
+                "max_output_tokens",
+                "truncation",
+                "prompt",
+            )
+            raise ResponseShapeError.locate("RealtimeSessionCreateRequestGA", src_dict, d, fields, err) from err
         instance = cls(
             type_=type_,
             output_modalities=output_modalities,

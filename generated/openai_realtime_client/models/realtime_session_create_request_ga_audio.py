@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -67,20 +68,27 @@ class RealtimeSessionCreateRequestGAAudio:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        _input_ = d.pop("input", UNSET)
-        input_: RealtimeSessionCreateRequestGAAudioInput | Unset
-        if isinstance(_input_, Unset):
-            input_ = UNSET
-        else:
-            input_ = RealtimeSessionCreateRequestGAAudioInput.from_dict(_input_)
+        try:
+            _input_ = d.pop("input", UNSET)
+            input_: RealtimeSessionCreateRequestGAAudioInput | Unset
+            if isinstance(_input_, Unset):
+                input_ = UNSET
+            else:
+                input_ = RealtimeSessionCreateRequestGAAudioInput.from_dict(_input_)
 
-        _output = d.pop("output", UNSET)
-        output: RealtimeSessionCreateRequestGAAudioOutput | Unset
-        if isinstance(_output, Unset):
-            output = UNSET
-        else:
-            output = RealtimeSessionCreateRequestGAAudioOutput.from_dict(_output)
+            _output = d.pop("output", UNSET)
+            output: RealtimeSessionCreateRequestGAAudioOutput | Unset
+            if isinstance(_output, Unset):
+                output = UNSET
+            else:
+                output = RealtimeSessionCreateRequestGAAudioOutput.from_dict(_output)
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "input",
+                "output",
+            )
+            raise ResponseShapeError.locate("RealtimeSessionCreateRequestGAAudio", src_dict, d, fields, err) from err
         instance = cls(
             input_=input_,
             output=output,

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import ResponseShapeError
+from ..types import UNSET, UnknownVariant, Unset
 
 if TYPE_CHECKING:
     from ..models.audio_transcription import AudioTranscription
@@ -50,23 +51,31 @@ def _import_lazily() -> None:
 class RealtimeSessionCreateRequestGAAudioInput:
     """Attributes:
         format_ (RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcma |
-            RealtimeAudioFormatsAudioPcmu | Unset): An audio encoding, told apart by `type`.
+            RealtimeAudioFormatsAudioPcmu | UnknownVariant | Unset): An audio encoding, told apart by
+            `type`.
         transcription (AudioTranscription | Unset): Which model transcribes the input audio, and
             hints for it.
         noise_reduction (RealtimeSessionCreateRequestGAAudioInputNoiseReduction | Unset):
         turn_detection (None | RealtimeTurnDetectionSemanticVad | RealtimeTurnDetectionServerVad |
-            Unset): How the server decides that a turn has ended, or null to leave it to the client.
+            UnknownVariant | Unset): How the server decides that a turn has ended, or null to leave it
+            to the client.
 
     Fields the description does not name are kept in ``additional_properties`` and sent back by
     ``to_dict()``.
     """
 
-    format_: RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcma | RealtimeAudioFormatsAudioPcmu | Unset = (
-        UNSET
-    )
+    format_: (
+        RealtimeAudioFormatsAudioPcm
+        | RealtimeAudioFormatsAudioPcma
+        | RealtimeAudioFormatsAudioPcmu
+        | UnknownVariant
+        | Unset
+    ) = UNSET
     transcription: AudioTranscription | Unset = UNSET
     noise_reduction: RealtimeSessionCreateRequestGAAudioInputNoiseReduction | Unset = UNSET
-    turn_detection: None | RealtimeTurnDetectionSemanticVad | RealtimeTurnDetectionServerVad | Unset = UNSET
+    turn_detection: (
+        None | RealtimeTurnDetectionSemanticVad | RealtimeTurnDetectionServerVad | UnknownVariant | Unset
+    ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,6 +90,8 @@ class RealtimeSessionCreateRequestGAAudioInput:
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcm):
             format_ = self.format_.to_dict()
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcmu):
+            format_ = self.format_.to_dict()
+        elif isinstance(self.format_, RealtimeAudioFormatsAudioPcma):
             format_ = self.format_.to_dict()
         else:
             format_ = self.format_.to_dict()
@@ -104,6 +115,9 @@ class RealtimeSessionCreateRequestGAAudioInput:
             turn_detection = self.turn_detection.to_dict()
         elif isinstance(self.turn_detection, RealtimeTurnDetectionSemanticVad):
             turn_detection = self.turn_detection.to_dict()
+        elif isinstance(self.turn_detection, UnknownVariant):
+            turn_detection = self.turn_detection.to_dict()
+
         else:
             turn_detection = self.turn_detection
         if not isinstance(turn_detection, Unset):
@@ -116,79 +130,95 @@ class RealtimeSessionCreateRequestGAAudioInput:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
+        try:
 
-        def _parse_format_(
-            data: object,
-        ) -> RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcma | RealtimeAudioFormatsAudioPcmu | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not (isinstance(data, dict) and data.get("type") == "audio/pcm"):
-                    raise TypeError()
-                componentsschemas_realtime_audio_formats_type_0 = RealtimeAudioFormatsAudioPcm.from_dict(data)
+            def _parse_format_(
+                data: object,
+            ) -> (
+                RealtimeAudioFormatsAudioPcm
+                | RealtimeAudioFormatsAudioPcma
+                | RealtimeAudioFormatsAudioPcmu
+                | UnknownVariant
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                if isinstance(data, dict) and data.get("type") == "audio/pcm":
+                    componentsschemas_realtime_audio_formats_type_0 = RealtimeAudioFormatsAudioPcm.from_dict(data)
 
-                return componentsschemas_realtime_audio_formats_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not (isinstance(data, dict) and data.get("type") == "audio/pcmu"):
-                    raise TypeError()
-                componentsschemas_realtime_audio_formats_type_1 = RealtimeAudioFormatsAudioPcmu.from_dict(data)
+                    return componentsschemas_realtime_audio_formats_type_0
+                if isinstance(data, dict) and data.get("type") == "audio/pcmu":
+                    componentsschemas_realtime_audio_formats_type_1 = RealtimeAudioFormatsAudioPcmu.from_dict(data)
 
-                return componentsschemas_realtime_audio_formats_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not (isinstance(data, dict) and data.get("type") == "audio/pcma"):
-                raise TypeError()
-            componentsschemas_realtime_audio_formats_type_2 = RealtimeAudioFormatsAudioPcma.from_dict(data)
+                    return componentsschemas_realtime_audio_formats_type_1
+                if isinstance(data, dict) and data.get("type") == "audio/pcma":
+                    componentsschemas_realtime_audio_formats_type_2 = RealtimeAudioFormatsAudioPcma.from_dict(data)
 
-            return componentsschemas_realtime_audio_formats_type_2
+                    return componentsschemas_realtime_audio_formats_type_2
+                if isinstance(data, dict) and isinstance(data.get("type"), str):
+                    format_unknown = UnknownVariant(data)
 
-        format_ = _parse_format_(d.pop("format", UNSET))
-
-        _transcription = d.pop("transcription", UNSET)
-        transcription: AudioTranscription | Unset
-        if isinstance(_transcription, Unset):
-            transcription = UNSET
-        else:
-            transcription = AudioTranscription.from_dict(_transcription)
-
-        _noise_reduction = d.pop("noise_reduction", UNSET)
-        noise_reduction: RealtimeSessionCreateRequestGAAudioInputNoiseReduction | Unset
-        if isinstance(_noise_reduction, Unset):
-            noise_reduction = UNSET
-        else:
-            noise_reduction = RealtimeSessionCreateRequestGAAudioInputNoiseReduction.from_dict(_noise_reduction)
-
-        def _parse_turn_detection(
-            data: object,
-        ) -> None | RealtimeTurnDetectionSemanticVad | RealtimeTurnDetectionServerVad | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not (isinstance(data, dict) and data.get("type") == "server_vad"):
-                    raise TypeError()
-                componentsschemas_realtime_turn_detection_type_0_type_0 = RealtimeTurnDetectionServerVad.from_dict(data)
-
-                return componentsschemas_realtime_turn_detection_type_0_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not (isinstance(data, dict) and data.get("type") == "semantic_vad"):
-                    raise TypeError()
-                componentsschemas_realtime_turn_detection_type_0_type_1 = RealtimeTurnDetectionSemanticVad.from_dict(
-                    data
+                    return format_unknown
+                raise ResponseShapeError.no_member(
+                    data, "RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcma | RealtimeAudioFormatsAudioPcmu"
                 )
 
-                return componentsschemas_realtime_turn_detection_type_0_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | RealtimeTurnDetectionSemanticVad | RealtimeTurnDetectionServerVad | Unset, data)
+            format_ = _parse_format_(d.pop("format", UNSET))
 
-        turn_detection = _parse_turn_detection(d.pop("turn_detection", UNSET))
+            _transcription = d.pop("transcription", UNSET)
+            transcription: AudioTranscription | Unset
+            if isinstance(_transcription, Unset):
+                transcription = UNSET
+            else:
+                transcription = AudioTranscription.from_dict(_transcription)
 
+            _noise_reduction = d.pop("noise_reduction", UNSET)
+            noise_reduction: RealtimeSessionCreateRequestGAAudioInputNoiseReduction | Unset
+            if isinstance(_noise_reduction, Unset):
+                noise_reduction = UNSET
+            else:
+                noise_reduction = RealtimeSessionCreateRequestGAAudioInputNoiseReduction.from_dict(_noise_reduction)
+
+            def _parse_turn_detection(
+                data: object,
+            ) -> None | RealtimeTurnDetectionSemanticVad | RealtimeTurnDetectionServerVad | UnknownVariant | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                if isinstance(data, dict) and data.get("type") == "server_vad":
+                    componentsschemas_realtime_turn_detection_type_0_type_0 = RealtimeTurnDetectionServerVad.from_dict(
+                        data
+                    )
+
+                    return componentsschemas_realtime_turn_detection_type_0_type_0
+                if isinstance(data, dict) and data.get("type") == "semantic_vad":
+                    componentsschemas_realtime_turn_detection_type_0_type_1 = (
+                        RealtimeTurnDetectionSemanticVad.from_dict(data)
+                    )
+
+                    return componentsschemas_realtime_turn_detection_type_0_type_1
+                if isinstance(data, dict) and isinstance(data.get("type"), str):
+                    turn_detection_unknown = UnknownVariant(data)
+
+                    return turn_detection_unknown
+                return cast(
+                    None | RealtimeTurnDetectionSemanticVad | RealtimeTurnDetectionServerVad | UnknownVariant | Unset,
+                    data,
+                )
+
+            turn_detection = _parse_turn_detection(d.pop("turn_detection", UNSET))
+
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "format",
+                "transcription",
+                "noise_reduction",
+                "turn_detection",
+            )
+            raise ResponseShapeError.locate(
+                "RealtimeSessionCreateRequestGAAudioInput", src_dict, d, fields, err
+            ) from err
         instance = cls(
             format_=format_,
             transcription=transcription,

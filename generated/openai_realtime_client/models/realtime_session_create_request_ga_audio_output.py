@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.known_voice import KnownVoice, check_known_voice
-from ..types import UNSET, Unset
+from ..types import UNSET, UnknownVariant, Unset
 
 if TYPE_CHECKING:
     from ..models.custom_voice import CustomVoice
@@ -38,7 +39,8 @@ def _import_lazily() -> None:
 class RealtimeSessionCreateRequestGAAudioOutput:
     """Attributes:
         format_ (RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcma |
-            RealtimeAudioFormatsAudioPcmu | Unset): An audio encoding, told apart by `type`.
+            RealtimeAudioFormatsAudioPcmu | UnknownVariant | Unset): An audio encoding, told apart by
+            `type`.
         voice (CustomVoice | KnownVoice | str | Unset):
         speed (float | Unset):  Default: 1.0.
 
@@ -46,9 +48,13 @@ class RealtimeSessionCreateRequestGAAudioOutput:
     ``to_dict()``.
     """
 
-    format_: RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcma | RealtimeAudioFormatsAudioPcmu | Unset = (
-        UNSET
-    )
+    format_: (
+        RealtimeAudioFormatsAudioPcm
+        | RealtimeAudioFormatsAudioPcma
+        | RealtimeAudioFormatsAudioPcmu
+        | UnknownVariant
+        | Unset
+    ) = UNSET
     voice: CustomVoice | KnownVoice | str | Unset = UNSET
     speed: float | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -65,6 +71,8 @@ class RealtimeSessionCreateRequestGAAudioOutput:
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcm):
             format_ = self.format_.to_dict()
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcmu):
+            format_ = self.format_.to_dict()
+        elif isinstance(self.format_, RealtimeAudioFormatsAudioPcma):
             format_ = self.format_.to_dict()
         else:
             format_ = self.format_.to_dict()
@@ -93,60 +101,74 @@ class RealtimeSessionCreateRequestGAAudioOutput:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
+        try:
 
-        def _parse_format_(
-            data: object,
-        ) -> RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcma | RealtimeAudioFormatsAudioPcmu | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not (isinstance(data, dict) and data.get("type") == "audio/pcm"):
-                    raise TypeError()
-                componentsschemas_realtime_audio_formats_type_0 = RealtimeAudioFormatsAudioPcm.from_dict(data)
+            def _parse_format_(
+                data: object,
+            ) -> (
+                RealtimeAudioFormatsAudioPcm
+                | RealtimeAudioFormatsAudioPcma
+                | RealtimeAudioFormatsAudioPcmu
+                | UnknownVariant
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                if isinstance(data, dict) and data.get("type") == "audio/pcm":
+                    componentsschemas_realtime_audio_formats_type_0 = RealtimeAudioFormatsAudioPcm.from_dict(data)
 
-                return componentsschemas_realtime_audio_formats_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not (isinstance(data, dict) and data.get("type") == "audio/pcmu"):
-                    raise TypeError()
-                componentsschemas_realtime_audio_formats_type_1 = RealtimeAudioFormatsAudioPcmu.from_dict(data)
+                    return componentsschemas_realtime_audio_formats_type_0
+                if isinstance(data, dict) and data.get("type") == "audio/pcmu":
+                    componentsschemas_realtime_audio_formats_type_1 = RealtimeAudioFormatsAudioPcmu.from_dict(data)
 
-                return componentsschemas_realtime_audio_formats_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not (isinstance(data, dict) and data.get("type") == "audio/pcma"):
-                raise TypeError()
-            componentsschemas_realtime_audio_formats_type_2 = RealtimeAudioFormatsAudioPcma.from_dict(data)
+                    return componentsschemas_realtime_audio_formats_type_1
+                if isinstance(data, dict) and data.get("type") == "audio/pcma":
+                    componentsschemas_realtime_audio_formats_type_2 = RealtimeAudioFormatsAudioPcma.from_dict(data)
 
-            return componentsschemas_realtime_audio_formats_type_2
+                    return componentsschemas_realtime_audio_formats_type_2
+                if isinstance(data, dict) and isinstance(data.get("type"), str):
+                    format_unknown = UnknownVariant(data)
 
-        format_ = _parse_format_(d.pop("format", UNSET))
+                    return format_unknown
+                raise ResponseShapeError.no_member(
+                    data, "RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcma | RealtimeAudioFormatsAudioPcmu"
+                )
 
-        def _parse_voice(data: object) -> CustomVoice | KnownVoice | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_voice_ids_shared_type_1 = check_known_voice(data)
+            format_ = _parse_format_(d.pop("format", UNSET))
 
-                return componentsschemas_voice_ids_shared_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_voice_ids_or_custom_voice_type_1 = CustomVoice.from_dict(data)
+            def _parse_voice(data: object) -> CustomVoice | KnownVoice | str | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    componentsschemas_voice_ids_shared_type_1 = check_known_voice(data)
 
-                return componentsschemas_voice_ids_or_custom_voice_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CustomVoice | KnownVoice | str | Unset, data)
+                    return componentsschemas_voice_ids_shared_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_voice_ids_or_custom_voice_type_1 = CustomVoice.from_dict(data)
 
-        voice = _parse_voice(d.pop("voice", UNSET))
+                    return componentsschemas_voice_ids_or_custom_voice_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(CustomVoice | KnownVoice | str | Unset, data)
 
-        speed = d.pop("speed", UNSET)
+            voice = _parse_voice(d.pop("voice", UNSET))
+
+            speed = d.pop("speed", UNSET)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "format",
+                "voice",
+                "speed",
+            )
+            raise ResponseShapeError.locate(
+                "RealtimeSessionCreateRequestGAAudioOutput", src_dict, d, fields, err
+            ) from err
         instance = cls(
             format_=format_,
             voice=voice,

@@ -8,6 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.realtime_session_create_request_input_audio_noise_reduction_type import (
     RealtimeSessionCreateRequestInputAudioNoiseReductionType,
     check_realtime_session_create_request_input_audio_noise_reduction_type,
@@ -46,13 +47,19 @@ class RealtimeSessionCreateRequestInputAudioNoiseReduction:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        _type_ = d.pop("type", UNSET)
-        type_: RealtimeSessionCreateRequestInputAudioNoiseReductionType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = check_realtime_session_create_request_input_audio_noise_reduction_type(_type_)
+        try:
+            _type_ = d.pop("type", UNSET)
+            type_: RealtimeSessionCreateRequestInputAudioNoiseReductionType | Unset
+            if isinstance(_type_, Unset):
+                type_ = UNSET
+            else:
+                type_ = check_realtime_session_create_request_input_audio_noise_reduction_type(_type_)
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = ("type",)
+            raise ResponseShapeError.locate(
+                "RealtimeSessionCreateRequestInputAudioNoiseReduction", src_dict, d, fields, err
+            ) from err
         instance = cls(
             type_=type_,
         )

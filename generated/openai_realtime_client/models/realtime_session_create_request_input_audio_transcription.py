@@ -8,6 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
 
@@ -49,9 +50,19 @@ class RealtimeSessionCreateRequestInputAudioTranscription:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        model = d.pop("model", UNSET)
-        language = d.pop("language", UNSET)
-        prompt = d.pop("prompt", UNSET)
+        try:
+            model = d.pop("model", UNSET)
+            language = d.pop("language", UNSET)
+            prompt = d.pop("prompt", UNSET)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "model",
+                "language",
+                "prompt",
+            )
+            raise ResponseShapeError.locate(
+                "RealtimeSessionCreateRequestInputAudioTranscription", src_dict, d, fields, err
+            ) from err
         instance = cls(
             model=model,
             language=language,

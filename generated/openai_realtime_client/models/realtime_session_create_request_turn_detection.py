@@ -8,6 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.realtime_session_create_request_turn_detection_eagerness import (
     RealtimeSessionCreateRequestTurnDetectionEagerness,
     check_realtime_session_create_request_turn_detection_eagerness,
@@ -88,25 +89,39 @@ class RealtimeSessionCreateRequestTurnDetection:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        _type_ = d.pop("type", UNSET)
-        type_: RealtimeSessionCreateRequestTurnDetectionType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = check_realtime_session_create_request_turn_detection_type(_type_)
+        try:
+            _type_ = d.pop("type", UNSET)
+            type_: RealtimeSessionCreateRequestTurnDetectionType | Unset
+            if isinstance(_type_, Unset):
+                type_ = UNSET
+            else:
+                type_ = check_realtime_session_create_request_turn_detection_type(_type_)
 
-        _eagerness = d.pop("eagerness", UNSET)
-        eagerness: RealtimeSessionCreateRequestTurnDetectionEagerness | Unset
-        if isinstance(_eagerness, Unset):
-            eagerness = UNSET
-        else:
-            eagerness = check_realtime_session_create_request_turn_detection_eagerness(_eagerness)
+            _eagerness = d.pop("eagerness", UNSET)
+            eagerness: RealtimeSessionCreateRequestTurnDetectionEagerness | Unset
+            if isinstance(_eagerness, Unset):
+                eagerness = UNSET
+            else:
+                eagerness = check_realtime_session_create_request_turn_detection_eagerness(_eagerness)
 
-        threshold = d.pop("threshold", UNSET)
-        prefix_padding_ms = d.pop("prefix_padding_ms", UNSET)
-        silence_duration_ms = d.pop("silence_duration_ms", UNSET)
-        create_response = d.pop("create_response", UNSET)
-        interrupt_response = d.pop("interrupt_response", UNSET)
+            threshold = d.pop("threshold", UNSET)
+            prefix_padding_ms = d.pop("prefix_padding_ms", UNSET)
+            silence_duration_ms = d.pop("silence_duration_ms", UNSET)
+            create_response = d.pop("create_response", UNSET)
+            interrupt_response = d.pop("interrupt_response", UNSET)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "type",
+                "eagerness",
+                "threshold",
+                "prefix_padding_ms",
+                "silence_duration_ms",
+                "create_response",
+                "interrupt_response",
+            )
+            raise ResponseShapeError.locate(
+                "RealtimeSessionCreateRequestTurnDetection", src_dict, d, fields, err
+            ) from err
         instance = cls(
             type_=type_,
             eagerness=eagerness,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.known_voice import KnownVoice, check_known_voice
 from ..models.realtime_session_create_response_modalities_item import (
     RealtimeSessionCreateResponseModalitiesItem,
@@ -220,149 +221,176 @@ class RealtimeSessionCreateResponse:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        client_secret = RealtimeSessionCreateResponseClientSecret.from_dict(d.pop("client_secret"))
+        try:
+            client_secret = RealtimeSessionCreateResponseClientSecret.from_dict(d.pop("client_secret"))
 
-        id = d.pop("id", UNSET)
-        object_ = d.pop("object", UNSET)
-        model = d.pop("model", UNSET)
-        _modalities = d.pop("modalities", UNSET)
-        modalities: list[RealtimeSessionCreateResponseModalitiesItem] | Unset = UNSET
-        if _modalities is not UNSET:
-            modalities = []
-            for modalities_item_data in _modalities:
-                modalities_item = check_realtime_session_create_response_modalities_item(modalities_item_data)
+            id = d.pop("id", UNSET)
+            object_ = d.pop("object", UNSET)
+            model = d.pop("model", UNSET)
+            _modalities = d.pop("modalities", UNSET)
+            modalities: list[RealtimeSessionCreateResponseModalitiesItem] | Unset = UNSET
+            if _modalities is not UNSET:
+                modalities = []
+                for modalities_item_data in _modalities:
+                    modalities_item = check_realtime_session_create_response_modalities_item(modalities_item_data)
 
-                modalities.append(modalities_item)
+                    modalities.append(modalities_item)
 
-        instructions = d.pop("instructions", UNSET)
+            instructions = d.pop("instructions", UNSET)
 
-        def _parse_voice(data: object) -> KnownVoice | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_voice_ids_shared_type_1 = check_known_voice(data)
+            def _parse_voice(data: object) -> KnownVoice | str | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    componentsschemas_voice_ids_shared_type_1 = check_known_voice(data)
 
-                return componentsschemas_voice_ids_shared_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(KnownVoice | str | Unset, data)
+                    return componentsschemas_voice_ids_shared_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(KnownVoice | str | Unset, data)
 
-        voice = _parse_voice(d.pop("voice", UNSET))
+            voice = _parse_voice(d.pop("voice", UNSET))
 
-        input_audio_format = d.pop("input_audio_format", UNSET)
-        output_audio_format = d.pop("output_audio_format", UNSET)
+            input_audio_format = d.pop("input_audio_format", UNSET)
+            output_audio_format = d.pop("output_audio_format", UNSET)
 
-        def _parse_input_audio_transcription(
-            data: object,
-        ) -> None | RealtimeSessionCreateResponseInputAudioTranscription | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                input_audio_transcription_type_0 = RealtimeSessionCreateResponseInputAudioTranscription.from_dict(data)
+            def _parse_input_audio_transcription(
+                data: object,
+            ) -> None | RealtimeSessionCreateResponseInputAudioTranscription | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    input_audio_transcription_type_0 = RealtimeSessionCreateResponseInputAudioTranscription.from_dict(
+                        data
+                    )
 
-                return input_audio_transcription_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | RealtimeSessionCreateResponseInputAudioTranscription | Unset, data)
+                    return input_audio_transcription_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | RealtimeSessionCreateResponseInputAudioTranscription | Unset, data)
 
-        input_audio_transcription = _parse_input_audio_transcription(d.pop("input_audio_transcription", UNSET))
+            input_audio_transcription = _parse_input_audio_transcription(d.pop("input_audio_transcription", UNSET))
 
-        def _parse_turn_detection(data: object) -> None | RealtimeSessionCreateResponseTurnDetection | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                turn_detection_type_0 = RealtimeSessionCreateResponseTurnDetection.from_dict(data)
+            def _parse_turn_detection(data: object) -> None | RealtimeSessionCreateResponseTurnDetection | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    turn_detection_type_0 = RealtimeSessionCreateResponseTurnDetection.from_dict(data)
 
-                return turn_detection_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | RealtimeSessionCreateResponseTurnDetection | Unset, data)
+                    return turn_detection_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | RealtimeSessionCreateResponseTurnDetection | Unset, data)
 
-        turn_detection = _parse_turn_detection(d.pop("turn_detection", UNSET))
+            turn_detection = _parse_turn_detection(d.pop("turn_detection", UNSET))
 
-        def _parse_input_audio_noise_reduction(
-            data: object,
-        ) -> None | RealtimeSessionCreateResponseInputAudioNoiseReduction | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                input_audio_noise_reduction_type_0 = RealtimeSessionCreateResponseInputAudioNoiseReduction.from_dict(
-                    data
-                )
+            def _parse_input_audio_noise_reduction(
+                data: object,
+            ) -> None | RealtimeSessionCreateResponseInputAudioNoiseReduction | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    input_audio_noise_reduction_type_0 = (
+                        RealtimeSessionCreateResponseInputAudioNoiseReduction.from_dict(data)
+                    )
 
-                return input_audio_noise_reduction_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | RealtimeSessionCreateResponseInputAudioNoiseReduction | Unset, data)
+                    return input_audio_noise_reduction_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | RealtimeSessionCreateResponseInputAudioNoiseReduction | Unset, data)
 
-        input_audio_noise_reduction = _parse_input_audio_noise_reduction(d.pop("input_audio_noise_reduction", UNSET))
+            input_audio_noise_reduction = _parse_input_audio_noise_reduction(
+                d.pop("input_audio_noise_reduction", UNSET)
+            )
 
-        speed = d.pop("speed", UNSET)
+            speed = d.pop("speed", UNSET)
 
-        def _parse_tracing(data: object) -> Literal["auto"] | None | RealtimeTracingConfiguration | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not data == "auto":
-                    raise TypeError()
-                tracing_type_0: Literal["auto"] = data
-                return tracing_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                tracing_type_1 = RealtimeTracingConfiguration.from_dict(data)
+            def _parse_tracing(data: object) -> Literal["auto"] | None | RealtimeTracingConfiguration | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not data == "auto":
+                        raise TypeError()
+                    tracing_type_0: Literal["auto"] = data
+                    return tracing_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    tracing_type_1 = RealtimeTracingConfiguration.from_dict(data)
 
-                return tracing_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(Literal["auto"] | None | RealtimeTracingConfiguration | Unset, data)
+                    return tracing_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(Literal["auto"] | None | RealtimeTracingConfiguration | Unset, data)
 
-        tracing = _parse_tracing(d.pop("tracing", UNSET))
+            tracing = _parse_tracing(d.pop("tracing", UNSET))
 
-        _tools = d.pop("tools", UNSET)
-        tools: list[RealtimeFunctionTool] | Unset = UNSET
-        if _tools is not UNSET:
-            tools = []
-            for tools_item_data in _tools:
-                tools_item = RealtimeFunctionTool.from_dict(tools_item_data)
+            _tools = d.pop("tools", UNSET)
+            tools: list[RealtimeFunctionTool] | Unset = UNSET
+            if _tools is not UNSET:
+                tools = []
+                for tools_item_data in _tools:
+                    tools_item = RealtimeFunctionTool.from_dict(tools_item_data)
 
-                tools.append(tools_item)
+                    tools.append(tools_item)
 
-        tool_choice = d.pop("tool_choice", UNSET)
-        temperature = d.pop("temperature", UNSET)
+            tool_choice = d.pop("tool_choice", UNSET)
+            temperature = d.pop("temperature", UNSET)
 
-        def _parse_max_response_output_tokens(data: object) -> int | Literal["inf"] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not data == "inf":
-                    raise TypeError()
-                max_response_output_tokens_type_1: Literal["inf"] = data
-                return max_response_output_tokens_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(int | Literal["inf"] | Unset, data)
+            def _parse_max_response_output_tokens(data: object) -> int | Literal["inf"] | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not data == "inf":
+                        raise TypeError()
+                    max_response_output_tokens_type_1: Literal["inf"] = data
+                    return max_response_output_tokens_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(int | Literal["inf"] | Unset, data)
 
-        max_response_output_tokens = _parse_max_response_output_tokens(d.pop("max_response_output_tokens", UNSET))
+            max_response_output_tokens = _parse_max_response_output_tokens(d.pop("max_response_output_tokens", UNSET))
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "client_secret",
+                "id",
+                "object",
+                "model",
+                "modalities",
+                "instructions",
+                "voice",
+                "input_audio_format",
+                "output_audio_format",
+                "input_audio_transcription",
+                "turn_detection",
+                "input_audio_noise_reduction",
+                "speed",
+                "tracing",
+                "tools",
+                "tool_choice",
+                "temperature",
+                "max_response_output_tokens",
+            )
+            raise ResponseShapeError.locate("RealtimeSessionCreateResponse", src_dict, d, fields, err) from err
         instance = cls(
             client_secret=client_secret,
             id=id,

@@ -8,6 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
 
@@ -38,7 +39,13 @@ class RealtimeSessionCreateResponseInputAudioTranscription:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        model = d.pop("model", UNSET)
+        try:
+            model = d.pop("model", UNSET)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = ("model",)
+            raise ResponseShapeError.locate(
+                "RealtimeSessionCreateResponseInputAudioTranscription", src_dict, d, fields, err
+            ) from err
         instance = cls(
             model=model,
         )

@@ -8,6 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
 
@@ -53,10 +54,21 @@ class RealtimeSessionCreateResponseTurnDetection:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        type_ = d.pop("type", UNSET)
-        threshold = d.pop("threshold", UNSET)
-        prefix_padding_ms = d.pop("prefix_padding_ms", UNSET)
-        silence_duration_ms = d.pop("silence_duration_ms", UNSET)
+        try:
+            type_ = d.pop("type", UNSET)
+            threshold = d.pop("threshold", UNSET)
+            prefix_padding_ms = d.pop("prefix_padding_ms", UNSET)
+            silence_duration_ms = d.pop("silence_duration_ms", UNSET)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "type",
+                "threshold",
+                "prefix_padding_ms",
+                "silence_duration_ms",
+            )
+            raise ResponseShapeError.locate(
+                "RealtimeSessionCreateResponseTurnDetection", src_dict, d, fields, err
+            ) from err
         instance = cls(
             type_=type_,
             threshold=threshold,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -68,15 +69,23 @@ class RealtimeTracingConfiguration:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        workflow_name = d.pop("workflow_name", UNSET)
-        group_id = d.pop("group_id", UNSET)
-        _metadata = d.pop("metadata", UNSET)
-        metadata: RealtimeTracingConfigurationMetadata | Unset
-        if isinstance(_metadata, Unset):
-            metadata = UNSET
-        else:
-            metadata = RealtimeTracingConfigurationMetadata.from_dict(_metadata)
+        try:
+            workflow_name = d.pop("workflow_name", UNSET)
+            group_id = d.pop("group_id", UNSET)
+            _metadata = d.pop("metadata", UNSET)
+            metadata: RealtimeTracingConfigurationMetadata | Unset
+            if isinstance(_metadata, Unset):
+                metadata = UNSET
+            else:
+                metadata = RealtimeTracingConfigurationMetadata.from_dict(_metadata)
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "workflow_name",
+                "group_id",
+                "metadata",
+            )
+            raise ResponseShapeError.locate("RealtimeTracingConfiguration", src_dict, d, fields, err) from err
         instance = cls(
             workflow_name=workflow_name,
             group_id=group_id,

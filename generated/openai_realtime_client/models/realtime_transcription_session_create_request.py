@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.realtime_transcription_session_create_request_include_item import (
     RealtimeTranscriptionSessionCreateRequestIncludeItem,
     check_realtime_transcription_session_create_request_include_item,
@@ -119,47 +120,61 @@ class RealtimeTranscriptionSessionCreateRequest:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        _turn_detection = d.pop("turn_detection", UNSET)
-        turn_detection: RealtimeTranscriptionSessionCreateRequestTurnDetection | Unset
-        if isinstance(_turn_detection, Unset):
-            turn_detection = UNSET
-        else:
-            turn_detection = RealtimeTranscriptionSessionCreateRequestTurnDetection.from_dict(_turn_detection)
+        try:
+            _turn_detection = d.pop("turn_detection", UNSET)
+            turn_detection: RealtimeTranscriptionSessionCreateRequestTurnDetection | Unset
+            if isinstance(_turn_detection, Unset):
+                turn_detection = UNSET
+            else:
+                turn_detection = RealtimeTranscriptionSessionCreateRequestTurnDetection.from_dict(_turn_detection)
 
-        _input_audio_noise_reduction = d.pop("input_audio_noise_reduction", UNSET)
-        input_audio_noise_reduction: RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction | Unset
-        if isinstance(_input_audio_noise_reduction, Unset):
-            input_audio_noise_reduction = UNSET
-        else:
-            input_audio_noise_reduction = RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction.from_dict(
-                _input_audio_noise_reduction
+            _input_audio_noise_reduction = d.pop("input_audio_noise_reduction", UNSET)
+            input_audio_noise_reduction: RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction | Unset
+            if isinstance(_input_audio_noise_reduction, Unset):
+                input_audio_noise_reduction = UNSET
+            else:
+                input_audio_noise_reduction = (
+                    RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction.from_dict(
+                        _input_audio_noise_reduction
+                    )
+                )
+
+            _input_audio_format = d.pop("input_audio_format", UNSET)
+            input_audio_format: RealtimeTranscriptionSessionCreateRequestInputAudioFormat | Unset
+            if isinstance(_input_audio_format, Unset):
+                input_audio_format = UNSET
+            else:
+                input_audio_format = check_realtime_transcription_session_create_request_input_audio_format(
+                    _input_audio_format
+                )
+
+            _input_audio_transcription = d.pop("input_audio_transcription", UNSET)
+            input_audio_transcription: AudioTranscription | Unset
+            if isinstance(_input_audio_transcription, Unset):
+                input_audio_transcription = UNSET
+            else:
+                input_audio_transcription = AudioTranscription.from_dict(_input_audio_transcription)
+
+            _include = d.pop("include", UNSET)
+            include: list[RealtimeTranscriptionSessionCreateRequestIncludeItem] | Unset = UNSET
+            if _include is not UNSET:
+                include = []
+                for include_item_data in _include:
+                    include_item = check_realtime_transcription_session_create_request_include_item(include_item_data)
+
+                    include.append(include_item)
+
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "turn_detection",
+                "input_audio_noise_reduction",
+                "input_audio_format",
+                "input_audio_transcription",
+                "include",
             )
-
-        _input_audio_format = d.pop("input_audio_format", UNSET)
-        input_audio_format: RealtimeTranscriptionSessionCreateRequestInputAudioFormat | Unset
-        if isinstance(_input_audio_format, Unset):
-            input_audio_format = UNSET
-        else:
-            input_audio_format = check_realtime_transcription_session_create_request_input_audio_format(
-                _input_audio_format
-            )
-
-        _input_audio_transcription = d.pop("input_audio_transcription", UNSET)
-        input_audio_transcription: AudioTranscription | Unset
-        if isinstance(_input_audio_transcription, Unset):
-            input_audio_transcription = UNSET
-        else:
-            input_audio_transcription = AudioTranscription.from_dict(_input_audio_transcription)
-
-        _include = d.pop("include", UNSET)
-        include: list[RealtimeTranscriptionSessionCreateRequestIncludeItem] | Unset = UNSET
-        if _include is not UNSET:
-            include = []
-            for include_item_data in _include:
-                include_item = check_realtime_transcription_session_create_request_include_item(include_item_data)
-
-                include.append(include_item)
-
+            raise ResponseShapeError.locate(
+                "RealtimeTranscriptionSessionCreateRequest", src_dict, d, fields, err
+            ) from err
         instance = cls(
             turn_detection=turn_detection,
             input_audio_noise_reduction=input_audio_noise_reduction,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.realtime_transcription_session_create_request_ga_include_item import (
     RealtimeTranscriptionSessionCreateRequestGAIncludeItem,
     check_realtime_transcription_session_create_request_ga_include_item,
@@ -83,23 +84,35 @@ class RealtimeTranscriptionSessionCreateRequestGA:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        type_: Literal["transcription"] = d.pop("type")
-        _audio = d.pop("audio", UNSET)
-        audio: RealtimeTranscriptionSessionCreateRequestGAAudio | Unset
-        if isinstance(_audio, Unset):
-            audio = UNSET
-        else:
-            audio = RealtimeTranscriptionSessionCreateRequestGAAudio.from_dict(_audio)
+        try:
+            type_: Literal["transcription"] = d.pop("type")
+            _audio = d.pop("audio", UNSET)
+            audio: RealtimeTranscriptionSessionCreateRequestGAAudio | Unset
+            if isinstance(_audio, Unset):
+                audio = UNSET
+            else:
+                audio = RealtimeTranscriptionSessionCreateRequestGAAudio.from_dict(_audio)
 
-        _include = d.pop("include", UNSET)
-        include: list[RealtimeTranscriptionSessionCreateRequestGAIncludeItem] | Unset = UNSET
-        if _include is not UNSET:
-            include = []
-            for include_item_data in _include:
-                include_item = check_realtime_transcription_session_create_request_ga_include_item(include_item_data)
+            _include = d.pop("include", UNSET)
+            include: list[RealtimeTranscriptionSessionCreateRequestGAIncludeItem] | Unset = UNSET
+            if _include is not UNSET:
+                include = []
+                for include_item_data in _include:
+                    include_item = check_realtime_transcription_session_create_request_ga_include_item(
+                        include_item_data
+                    )
 
-                include.append(include_item)
+                    include.append(include_item)
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "type",
+                "audio",
+                "include",
+            )
+            raise ResponseShapeError.locate(
+                "RealtimeTranscriptionSessionCreateRequestGA", src_dict, d, fields, err
+            ) from err
         instance = cls(
             type_=type_,
             audio=audio,

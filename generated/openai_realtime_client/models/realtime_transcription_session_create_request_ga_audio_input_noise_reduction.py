@@ -8,6 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.noise_reduction_type import NoiseReductionType, check_noise_reduction_type
 from ..types import UNSET, Unset
 
@@ -41,13 +42,19 @@ class RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        _type_ = d.pop("type", UNSET)
-        type_: NoiseReductionType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = check_noise_reduction_type(_type_)
+        try:
+            _type_ = d.pop("type", UNSET)
+            type_: NoiseReductionType | Unset
+            if isinstance(_type_, Unset):
+                type_ = UNSET
+            else:
+                type_ = check_noise_reduction_type(_type_)
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = ("type",)
+            raise ResponseShapeError.locate(
+                "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction", src_dict, d, fields, err
+            ) from err
         instance = cls(
             type_=type_,
         )

@@ -8,6 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.realtime_transcription_session_create_request_turn_detection_type import (
     RealtimeTranscriptionSessionCreateRequestTurnDetectionType,
     check_realtime_transcription_session_create_request_turn_detection_type,
@@ -62,16 +63,27 @@ class RealtimeTranscriptionSessionCreateRequestTurnDetection:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        _type_ = d.pop("type", UNSET)
-        type_: RealtimeTranscriptionSessionCreateRequestTurnDetectionType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = check_realtime_transcription_session_create_request_turn_detection_type(_type_)
+        try:
+            _type_ = d.pop("type", UNSET)
+            type_: RealtimeTranscriptionSessionCreateRequestTurnDetectionType | Unset
+            if isinstance(_type_, Unset):
+                type_ = UNSET
+            else:
+                type_ = check_realtime_transcription_session_create_request_turn_detection_type(_type_)
 
-        threshold = d.pop("threshold", UNSET)
-        prefix_padding_ms = d.pop("prefix_padding_ms", UNSET)
-        silence_duration_ms = d.pop("silence_duration_ms", UNSET)
+            threshold = d.pop("threshold", UNSET)
+            prefix_padding_ms = d.pop("prefix_padding_ms", UNSET)
+            silence_duration_ms = d.pop("silence_duration_ms", UNSET)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "type",
+                "threshold",
+                "prefix_padding_ms",
+                "silence_duration_ms",
+            )
+            raise ResponseShapeError.locate(
+                "RealtimeTranscriptionSessionCreateRequestTurnDetection", src_dict, d, fields, err
+            ) from err
         instance = cls(
             type_=type_,
             threshold=threshold,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.realtime_transcription_session_create_response_modalities_item import (
     RealtimeTranscriptionSessionCreateResponseModalitiesItem,
     check_realtime_transcription_session_create_response_modalities_item,
@@ -113,57 +114,69 @@ class RealtimeTranscriptionSessionCreateResponse:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        client_secret = RealtimeTranscriptionSessionCreateResponseClientSecret.from_dict(d.pop("client_secret"))
+        try:
+            client_secret = RealtimeTranscriptionSessionCreateResponseClientSecret.from_dict(d.pop("client_secret"))
 
-        _modalities = d.pop("modalities", UNSET)
-        modalities: list[RealtimeTranscriptionSessionCreateResponseModalitiesItem] | Unset = UNSET
-        if _modalities is not UNSET:
-            modalities = []
-            for modalities_item_data in _modalities:
-                modalities_item = check_realtime_transcription_session_create_response_modalities_item(
-                    modalities_item_data
-                )
+            _modalities = d.pop("modalities", UNSET)
+            modalities: list[RealtimeTranscriptionSessionCreateResponseModalitiesItem] | Unset = UNSET
+            if _modalities is not UNSET:
+                modalities = []
+                for modalities_item_data in _modalities:
+                    modalities_item = check_realtime_transcription_session_create_response_modalities_item(
+                        modalities_item_data
+                    )
 
-                modalities.append(modalities_item)
+                    modalities.append(modalities_item)
 
-        input_audio_format = d.pop("input_audio_format", UNSET)
+            input_audio_format = d.pop("input_audio_format", UNSET)
 
-        def _parse_input_audio_transcription(data: object) -> AudioTranscriptionResponse | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                input_audio_transcription_type_0 = AudioTranscriptionResponse.from_dict(data)
+            def _parse_input_audio_transcription(data: object) -> AudioTranscriptionResponse | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    input_audio_transcription_type_0 = AudioTranscriptionResponse.from_dict(data)
 
-                return input_audio_transcription_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(AudioTranscriptionResponse | None | Unset, data)
+                    return input_audio_transcription_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(AudioTranscriptionResponse | None | Unset, data)
 
-        input_audio_transcription = _parse_input_audio_transcription(d.pop("input_audio_transcription", UNSET))
+            input_audio_transcription = _parse_input_audio_transcription(d.pop("input_audio_transcription", UNSET))
 
-        def _parse_turn_detection(
-            data: object,
-        ) -> None | RealtimeTranscriptionSessionCreateResponseTurnDetection | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                turn_detection_type_0 = RealtimeTranscriptionSessionCreateResponseTurnDetection.from_dict(data)
+            def _parse_turn_detection(
+                data: object,
+            ) -> None | RealtimeTranscriptionSessionCreateResponseTurnDetection | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    turn_detection_type_0 = RealtimeTranscriptionSessionCreateResponseTurnDetection.from_dict(data)
 
-                return turn_detection_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | RealtimeTranscriptionSessionCreateResponseTurnDetection | Unset, data)
+                    return turn_detection_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | RealtimeTranscriptionSessionCreateResponseTurnDetection | Unset, data)
 
-        turn_detection = _parse_turn_detection(d.pop("turn_detection", UNSET))
+            turn_detection = _parse_turn_detection(d.pop("turn_detection", UNSET))
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "client_secret",
+                "modalities",
+                "input_audio_format",
+                "input_audio_transcription",
+                "turn_detection",
+            )
+            raise ResponseShapeError.locate(
+                "RealtimeTranscriptionSessionCreateResponse", src_dict, d, fields, err
+            ) from err
         instance = cls(
             client_secret=client_secret,
             modalities=modalities,

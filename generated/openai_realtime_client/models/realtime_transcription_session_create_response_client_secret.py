@@ -8,6 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..types import mask_secret
 
 
@@ -42,8 +43,17 @@ class RealtimeTranscriptionSessionCreateResponseClientSecret:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        value = d.pop("value")
-        expires_at = d.pop("expires_at")
+        try:
+            value = d.pop("value")
+            expires_at = d.pop("expires_at")
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "value",
+                "expires_at",
+            )
+            raise ResponseShapeError.locate(
+                "RealtimeTranscriptionSessionCreateResponseClientSecret", src_dict, d, fields, err
+            ) from err
         instance = cls(
             value=value,
             expires_at=expires_at,

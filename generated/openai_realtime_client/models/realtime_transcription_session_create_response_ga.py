@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.realtime_transcription_session_create_response_ga_include_item import (
     RealtimeTranscriptionSessionCreateResponseGAIncludeItem,
     check_realtime_transcription_session_create_response_ga_include_item,
@@ -93,26 +94,41 @@ class RealtimeTranscriptionSessionCreateResponseGA:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        type_: Literal["transcription"] = d.pop("type")
-        id = d.pop("id")
-        object_ = d.pop("object")
-        expires_at = d.pop("expires_at", UNSET)
-        _include = d.pop("include", UNSET)
-        include: list[RealtimeTranscriptionSessionCreateResponseGAIncludeItem] | Unset = UNSET
-        if _include is not UNSET:
-            include = []
-            for include_item_data in _include:
-                include_item = check_realtime_transcription_session_create_response_ga_include_item(include_item_data)
+        try:
+            type_: Literal["transcription"] = d.pop("type")
+            id = d.pop("id")
+            object_ = d.pop("object")
+            expires_at = d.pop("expires_at", UNSET)
+            _include = d.pop("include", UNSET)
+            include: list[RealtimeTranscriptionSessionCreateResponseGAIncludeItem] | Unset = UNSET
+            if _include is not UNSET:
+                include = []
+                for include_item_data in _include:
+                    include_item = check_realtime_transcription_session_create_response_ga_include_item(
+                        include_item_data
+                    )
 
-                include.append(include_item)
+                    include.append(include_item)
 
-        _audio = d.pop("audio", UNSET)
-        audio: RealtimeTranscriptionSessionCreateResponseGAAudio | Unset
-        if isinstance(_audio, Unset):
-            audio = UNSET
-        else:
-            audio = RealtimeTranscriptionSessionCreateResponseGAAudio.from_dict(_audio)
+            _audio = d.pop("audio", UNSET)
+            audio: RealtimeTranscriptionSessionCreateResponseGAAudio | Unset
+            if isinstance(_audio, Unset):
+                audio = UNSET
+            else:
+                audio = RealtimeTranscriptionSessionCreateResponseGAAudio.from_dict(_audio)
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "type",
+                "id",
+                "object",
+                "expires_at",
+                "include",
+                "audio",
+            )
+            raise ResponseShapeError.locate(
+                "RealtimeTranscriptionSessionCreateResponseGA", src_dict, d, fields, err
+            ) from err
         instance = cls(
             type_=type_,
             id=id,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -59,13 +60,19 @@ class RealtimeTranscriptionSessionCreateResponseGAAudio:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        _input_ = d.pop("input", UNSET)
-        input_: RealtimeTranscriptionSessionCreateResponseGAAudioInput | Unset
-        if isinstance(_input_, Unset):
-            input_ = UNSET
-        else:
-            input_ = RealtimeTranscriptionSessionCreateResponseGAAudioInput.from_dict(_input_)
+        try:
+            _input_ = d.pop("input", UNSET)
+            input_: RealtimeTranscriptionSessionCreateResponseGAAudioInput | Unset
+            if isinstance(_input_, Unset):
+                input_ = UNSET
+            else:
+                input_ = RealtimeTranscriptionSessionCreateResponseGAAudioInput.from_dict(_input_)
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = ("input",)
+            raise ResponseShapeError.locate(
+                "RealtimeTranscriptionSessionCreateResponseGAAudio", src_dict, d, fields, err
+            ) from err
         instance = cls(
             input_=input_,
         )

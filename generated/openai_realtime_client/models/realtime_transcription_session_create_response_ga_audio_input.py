@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import ResponseShapeError
+from ..types import UNSET, UnknownVariant, Unset
 
 if TYPE_CHECKING:
     from ..models.audio_transcription_response import AudioTranscriptionResponse
@@ -51,7 +52,8 @@ def _import_lazily() -> None:
 class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
     """Attributes:
         format_ (RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcma |
-            RealtimeAudioFormatsAudioPcmu | Unset): An audio encoding, told apart by `type`.
+            RealtimeAudioFormatsAudioPcmu | UnknownVariant | Unset): An audio encoding, told apart by
+            `type`.
         transcription (AudioTranscriptionResponse | None | Unset):
         noise_reduction (None | RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction
             | Unset):
@@ -62,9 +64,13 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
     ``to_dict()``.
     """
 
-    format_: RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcma | RealtimeAudioFormatsAudioPcmu | Unset = (
-        UNSET
-    )
+    format_: (
+        RealtimeAudioFormatsAudioPcm
+        | RealtimeAudioFormatsAudioPcma
+        | RealtimeAudioFormatsAudioPcmu
+        | UnknownVariant
+        | Unset
+    ) = UNSET
     transcription: AudioTranscriptionResponse | None | Unset = UNSET
     noise_reduction: None | RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction | Unset = UNSET
     turn_detection: None | RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection | Unset = UNSET
@@ -82,6 +88,8 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcm):
             format_ = self.format_.to_dict()
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcmu):
+            format_ = self.format_.to_dict()
+        elif isinstance(self.format_, RealtimeAudioFormatsAudioPcma):
             format_ = self.format_.to_dict()
         else:
             format_ = self.format_.to_dict()
@@ -123,95 +131,110 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
+        try:
 
-        def _parse_format_(
-            data: object,
-        ) -> RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcma | RealtimeAudioFormatsAudioPcmu | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not (isinstance(data, dict) and data.get("type") == "audio/pcm"):
-                    raise TypeError()
-                componentsschemas_realtime_audio_formats_type_0 = RealtimeAudioFormatsAudioPcm.from_dict(data)
+            def _parse_format_(
+                data: object,
+            ) -> (
+                RealtimeAudioFormatsAudioPcm
+                | RealtimeAudioFormatsAudioPcma
+                | RealtimeAudioFormatsAudioPcmu
+                | UnknownVariant
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                if isinstance(data, dict) and data.get("type") == "audio/pcm":
+                    componentsschemas_realtime_audio_formats_type_0 = RealtimeAudioFormatsAudioPcm.from_dict(data)
 
-                return componentsschemas_realtime_audio_formats_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not (isinstance(data, dict) and data.get("type") == "audio/pcmu"):
-                    raise TypeError()
-                componentsschemas_realtime_audio_formats_type_1 = RealtimeAudioFormatsAudioPcmu.from_dict(data)
+                    return componentsschemas_realtime_audio_formats_type_0
+                if isinstance(data, dict) and data.get("type") == "audio/pcmu":
+                    componentsschemas_realtime_audio_formats_type_1 = RealtimeAudioFormatsAudioPcmu.from_dict(data)
 
-                return componentsschemas_realtime_audio_formats_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not (isinstance(data, dict) and data.get("type") == "audio/pcma"):
-                raise TypeError()
-            componentsschemas_realtime_audio_formats_type_2 = RealtimeAudioFormatsAudioPcma.from_dict(data)
+                    return componentsschemas_realtime_audio_formats_type_1
+                if isinstance(data, dict) and data.get("type") == "audio/pcma":
+                    componentsschemas_realtime_audio_formats_type_2 = RealtimeAudioFormatsAudioPcma.from_dict(data)
 
-            return componentsschemas_realtime_audio_formats_type_2
+                    return componentsschemas_realtime_audio_formats_type_2
+                if isinstance(data, dict) and isinstance(data.get("type"), str):
+                    format_unknown = UnknownVariant(data)
 
-        format_ = _parse_format_(d.pop("format", UNSET))
-
-        def _parse_transcription(data: object) -> AudioTranscriptionResponse | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                transcription_type_0 = AudioTranscriptionResponse.from_dict(data)
-
-                return transcription_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(AudioTranscriptionResponse | None | Unset, data)
-
-        transcription = _parse_transcription(d.pop("transcription", UNSET))
-
-        def _parse_noise_reduction(
-            data: object,
-        ) -> None | RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                noise_reduction_type_0 = RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction.from_dict(
-                    data
+                    return format_unknown
+                raise ResponseShapeError.no_member(
+                    data, "RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcma | RealtimeAudioFormatsAudioPcmu"
                 )
 
-                return noise_reduction_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction | Unset, data)
+            format_ = _parse_format_(d.pop("format", UNSET))
 
-        noise_reduction = _parse_noise_reduction(d.pop("noise_reduction", UNSET))
+            def _parse_transcription(data: object) -> AudioTranscriptionResponse | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    transcription_type_0 = AudioTranscriptionResponse.from_dict(data)
 
-        def _parse_turn_detection(
-            data: object,
-        ) -> None | RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                turn_detection_type_0 = RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection.from_dict(
-                    data
-                )
+                    return transcription_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(AudioTranscriptionResponse | None | Unset, data)
 
-                return turn_detection_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection | Unset, data)
+            transcription = _parse_transcription(d.pop("transcription", UNSET))
 
-        turn_detection = _parse_turn_detection(d.pop("turn_detection", UNSET))
+            def _parse_noise_reduction(
+                data: object,
+            ) -> None | RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    noise_reduction_type_0 = (
+                        RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction.from_dict(data)
+                    )
 
+                    return noise_reduction_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction | Unset, data)
+
+            noise_reduction = _parse_noise_reduction(d.pop("noise_reduction", UNSET))
+
+            def _parse_turn_detection(
+                data: object,
+            ) -> None | RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    turn_detection_type_0 = (
+                        RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection.from_dict(data)
+                    )
+
+                    return turn_detection_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection | Unset, data)
+
+            turn_detection = _parse_turn_detection(d.pop("turn_detection", UNSET))
+
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "format",
+                "transcription",
+                "noise_reduction",
+                "turn_detection",
+            )
+            raise ResponseShapeError.locate(
+                "RealtimeTranscriptionSessionCreateResponseGAAudioInput", src_dict, d, fields, err
+            ) from err
         instance = cls(
             format_=format_,
             transcription=transcription,

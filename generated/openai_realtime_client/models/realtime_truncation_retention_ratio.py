@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -63,15 +64,23 @@ class RealtimeTruncationRetentionRatio:
         if not _lazy_imports_done:
             _import_lazily()
         d = dict(src_dict)
-        type_: Literal["retention_ratio"] = d.pop("type")
-        retention_ratio = d.pop("retention_ratio")
-        _token_limits = d.pop("token_limits", UNSET)
-        token_limits: RealtimeTruncationRetentionRatioTokenLimits | Unset
-        if isinstance(_token_limits, Unset):
-            token_limits = UNSET
-        else:
-            token_limits = RealtimeTruncationRetentionRatioTokenLimits.from_dict(_token_limits)
+        try:
+            type_: Literal["retention_ratio"] = d.pop("type")
+            retention_ratio = d.pop("retention_ratio")
+            _token_limits = d.pop("token_limits", UNSET)
+            token_limits: RealtimeTruncationRetentionRatioTokenLimits | Unset
+            if isinstance(_token_limits, Unset):
+                token_limits = UNSET
+            else:
+                token_limits = RealtimeTruncationRetentionRatioTokenLimits.from_dict(_token_limits)
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "type",
+                "retention_ratio",
+                "token_limits",
+            )
+            raise ResponseShapeError.locate("RealtimeTruncationRetentionRatio", src_dict, d, fields, err) from err
         instance = cls(
             type_=type_,
             retention_ratio=retention_ratio,

@@ -8,6 +8,7 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
 
@@ -36,7 +37,13 @@ class RealtimeTruncationRetentionRatioTokenLimits:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        post_instructions = d.pop("post_instructions", UNSET)
+        try:
+            post_instructions = d.pop("post_instructions", UNSET)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = ("post_instructions",)
+            raise ResponseShapeError.locate(
+                "RealtimeTruncationRetentionRatioTokenLimits", src_dict, d, fields, err
+            ) from err
         instance = cls(
             post_instructions=post_instructions,
         )

@@ -8,6 +8,7 @@ from typing import Any, Literal, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..models.realtime_turn_detection_semantic_vad_eagerness import (
     RealtimeTurnDetectionSemanticVadEagerness,
     check_realtime_turn_detection_semantic_vad_eagerness,
@@ -59,16 +60,25 @@ class RealtimeTurnDetectionSemanticVad:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        type_: Literal["semantic_vad"] = d.pop("type")
-        _eagerness = d.pop("eagerness", UNSET)
-        eagerness: RealtimeTurnDetectionSemanticVadEagerness | Unset
-        if isinstance(_eagerness, Unset):
-            eagerness = UNSET
-        else:
-            eagerness = check_realtime_turn_detection_semantic_vad_eagerness(_eagerness)
+        try:
+            type_: Literal["semantic_vad"] = d.pop("type")
+            _eagerness = d.pop("eagerness", UNSET)
+            eagerness: RealtimeTurnDetectionSemanticVadEagerness | Unset
+            if isinstance(_eagerness, Unset):
+                eagerness = UNSET
+            else:
+                eagerness = check_realtime_turn_detection_semantic_vad_eagerness(_eagerness)
 
-        create_response = d.pop("create_response", UNSET)
-        interrupt_response = d.pop("interrupt_response", UNSET)
+            create_response = d.pop("create_response", UNSET)
+            interrupt_response = d.pop("interrupt_response", UNSET)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "type",
+                "eagerness",
+                "create_response",
+                "interrupt_response",
+            )
+            raise ResponseShapeError.locate("RealtimeTurnDetectionSemanticVad", src_dict, d, fields, err) from err
         instance = cls(
             type_=type_,
             eagerness=eagerness,

@@ -8,6 +8,7 @@ from typing import Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
 
@@ -72,22 +73,34 @@ class RealtimeTurnDetectionServerVad:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        type_: Literal["server_vad"] = d.pop("type")
-        threshold = d.pop("threshold", UNSET)
-        prefix_padding_ms = d.pop("prefix_padding_ms", UNSET)
-        silence_duration_ms = d.pop("silence_duration_ms", UNSET)
-        create_response = d.pop("create_response", UNSET)
-        interrupt_response = d.pop("interrupt_response", UNSET)
+        try:
+            type_: Literal["server_vad"] = d.pop("type")
+            threshold = d.pop("threshold", UNSET)
+            prefix_padding_ms = d.pop("prefix_padding_ms", UNSET)
+            silence_duration_ms = d.pop("silence_duration_ms", UNSET)
+            create_response = d.pop("create_response", UNSET)
+            interrupt_response = d.pop("interrupt_response", UNSET)
 
-        def _parse_idle_timeout_ms(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            def _parse_idle_timeout_ms(data: object) -> int | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(int | None | Unset, data)
 
-        idle_timeout_ms = _parse_idle_timeout_ms(d.pop("idle_timeout_ms", UNSET))
+            idle_timeout_ms = _parse_idle_timeout_ms(d.pop("idle_timeout_ms", UNSET))
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "type",
+                "threshold",
+                "prefix_padding_ms",
+                "silence_duration_ms",
+                "create_response",
+                "interrupt_response",
+                "idle_timeout_ms",
+            )
+            raise ResponseShapeError.locate("RealtimeTurnDetectionServerVad", src_dict, d, fields, err) from err
         instance = cls(
             type_=type_,
             threshold=threshold,

@@ -8,6 +8,8 @@ from typing import Any, Literal, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
+
 
 @_attrs_define
 class ToolChoiceFunction:
@@ -37,8 +39,15 @@ class ToolChoiceFunction:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        type_: Literal["function"] = d.pop("type")
-        name = d.pop("name")
+        try:
+            type_: Literal["function"] = d.pop("type")
+            name = d.pop("name")
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "type",
+                "name",
+            )
+            raise ResponseShapeError.locate("ToolChoiceFunction", src_dict, d, fields, err) from err
         instance = cls(
             type_=type_,
             name=name,

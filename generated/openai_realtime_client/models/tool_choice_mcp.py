@@ -8,6 +8,7 @@ from typing import Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
 
@@ -48,18 +49,26 @@ class ToolChoiceMCP:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Build an instance from decoded JSON; fields the description does not name are kept."""
         d = dict(src_dict)
-        type_: Literal["mcp"] = d.pop("type")
-        server_label = d.pop("server_label")
+        try:
+            type_: Literal["mcp"] = d.pop("type")
+            server_label = d.pop("server_label")
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_name(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
-        name = _parse_name(d.pop("name", UNSET))
+            name = _parse_name(d.pop("name", UNSET))
 
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            fields = (
+                "type",
+                "server_label",
+                "name",
+            )
+            raise ResponseShapeError.locate("ToolChoiceMCP", src_dict, d, fields, err) from err
         instance = cls(
             type_=type_,
             server_label=server_label,

@@ -1,10 +1,10 @@
-"""Check this package's files against {{ manifest_name }}, the manifest ``make generate`` wrote beside them.
+"""Check this package's files against provenance.json, the manifest ``make generate`` wrote beside them.
 
 Standard library only, so it runs where the package's dependencies are not installed, and wherever
 the package directory was copied to (it keeps its name; its parent may be anything):
 
-    python path/to/{{ package_name }}/verify.py [--project] [--quiet] [--manifest FILE]
-    python -m {{ package_name }}.verify [...]        (or the vendored module path)
+    python path/to/openai_realtime_client/verify.py [--project] [--quiet] [--manifest FILE]
+    python -m openai_realtime_client.verify [...]        (or the vendored module path)
 
 By default it checks the files of the package directory; ``--project`` also checks the manifest's
 files outside it (pyproject.toml, README.md), relative to the package's parent. It prints one line
@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MANIFEST_NAME = "{{ manifest_name }}"
+MANIFEST_NAME = "provenance.json"
 FORMAT_VERSION = 1
 EXIT_OK, EXIT_MISMATCH, EXIT_NO_MANIFEST = 0, 1, 2
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
@@ -130,7 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--quiet", action="store_true", help="print nothing on stdout; the exit status tells")
     parser.add_argument(
-        "--manifest", type=Path, metavar="FILE", help=f"a manifest to check against (default: the {MANIFEST_NAME} beside this script)"
+        "--manifest",
+        type=Path,
+        metavar="FILE",
+        help=f"a manifest to check against (default: the {MANIFEST_NAME} beside this script)",
     )
     args = parser.parse_args(argv)
     package_dir = Path(__file__).resolve().parent

@@ -1,0 +1,515 @@
+"""The command line's engine: options from each operation's BODY_SCHEMA, help, the request body, the
+call and what is printed. ``__main__.py``, rendered from the description, holds the table of
+commands (one per operation, with its request fields and where its answer keeps a secret) and
+passes it here.
+
+Standard library only, apart from this package.
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import sys
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, NoReturn, TypeVar
+
+from .api import check_request_body
+from .client import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ApiClient
+from .errors import APIError, APIKeyMissingError, APIStatusError, RequestValidationError
+
+EXIT_OK, EXIT_API_ERROR, EXIT_USAGE = 0, 1, 2
+API_KEY_VARIABLE = "OPENAI_API_KEY"
+# A key shorter than this is not looked for in output: replacing every "a" would garble it.
+_MIN_REDACTED_KEY = 8
+_SCALAR_TYPES = ("string", "number", "integer", "boolean")
+_M = TypeVar("_M")
+
+
+@dataclass(frozen=True)
+class Field:
+    """A top-level request field: its JSON name, its option (without ``--``) and its description."""
+
+    name: str
+    option: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Command:
+    """One operation as ``group action``: what to send it and where its answer keeps the secret."""
+
+    group: str
+    action: str
+    summary: str
+    description: str
+    method: str
+    path: str
+    body_schema: Mapping[str, Any]
+    fields: tuple[Field, ...]
+    secret_paths: tuple[tuple[str, ...], ...]
+    call: Callable[[ApiClient, dict[str, Any]], dict[str, Any]]
+
+
+class UsageError(Exception):
+    """A request that cannot be sent as given: bad JSON, an unreadable file, no API key."""
+
+
+def _build(from_dict: Callable[[dict[str, Any]], _M], body: dict[str, Any]) -> _M:
+    try:
+        return from_dict(body)
+    except (AttributeError, KeyError, TypeError, ValueError) as err:
+        raise UsageError(f"the request does not fit the API description: {type(err).__name__}: {err}") from err
+
+
+def _redact(text: str) -> str:
+    """The text with the API key from the environment, should it appear, replaced."""
+    key = os.environ.get(API_KEY_VARIABLE, "")
+    return text.replace(key, "<redacted>") if len(key) >= _MIN_REDACTED_KEY else text
+
+
+def _one_line(text: str) -> str:
+    return " ".join(_redact(text).split())
+
+
+def _help_text(text: str) -> str:
+    """Text for an argument's help, which argparse %-formats."""
+    return text.replace("%", "%%")
+
+
+def _plain_text(text: str) -> str:
+    """Text for a description or epilog, which argparse %-formats only when it names %(prog)."""
+    return text.replace("%", "%%") if "%(prog)" in text else text
+
+
+def _first_sentence(description: str) -> str:
+    """The description's first sentence, starting lower-case, without its full stop: help style."""
+    sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z`])", " ".join(description.split()), maxsplit=1)[0]
+    sentence = sentence.removesuffix(".")
+    # "Sampling" and "A voice" start lower-case; "ISO codes" and "`auto`" stay as they are.
+    if len(sentence) > 1 and sentence[0].isupper() and (sentence[1].islower() or sentence[1] == " "):
+        sentence = sentence[0].lower() + sentence[1:]
+    return sentence
+
+
+def _range(low: Any, high: Any, unit: str = "") -> str:
+    """``1 to 5``, ``at least 1`` or ``at most 5``, with the unit after the numbers; "" for no bounds."""
+    suffix = f" {unit}" if unit else ""
+    if low is not None and high is not None:
+        return f"{json.dumps(low)} to {json.dumps(high)}{suffix}"
+    if low is not None:
+        return f"at least {json.dumps(low)}{suffix}"
+    if high is not None:
+        return f"at most {json.dumps(high)}{suffix}"
+    return ""
+
+
+def _bounds(schema: Mapping[str, Any], kind: str) -> str:
+    """The bounds a value of this JSON type has in the schema, in words (``0.6 to 1.2``), or ""."""
+    if kind == "string":
+        return _range(schema.get("minLength"), schema.get("maxLength"), "characters")
+    if kind == "array":
+        return _range(schema.get("minItems"), schema.get("maxItems"), "items")
+    if kind not in ("integer", "number"):
+        return ""
+    if "exclusiveMinimum" not in schema and "exclusiveMaximum" not in schema:
+        return _range(schema.get("minimum"), schema.get("maximum"))
+    words = []
+    if "exclusiveMinimum" in schema:
+        words.append(f"above {json.dumps(schema['exclusiveMinimum'])}")
+    elif "minimum" in schema:
+        words.append(f"at least {json.dumps(schema['minimum'])}")
+    if "exclusiveMaximum" in schema:
+        words.append(f"below {json.dumps(schema['exclusiveMaximum'])}")
+    elif "maximum" in schema:
+        words.append(f"at most {json.dumps(schema['maximum'])}")
+    return " and ".join(words)
+
+
+def _types(schema: Mapping[str, Any]) -> list[str]:
+    kind = schema.get("type")
+    if kind is None:
+        return []
+    return [kind] if isinstance(kind, str) else list(kind)
+
+
+def _shape(schema: Mapping[str, Any], plural: bool = False) -> str:
+    """What a JSON value must look like, in a few words: ``integer 1 to 4096 or "inf"``."""
+    if "const" in schema:
+        return json.dumps(schema["const"])
+    if "enum" in schema:
+        return " or ".join(json.dumps(value) for value in schema["enum"])
+    members = schema.get("oneOf", schema.get("anyOf"))
+    if members:
+        dispatch = schema.get("discriminator")
+        if dispatch is not None:
+            values = " or ".join(json.dumps(value) for value in dispatch["mapping"])
+            return f"object{'s' if plural else ''} with {json.dumps(dispatch['propertyName'])}: {values}"
+        shapes: list[str] = []
+        for member in members:
+            shape = _shape(member, plural)
+            if shape not in shapes:
+                shapes.append(shape)
+        return " or ".join(shapes)
+    parts = []
+    for kind in _types(schema):
+        if kind == "array":
+            items = schema.get("items")
+            part = "array of " + _shape(items, plural=True) if items else "array"
+        else:
+            part = kind + ("s" if plural and kind != "null" else "")
+        bounds = _bounds(schema, kind)
+        parts.append(f"{part}, {bounds}" if kind == "array" and bounds else f"{part} {bounds}".strip())
+    return " or ".join(parts) or "any JSON value"
+
+
+def _scalar_type(schema: Mapping[str, Any]) -> str | None:
+    """string, number, integer or boolean when the field takes one of them (or null), else None."""
+    if "anyOf" in schema or "oneOf" in schema or "const" in schema:
+        return None
+    kinds = [kind for kind in _types(schema) if kind != "null"]
+    return kinds[0] if len(kinds) == 1 and kinds[0] in _SCALAR_TYPES else None
+
+
+def _string_union(schema: Mapping[str, Any]) -> tuple[list[Any], bool] | None:
+    """For a union of strings (``anyOf: [string, enum]``): its known values and whether other strings
+    are accepted too (an open enum). None for any other schema."""
+    members = schema.get("anyOf", schema.get("oneOf"))
+    if not members or "discriminator" in schema:
+        return None
+    known: list[Any] = []
+    is_open = False
+    for member in members:
+        if member.get("type") != "string" or "anyOf" in member or "oneOf" in member:
+            return None
+        values = member["enum"] if "enum" in member else [member["const"]] if "const" in member else None
+        if values is None:
+            is_open = True
+        else:
+            known.extend(value for value in values if value not in known)
+    return known, is_open
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+
+
+def _finite_number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+    return value
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _parse_json(text: str) -> Any:
+    return json.loads(text, parse_constant=_reject_constant)
+
+
+def _json_value(text: str) -> Any:
+    try:
+        return _parse_json(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"not valid JSON: {err}") from None
+
+
+def _positive_seconds(text: str) -> float:
+    value = _finite_number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text!r}")
+    return value
+
+
+def _retries(text: str) -> int:
+    value = _integer(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
+    return value
+
+
+_CONVERTERS: dict[str, Callable[[str], Any]] = {"string": str, "number": _finite_number, "integer": _integer}
+_METAVARS = {"string": "TEXT", "number": "FLOAT", "integer": "INT"}
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Keeps the paragraphs of descriptions (argparse would run them together), leaves a block
+    with lines indented by two spaces, such as the list of commands, as it is, and never breaks a
+    line inside a hyphenated name such as a model's."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        blocks = []
+        for block in text.split("\n\n"):
+            if any(line.startswith("  ") for line in block.splitlines()):
+                blocks.append("\n".join(indent + line for line in block.splitlines()))
+            else:
+                blocks.append(
+                    textwrap.fill(
+                        " ".join(block.split()),
+                        width,
+                        initial_indent=indent,
+                        subsequent_indent=indent,
+                        break_on_hyphens=False,
+                    )
+                )
+        return "\n\n".join(blocks)
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        super().error(_redact(message))
+
+
+def _add_field(group: argparse._ArgumentGroup, field: Field, schema: Mapping[str, Any], required: bool) -> None:
+    """The option for one request field, or none for a const field (the client sends its value)."""
+    if "const" in schema:
+        return
+    notes: list[str] = []
+    options: dict[str, Any] = {"dest": "field:" + field.name, "default": argparse.SUPPRESS}
+    kind = _scalar_type(schema)
+    strings = _string_union(schema)
+    if kind == "boolean":
+        options["action"] = argparse.BooleanOptionalAction
+    elif kind is not None:
+        options["type"] = _CONVERTERS[kind]
+        options["metavar"] = _METAVARS[kind]
+        if "enum" in schema:
+            options["choices"] = [value for value in schema["enum"] if value is not None]
+            del options["metavar"]
+        notes.append(_bounds(schema, kind))
+    elif strings is not None and strings[1]:
+        options["metavar"] = "TEXT"
+        notes.append("any text" + ("; known: " + ", ".join(str(value) for value in strings[0]) if strings[0] else ""))
+    elif strings is not None:
+        options["choices"] = strings[0]
+    else:
+        options["type"] = _json_value
+        options["metavar"] = "JSON"
+        shape = _shape(schema)
+        notes.append(("JSON " if shape.startswith(("object", "array")) else "JSON: ") + shape)
+    if required:
+        notes.append("required")
+    text = _first_sentence(field.description) or field.name.replace("_", " ")
+    notes = [note for note in notes if note]
+    if notes:
+        text += f" ({'; '.join(notes)})"
+    group.add_argument("--" + field.option, help=_help_text(text), **options)
+
+
+def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentParser:
+    """The parser of every command; each command's parser sets ``command`` to its Command.
+    ``title`` is the API's name, as the description gives it."""
+    prog = f"python -m {__package__ or __name__.rpartition('.')[0]}"
+    width = max(len(f"{c.group} {c.action}") for c in commands) if commands else 0
+    listing = "\n".join(f"  {c.group + ' ' + c.action:<{width}}  {' '.join(c.summary.split())}" for c in commands)
+    parser = _ArgumentParser(
+        prog=prog,
+        usage="%(prog)s [-h] COMMAND ACTION [options]",
+        description=_plain_text(
+            f"Call the {title} API: one command per operation, one option per request field. "
+            f"The API key is read from the {API_KEY_VARIABLE} environment variable; no option takes it."
+        ),
+        epilog=_plain_text(
+            f"commands:\n{listing}\n\n"
+            "Each command's --help lists its options. Exit status: 0 success, 1 an error from the API "
+            "or the connection, 2 a usage or validation error."
+        ),
+        formatter_class=_HelpFormatter,
+        allow_abbrev=False,
+    )
+    # prog= given, or argparse would build the commands' prog from the usage line above.
+    groups = parser.add_subparsers(
+        prog=prog, dest="group", metavar="COMMAND ACTION", required=True, help=argparse.SUPPRESS
+    )
+    actions_by_group: dict[str, argparse._SubParsersAction[_ArgumentParser]] = {}
+    for command in commands:
+        if command.group not in actions_by_group:
+            group_parser = groups.add_parser(command.group, formatter_class=_HelpFormatter, allow_abbrev=False)
+            actions_by_group[command.group] = group_parser.add_subparsers(
+                prog=f"{prog} {command.group}", dest="action", metavar="ACTION", required=True
+            )
+        summary = " ".join(command.summary.split())
+        sub = actions_by_group[command.group].add_parser(
+            command.action,
+            help=_help_text(summary),
+            description=_plain_text(
+                "\n\n".join(
+                    part
+                    for part in (
+                        summary,
+                        command.description,
+                        f"{command.method} {command.path}. The API key is read from {API_KEY_VARIABLE}.",
+                    )
+                    if part
+                )
+            ),
+            formatter_class=_HelpFormatter,
+            allow_abbrev=False,
+        )
+        sub.set_defaults(command=command, command_parser=sub)
+        sub.add_argument(
+            "--json",
+            metavar="FILE",
+            help="the whole request as a JSON object, read from FILE, or from stdin with -; "
+            "field options given as well replace its fields",
+        )
+        if command.secret_paths:
+            where = " or ".join(".".join(path) for path in command.secret_paths)
+            sub.add_argument(
+                "--secret",
+                action="store_true",
+                help=_help_text(f"print only the client secret ({where}) instead of the whole answer"),
+            )
+        sub.add_argument(
+            "--base-url",
+            metavar="URL",
+            help=_help_text(f"where the API lives (default: $OPENAI_BASE_URL, else {DEFAULT_BASE_URL})"),
+        )
+        sub.add_argument(
+            "--timeout",
+            type=_positive_seconds,
+            metavar="SECONDS",
+            help=_help_text(
+                "seconds to wait to connect and for each read, per attempt (default: "
+                f"{DEFAULT_TIMEOUT.connect_timeout} to connect, {DEFAULT_TIMEOUT.read_timeout} to read)"
+            ),
+        )
+        sub.add_argument(
+            "--max-retries",
+            type=_retries,
+            metavar="N",
+            default=DEFAULT_MAX_RETRIES,
+            help=f"retries after a connection error, timeout, 408, 409, 429 or 5xx (default: {DEFAULT_MAX_RETRIES})",
+        )
+        fields = sub.add_argument_group(
+            "request fields", "Each sets the top-level field of the same name (with _ for -)."
+        )
+        properties = command.body_schema.get("properties", {})
+        required = set(command.body_schema.get("required", ()))
+        for field in command.fields:
+            _add_field(fields, field, properties.get(field.name, {}), field.name in required)
+    return parser
+
+
+def _read_json(source: str) -> dict[str, Any]:
+    shown = "- (stdin)" if source == "-" else source
+    try:
+        if source == "-":
+            text = sys.stdin.read()
+        else:
+            with open(source, encoding="utf-8") as handle:
+                text = handle.read()
+    except OSError as err:
+        raise UsageError(f"--json {shown}: cannot read it: {err.strerror}") from err
+    except UnicodeDecodeError as err:
+        raise UsageError(f"--json {shown}: not UTF-8 text: {err.reason}") from err
+    try:
+        document = _parse_json(text)
+    except ValueError as err:
+        raise UsageError(f"--json {shown}: not valid JSON: {err}") from err
+    if not isinstance(document, dict):
+        raise UsageError(f"--json {shown}: expected a JSON object, got {type(document).__name__}")
+    return document
+
+
+def request_body(command: Command, args: argparse.Namespace) -> dict[str, Any]:
+    """The body to send: --json's object, with the fields given as options replaced, and required
+    const fields filled in."""
+    body = _read_json(args.json) if args.json is not None else {}
+    for dest, value in vars(args).items():
+        if dest.startswith("field:"):
+            body[dest.removeprefix("field:")] = value
+    properties = command.body_schema.get("properties", {})
+    for name in command.body_schema.get("required", ()):
+        if name not in body and "const" in properties.get(name, {}):
+            body[name] = properties[name]["const"]
+    return body
+
+
+def _find_secret(answer: Mapping[str, Any], paths: Sequence[Sequence[str]]) -> str | None:
+    for path in paths:
+        node: Any = answer
+        for name in path:
+            node = node.get(name) if isinstance(node, Mapping) else None
+        if isinstance(node, str):
+            return node
+    return None
+
+
+def _error_line(err: APIError) -> str:
+    if isinstance(err, APIStatusError):
+        text = f"{type(err).__name__}: {err}"
+        return text if err.request_id else f"{text} (no request id)"
+    return f"{type(err).__name__}: {err}"
+
+
+def _refused_key_option(argv: Sequence[str]) -> bool:
+    """Whether an --api-key option was given; its value is never echoed back."""
+    for token in argv:
+        if token == "--":
+            return False
+        if token.split("=", 1)[0] in ("--api-key", "--api_key"):
+            return True
+    return False
+
+
+def main(commands: Sequence[Command], title: str, argv: Sequence[str] | None = None) -> int:
+    """Run the command line over ``commands`` (``__main__.COMMANDS``); returns the exit status."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(commands, title)
+    if _refused_key_option(arguments):
+        print(
+            f"{parser.prog}: error: there is no --api-key option: set the API key in the "
+            f"{API_KEY_VARIABLE} environment variable, which keeps it out of shell history and process lists",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    args, unknown = parser.parse_known_args(arguments)
+    command: Command = args.command
+    command_parser: argparse.ArgumentParser = args.command_parser
+    if unknown:
+        # Reported by the command's parser, so the usage shown is the command's.
+        command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    prog = command_parser.prog
+    try:
+        body = request_body(command, args)
+        check_request_body(body, command.body_schema)
+        if not os.environ.get(API_KEY_VARIABLE):
+            raise UsageError(f"no API key: set the {API_KEY_VARIABLE} environment variable (no option takes the key)")
+        settings: dict[str, Any] = {"max_retries": args.max_retries}
+        if args.timeout is not None:
+            settings["timeout"] = args.timeout
+        with ApiClient(base_url=args.base_url, **settings) as client:
+            answer = command.call(client, body)
+    except (UsageError, APIKeyMissingError) as err:
+        print(f"{prog}: error: {_one_line(str(err))}", file=sys.stderr)
+        return EXIT_USAGE
+    except RequestValidationError as err:
+        print(f"{prog}: error: {_one_line(f'{type(err).__name__}: {err}')}", file=sys.stderr)
+        return EXIT_USAGE
+    except APIError as err:
+        print(f"{prog}: error: {_one_line(_error_line(err))}", file=sys.stderr)
+        return EXIT_API_ERROR
+    if getattr(args, "secret", False):
+        secret = _find_secret(answer, command.secret_paths)
+        if secret is None:
+            print(f"{prog}: error: the answer carries no client secret", file=sys.stderr)
+            return EXIT_API_ERROR
+        sys.stdout.write(_redact(secret) + "\n")
+    else:
+        sys.stdout.write(_redact(json.dumps(answer, indent=2, ensure_ascii=False)) + "\n")
+    return EXIT_OK

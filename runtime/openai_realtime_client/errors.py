@@ -1,0 +1,238 @@
+"""Every exception a call can raise, and the status table: which status raises which class, and
+which statuses are retried. The docs pages read the table from here when they are generated."""
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+
+class APIError(Exception):
+    """Root of every error this client raises."""
+
+    #: How many retries were made before giving up (0: the first attempt failed for good).
+    retries_taken: int = 0
+
+
+class APIKeyMissingError(APIError):
+    """Raised before anything is sent when no API key was given and OPENAI_API_KEY is not set."""
+
+
+class RequestValidationError(APIError, ValueError):
+    """Raised before anything is sent when a request breaks a rule of the API description."""
+
+    def __init__(self, path: str, value: object, rule: str, *, missing: bool = False) -> None:
+        self.path = path  # e.g. "turn_detection.threshold"; "" for the body as a whole
+        self.value = value
+        self.rule = rule
+        if missing:
+            text = f"{path} {rule}"
+        elif path:
+            text = f"{path}={value!r} {rule}"
+        else:
+            text = f"the request body {rule}"
+        super().__init__(text)
+
+
+class APIConnectionError(APIError):
+    """Raised when no HTTP response arrived: refused or reset connection, DNS, TLS or protocol failure."""
+
+
+class APITimeoutError(APIConnectionError):
+    """Raised when connecting or waiting for the response took longer than the timeout."""
+
+
+class APIResponseValidationError(APIError):
+    """Raised when a 2xx response body is not JSON or does not fit the response schema."""
+
+    def __init__(self, message: str, *, status_code: int, body: bytes, request_id: str | None) -> None:
+        self.status_code = status_code
+        self.body = body
+        self.request_id = request_id
+        suffix = f" (request id {request_id})" if request_id else ""
+        super().__init__(f"{status_code} response did not match the API description: {message}{suffix}")
+
+
+class ResponseShapeError(APIError, ValueError):
+    """Raised by a model's ``from_dict`` when the data does not fit it, saying what and where."""
+
+    # ``path`` is the JSON path in the object (``session.audio.input.format``). A call turns this
+    # into APIResponseValidationError. The message names fields and JSON types and does not print
+    # the values read (only a parser's own message, such as a date's, may quote the text it could
+    # not read), so a secret in a response does not reach it.
+
+    def __init__(self, path: str, problem: str, source: object = None) -> None:
+        self.path = path
+        self.problem = problem
+        self.source = source  # the object that did not fit, to find its index in an array
+        super().__init__(f"{path}: {problem}" if path else problem)
+
+    @classmethod
+    def locate(
+        cls, model: str, data: Mapping[str, Any], left: Mapping[str, Any], fields: tuple[str, ...], err: Exception
+    ) -> "ResponseShapeError":
+        """The error of a ``from_dict`` that failed on ``err``. ``fields`` are the JSON names in the
+        order they are read, each taken out of ``left`` (a copy of ``data``) as it is read, so the
+        field being read is the last one gone from ``left``: nothing is tracked until it fails."""
+        if isinstance(err, KeyError) and err.args and err.args[0] in fields and err.args[0] not in data:
+            return cls(str(err.args[0]), f"required field missing in {model}", data)
+        read = [name for name in fields if name in data and name not in left]
+        if not read:
+            return cls("", f"{model}: {_describe(err)}", data)
+        name = read[-1]
+        value = data[name]
+        if isinstance(err, ResponseShapeError):
+            if isinstance(value, list):
+                index = next((i for i, item in enumerate(value) if item is err.source), None)
+                name = f"{name}[{'' if index is None else index}]"
+            path = f"{name}.{err.path}" if err.path else name
+            return cls(path, err.problem, data)
+        return cls(name, f"{_json_type(value)} does not fit {model}.{name}: {_describe(err)}", data)
+
+    @classmethod
+    def no_member(cls, data: object, union: str) -> "ResponseShapeError":
+        """The error of a union's parse when ``data`` fits none of its members (``union``, the
+        annotation, e.g. ``"AudioFormatPcm | AudioFormatPcmu"``)."""
+        if isinstance(data, dict):
+            kind = data.get("type")
+            shown = f"an object of type {kind!r}" if isinstance(kind, str) and len(kind) <= 64 else "an object"
+        else:
+            shown = _json_type(data)
+        return cls("", f"{shown} fits none of {union}", data)
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "a number"
+    return names.get(type(value), type(value).__name__)
+
+
+def _describe(err: Exception) -> str:
+    text = str(err) if not isinstance(err, KeyError) else f"missing {err}"
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+class APIStatusError(APIError):
+    """Raised for a non-2xx status that has no more specific class below."""
+
+    def __init__(
+        self,
+        *,
+        status_code: int,
+        headers: Mapping[str, str],
+        body: bytes,
+        request_id: str | None,
+        retries_taken: int = 0,
+    ) -> None:
+        self.status_code = status_code
+        self.headers = headers
+        self.retries_taken = retries_taken
+        self.body = body
+        self.request_id = request_id
+        detail = _error_detail(body)
+        self.message: str | None = _str_or_none(detail.get("message"))
+        self.type: str | None = _str_or_none(detail.get("type"))
+        self.param: str | None = _str_or_none(detail.get("param"))
+        self.code: str | None = _str_or_none(detail.get("code"))
+        text = f"HTTP {status_code}"
+        if self.message:
+            text += f": {' '.join(self.message.split())}"
+        if request_id:
+            text += f" (request id {request_id})"
+        super().__init__(text)
+
+
+class BadRequestError(APIStatusError):
+    """Raised for 400: the request was malformed or a value broke a rule."""
+
+
+class AuthenticationError(APIStatusError):
+    """Raised for 401: the API key was missing, malformed or revoked."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """Raised for 403: the key may not use this model, project or organization."""
+
+
+class NotFoundError(APIStatusError):
+    """Raised for 404: the path or a referenced resource does not exist."""
+
+
+class ConflictError(APIStatusError):
+    """Raised for 409: the request clashed with another one in flight."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """Raised for 422: the request was well formed but could not be carried out."""
+
+
+class RateLimitError(APIStatusError):
+    """Raised for 429: a rate limit or quota was hit."""
+
+
+class InternalServerError(APIStatusError):
+    """Raised for any status of 500 or above: the service failed."""
+
+
+# Every status from SERVER_ERROR_FROM up raises InternalServerError; any other status not in
+# _STATUS_ERRORS raises APIStatusError itself.
+SERVER_ERROR_FROM = 500
+# Retried besides every status >= SERVER_ERROR_FROM, unless the server's x-should-retry says otherwise.
+RETRIED_STATUSES = frozenset({408, 409, 429})
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status_code: int) -> type[APIStatusError]:
+    """The exception class for a non-2xx status."""
+    if status_code >= SERVER_ERROR_FROM:
+        return InternalServerError
+    return _STATUS_ERRORS.get(status_code, APIStatusError)
+
+
+def is_retried_status(status_code: int) -> bool:
+    """Whether a non-2xx status is worth another attempt when the server does not say."""
+    return status_code in RETRIED_STATUSES or status_code >= SERVER_ERROR_FROM
+
+
+def _error_detail(body: bytes) -> dict[str, Any]:
+    """The ``error`` object of the vendor's error envelope, or {} when the body is something else."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return {}
+    detail = document.get("error") if isinstance(document, dict) else None
+    return detail if isinstance(detail, dict) else {}
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIKeyMissingError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "ResponseShapeError",
+    "UnprocessableEntityError",
+    "status_error_class",
+]
