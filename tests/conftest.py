@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 from openai_realtime_client import ApiClient, RealtimeApi
 
-from tools.mock_server import MockServer
+from tools.servers.mock_server import MockServer
 
 # A placeholder key: long and distinctive so that a leak into output is easy to search for.
 TEST_API_KEY = "sk-test-3c5f9a1e7b2d4c6f8a0b2d4f6a8c0e1f"

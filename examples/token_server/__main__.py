@@ -16,7 +16,7 @@ from openai_realtime_client import ApiClient, RealtimeApi
 from openai_realtime_client.models import RealtimeSessionCreateRequest
 
 from examples.token_server.app import TokenApp, TokenServer
-from tools.mock_server import MockServer
+from tools.servers.mock_server import MockServer
 
 PLACEHOLDER_KEY = "sk-example-placeholder-for-the-mock"
 

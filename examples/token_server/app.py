@@ -32,7 +32,7 @@ from openai_realtime_client.types import Unset
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
-from tools.local_server import LocalWSGIServer
+from tools.servers.local_server import LocalWSGIServer
 
 logger = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ import pytest
 from openapi_python_client.schema.untrusted_string import UntrustedString
 
 from tools import paths
-from tools.check_generated import compare_trees
-from tools.check_generated import main as check_generated_main
-from tools.generate import (
+from tools.codegen.check_generated import compare_trees
+from tools.codegen.check_generated import main as check_generated_main
+from tools.codegen.generate import (
     GENERATED_HEADER,
     MANIFEST_NAME,
     GenerationError,
@@ -86,8 +86,8 @@ def test_generation_is_deterministic_across_processes_and_hash_seeds(tmp_path: P
         out = tmp_path / f"out-{seed}"
         env = dict(os.environ, PYTHONHASHSEED=seed)
         subprocess.run(
-            [sys.executable, "-m", "tools.generate", "--output", str(out)], cwd=paths.REPO, env=env, check=True,
-            capture_output=True,
+            [sys.executable, "-m", "tools.codegen", "generate", "--output", str(out)], cwd=paths.REPO, env=env,
+            check=True, capture_output=True,
         )  # fmt: skip
         trees.append(_tree_bytes(out))
 

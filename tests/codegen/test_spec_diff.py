@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from tools import paths
-from tools.api_surface import diff_against_regeneration, diff_api, extract_api
-from tools.spec_diff import Change, SpecDiffError, diff_documents, load_document, main
+from tools.spec_diff.api_surface import diff_against_regeneration, diff_api, extract_api
+from tools.spec_diff.spec_diff import Change, SpecDiffError, diff_documents, load_document, main
 
 OP = "POST /realtime/sessions"
 THINGS = "POST /things"

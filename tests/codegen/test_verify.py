@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tools import paths
-from tools.generate import MANIFEST_NAME
+from tools.codegen.generate import MANIFEST_NAME
 
 PACKAGE = paths.PACKAGE_NAME
 STDLIB_ONLY = ("-I", "-S")  # isolated, and no site-packages: only the standard library imports

@@ -9,7 +9,7 @@ from openai_realtime_client import ApiClient, AsyncRealtimeApi, BadRequestError,
 from openai_realtime_client.models import RealtimeSessionCreateRequest
 
 from tests.conftest import TEST_API_KEY
-from tools.mock_server import MockServer, ScriptedResponse
+from tools.servers.mock_server import MockServer, ScriptedResponse
 
 SESSION = {"client_secret": {"value": "ek_async", "expires_at": 1798761600}}
 

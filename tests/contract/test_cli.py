@@ -21,8 +21,8 @@ from openai_realtime_client import RealtimeApi
 
 from tests.conftest import TEST_API_KEY
 from tests.support.ports import closed_port
-from tools import paths, spec_document
-from tools.mock_server import MockServer, ScriptedResponse
+from tools import openapi_document, paths
+from tools.servers.mock_server import MockServer, ScriptedResponse
 
 PACKAGE = paths.PACKAGE_NAME
 
@@ -78,7 +78,7 @@ def command_of(module: ModuleType) -> str:
 
 def example_answer(path: str) -> dict[str, Any]:
     """The 200 example the mock answers with for an operation."""
-    operation = spec_document.load(paths.SPEC)["paths"][path]["post"]
+    operation = openapi_document.load(paths.SPEC)["paths"][path]["post"]
     example: dict[str, Any] = operation["responses"]["200"]["content"]["application/json"]["example"]
     return example
 

@@ -33,7 +33,7 @@ from openai_realtime_client.models import (
 )
 
 from tests.conftest import TEST_API_KEY
-from tools.mock_server import MockServer, ScriptedResponse
+from tools.servers.mock_server import MockServer, ScriptedResponse
 
 VALID_RESPONSE = {
     "id": "sess_1",

@@ -30,7 +30,7 @@ from examples.token_server.app import TokenApp, TokenServer
 from tests.conftest import TEST_API_KEY
 from tests.support.ports import closed_port
 from tools import paths
-from tools.mock_server import MockServer, ScriptedResponse
+from tools.servers.mock_server import MockServer, ScriptedResponse
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

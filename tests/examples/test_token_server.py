@@ -21,7 +21,7 @@ from examples.token_server.app import SECURITY_HEADERS, TokenApp, TokenServer
 from tests.conftest import TEST_API_KEY
 from tests.support.ports import closed_port
 from tools import paths
-from tools.mock_server import MockServer, ScriptedResponse
+from tools.servers.mock_server import MockServer, ScriptedResponse
 
 JSON_HEADERS = {"Content-Type": "application/json"}
 SESSION = RealtimeSessionCreateRequest(model="gpt-realtime", voice="alloy")

@@ -16,9 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tools.mock_server import MockServer
-from tools.openapi_walk import iter_operations
-from tools.spec_document import load, resolve
+from tools.openapi_document import iter_operations, load, resolve
+from tools.servers.mock_server import MockServer
 
 
 def _snake(name: str) -> str:

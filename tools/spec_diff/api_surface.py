@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tools import paths
-from tools.changes import Change, SpecDiffError
+from tools.spec_diff import Change, SpecDiffError
 
 # Subscripted names that make a module-level assignment a type alias rather than a constant.
 _TYPE_FORMS = frozenset(
@@ -423,7 +423,7 @@ def diff_against_regeneration(
 ) -> list[Change]:
     """The public API of the package in tree compared with a fresh regeneration from spec, which is
     rendered into a temporary directory: generated/ is never written."""
-    from tools.generate import GenerationError, render  # imports the generator: only when needed
+    from tools.codegen.generate import GenerationError, render  # imports the generator: only when needed
 
     if not tree.is_dir():
         raise SpecDiffError(f"no generated package at {tree}")

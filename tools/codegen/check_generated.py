@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tools import paths
-from tools.generate import GenerationError, iter_tree, render
+from tools.codegen.generate import GenerationError, iter_tree, render
 
 MAX_DIFF_LINES = 40
 
@@ -61,7 +61,7 @@ def report(difference: TreeDifference, expected: Path, actual: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.check_generated", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.codegen check", description=__doc__.splitlines()[0])
     parser.add_argument("--tree", type=Path, default=paths.GENERATED, help="the tree to check (default: generated/)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="check-generated-") as scratch:
@@ -77,7 +77,3 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     print(f"==> {args.tree} matches a fresh regeneration")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -39,9 +39,8 @@ from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from tools import overlay as overlays_lib
 from tools import paths
-from tools.openapi_walk import (
+from tools.openapi_document import (
     HTTP_METHODS,
     escape,
     find_non_schema,
@@ -50,9 +49,10 @@ from tools.openapi_walk import (
     iter_refs_at,
     iter_root_schemas,
     iter_subschemas,
+    resolve,
     unescape,
 )
-from tools.spec_document import resolve
+from tools.spec_import import overlay as overlays_lib
 
 SELECTION = paths.REPO / "spec-selection.yaml"
 OVERLAYS = paths.REPO / "overlays"
@@ -1118,7 +1118,7 @@ def print_report(report: Report, output: Path, verbose: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.import_spec", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.spec_import", description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path, help="the vendor's description (YAML or JSON, or either gzipped)")
     parser.add_argument("--output", type=Path, default=paths.SPEC, help="default: openapi.yaml")
     parser.add_argument("--selection", type=Path, default=SELECTION, help="default: spec-selection.yaml")
@@ -1136,7 +1136,3 @@ def main(argv: list[str] | None = None) -> int:
 
 def _one_line(err: BaseException) -> str:
     return " ".join(str(err).split())
-
-
-if __name__ == "__main__":
-    sys.exit(main())

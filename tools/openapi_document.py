@@ -1,4 +1,5 @@
-"""Walking an OpenAPI 3.x document by structure: its operations, and every schema in it with its JSON pointer.
+"""The OpenAPI 3.x document every stage reads: loading it, $ref resolution, JSON pointers, and walking
+it by structure (its operations, and every schema in it with its JSON pointer).
 
 Structure matters because the same key means different things in different places: `description`
 is prose on a schema but a field name inside `properties`, and `x-...` is an extension on an object
@@ -6,8 +7,12 @@ but could be a response header's name. The walkers here only ever hand out real 
 """
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import yaml
+
+MAX_REF_CHAIN = 32
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 # JSON Schema keywords whose value is a schema, a list of schemas or a map of name -> schema.
@@ -35,6 +40,25 @@ def pointer_get(document: Any, pointer: str) -> Any:
         token = unescape(token)
         node = node[int(token)] if isinstance(node, list) else node[token]
     return node
+
+
+def load(spec: Path) -> dict[str, Any]:
+    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    if not isinstance(document, dict):
+        raise ValueError(f"{spec.name} is not a mapping")
+    return document
+
+
+def resolve(document: dict[str, Any], node: Any) -> Any:
+    """Follow local $refs (``#/components/...``) until a node that is not a reference."""
+    for _ in range(MAX_REF_CHAIN):
+        if not (isinstance(node, dict) and "$ref" in node):
+            return node
+        target: Any = document
+        for part in str(node["$ref"]).removeprefix("#/").split("/"):
+            target = target[unescape(part)]
+        node = target
+    raise ValueError(f"a $ref chain is longer than {MAX_REF_CHAIN} links")
 
 
 def iter_operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:

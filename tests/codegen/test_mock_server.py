@@ -9,7 +9,7 @@ from pathlib import Path
 import urllib3
 
 from tools import paths
-from tools.mock_server import MockServer, ScriptedResponse
+from tools.servers.mock_server import MockServer, ScriptedResponse
 
 AUTH = {"Authorization": "Bearer k", "Content-Type": "application/json"}
 
@@ -116,7 +116,7 @@ def test_a_rejected_request_does_not_use_up_a_scripted_answer(mock_server: MockS
 
 def test_standalone_mode_prints_its_url_and_serves_until_stopped() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "tools.mock_server"], cwd=paths.REPO, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "tools.servers"], cwd=paths.REPO, stdout=subprocess.PIPE, text=True
     )
     try:
         assert process.stdout is not None

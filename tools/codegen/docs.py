@@ -5,7 +5,7 @@ the known values of open enums, examples, statuses, security).
 
 Everything taken from the description reaches the templates as ``UntrustedString`` (or inside
 plain data made of them), so a template still has to escape it, with the filters here, exactly as
-a template that writes code does; the finalize hook in tools/generate.py refuses it raw.
+a template that writes code does; the finalize hook in tools/codegen/generate.py refuses it raw.
 """
 
 import ast
@@ -21,8 +21,9 @@ from typing import Any
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode, pascal_case, snake_case
 
-from tools import generator_adapter, spec_document
-from tools.runtime_facts import SCHEMA_KEYWORDS
+from tools import openapi_document
+from tools.codegen import generator_adapter
+from tools.codegen.runtime_facts import SCHEMA_KEYWORDS
 
 # --- Markdown filters -------------------------------------------------------------------------------
 
@@ -371,7 +372,7 @@ class Docs:
             if not (isinstance(node, dict) and "$ref" in node):
                 break
             siblings = {**{k: v for k, v in node.items() if k != "$ref"}, **siblings}
-            node = spec_document.resolve(self._document, {"$ref": node["$ref"]})
+            node = openapi_document.resolve(self._document, {"$ref": node["$ref"]})
         return {**node, **siblings} if isinstance(node, dict) else node
 
     def _members(self, schema: Any, depth: int = 0) -> list[dict[str, Any]]:
@@ -543,7 +544,7 @@ class Docs:
     @staticmethod
     def _open_variants(prop: Any) -> bool:
         """Whether a union (or a list's union items) takes an object of any other ``type`` as
-        ``UnknownVariant`` (tools/generator_adapter.py adds that member)."""
+        ``UnknownVariant`` (tools/codegen/generator_adapter.py adds that member)."""
         union = getattr(prop, "inner_property", None) or prop
         return any(generator_adapter.is_unknown_variant_property(p) for p in getattr(union, "inner_properties", []))
 

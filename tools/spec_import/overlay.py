@@ -21,7 +21,7 @@ from typing import Any
 import jsonpath
 import yaml
 
-from tools.openapi_walk import escape
+from tools.openapi_document import escape
 
 # Strict RFC 9535 parsing: the overlay specification names that JSONPath dialect.
 _JSONPATH = jsonpath.JSONPathEnvironment(strict=True)

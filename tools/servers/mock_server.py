@@ -12,7 +12,6 @@ import argparse
 import itertools
 import json
 import re
-import sys
 import threading
 import time
 from collections import deque
@@ -33,8 +32,8 @@ from openapi_core.validation.request.exceptions import (
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
-from tools import paths, spec_document
-from tools.local_server import LocalWSGIServer
+from tools import openapi_document, paths
+from tools.servers.local_server import LocalWSGIServer
 
 JSON = "application/json"
 
@@ -124,7 +123,7 @@ class _Spec:
     """The parts of openapi.yaml the mock needs: a validator and each operation's success answer."""
 
     def __init__(self, spec_path: Path) -> None:
-        document = spec_document.load(spec_path)
+        document = openapi_document.load(spec_path)
         self.document = document
         server_url = document.get("servers", [{"url": "/"}])[0]["url"]
         self.base_path = "/" + server_url.split("://", 1)[-1].partition("/")[2].strip("/")
@@ -138,7 +137,7 @@ class _Spec:
         ]
 
     def resolve(self, node: Any) -> Any:
-        return spec_document.resolve(self.document, node)
+        return openapi_document.resolve(self.document, node)
 
     def success_answer(self, method: str, path: str) -> tuple[int, bytes]:
         relative = path.removeprefix(self.base_path) or "/"
@@ -279,7 +278,7 @@ class MockServer(LocalWSGIServer):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.mock_server", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.servers", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--spec", type=Path, default=paths.SPEC, help="the API description (default: openapi.yaml)")
     args = parser.parse_args(argv)
@@ -291,7 +290,3 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             pass
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -3,7 +3,7 @@
 Compares every operation's JSON request body (what users send) and 2xx response body (what users
 read), field by field, and judges each difference from the point of view of a user of the
 generated client. Then compares the public API of the checked-in generated/ package with a fresh
-regeneration from the new description (tools/api_surface.py). Breaking changes fail the run
+regeneration from the new description (tools/spec_diff/api_surface.py). Breaking changes fail the run
 unless listed in the ack file (spec-diff-ack.yaml) or accepted with --accept-breaking.
 """
 
@@ -18,8 +18,8 @@ from typing import Any, NoReturn
 
 import yaml
 
-from tools import api_surface, paths
-from tools.changes import Change, SpecDiffError
+from tools import paths
+from tools.spec_diff import Change, SpecDiffError, api_surface
 
 __all__ = ["Acknowledgement", "Change", "SpecDiffError", "diff_documents", "load_acks", "load_document", "main"]
 
@@ -1009,7 +1009,3 @@ def _run(args: argparse.Namespace) -> int:
     report.lines.append(report.summary(len(stale)))
     print("\n".join(report.lines))
     return report.exit_code
-
-
-if __name__ == "__main__":
-    sys.exit(main())

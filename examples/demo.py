@@ -13,7 +13,7 @@ from contextlib import ExitStack
 from openai_realtime_client import ApiClient, APIError, RealtimeApi
 from openai_realtime_client.models import RealtimeSessionCreateRequest
 
-from tools.mock_server import MockServer
+from tools.servers.mock_server import MockServer
 
 PLACEHOLDER_KEY = "sk-demo-placeholder-for-the-mock"
 
