@@ -211,6 +211,7 @@ def test_a_body_schema_with_a_dangling_reference_fails_with_one_clear_error(tmp_
     endpoint = SimpleNamespace(method="post", path=UntrustedString("/things"))
 
     with pytest.raises(
-        GenerationError, match=r"POST /things: cannot resolve its body schema: KeyError\('components'\)"
+        GenerationError,
+        match=r"POST /things: cannot resolve its body schema: \$ref '#/components/schemas/Nowhere' points to nothing$",
     ):
         _BodySchemas(spec)(endpoint)

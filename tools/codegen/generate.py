@@ -172,6 +172,8 @@ class _BodySchemas:
             body = openapi_document.resolve(self._document, operation.get("requestBody", {}))
             schema = body.get("content", {}).get("application/json", {}).get("schema", {})
             return repr(self._prune(schema, depth=0))
+        except openapi_document.RefError as err:
+            raise GenerationError(f"{endpoint.method.upper()} {path}: cannot resolve its body schema: {err}") from err
         except (KeyError, ValueError) as err:
             raise GenerationError(f"{endpoint.method.upper()} {path}: cannot resolve its body schema: {err!r}") from err
 
@@ -248,18 +250,6 @@ def _run_stage_one(out_dir: Path, spec: Path, config_path: Path, templates: Path
     return project
 
 
-def _untrusted(node: Any) -> Any:
-    """The spec document with every string, keys included, wrapped as UntrustedString, so stage-2
-    templates must escape spec text exactly as stage-1 templates must."""
-    if isinstance(node, dict):
-        return {_untrusted(key): _untrusted(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_untrusted(item) for item in node]
-    if isinstance(node, str):
-        return UntrustedString(node)
-    return node
-
-
 def stage_two_outputs(templates: Path, package_name: str) -> list[tuple[str, str]]:
     """(template name, output path) for every file under templates/stage2/, sorted; both posix."""
     root = templates / STAGE_TWO_DIR
@@ -301,7 +291,7 @@ def _expand(output: str, fan_out: dict[str, list[tuple[str, dict[str, Any]]]]) -
 
 
 def _run_stage_two(project: Project, out_dir: Path, spec: Path, templates: Path) -> None:
-    document = _untrusted(openapi_document.load(spec))
+    document = docs.wrap(openapi_document.load(spec))
     fan_out = _fan_out(project)
     written: dict[str, str] = {}  # output path -> the stage-2 template that wrote it
     for template_name, pattern in stage_two_outputs(templates, project.package_name):

@@ -147,38 +147,8 @@ class _Spec:
         media = self.resolve(responses[str(status)]).get("content", {}).get(JSON)
         if media is None:
             return status, b""
-        if "example" in media:
-            value = media["example"]
-        elif media.get("examples"):
-            value = self.resolve(next(iter(media["examples"].values())))["value"]
-        else:
-            value = self.sample(media.get("schema", {}))
+        value, _ = openapi_document.example(self.document, media)
         return status, json.dumps(value).encode()
-
-    def sample(self, schema: Any) -> Any:
-        """A small value that fits the schema: its example, const, default or first enum value, or
-        an object of its required properties built the same way."""
-        schema = self.resolve(schema)
-        for key in ("const", "example", "default"):
-            if key in schema:
-                return schema[key]
-        if schema.get("examples"):
-            return schema["examples"][0]
-        if schema.get("enum"):
-            return schema["enum"][0]
-        for key in ("oneOf", "anyOf", "allOf"):
-            if schema.get(key):
-                return self.sample(schema[key][0])
-        kind = schema.get("type", "object")
-        kind = next((k for k in kind if k != "null"), "null") if isinstance(kind, list) else kind
-        if kind == "object":
-            properties = schema.get("properties", {})
-            return {name: self.sample(properties.get(name, {})) for name in schema.get("required", [])}
-        if kind == "array":
-            return [self.sample(schema["items"])] * schema.get("minItems", 0)
-        if kind in ("integer", "number"):
-            return schema.get("minimum", 0)
-        return {"string": "string", "boolean": False, "null": None}.get(kind, "string")
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -205,11 +175,6 @@ class MockServer(LocalWSGIServer):
     def url(self) -> str:
         """The base URL to give the client, e.g. http://127.0.0.1:PORT/v1."""
         return f"http://127.0.0.1:{self.port}{self._spec.base_path}"
-
-    def sample(self, schema: Any) -> Any:
-        """A small value that fits a schema of the description (what the mock answers with when an
-        operation has no example); a request body for a description whose example was dropped."""
-        return self._spec.sample(schema)
 
     def script(self, *responses: ScriptedResponse) -> None:
         """Queue answers for the next valid requests, in order; after them the spec answers again."""

@@ -18,15 +18,14 @@ from typing import Any, NoReturn
 
 import yaml
 
-from tools import paths
+from tools import openapi_document, paths
+from tools.openapi_document import HTTP_METHODS
 from tools.spec_diff import Change, SpecDiffError, api_surface
 
 __all__ = ["Acknowledgement", "Change", "SpecDiffError", "diff_documents", "load_acks", "load_document", "main"]
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 DEFAULT_ACK_FILE = "spec-diff-ack.yaml"
 SPEC_FILE = "openapi.yaml"
-MAX_REF_CHAIN = 32
 # Cycles stop the walk long before this; it only bounds a pathological, acyclic but huge nesting.
 MAX_DEPTH = 200
 
@@ -181,22 +180,11 @@ class _Document:
 
     def resolve(self, node: Any) -> tuple[Any, list[str]]:
         """Follow local $refs; return the target and the component names passed through."""
-        names: list[str] = []
-        for _ in range(MAX_REF_CHAIN):
-            if not (isinstance(node, dict) and "$ref" in node):
-                return node, names
-            ref = node["$ref"]
-            if not isinstance(ref, str) or not ref.startswith("#/"):
-                self.fail(f"only local $refs ('#/...') are supported, found {ref!r}")
-            target: Any = self.document
-            for part in ref[2:].split("/"):
-                part = part.replace("~1", "/").replace("~0", "~")
-                if not isinstance(target, Mapping) or part not in target:
-                    self.fail(f"$ref {ref!r} points to nothing")
-                target = target[part]
-            names.append(ref.rsplit("/", 1)[-1])
-            node = target
-        self.fail(f"a chain of $refs is longer than {MAX_REF_CHAIN} links (a $ref to itself?)")
+        try:
+            target, passed = openapi_document.follow(self.document, node)
+        except openapi_document.RefError as err:
+            self.fail(str(err))
+        return target, [str(holder["$ref"]).rsplit("/", 1)[-1] for holder in passed]
 
     def schema(self, node: Any, where: str) -> dict[str, Any]:
         if node is True or node is None:
