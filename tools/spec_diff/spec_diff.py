@@ -424,6 +424,20 @@ def _overlap(old: frozenset[str] | None, new: frozenset[str] | None) -> bool:
 
 
 @dataclass(frozen=True)
+class _Walk:
+    """Where a schema comparison is: request or response side, the pairs of components it is inside
+    (a recursive schema meets them again), and how deep it is."""
+
+    request: bool
+    seen: frozenset[tuple[frozenset[str], frozenset[str]]] = frozenset()
+    depth: int = 0
+
+    def enter(self, key: tuple[frozenset[str], frozenset[str]]) -> "_Walk":
+        """The walk below a schema whose pair of components is key."""
+        return _Walk(self.request, self.seen | {key}, self.depth + 1)
+
+
+@dataclass(frozen=True)
 class _Variant:
     raw: Any
     index: int
@@ -517,26 +531,17 @@ class _Differ:
     # -- schemas ------------------------------------------------------------------------------
 
     def schema(self, old_raw: Any, new_raw: Any, where: str, *, request: bool) -> None:
-        self._compare(old_raw, new_raw, where, request, frozenset(), 0, judge_null=True)
+        self._compare(old_raw, new_raw, where, _Walk(request), judge_null=True)
 
-    def _compare(
-        self,
-        old_raw: Any,
-        new_raw: Any,
-        where: str,
-        request: bool,
-        stack: frozenset[tuple[frozenset[str], frozenset[str]]],
-        depth: int,
-        *,
-        judge_null: bool,
-    ) -> None:
+    def _compare(self, old_raw: Any, new_raw: Any, where: str, walk: _Walk, *, judge_null: bool) -> None:
         old, new = self.old.shape(old_raw, where), self.new.shape(new_raw, where)
         # A recursive schema meets the same pair of components again further down: everything
         # below was (or is being) compared already, so stop rather than walk forever.
         key = (old.refs, new.refs)
-        if ((old.refs or new.refs) and key in stack) or depth > MAX_DEPTH:
+        if ((old.refs or new.refs) and key in walk.seen) or walk.depth > MAX_DEPTH:
             return
-        stack |= {key}
+        walk = walk.enter(key)
+        request = walk.request
         if judge_null and old.nullable != new.nullable:
             if new.nullable:
                 detail = "now accepts null" if request else "may now be null"
@@ -545,7 +550,7 @@ class _Differ:
                 detail = "no longer accepts null" if request else "is never null now"
                 self.add("nullable-removed", where, detail, breaking=request)
         if old.variants or new.variants:
-            self._union(old, new, old_raw, new_raw, where, request, stack, depth)
+            self._union(old, new, old_raw, new_raw, where, walk)
             return
         if old.types != new.types:
             widened = request and _widens(old.types, new.types)
@@ -557,9 +562,9 @@ class _Differ:
         self._enum(old, new, where, request)
         self._bounds(old, new, where, request)
         if old.is_object or new.is_object:
-            self._object(old, new, where, request, stack, depth)
+            self._object(old, new, where, walk)
         if old.items is not None or new.items is not None:
-            self._compare(old.items, new.items, f"{where}[]", request, stack, depth + 1, judge_null=True)
+            self._compare(old.items, new.items, f"{where}[]", walk, judge_null=True)
 
     def _const(self, old: _Shape, new: _Shape, where: str, request: bool) -> None:
         if old.has_const and new.has_const:
@@ -621,15 +626,8 @@ class _Differ:
             kind = "bound-tightened" if tightened else "bound-loosened"
             self.add(kind, f"{where}:{keyword}", detail, breaking=tightened and request)
 
-    def _object(
-        self,
-        old: _Shape,
-        new: _Shape,
-        where: str,
-        request: bool,
-        stack: frozenset[tuple[frozenset[str], frozenset[str]]],
-        depth: int,
-    ) -> None:
+    def _object(self, old: _Shape, new: _Shape, where: str, walk: _Walk) -> None:
+        request = walk.request
         for name in sorted(old.properties.keys() | new.properties.keys()):
             sub = f"{where}.{name}"
             was_required, is_required = name in old.required, name in new.required
@@ -638,8 +636,7 @@ class _Differ:
             elif name not in old.properties:
                 if request:
                     filled = is_required and _has_default(new.properties[name])
-                    detail = "new required field" if is_required else "new optional field"
-                    detail += "; the client sends its default" if filled else ""
+                    detail = _filled("new required field" if is_required else "new optional field", filled)
                     self.add("field-added", sub, detail, breaking=is_required and not filled)
                 else:
                     self.add("field-added", sub, "new field", breaking=False)
@@ -649,40 +646,28 @@ class _Differ:
                         # A required field with a default (a `type` const, say) costs callers nothing:
                         # the generated model fills it in.
                         filled = request and _has_default(new.properties[name])
-                        detail = "must now be sent" if request else "now always present"
-                        detail += "; the client sends its default" if filled else ""
+                        detail = _filled("must now be sent" if request else "now always present", filled)
                         self.add("field-now-required", sub, detail, breaking=request and not filled)
                     else:
                         detail = "may now be left out" if request else "may now be absent (unset)"
                         self.add("field-now-optional", sub, detail, breaking=not request)
-                self._compare(
-                    old.properties[name], new.properties[name], sub, request, stack, depth + 1, judge_null=True
-                )
+                self._compare(old.properties[name], new.properties[name], sub, walk, judge_null=True)
         before, after = old.additional, new.additional
         if before is False and after is not False:
             self.add("additional-properties-allowed", where, "undeclared fields now allowed", breaking=False)
         elif after is False and before is not False:
             self.add("additional-properties-forbidden", where, "undeclared fields now refused", breaking=request)
         elif before is not None or after is not None:
-            self._compare(before or {}, after or {}, f"{where}{{}}", request, stack, depth + 1, judge_null=True)
+            self._compare(before or {}, after or {}, f"{where}{{}}", walk, judge_null=True)
 
-    def _union(
-        self,
-        old: _Shape,
-        new: _Shape,
-        old_raw: Any,
-        new_raw: Any,
-        where: str,
-        request: bool,
-        stack: frozenset[tuple[frozenset[str], frozenset[str]]],
-        depth: int,
-    ) -> None:
+    def _union(self, old: _Shape, new: _Shape, old_raw: Any, new_raw: Any, where: str, walk: _Walk) -> None:
+        request = walk.request
         # A plain schema facing a union is compared as a union of one.
         old_variants = self._variants(self.old, old, old_raw, where)
         new_variants = self._variants(self.new, new, new_raw, where)
         pairs, removed, added = _match_variants(old_variants, new_variants)
         for label, before, after in pairs:
-            self._compare(before.raw, after.raw, f"{where}|{label}", request, stack, depth + 1, judge_null=False)
+            self._compare(before.raw, after.raw, f"{where}|{label}", walk, judge_null=False)
         for label, variant in removed:
             detail = f"union variant {label}" + (f" ({variant.kind})" if label != variant.kind else "") + " removed"
             self.add("variant-removed", f"{where}|{label}", detail, breaking=request)
@@ -939,6 +924,11 @@ def _parser() -> argparse.ArgumentParser:
         "--tree", type=Path, help="the checked-in package to compare (default: ROOT/generated/openai_realtime_client)"
     )
     return parser
+
+
+def _filled(detail: str, filled: bool) -> str:
+    """A field's detail, saying so when the client fills the field in with its default."""
+    return detail + ("; the client sends its default" if filled else "")
 
 
 def _has_default(schema: Any) -> bool:
