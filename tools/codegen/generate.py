@@ -34,7 +34,7 @@ from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode, pascal_case
 
 from runtime.openai_realtime_client import verify as verify_script
-from tools import openapi_document, paths
+from tools import command, openapi_document, paths
 from tools.codegen import docs, generator_adapter
 from tools.codegen.runtime_facts import CHECKED_KEYWORDS, ERROR_CLASSES, SCHEMA_KEYWORDS, STATUS_CODES
 
@@ -377,10 +377,10 @@ def _stamp_headers(root: Path) -> None:
 def _run_ruff(root: Path) -> None:
     base = [sys.executable, "-m", "ruff"]
     options = ["--config", str(paths.RUFF_GENERATED_CONFIG), "--no-cache", "--quiet"]
-    for command in (["check", "--fix-only", *options, "."], ["format", *options, "."]):
-        result = subprocess.run(base + command, cwd=root, capture_output=True, text=True, check=False)
+    for ruff_command in (["check", "--fix-only", *options, "."], ["format", *options, "."]):
+        result = subprocess.run(base + ruff_command, cwd=root, capture_output=True, text=True, check=False)
         if result.returncode != 0:
-            raise GenerationError(f"ruff {command[0]} failed:\n{result.stdout}{result.stderr}")
+            raise GenerationError(f"ruff {ruff_command[0]} failed:\n{result.stdout}{result.stderr}")
 
 
 def _check_for_leaks(root: Path) -> None:
@@ -483,17 +483,19 @@ def generate(target: Path = paths.GENERATED, **inputs: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.codegen generate", description=__doc__.splitlines()[0])
+    parser = command.Parser(prog="python -m tools.codegen generate", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--output", type=Path, default=paths.GENERATED, help="where the tree goes (default: generated/)"
     )
-    args = parser.parse_args(argv)
+    return command.run("generate", parser, _run_command, argv)
+
+
+def _run_command(args: argparse.Namespace) -> int:
     os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
     print(f"==> generating {args.output} from {paths.SPEC.name}, {paths.GENERATOR_CONFIG.name} and templates/")
     try:
         generate(args.output.resolve())
     except GenerationError as err:
-        print(f"generate: {err}", file=sys.stderr)
-        return 1
+        return command.fail("generate", err)
     print(f"==> {sum(1 for _ in iter_tree(args.output))} files in {args.output}")
-    return 0
+    return command.OK

@@ -10,7 +10,6 @@ unless listed in the ack file (spec-diff-ack.yaml) or accepted with --accept-bre
 import argparse
 import json
 import subprocess
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,14 +17,12 @@ from typing import Any, NoReturn
 
 import yaml
 
-from tools import openapi_document, paths
+from tools import command, openapi_document, paths
 from tools.openapi_document import HTTP_METHODS
 from tools.spec_diff import Change, SpecDiffError, api_surface
 
 __all__ = ["Acknowledgement", "Change", "SpecDiffError", "diff_documents", "load_acks", "load_document", "main"]
 
-DEFAULT_ACK_FILE = "spec-diff-ack.yaml"
-SPEC_FILE = "openapi.yaml"
 # Cycles stop the walk long before this; it only bounds a pathological, acyclic but huge nesting.
 MAX_DEPTH = 200
 
@@ -91,8 +88,9 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
         raise SpecDiffError(f"cannot run git in {root}: {err}") from err
 
 
-def document_at_head(root: Path, name: str = SPEC_FILE) -> dict[str, Any] | None:
-    """The document committed at git HEAD in root, or None when HEAD has no such file (or no commit)."""
+def document_at_head(repo: paths.Layout) -> dict[str, Any] | None:
+    """The description committed at git HEAD in repo, or None when HEAD has none (or no commit)."""
+    root, name = repo.root, repo.spec.relative_to(repo.root).as_posix()
     if _git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
         raise SpecDiffError(f"{root} is not in a git repository; pass --old to name the old description")
     if _git(root, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
@@ -907,16 +905,13 @@ def _mark(change: Change, acked: set[str], accept_breaking: bool) -> str:
 # The command
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise SpecDiffError(f"usage: {message} (see --help)")
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m tools.spec_diff", description=__doc__.splitlines()[0])
+    parser = command.Parser(prog="python -m tools.spec_diff", description=__doc__.splitlines()[0])
     parser.add_argument("--old", type=Path, help="the old description (default: openapi.yaml at git HEAD)")
     parser.add_argument("--new", type=Path, help="the new description (default: openapi.yaml in the working tree)")
-    parser.add_argument("--ack", type=Path, help=f"acknowledged breaking changes (default: {DEFAULT_ACK_FILE})")
+    parser.add_argument(
+        "--ack", type=Path, help=f"acknowledged breaking changes (default: {paths.HERE.spec_diff_acks.name})"
+    )
     parser.add_argument("--accept-breaking", action="store_true", help="report breaking changes but exit 0")
     parser.add_argument("--no-api", action="store_true", help="skip the public-API comparison of generated/")
     parser.add_argument("--root", type=Path, default=paths.REPO, help="the repository (default: this one)")
@@ -937,45 +932,38 @@ def _has_default(schema: Any) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        args = _parser().parse_args(argv)
-        return _run(args)
-    except SpecDiffError as err:
-        message = " ".join(str(err).split())  # always one line, whatever the message held
-        print(f"spec-diff: {message}", file=sys.stderr)
-        return 2
+    return command.run("spec-diff", _parser(), _run, argv, unusable=(SpecDiffError,))
 
 
 def _run(args: argparse.Namespace) -> int:
-    root: Path = args.root.resolve()
+    repo = paths.Layout(args.root.resolve())
     if args.old is not None:
         old, old_label = load_document(args.old), str(args.old)
     else:
-        at_head = document_at_head(root)
+        at_head = document_at_head(repo)
         old = at_head if at_head is not None else empty_document()
-        old_label = f"{SPEC_FILE} at git HEAD" if at_head is not None else f"(no {SPEC_FILE} at git HEAD)"
-    new_path: Path = args.new if args.new is not None else root / SPEC_FILE
+        spec_name = repo.spec.name
+        old_label = f"{spec_name} at git HEAD" if at_head is not None else f"(no {spec_name} at git HEAD)"
+    new_path: Path = args.new if args.new is not None else repo.spec
     new = load_document(new_path)
-    new_label = str(args.new) if args.new is not None else f"{SPEC_FILE} (working tree)"
+    new_label = str(args.new) if args.new is not None else f"{repo.spec.name} (working tree)"
 
-    ack_path: Path = args.ack if args.ack is not None else root / DEFAULT_ACK_FILE
+    ack_path: Path = args.ack if args.ack is not None else repo.spec_diff_acks
     acks = load_acks(ack_path) if args.ack is not None or ack_path.is_file() else []
     acked = {ack.change for ack in acks}
 
     spec_changes = diff_documents(old, new)
     api_changes: list[Change] = []
     if not args.no_api:
-        tree: Path = args.tree if args.tree is not None else root / "generated" / paths.PACKAGE_NAME
-        api_changes = api_surface.diff_against_regeneration(
-            tree, new_path, config_path=root / paths.GENERATOR_CONFIG.name, templates=root / paths.TEMPLATES.name
-        )
+        tree: Path = args.tree if args.tree is not None else repo.package
+        api_changes = api_surface.diff_against_regeneration(tree, new_path, repo)
 
     report = Report()
     report.section(f"spec-diff: {old_label} -> {new_label}", spec_changes, acked, args.accept_breaking)
     if args.no_api:
         report.lines.append("public API: not compared (--no-api)")
     else:
-        tree_label = args.tree if args.tree is not None else f"generated/{paths.PACKAGE_NAME}"
+        tree_label = args.tree if args.tree is not None else repo.package.relative_to(repo.root).as_posix()
         header = f"public API: {tree_label} (checked in) -> regenerated from {new_label}"
         report.section(header, api_changes, acked, args.accept_breaking)
 
