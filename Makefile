@@ -60,8 +60,8 @@ demo: $(STAMP) ## mint a session through the generated client (against the mock 
 example: $(STAMP) ## run the token-server example on 127.0.0.1:8000 (PORT=), minting at the mock unless OPENAI_BASE_URL is set
 	PYTHONPATH=generated $(PY) -m examples.token_server $(if $(PORT),--port $(PORT))
 
-mock: $(STAMP) ## run the spec-driven mock server on 127.0.0.1 until Ctrl-C
-	$(PY) -m tools.servers
+mock: $(STAMP) ## run the spec-driven mock server on 127.0.0.1 (a free port, or PORT=) until Ctrl-C
+	$(PY) -m tools.servers $(if $(PORT),--port $(PORT))
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache

@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from jsonschema import Draft202012Validator, ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 MAX_REF_CHAIN = 32
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -71,6 +74,12 @@ def follow(document: Any, node: Any) -> tuple[Any, list[dict[str, Any]]]:
     raise RefError(f"a chain of $refs is longer than {MAX_REF_CHAIN} links (a $ref to itself?)")
 
 
+def target(document: Any, pointer: str) -> tuple[Any, str]:
+    """The node at pointer with its $refs followed, and that node's own pointer."""
+    node, passed = follow(document, pointer_get(document, pointer))
+    return node, (str(passed[-1]["$ref"])[1:] if passed else pointer)
+
+
 def resolve(document: Any, node: Any, *, siblings: bool = False) -> Any:
     """The node a chain of local $refs ends at. With ``siblings`` (OpenAPI 3.1 reading), keywords
     written beside a $ref are kept, the outermost winning over the target's."""
@@ -81,6 +90,27 @@ def resolve(document: Any, node: Any, *, siblings: bool = False) -> Any:
     for holder in reversed(passed):
         merged.update((key, value) for key, value in holder.items() if key != "$ref")
     return merged
+
+
+class SchemaValidator:
+    """Validates values against the schemas of a document, named by JSON pointer, $refs included."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        resource = Resource.from_contents(document, default_specification=DRAFT202012)
+        self._registry: Registry[Any] = Registry().with_resource("urn:openapi", resource)
+        self._validators: dict[str, Draft202012Validator] = {}
+
+    def errors(self, value: Any, pointer: str) -> Iterator[ValidationError]:
+        """What is wrong with value by the schema at pointer (jsonschema's own exceptions when that
+        schema itself is broken)."""
+        validator = self._validators.get(pointer)
+        if validator is None:
+            validator = Draft202012Validator({"$ref": f"urn:openapi#{pointer}"}, registry=self._registry)
+            self._validators[pointer] = validator
+        return iter(validator.iter_errors(value))
+
+    def is_valid(self, value: Any, pointer: str) -> bool:
+        return next(self.errors(value, pointer), None) is None
 
 
 def iter_operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:

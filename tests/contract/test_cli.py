@@ -222,6 +222,8 @@ def test_no_command_is_a_usage_error(tmp_path: Path) -> None:
 def test_the_body_sent_is_what_the_options_say_and_the_answer_is_printed_as_json(
     case: Case, mock_server: MockServer, tmp_path: Path
 ) -> None:
+    # The example itself, not the mock's echo of the request, so the answer printed is known exactly.
+    mock_server.script(ScriptedResponse(body=example_answer(case.path)))
     result = run_cli(*case.command.split(), *case.argv, "--base-url", mock_server.url, cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr

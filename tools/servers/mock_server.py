@@ -3,7 +3,9 @@
 Every request is checked against the description by openapi-core (path, method, bearer auth,
 content type, body schema); a wrong one is answered 401/400/404/405 with the vendor's error body
 naming what is wrong. A right one is answered from the operation's 2xx example (or a value
-built from its schema), and that answer is itself validated against the description. Tests can
+built from its schema) with what the request configured copied in where the answer has the same
+field (tools/servers/echo.py), and that answer is itself validated against the description (the
+plain example is sent when the echoed one does not fit). Tests can
 queue scripted answers (status, headers, body, delay) and read back every request received.
 There is no code per operation.
 """
@@ -33,6 +35,8 @@ from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
 from tools import openapi_document, paths
+from tools.openapi_document import escape
+from tools.servers.echo import Echo
 from tools.servers.local_server import LocalWSGIServer
 
 JSON = "application/json"
@@ -131,6 +135,7 @@ class _Spec:
         # Match the servers' path on any host, so the mock validates on whatever port it got.
         served = dict(document, servers=[{"url": self.base_path or "/"}])
         self.validator = OpenAPI.from_dict(served)
+        self._echo = Echo(document)
         self._routes = [
             (re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"), template)
             for template in document.get("paths", {})
@@ -139,16 +144,24 @@ class _Spec:
     def resolve(self, node: Any) -> Any:
         return openapi_document.resolve(self.document, node)
 
-    def success_answer(self, method: str, path: str) -> tuple[int, bytes]:
+    def success_answer(self, method: str, path: str, request: Any = None) -> tuple[int, list[bytes]]:
+        """The status of the operation's success answer and the bodies to try, best first: its
+        example with the request echoed into it (tools/servers/echo.py), then the example as is."""
         relative = path.removeprefix(self.base_path) or "/"
         template = next(t for pattern, t in self._routes if pattern.match(relative))
         responses = self.document["paths"][template][method.lower()]["responses"]
         status = min(int(code) for code in responses if code.isdigit() and 200 <= int(code) < 300)
-        media = self.resolve(responses[str(status)]).get("content", {}).get(JSON)
+        response, at = openapi_document.target(
+            self.document, f"/paths/{escape(template)}/{method.lower()}/responses/{status}"
+        )
+        media = response.get("content", {}).get(JSON)
         if media is None:
-            return status, b""
+            return status, [b""]
         value, _ = openapi_document.example(self.document, media)
-        return status, json.dumps(value).encode()
+        echoed = (
+            self._echo.answer(value, request, f"{at}/content/{escape(JSON)}/schema") if "schema" in media else value
+        )
+        return status, [json.dumps(body).encode() for body in ([echoed, value] if echoed != value else [value])]
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -226,20 +239,28 @@ class MockServer(LocalWSGIServer):
             for name, value in scripted.headers.items():
                 response.headers[name] = value  # replaces a header of the same name, whatever its case
             return response
-        status, payload = self._spec.success_answer(request.method, request.path)
-        response = Response(payload, status=status, headers=headers, content_type=JSON)
-        problems = [
-            str(e)
-            for e in self._spec.validator.iter_response_errors(openapi_request, WerkzeugOpenAPIResponse(response))
-        ]
-        if problems:
-            with self._lock:
-                self.response_problems.extend(problems)
-            message = "mock server: the description's own answer does not fit its schema: " + "; ".join(problems)
-            return Response(
-                _error_body(message, type_="server_error", param=None, code=None), status=500, content_type=JSON
-            )
-        return response
+        status, bodies = self._spec.success_answer(request.method, request.path, _json_or_none(body))
+        for payload in bodies:
+            response = Response(payload, status=status, headers=headers, content_type=JSON)
+            problems = [
+                str(e)
+                for e in self._spec.validator.iter_response_errors(openapi_request, WerkzeugOpenAPIResponse(response))
+            ]
+            if not problems:
+                return response
+        with self._lock:
+            self.response_problems.extend(problems)
+        message = "mock server: the description's own answer does not fit its schema: " + "; ".join(problems)
+        return Response(
+            _error_body(message, type_="server_error", param=None, code=None), status=500, content_type=JSON
+        )
+
+
+def _json_or_none(body: bytes) -> Any:
+    try:
+        return json.loads(body) if body else None
+    except ValueError:
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:

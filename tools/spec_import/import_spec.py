@@ -35,12 +35,11 @@ import yaml
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from tools import command, paths
 from tools.openapi_document import (
     HTTP_METHODS,
+    SchemaValidator,
     escape,
     find_non_schema,
     iter_all_schemas,
@@ -757,14 +756,12 @@ class _SchemaChecker:
     """Validates values against schemas of the document (by JSON pointer), $refs included."""
 
     def __init__(self, document: dict[str, Any], file: str) -> None:
-        resource = Resource.from_contents(document, default_specification=DRAFT202012)
-        self._registry: Registry[Any] = Registry().with_resource("urn:openapi", resource)
+        self._validator = SchemaValidator(document)
         self._file, self._document = file, document
 
     def problem(self, value: Any, pointer: str) -> str | None:
-        validator = Draft202012Validator({"$ref": f"urn:openapi#{pointer}"}, registry=self._registry)
         try:
-            error = next(iter(validator.iter_errors(value)), None)
+            error = next(self._validator.errors(value, pointer), None)
         except (
             referencing.exceptions.Unresolvable, jsonschema.exceptions.SchemaError, jsonschema.exceptions.UnknownType,
             TypeError,  # a keyword with a value of the wrong kind (`type: 7`) breaks the validator itself
