@@ -54,11 +54,11 @@ test: browser check-generated verify lint typecheck ## everything CI runs: brows
 bench: $(STAMP) ## benchmark against raw urllib3 and the vendor's SDK; prints a table, writes bench/results.json
 	PYTHONPATH=generated $(PY) -m bench
 
-demo: $(STAMP) ## mint a session through the generated client (against the mock unless BASE_URL is set)
-	PYTHONPATH=generated $(PY) -m examples.demo
+demo: $(STAMP) ## mint a session through the generated client (against the mock unless OPENAI_BASE_URL is set)
+	PYTHONPATH=generated $(PY) -m tools.servers -- $(PY) -m examples.demo
 
 example: $(STAMP) ## run the token-server example on 127.0.0.1:8000 (PORT=), minting at the mock unless OPENAI_BASE_URL is set
-	PYTHONPATH=generated $(PY) -m examples.token_server $(if $(PORT),--port $(PORT))
+	PYTHONPATH=generated $(PY) -m tools.servers -- $(PY) -m examples.token_server $(if $(PORT),--port $(PORT))
 
 mock: $(STAMP) ## run the spec-driven mock server on 127.0.0.1 (a free port, or PORT=) until Ctrl-C
 	$(PY) -m tools.servers $(if $(PORT),--port $(PORT))

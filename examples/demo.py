@@ -1,21 +1,20 @@
 """``make demo``: mint one Realtime session through the generated client and print it.
 
-By default it starts the mock server on a free port of 127.0.0.1 and uses a placeholder key.
-With ``BASE_URL`` set (``make demo BASE_URL=https://api.openai.com/v1``) it calls that server
-instead, with the key from ``OPENAI_API_KEY``.
+Needs only the generated package: the client reads ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL``
+(default ``https://api.openai.com/v1``) from the environment. ``make demo`` runs it beside the mock
+server (``python -m tools.servers -- ...``), which sets both, unless ``OPENAI_BASE_URL`` is already
+set: ``OPENAI_BASE_URL=https://api.openai.com/v1 make demo`` mints at the real service with your key.
 """
 
 import json
 import os
 import sys
-from contextlib import ExitStack
 
 from openai_realtime_client import ApiClient, APIError, RealtimeApi
 from openai_realtime_client.models import RealtimeSessionCreateRequest
 
-from tools.servers.mock_server import MockServer
-
-PLACEHOLDER_KEY = "sk-demo-placeholder-for-the-mock"
+# What the demo asks for; the answer shows it back (the mock echoes what a request configured).
+SESSION = RealtimeSessionCreateRequest(model="gpt-realtime", voice="alloy", instructions="Be brief.")
 
 
 def mask(secret: str) -> str:
@@ -24,22 +23,13 @@ def mask(secret: str) -> str:
 
 
 def main() -> int:
-    base_url = os.environ.get("BASE_URL")
-    with ExitStack() as stack:
-        if base_url:
-            api_key = os.environ.get("OPENAI_API_KEY")
-            if not api_key:
-                print("demo: BASE_URL is set but OPENAI_API_KEY is not; export your key first", file=sys.stderr)
-                return 2
-            print(f"==> minting a session at {base_url}")
-        else:
-            base_url = stack.enter_context(MockServer()).url
-            api_key = PLACEHOLDER_KEY
-            print(f"==> minting a session at the mock server {base_url}")
-        client = stack.enter_context(ApiClient(api_key=api_key, base_url=base_url))
-        request = RealtimeSessionCreateRequest(model="gpt-realtime", voice="alloy", instructions="Be brief.")
+    if not os.environ.get("OPENAI_API_KEY"):
+        print("demo: OPENAI_API_KEY is not set; export your key first", file=sys.stderr)
+        return 2
+    with ApiClient() as client:
+        print(f"==> minting a session at {client.base_url}")
         try:
-            info = RealtimeApi(client).create_realtime_session_with_http_info(request)
+            info = RealtimeApi(client).create_realtime_session_with_http_info(SESSION)
         except APIError as err:
             print(f"demo: {type(err).__name__}: {err}", file=sys.stderr)
             return 1

@@ -26,9 +26,10 @@ from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
-from examples.token_server.app import TokenApp, TokenServer
+from examples.token_server.app import TokenApp
 from tests.conftest import TEST_API_KEY
 from tests.support.ports import closed_port
+from tests.support.token_server import TokenServer
 from tools import paths
 from tools.servers.mock_server import MockServer, ScriptedResponse
 

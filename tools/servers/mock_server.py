@@ -13,7 +13,10 @@ There is no code per operation.
 import argparse
 import itertools
 import json
+import os
 import re
+import signal
+import subprocess
 import threading
 import time
 from collections import deque
@@ -34,7 +37,7 @@ from openapi_core.validation.request.exceptions import (
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
-from tools import openapi_document, paths
+from tools import command, openapi_document, paths
 from tools.openapi_document import escape
 from tools.servers.echo import Echo
 from tools.servers.local_server import LocalWSGIServer
@@ -263,16 +266,48 @@ def _json_or_none(body: bytes) -> Any:
         return None
 
 
+# The key a command run beside the mock gets: the mock wants a bearer token, never a real one.
+PLACEHOLDER_KEY = "sk-mock-placeholder-not-a-real-key"
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.servers", description=__doc__.splitlines()[0])
+    parser = command.Parser(prog="python -m tools.servers", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--spec", type=Path, default=paths.SPEC, help="the API description (default: openapi.yaml)")
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "command",
+        nargs="*",
+        help="after --: a command to run with OPENAI_BASE_URL and OPENAI_API_KEY pointing at the mock, which "
+        "stops when it ends; when OPENAI_BASE_URL is set already, the command runs alone against that server",
+    )
+    return command.run("mock", parser, _run_command, argv, unusable=(OSError,))
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    if args.command and os.environ.get("OPENAI_BASE_URL"):
+        return subprocess.run(args.command, check=False).returncode
     with MockServer(args.spec, port=args.port) as server:
-        print(f"mock server listening on {server.url} (Ctrl-C stops it)", flush=True)
+        print(f"mock server listening on {server.url}{'' if args.command else ' (Ctrl-C stops it)'}", flush=True)
+        if args.command:
+            env = {**os.environ, "OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": PLACEHOLDER_KEY}
+            with subprocess.Popen(args.command, env=env) as child:
+                try:
+                    return child.wait()
+                except KeyboardInterrupt:
+                    return _stop_child(child)
         try:
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:
             pass
-    return 0
+    return command.OK
+
+
+def _stop_child(child: subprocess.Popen[bytes]) -> int:
+    """After a Ctrl-C: the child got it too when it came from a terminal, so give it time to finish;
+    pass it on when it did not (the signal was sent to this process alone)."""
+    try:
+        return child.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        child.send_signal(signal.SIGINT)
+        return child.wait()
