@@ -2,7 +2,8 @@
 
 Debian's chromium and chromium-driver are driven through selenium with the driver's path given,
 so selenium-manager never runs (and SE_OFFLINE forbids it to download anything besides). Each test
-saves a screenshot under its tmp path and copies it to build/screenshots/.
+saves a screenshot under its tmp path and copies it to build/screenshots/. The two programs are
+required: without them these tests fail, unless SKIP_BROWSER=1 skips them (tests/support/browser.py).
 """
 
 import itertools
@@ -28,12 +29,12 @@ from selenium.webdriver.support.wait import WebDriverWait
 
 from examples.token_server.app import TokenApp, TokenServer
 from tests.conftest import TEST_API_KEY
+from tests.support import browser as browser_requirement
+from tests.support.browser import CHROMEDRIVER, CHROMIUM
 from tests.support.ports import closed_port
 from tools import paths
 from tools.mock_server import MockServer, ScriptedResponse
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -45,12 +46,16 @@ CHROMIUM_FLAGS = (
 )
 SCREENSHOTS = paths.REPO / "build" / "screenshots"
 
-if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
-    pytest.skip(
-        f"the browser test needs {CHROMIUM} and {CHROMEDRIVER}: install them with tools/install_browser.sh"
-        " (make browser; `make test` tries this itself)",
-        allow_module_level=True,
-    )
+REQUIREMENT = browser_requirement.decide()
+if REQUIREMENT.action == "skip":
+    pytest.skip(REQUIREMENT.reason, allow_module_level=True)
+
+
+@pytest.fixture(autouse=True)
+def _chromium_is_required() -> None:
+    """Without Chromium each test here fails at its setup instead of skipping."""
+    if REQUIREMENT.action == "fail":
+        pytest.fail(REQUIREMENT.reason, pytrace=False)
 
 
 @pytest.fixture
