@@ -28,9 +28,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
 from examples.token_server.app import TokenApp, TokenServer
-from tests.conftest import TEST_API_KEY
 from tests.support import browser as browser_requirement
 from tests.support.browser import CHROMEDRIVER, CHROMIUM
+from tests.support.payloads import TEST_API_KEY, session, vendor_error
 from tests.support.ports import closed_port
 from tools import paths
 from tools.mock_server import MockServer, ScriptedResponse
@@ -94,17 +94,7 @@ def token_server(mock_server: MockServer) -> Iterator[TokenServer]:
 
 
 def minted_session(token: str, expires_at: int) -> dict[str, Any]:
-    return {
-        "id": "sess_e2e_0001",
-        "object": "realtime.session",
-        "model": "gpt-realtime",
-        "voice": "alloy",
-        "client_secret": {"value": token, "expires_at": expires_at},
-    }
-
-
-def vendor_error(message: str, type_: str, code: str | None) -> dict[str, Any]:
-    return {"error": {"message": message, "type": type_, "param": None, "code": code}}
+    return session(token, expires_at, id="sess_e2e_0001", voice="alloy")
 
 
 def text_of(driver: WebDriver, element_id: str) -> str:
@@ -229,8 +219,7 @@ def test_a_token_that_runs_out_says_so(
                     401,
                     vendor_error(
                         f"Incorrect API key provided: {TEST_API_KEY[:8]}****{TEST_API_KEY[-8:]}.",
-                        "invalid_request_error",
-                        "invalid_api_key",
+                        code="invalid_api_key",
                     ),
                     headers={"x-request-id": "req_e2e_401"},
                 )
@@ -244,7 +233,7 @@ def test_a_token_that_runs_out_says_so(
             [
                 ScriptedResponse(
                     500,
-                    vendor_error("The server had an error while processing your request.", "server_error", None),
+                    vendor_error("The server had an error while processing your request.", "server_error"),
                     headers={"x-request-id": "req_e2e_500", "retry-after-ms": "10"},
                 )
             ]
