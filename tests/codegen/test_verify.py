@@ -231,7 +231,7 @@ def test_the_verify_script_imports_only_the_standard_library() -> None:
 def test_a_build_of_generated_ships_the_manifest_and_every_file_it_lists(tmp_path: Path) -> None:
     pytest.importorskip("setuptools")
     source = tmp_path / "src"
-    shutil.copytree(paths.GENERATED, source, ignore=shutil.ignore_patterns("__pycache__"))
+    copy_of_generated(source)
     build_lib = tmp_path / "lib"
 
     # build_py collects exactly what a wheel of generated/ installs (modules and package data),
