@@ -5,7 +5,7 @@ import json
 import os
 import subprocess
 
-from tests.conftest import TEST_API_KEY
+from tests.support.payloads import TEST_API_KEY
 from tools import paths
 from tools.servers.mock_server import PLACEHOLDER_KEY, MockServer
 
