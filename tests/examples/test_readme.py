@@ -108,3 +108,13 @@ def test_every_py_fragment_is_valid_python() -> None:
     assert fragments
     for section, code in fragments:
         ast.parse(code, filename=f"README.md, {section}")
+
+
+def test_every_file_the_readme_links_or_names_is_in_the_checkout() -> None:
+    """A clone has only the repository: nothing the README points at may live outside it."""
+    text = README.read_text(encoding="utf-8")
+    links = [link for link in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text) if "://" not in link]
+    assert links
+    for target in links:
+        assert (paths.REPO / target).exists(), f"README.md links {target}, which the checkout does not have"
+    assert "../" not in text, "README.md names a path outside the repository"
