@@ -118,3 +118,14 @@ def test_every_file_the_readme_links_or_names_is_in_the_checkout() -> None:
     for target in links:
         assert (paths.REPO / target).exists(), f"README.md links {target}, which the checkout does not have"
     assert "../" not in text, "README.md names a path outside the repository"
+
+
+def test_every_anchor_the_readme_links_is_one_of_its_headings() -> None:
+    text = README.read_text(encoding="utf-8")
+    outside_code = FENCE.sub("", text)
+    # GitHub's anchors: the heading's text lower-cased, without punctuation, spaces as hyphens.
+    headings = re.findall(r"^#+ (.+)$", outside_code, re.MULTILINE)
+    anchors = {re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-") for heading in headings}
+    linked = re.findall(r"\]\(#([^)]+)\)", text)
+    assert linked
+    assert sorted(set(linked) - anchors) == []
