@@ -406,7 +406,11 @@ def test_a_bound_violation_is_exit_2_naming_the_field(case: Case, mock_server: M
         (("--json", "-"), '{"model": ', "error: --json - (stdin): not valid JSON: Expecting value"),
         (("--json", "-"), "[1, 2]", "error: --json - (stdin): expected a JSON object, got list"),
         (("--json", "missing.json"), None, "error: --json missing.json: cannot read it: No such file or directory"),
-        (("--json", "-"), '{"speed": "fast"}', "error: RequestValidationError: speed='fast' is not of type number"),
+        (
+            ("--json", "-"),
+            '{"speed": "fast"}',
+            "error: RequestValidationError: speed='fast' is a string where a number belongs",
+        ),
         (("--bogus", "1"), None, "sessions create: error: unrecognized arguments: --bogus 1"),
         (("--temp", "1.0"), None, "error: unrecognized arguments: --temp 1.0"),  # no abbreviations
     ],

@@ -57,13 +57,25 @@ class AudioTranscription:
             field_dict["language"] = language
         languages: list[str] | Unset = UNSET
         if not isinstance(self.languages, Unset):
-            languages = self.languages
+            languages = (
+                self.languages
+                if isinstance(self.languages, list)
+                else list(self.languages)
+                if isinstance(self.languages, tuple)
+                else self.languages
+            )
 
         if not isinstance(languages, Unset):
             field_dict["languages"] = languages
         keywords: list[str] | Unset = UNSET
         if not isinstance(self.keywords, Unset):
-            keywords = self.keywords
+            keywords = (
+                self.keywords
+                if isinstance(self.keywords, list)
+                else list(self.keywords)
+                if isinstance(self.keywords, tuple)
+                else self.keywords
+            )
 
         if not isinstance(keywords, Unset):
             field_dict["keywords"] = keywords

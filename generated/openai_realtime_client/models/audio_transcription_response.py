@@ -52,7 +52,13 @@ class AudioTranscriptionResponse:
             field_dict["language"] = language
         languages: list[str] | Unset = UNSET
         if not isinstance(self.languages, Unset):
-            languages = self.languages
+            languages = (
+                self.languages
+                if isinstance(self.languages, list)
+                else list(self.languages)
+                if isinstance(self.languages, tuple)
+                else self.languages
+            )
 
         if not isinstance(languages, Unset):
             field_dict["languages"] = languages

@@ -44,7 +44,7 @@ class ErrorResponse:
             _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        error = self.error.to_dict()
+        error = dict(self.error) if isinstance(self.error, dict) else self.error.to_dict()
         field_dict["error"] = error
         return field_dict
 

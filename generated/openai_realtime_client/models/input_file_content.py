@@ -73,7 +73,11 @@ class InputFileContent:
             field_dict["file_data"] = file_data
         prompt_cache_breakpoint: dict[str, Any] | Unset = UNSET
         if not isinstance(self.prompt_cache_breakpoint, Unset):
-            prompt_cache_breakpoint = self.prompt_cache_breakpoint.to_dict()
+            prompt_cache_breakpoint = (
+                dict(self.prompt_cache_breakpoint)
+                if isinstance(self.prompt_cache_breakpoint, dict)
+                else self.prompt_cache_breakpoint.to_dict()
+            )
         if not isinstance(prompt_cache_breakpoint, Unset):
             field_dict["prompt_cache_breakpoint"] = prompt_cache_breakpoint
         file_url = self.file_url

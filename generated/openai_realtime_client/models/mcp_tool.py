@@ -100,7 +100,7 @@ class MCPTool:
         if isinstance(self.headers, Unset):
             headers = UNSET
         elif isinstance(self.headers, MCPToolHeaders):
-            headers = self.headers.to_dict()
+            headers = dict(self.headers) if isinstance(self.headers, dict) else self.headers.to_dict()
         else:
             headers = self.headers
         if not isinstance(headers, Unset):
@@ -109,10 +109,18 @@ class MCPTool:
         if isinstance(self.allowed_tools, Unset):
             allowed_tools = UNSET
         elif isinstance(self.allowed_tools, list):
-            allowed_tools = self.allowed_tools
+            allowed_tools = (
+                self.allowed_tools
+                if isinstance(self.allowed_tools, list)
+                else list(self.allowed_tools)
+                if isinstance(self.allowed_tools, tuple)
+                else self.allowed_tools
+            )
 
         elif isinstance(self.allowed_tools, MCPToolFilter):
-            allowed_tools = self.allowed_tools.to_dict()
+            allowed_tools = (
+                dict(self.allowed_tools) if isinstance(self.allowed_tools, dict) else self.allowed_tools.to_dict()
+            )
         else:
             allowed_tools = self.allowed_tools
         if not isinstance(allowed_tools, Unset):
@@ -121,10 +129,13 @@ class MCPTool:
         if isinstance(self.allowed_callers, Unset):
             allowed_callers = UNSET
         elif isinstance(self.allowed_callers, list):
-            allowed_callers = []
-            for allowed_callers_type_0_item_data in self.allowed_callers:
-                allowed_callers_type_0_item: str = allowed_callers_type_0_item_data
-                allowed_callers.append(allowed_callers_type_0_item)
+            if isinstance(self.allowed_callers, list | tuple):
+                allowed_callers = []
+                for allowed_callers_type_0_item_data in self.allowed_callers:
+                    allowed_callers_type_0_item = allowed_callers_type_0_item_data
+                    allowed_callers.append(allowed_callers_type_0_item)
+            else:
+                allowed_callers = self.allowed_callers
 
         else:
             allowed_callers = self.allowed_callers
@@ -134,7 +145,11 @@ class MCPTool:
         if isinstance(self.require_approval, Unset):
             require_approval = UNSET
         elif isinstance(self.require_approval, MCPToolApprovalFilter):
-            require_approval = self.require_approval.to_dict()
+            require_approval = (
+                dict(self.require_approval)
+                if isinstance(self.require_approval, dict)
+                else self.require_approval.to_dict()
+            )
         elif isinstance(self.require_approval, str):
             require_approval = self.require_approval
         else:
@@ -217,8 +232,8 @@ class MCPTool:
                 try:
                     if not isinstance(data, list):
                         raise TypeError()
-                    allowed_callers_type_0 = []
                     _allowed_callers_type_0 = data
+                    allowed_callers_type_0 = []
                     for allowed_callers_type_0_item_data in _allowed_callers_type_0:
                         allowed_callers_type_0_item = check_callable_tool_allowed_caller(
                             allowed_callers_type_0_item_data

@@ -41,12 +41,12 @@ class MCPToolApprovalFilter:
         field_dict: dict[str, Any] = {}
         always: dict[str, Any] | Unset = UNSET
         if not isinstance(self.always, Unset):
-            always = self.always.to_dict()
+            always = dict(self.always) if isinstance(self.always, dict) else self.always.to_dict()
         if not isinstance(always, Unset):
             field_dict["always"] = always
         never: dict[str, Any] | Unset = UNSET
         if not isinstance(self.never, Unset):
-            never = self.never.to_dict()
+            never = dict(self.never) if isinstance(self.never, dict) else self.never.to_dict()
         if not isinstance(never, Unset):
             field_dict["never"] = never
         return field_dict

@@ -26,7 +26,13 @@ class MCPToolFilter:
         field_dict: dict[str, Any] = {}
         tool_names: list[str] | Unset = UNSET
         if not isinstance(self.tool_names, Unset):
-            tool_names = self.tool_names
+            tool_names = (
+                self.tool_names
+                if isinstance(self.tool_names, list)
+                else list(self.tool_names)
+                if isinstance(self.tool_names, tuple)
+                else self.tool_names
+            )
 
         if not isinstance(tool_names, Unset):
             field_dict["tool_names"] = tool_names

@@ -60,7 +60,7 @@ class PromptReference:
         if isinstance(self.variables, Unset):
             variables = UNSET
         elif isinstance(self.variables, PromptVariables):
-            variables = self.variables.to_dict()
+            variables = dict(self.variables) if isinstance(self.variables, dict) else self.variables.to_dict()
         else:
             variables = self.variables
         if not isinstance(variables, Unset):

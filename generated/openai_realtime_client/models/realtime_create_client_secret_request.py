@@ -64,16 +64,18 @@ class RealtimeCreateClientSecretRequest:
         field_dict.update(self.additional_properties)
         expires_after: dict[str, Any] | Unset = UNSET
         if not isinstance(self.expires_after, Unset):
-            expires_after = self.expires_after.to_dict()
+            expires_after = (
+                dict(self.expires_after) if isinstance(self.expires_after, dict) else self.expires_after.to_dict()
+            )
         if not isinstance(expires_after, Unset):
             field_dict["expires_after"] = expires_after
         session: dict[str, Any] | Unset
         if isinstance(self.session, Unset):
             session = UNSET
         elif isinstance(self.session, RealtimeSessionCreateRequestGA):
-            session = self.session.to_dict()
+            session = dict(self.session) if isinstance(self.session, dict) else self.session.to_dict()
         elif isinstance(self.session, RealtimeTranscriptionSessionCreateRequestGA):
-            session = self.session.to_dict()
+            session = dict(self.session) if isinstance(self.session, dict) else self.session.to_dict()
         else:
             session = self.session.to_dict()
 

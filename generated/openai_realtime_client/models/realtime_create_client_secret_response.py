@@ -60,9 +60,9 @@ class RealtimeCreateClientSecretResponse:
         field_dict["expires_at"] = expires_at
         session: dict[str, Any]
         if isinstance(self.session, RealtimeSessionCreateResponseGA):
-            session = self.session.to_dict()
+            session = dict(self.session) if isinstance(self.session, dict) else self.session.to_dict()
         elif isinstance(self.session, RealtimeTranscriptionSessionCreateResponseGA):
-            session = self.session.to_dict()
+            session = dict(self.session) if isinstance(self.session, dict) else self.session.to_dict()
         else:
             session = self.session.to_dict()
 

@@ -61,7 +61,7 @@ class RealtimeFunctionTool:
             field_dict["description"] = description
         parameters: dict[str, Any] | Unset = UNSET
         if not isinstance(self.parameters, Unset):
-            parameters = self.parameters.to_dict()
+            parameters = dict(self.parameters) if isinstance(self.parameters, dict) else self.parameters.to_dict()
         if not isinstance(parameters, Unset):
             field_dict["parameters"] = parameters
         return field_dict

@@ -126,10 +126,13 @@ class RealtimeSessionCreateRequest:
         field_dict.update(self.additional_properties)
         modalities: list[str] | Unset = UNSET
         if not isinstance(self.modalities, Unset):
-            modalities = []
-            for modalities_item_data in self.modalities:
-                modalities_item: str = modalities_item_data
-                modalities.append(modalities_item)
+            if isinstance(self.modalities, list | tuple):
+                modalities = []
+                for modalities_item_data in self.modalities:
+                    modalities_item = modalities_item_data
+                    modalities.append(modalities_item)
+            else:
+                modalities = self.modalities
 
         if not isinstance(modalities, Unset):
             field_dict["modalities"] = modalities
@@ -168,17 +171,27 @@ class RealtimeSessionCreateRequest:
             field_dict["output_audio_format"] = output_audio_format
         input_audio_transcription: dict[str, Any] | Unset = UNSET
         if not isinstance(self.input_audio_transcription, Unset):
-            input_audio_transcription = self.input_audio_transcription.to_dict()
+            input_audio_transcription = (
+                dict(self.input_audio_transcription)
+                if isinstance(self.input_audio_transcription, dict)
+                else self.input_audio_transcription.to_dict()
+            )
         if not isinstance(input_audio_transcription, Unset):
             field_dict["input_audio_transcription"] = input_audio_transcription
         turn_detection: dict[str, Any] | Unset = UNSET
         if not isinstance(self.turn_detection, Unset):
-            turn_detection = self.turn_detection.to_dict()
+            turn_detection = (
+                dict(self.turn_detection) if isinstance(self.turn_detection, dict) else self.turn_detection.to_dict()
+            )
         if not isinstance(turn_detection, Unset):
             field_dict["turn_detection"] = turn_detection
         input_audio_noise_reduction: dict[str, Any] | Unset = UNSET
         if not isinstance(self.input_audio_noise_reduction, Unset):
-            input_audio_noise_reduction = self.input_audio_noise_reduction.to_dict()
+            input_audio_noise_reduction = (
+                dict(self.input_audio_noise_reduction)
+                if isinstance(self.input_audio_noise_reduction, dict)
+                else self.input_audio_noise_reduction.to_dict()
+            )
         if not isinstance(input_audio_noise_reduction, Unset):
             field_dict["input_audio_noise_reduction"] = input_audio_noise_reduction
         speed = self.speed
@@ -188,17 +201,22 @@ class RealtimeSessionCreateRequest:
         if isinstance(self.tracing, Unset):
             tracing = UNSET
         elif isinstance(self.tracing, RealtimeTracingConfiguration):
-            tracing = self.tracing.to_dict()
+            tracing = dict(self.tracing) if isinstance(self.tracing, dict) else self.tracing.to_dict()
         else:
             tracing = self.tracing
         if not isinstance(tracing, Unset):
             field_dict["tracing"] = tracing
         tools: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.tools, Unset):
-            tools = []
-            for tools_item_data in self.tools:
-                tools_item = tools_item_data.to_dict()
-                tools.append(tools_item)
+            if isinstance(self.tools, list | tuple):
+                tools = []
+                for tools_item_data in self.tools:
+                    tools_item = (
+                        dict(tools_item_data) if isinstance(tools_item_data, dict) else tools_item_data.to_dict()
+                    )
+                    tools.append(tools_item)
+            else:
+                tools = self.tools
 
         if not isinstance(tools, Unset):
             field_dict["tools"] = tools
@@ -217,7 +235,9 @@ class RealtimeSessionCreateRequest:
             field_dict["max_response_output_tokens"] = max_response_output_tokens
         client_secret: dict[str, Any] | Unset = UNSET
         if not isinstance(self.client_secret, Unset):
-            client_secret = self.client_secret.to_dict()
+            client_secret = (
+                dict(self.client_secret) if isinstance(self.client_secret, dict) else self.client_secret.to_dict()
+            )
         if not isinstance(client_secret, Unset):
             field_dict["client_secret"] = client_secret
         return field_dict

@@ -52,7 +52,9 @@ class RealtimeSessionCreateRequestClientSecret:
         field_dict.update(self.additional_properties)
         expires_after: dict[str, Any] | Unset = UNSET
         if not isinstance(self.expires_after, Unset):
-            expires_after = self.expires_after.to_dict()
+            expires_after = (
+                dict(self.expires_after) if isinstance(self.expires_after, dict) else self.expires_after.to_dict()
+            )
         if not isinstance(expires_after, Unset):
             field_dict["expires_after"] = expires_after
         return field_dict

@@ -52,12 +52,12 @@ class RealtimeSessionCreateRequestGAAudio:
         field_dict.update(self.additional_properties)
         input_: dict[str, Any] | Unset = UNSET
         if not isinstance(self.input_, Unset):
-            input_ = self.input_.to_dict()
+            input_ = dict(self.input_) if isinstance(self.input_, dict) else self.input_.to_dict()
         if not isinstance(input_, Unset):
             field_dict["input"] = input_
         output: dict[str, Any] | Unset = UNSET
         if not isinstance(self.output, Unset):
-            output = self.output.to_dict()
+            output = dict(self.output) if isinstance(self.output, dict) else self.output.to_dict()
         if not isinstance(output, Unset):
             field_dict["output"] = output
         return field_dict

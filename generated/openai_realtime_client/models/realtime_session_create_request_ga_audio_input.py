@@ -88,11 +88,11 @@ class RealtimeSessionCreateRequestGAAudioInput:
         if isinstance(self.format_, Unset):
             format_ = UNSET
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcm):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcmu):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcma):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         else:
             format_ = self.format_.to_dict()
 
@@ -100,21 +100,29 @@ class RealtimeSessionCreateRequestGAAudioInput:
             field_dict["format"] = format_
         transcription: dict[str, Any] | Unset = UNSET
         if not isinstance(self.transcription, Unset):
-            transcription = self.transcription.to_dict()
+            transcription = (
+                dict(self.transcription) if isinstance(self.transcription, dict) else self.transcription.to_dict()
+            )
         if not isinstance(transcription, Unset):
             field_dict["transcription"] = transcription
         noise_reduction: dict[str, Any] | Unset = UNSET
         if not isinstance(self.noise_reduction, Unset):
-            noise_reduction = self.noise_reduction.to_dict()
+            noise_reduction = (
+                dict(self.noise_reduction) if isinstance(self.noise_reduction, dict) else self.noise_reduction.to_dict()
+            )
         if not isinstance(noise_reduction, Unset):
             field_dict["noise_reduction"] = noise_reduction
         turn_detection: dict[str, Any] | None | Unset
         if isinstance(self.turn_detection, Unset):
             turn_detection = UNSET
         elif isinstance(self.turn_detection, RealtimeTurnDetectionServerVad):
-            turn_detection = self.turn_detection.to_dict()
+            turn_detection = (
+                dict(self.turn_detection) if isinstance(self.turn_detection, dict) else self.turn_detection.to_dict()
+            )
         elif isinstance(self.turn_detection, RealtimeTurnDetectionSemanticVad):
-            turn_detection = self.turn_detection.to_dict()
+            turn_detection = (
+                dict(self.turn_detection) if isinstance(self.turn_detection, dict) else self.turn_detection.to_dict()
+            )
         elif isinstance(self.turn_detection, UnknownVariant):
             turn_detection = self.turn_detection.to_dict()
 

@@ -69,11 +69,11 @@ class RealtimeSessionCreateRequestGAAudioOutput:
         if isinstance(self.format_, Unset):
             format_ = UNSET
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcm):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcmu):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcma):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         else:
             format_ = self.format_.to_dict()
 
@@ -85,7 +85,7 @@ class RealtimeSessionCreateRequestGAAudioOutput:
         elif isinstance(self.voice, str):
             voice = self.voice
         elif isinstance(self.voice, CustomVoice):
-            voice = self.voice.to_dict()
+            voice = dict(self.voice) if isinstance(self.voice, dict) else self.voice.to_dict()
         else:
             voice = self.voice
         if not isinstance(voice, Unset):

@@ -114,7 +114,9 @@ class RealtimeSessionCreateResponse:
             _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        client_secret = self.client_secret.to_dict()
+        client_secret = (
+            dict(self.client_secret) if isinstance(self.client_secret, dict) else self.client_secret.to_dict()
+        )
         field_dict["client_secret"] = client_secret
         id = self.id
         if not isinstance(id, Unset):
@@ -127,10 +129,13 @@ class RealtimeSessionCreateResponse:
             field_dict["model"] = model
         modalities: list[str] | Unset = UNSET
         if not isinstance(self.modalities, Unset):
-            modalities = []
-            for modalities_item_data in self.modalities:
-                modalities_item: str = modalities_item_data
-                modalities.append(modalities_item)
+            if isinstance(self.modalities, list | tuple):
+                modalities = []
+                for modalities_item_data in self.modalities:
+                    modalities_item = modalities_item_data
+                    modalities.append(modalities_item)
+            else:
+                modalities = self.modalities
 
         if not isinstance(modalities, Unset):
             field_dict["modalities"] = modalities
@@ -156,7 +161,11 @@ class RealtimeSessionCreateResponse:
         if isinstance(self.input_audio_transcription, Unset):
             input_audio_transcription = UNSET
         elif isinstance(self.input_audio_transcription, RealtimeSessionCreateResponseInputAudioTranscription):
-            input_audio_transcription = self.input_audio_transcription.to_dict()
+            input_audio_transcription = (
+                dict(self.input_audio_transcription)
+                if isinstance(self.input_audio_transcription, dict)
+                else self.input_audio_transcription.to_dict()
+            )
         else:
             input_audio_transcription = self.input_audio_transcription
         if not isinstance(input_audio_transcription, Unset):
@@ -165,7 +174,9 @@ class RealtimeSessionCreateResponse:
         if isinstance(self.turn_detection, Unset):
             turn_detection = UNSET
         elif isinstance(self.turn_detection, RealtimeSessionCreateResponseTurnDetection):
-            turn_detection = self.turn_detection.to_dict()
+            turn_detection = (
+                dict(self.turn_detection) if isinstance(self.turn_detection, dict) else self.turn_detection.to_dict()
+            )
         else:
             turn_detection = self.turn_detection
         if not isinstance(turn_detection, Unset):
@@ -174,7 +185,11 @@ class RealtimeSessionCreateResponse:
         if isinstance(self.input_audio_noise_reduction, Unset):
             input_audio_noise_reduction = UNSET
         elif isinstance(self.input_audio_noise_reduction, RealtimeSessionCreateResponseInputAudioNoiseReduction):
-            input_audio_noise_reduction = self.input_audio_noise_reduction.to_dict()
+            input_audio_noise_reduction = (
+                dict(self.input_audio_noise_reduction)
+                if isinstance(self.input_audio_noise_reduction, dict)
+                else self.input_audio_noise_reduction.to_dict()
+            )
         else:
             input_audio_noise_reduction = self.input_audio_noise_reduction
         if not isinstance(input_audio_noise_reduction, Unset):
@@ -186,17 +201,22 @@ class RealtimeSessionCreateResponse:
         if isinstance(self.tracing, Unset):
             tracing = UNSET
         elif isinstance(self.tracing, RealtimeTracingConfiguration):
-            tracing = self.tracing.to_dict()
+            tracing = dict(self.tracing) if isinstance(self.tracing, dict) else self.tracing.to_dict()
         else:
             tracing = self.tracing
         if not isinstance(tracing, Unset):
             field_dict["tracing"] = tracing
         tools: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.tools, Unset):
-            tools = []
-            for tools_item_data in self.tools:
-                tools_item = tools_item_data.to_dict()
-                tools.append(tools_item)
+            if isinstance(self.tools, list | tuple):
+                tools = []
+                for tools_item_data in self.tools:
+                    tools_item = (
+                        dict(tools_item_data) if isinstance(tools_item_data, dict) else tools_item_data.to_dict()
+                    )
+                    tools.append(tools_item)
+            else:
+                tools = self.tools
 
         if not isinstance(tools, Unset):
             field_dict["tools"] = tools

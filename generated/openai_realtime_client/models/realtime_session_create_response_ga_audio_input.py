@@ -87,11 +87,11 @@ class RealtimeSessionCreateResponseGAAudioInput:
         if isinstance(self.format_, Unset):
             format_ = UNSET
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcm):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcmu):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcma):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         else:
             format_ = self.format_.to_dict()
 
@@ -101,7 +101,9 @@ class RealtimeSessionCreateResponseGAAudioInput:
         if isinstance(self.transcription, Unset):
             transcription = UNSET
         elif isinstance(self.transcription, AudioTranscriptionResponse):
-            transcription = self.transcription.to_dict()
+            transcription = (
+                dict(self.transcription) if isinstance(self.transcription, dict) else self.transcription.to_dict()
+            )
         else:
             transcription = self.transcription
         if not isinstance(transcription, Unset):
@@ -110,7 +112,9 @@ class RealtimeSessionCreateResponseGAAudioInput:
         if isinstance(self.noise_reduction, Unset):
             noise_reduction = UNSET
         elif isinstance(self.noise_reduction, RealtimeSessionCreateResponseGAAudioInputNoiseReduction):
-            noise_reduction = self.noise_reduction.to_dict()
+            noise_reduction = (
+                dict(self.noise_reduction) if isinstance(self.noise_reduction, dict) else self.noise_reduction.to_dict()
+            )
         else:
             noise_reduction = self.noise_reduction
         if not isinstance(noise_reduction, Unset):
@@ -119,9 +123,13 @@ class RealtimeSessionCreateResponseGAAudioInput:
         if isinstance(self.turn_detection, Unset):
             turn_detection = UNSET
         elif isinstance(self.turn_detection, RealtimeTurnDetectionServerVad):
-            turn_detection = self.turn_detection.to_dict()
+            turn_detection = (
+                dict(self.turn_detection) if isinstance(self.turn_detection, dict) else self.turn_detection.to_dict()
+            )
         elif isinstance(self.turn_detection, RealtimeTurnDetectionSemanticVad):
-            turn_detection = self.turn_detection.to_dict()
+            turn_detection = (
+                dict(self.turn_detection) if isinstance(self.turn_detection, dict) else self.turn_detection.to_dict()
+            )
         elif isinstance(self.turn_detection, UnknownVariant):
             turn_detection = self.turn_detection.to_dict()
 

@@ -68,11 +68,11 @@ class RealtimeSessionCreateResponseGAAudioOutput:
         if isinstance(self.format_, Unset):
             format_ = UNSET
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcm):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcmu):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcma):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         else:
             format_ = self.format_.to_dict()
 

@@ -59,7 +59,7 @@ class RealtimeSessionCreateResponseGATracing:
             field_dict["group_id"] = group_id
         metadata: dict[str, Any] | Unset = UNSET
         if not isinstance(self.metadata, Unset):
-            metadata = self.metadata.to_dict()
+            metadata = dict(self.metadata) if isinstance(self.metadata, dict) else self.metadata.to_dict()
         if not isinstance(metadata, Unset):
             field_dict["metadata"] = metadata
         return field_dict

@@ -84,12 +84,18 @@ class RealtimeTranscriptionSessionCreateRequest:
         field_dict.update(self.additional_properties)
         turn_detection: dict[str, Any] | Unset = UNSET
         if not isinstance(self.turn_detection, Unset):
-            turn_detection = self.turn_detection.to_dict()
+            turn_detection = (
+                dict(self.turn_detection) if isinstance(self.turn_detection, dict) else self.turn_detection.to_dict()
+            )
         if not isinstance(turn_detection, Unset):
             field_dict["turn_detection"] = turn_detection
         input_audio_noise_reduction: dict[str, Any] | Unset = UNSET
         if not isinstance(self.input_audio_noise_reduction, Unset):
-            input_audio_noise_reduction = self.input_audio_noise_reduction.to_dict()
+            input_audio_noise_reduction = (
+                dict(self.input_audio_noise_reduction)
+                if isinstance(self.input_audio_noise_reduction, dict)
+                else self.input_audio_noise_reduction.to_dict()
+            )
         if not isinstance(input_audio_noise_reduction, Unset):
             field_dict["input_audio_noise_reduction"] = input_audio_noise_reduction
         input_audio_format: str | Unset = UNSET
@@ -100,15 +106,22 @@ class RealtimeTranscriptionSessionCreateRequest:
             field_dict["input_audio_format"] = input_audio_format
         input_audio_transcription: dict[str, Any] | Unset = UNSET
         if not isinstance(self.input_audio_transcription, Unset):
-            input_audio_transcription = self.input_audio_transcription.to_dict()
+            input_audio_transcription = (
+                dict(self.input_audio_transcription)
+                if isinstance(self.input_audio_transcription, dict)
+                else self.input_audio_transcription.to_dict()
+            )
         if not isinstance(input_audio_transcription, Unset):
             field_dict["input_audio_transcription"] = input_audio_transcription
         include: list[str] | Unset = UNSET
         if not isinstance(self.include, Unset):
-            include = []
-            for include_item_data in self.include:
-                include_item: str = include_item_data
-                include.append(include_item)
+            if isinstance(self.include, list | tuple):
+                include = []
+                for include_item_data in self.include:
+                    include_item = include_item_data
+                    include.append(include_item)
+            else:
+                include = self.include
 
         if not isinstance(include, Unset):
             field_dict["include"] = include

@@ -74,14 +74,19 @@ class RealtimeTranscriptionSessionCreateResponse:
             _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        client_secret = self.client_secret.to_dict()
+        client_secret = (
+            dict(self.client_secret) if isinstance(self.client_secret, dict) else self.client_secret.to_dict()
+        )
         field_dict["client_secret"] = client_secret
         modalities: list[str] | Unset = UNSET
         if not isinstance(self.modalities, Unset):
-            modalities = []
-            for modalities_item_data in self.modalities:
-                modalities_item: str = modalities_item_data
-                modalities.append(modalities_item)
+            if isinstance(self.modalities, list | tuple):
+                modalities = []
+                for modalities_item_data in self.modalities:
+                    modalities_item = modalities_item_data
+                    modalities.append(modalities_item)
+            else:
+                modalities = self.modalities
 
         if not isinstance(modalities, Unset):
             field_dict["modalities"] = modalities
@@ -92,7 +97,11 @@ class RealtimeTranscriptionSessionCreateResponse:
         if isinstance(self.input_audio_transcription, Unset):
             input_audio_transcription = UNSET
         elif isinstance(self.input_audio_transcription, AudioTranscriptionResponse):
-            input_audio_transcription = self.input_audio_transcription.to_dict()
+            input_audio_transcription = (
+                dict(self.input_audio_transcription)
+                if isinstance(self.input_audio_transcription, dict)
+                else self.input_audio_transcription.to_dict()
+            )
         else:
             input_audio_transcription = self.input_audio_transcription
         if not isinstance(input_audio_transcription, Unset):
@@ -101,7 +110,9 @@ class RealtimeTranscriptionSessionCreateResponse:
         if isinstance(self.turn_detection, Unset):
             turn_detection = UNSET
         elif isinstance(self.turn_detection, RealtimeTranscriptionSessionCreateResponseTurnDetection):
-            turn_detection = self.turn_detection.to_dict()
+            turn_detection = (
+                dict(self.turn_detection) if isinstance(self.turn_detection, dict) else self.turn_detection.to_dict()
+            )
         else:
             turn_detection = self.turn_detection
         if not isinstance(turn_detection, Unset):

@@ -74,16 +74,19 @@ class RealtimeTranscriptionSessionCreateResponseGA:
             field_dict["expires_at"] = expires_at
         include: list[str] | Unset = UNSET
         if not isinstance(self.include, Unset):
-            include = []
-            for include_item_data in self.include:
-                include_item: str = include_item_data
-                include.append(include_item)
+            if isinstance(self.include, list | tuple):
+                include = []
+                for include_item_data in self.include:
+                    include_item = include_item_data
+                    include.append(include_item)
+            else:
+                include = self.include
 
         if not isinstance(include, Unset):
             field_dict["include"] = include
         audio: dict[str, Any] | Unset = UNSET
         if not isinstance(self.audio, Unset):
-            audio = self.audio.to_dict()
+            audio = dict(self.audio) if isinstance(self.audio, dict) else self.audio.to_dict()
         if not isinstance(audio, Unset):
             field_dict["audio"] = audio
         return field_dict

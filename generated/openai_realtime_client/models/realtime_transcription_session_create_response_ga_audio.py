@@ -49,7 +49,7 @@ class RealtimeTranscriptionSessionCreateResponseGAAudio:
         field_dict.update(self.additional_properties)
         input_: dict[str, Any] | Unset = UNSET
         if not isinstance(self.input_, Unset):
-            input_ = self.input_.to_dict()
+            input_ = dict(self.input_) if isinstance(self.input_, dict) else self.input_.to_dict()
         if not isinstance(input_, Unset):
             field_dict["input"] = input_
         return field_dict

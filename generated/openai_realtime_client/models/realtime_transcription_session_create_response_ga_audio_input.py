@@ -86,11 +86,11 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
         if isinstance(self.format_, Unset):
             format_ = UNSET
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcm):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcmu):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcma):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         else:
             format_ = self.format_.to_dict()
 
@@ -100,7 +100,9 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
         if isinstance(self.transcription, Unset):
             transcription = UNSET
         elif isinstance(self.transcription, AudioTranscriptionResponse):
-            transcription = self.transcription.to_dict()
+            transcription = (
+                dict(self.transcription) if isinstance(self.transcription, dict) else self.transcription.to_dict()
+            )
         else:
             transcription = self.transcription
         if not isinstance(transcription, Unset):
@@ -109,7 +111,9 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
         if isinstance(self.noise_reduction, Unset):
             noise_reduction = UNSET
         elif isinstance(self.noise_reduction, RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction):
-            noise_reduction = self.noise_reduction.to_dict()
+            noise_reduction = (
+                dict(self.noise_reduction) if isinstance(self.noise_reduction, dict) else self.noise_reduction.to_dict()
+            )
         else:
             noise_reduction = self.noise_reduction
         if not isinstance(noise_reduction, Unset):
@@ -118,7 +122,9 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
         if isinstance(self.turn_detection, Unset):
             turn_detection = UNSET
         elif isinstance(self.turn_detection, RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection):
-            turn_detection = self.turn_detection.to_dict()
+            turn_detection = (
+                dict(self.turn_detection) if isinstance(self.turn_detection, dict) else self.turn_detection.to_dict()
+            )
         else:
             turn_detection = self.turn_detection
         if not isinstance(turn_detection, Unset):

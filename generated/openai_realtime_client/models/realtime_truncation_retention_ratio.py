@@ -53,7 +53,9 @@ class RealtimeTruncationRetentionRatio:
         field_dict["retention_ratio"] = retention_ratio
         token_limits: dict[str, Any] | Unset = UNSET
         if not isinstance(self.token_limits, Unset):
-            token_limits = self.token_limits.to_dict()
+            token_limits = (
+                dict(self.token_limits) if isinstance(self.token_limits, dict) else self.token_limits.to_dict()
+            )
         if not isinstance(token_limits, Unset):
             field_dict["token_limits"] = token_limits
         return field_dict
