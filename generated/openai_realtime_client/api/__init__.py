@@ -184,6 +184,42 @@ def _first_problem(value: Any, schema: Mapping[str, Any], path: str) -> _Problem
     return None
 
 
+def unknown_fields(value: Any, schema: Mapping[str, Any], path: str = "") -> list[tuple[str, str, tuple[str, ...]]]:
+    """Every field of ``value`` that the schema does not name, as (path of its object, its name,
+    the names the schema knows there). In a union, only the member the value is sent as is looked
+    at: the one its discriminator names, or the only member that takes its JSON type."""
+    found: list[tuple[str, str, tuple[str, ...]]] = []
+    _collect_unknown(value, schema, path, found)
+    return found
+
+
+def _collect_unknown(
+    value: Any, schema: Mapping[str, Any], path: str, found: list[tuple[str, str, tuple[str, ...]]]
+) -> None:
+    members = schema.get("oneOf", schema.get("anyOf"))
+    if members:
+        dispatch = schema.get("discriminator")
+        if dispatch is not None:
+            index = dispatch["mapping"].get(value.get(dispatch["propertyName"])) if isinstance(value, dict) else None
+            fitting = [] if index is None else [members[index]]
+        else:
+            fitting = [member for member in members if _first_problem(value, {"type": member.get("type")}, "") is None]
+        if len(fitting) == 1:
+            _collect_unknown(value, fitting[0], path, found)
+        return
+    if isinstance(value, dict) and "properties" in schema:
+        properties = schema["properties"]
+        for name, item in value.items():
+            where = f"{path}.{name}" if path else name
+            if name in properties:
+                _collect_unknown(item, properties[name], where, found)
+            else:
+                found.append((path, name, tuple(properties)))
+    elif isinstance(value, list) and "items" in schema:
+        for index, item in enumerate(value):
+            _collect_unknown(item, schema["items"], f"{path}[{index}]", found)
+
+
 # ---------------------------------------------------------------------------------------------
 # The same rules, compiled. Each schema node becomes one closure that returns True only when the
 # walker above would find no problem in the value; any other answer (False, or an exception on a

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
 from ..models.image_detail import ImageDetail, check_image_detail
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig
@@ -24,6 +24,16 @@ def _import_lazily() -> None:
     from ..models.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "detail",
+    "image_url",
+    "file_id",
+    "prompt_cache_breakpoint",
+)
 
 
 @_attrs_define
@@ -117,14 +127,10 @@ class InputImageContent:
                 prompt_cache_breakpoint = PromptCacheBreakpointConfig.from_dict(_prompt_cache_breakpoint)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "detail",
-                "image_url",
-                "file_id",
-                "prompt_cache_breakpoint",
-            )
-            raise ResponseShapeError.locate("InputImageContent", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("InputImageContent", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("InputImageContent", d, _FIELDS)
         instance = cls(
             type_=type_,
             detail=detail,

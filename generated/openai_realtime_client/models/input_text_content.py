@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig
@@ -23,6 +23,14 @@ def _import_lazily() -> None:
     from ..models.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "text",
+    "prompt_cache_breakpoint",
+)
 
 
 @_attrs_define
@@ -79,12 +87,10 @@ class InputTextContent:
                 prompt_cache_breakpoint = PromptCacheBreakpointConfig.from_dict(_prompt_cache_breakpoint)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "text",
-                "prompt_cache_breakpoint",
-            )
-            raise ResponseShapeError.locate("InputTextContent", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("InputTextContent", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("InputTextContent", d, _FIELDS)
         instance = cls(
             type_=type_,
             text=text,

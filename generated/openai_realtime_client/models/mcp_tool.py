@@ -12,7 +12,7 @@ from ..errors import ResponseShapeError
 from ..models.callable_tool_allowed_caller import CallableToolAllowedCaller, check_callable_tool_allowed_caller
 from ..models.mcp_tool_approval_setting import MCPToolApprovalSetting, check_mcp_tool_approval_setting
 from ..models.mcp_tool_connector_id import MCPToolConnectorId, check_mcp_tool_connector_id
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.mcp_tool_approval_filter import MCPToolApprovalFilter
@@ -32,6 +32,23 @@ def _import_lazily() -> None:
     from ..models.mcp_tool_headers import MCPToolHeaders  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "server_label",
+    "server_url",
+    "connector_id",
+    "tunnel_id",
+    "authorization",
+    "server_description",
+    "headers",
+    "allowed_tools",
+    "allowed_callers",
+    "require_approval",
+    "defer_loading",
+)
 
 
 @_attrs_define
@@ -275,21 +292,10 @@ class MCPTool:
 
             defer_loading = d.pop("defer_loading", UNSET)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "server_label",
-                "server_url",
-                "connector_id",
-                "tunnel_id",
-                "authorization",
-                "server_description",
-                "headers",
-                "allowed_tools",
-                "allowed_callers",
-                "require_approval",
-                "defer_loading",
-            )
-            raise ResponseShapeError.locate("MCPTool", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("MCPTool", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("MCPTool", d, _FIELDS)
         instance = cls(
             type_=type_,
             server_label=server_label,

@@ -24,6 +24,13 @@ def _import_lazily() -> None:
     _lazy_imports_done = True
 
 
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "always",
+    "never",
+)
+
+
 @_attrs_define
 class MCPToolApprovalFilter:
     """Attributes:
@@ -73,11 +80,7 @@ class MCPToolApprovalFilter:
                 never = MCPToolFilter.from_dict(_never)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "always",
-                "never",
-            )
-            raise ResponseShapeError.locate("MCPToolApprovalFilter", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("MCPToolApprovalFilter", src_dict, d, _FIELDS, err) from err
         instance = cls(
             always=always,
             never=never,

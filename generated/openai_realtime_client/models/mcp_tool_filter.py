@@ -10,6 +10,12 @@ from attrs import define as _attrs_define
 from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "tool_names",
+    "read_only",
+)
+
 
 @_attrs_define
 class MCPToolFilter:
@@ -50,11 +56,7 @@ class MCPToolFilter:
 
             read_only = d.pop("read_only", UNSET)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "tool_names",
-                "read_only",
-            )
-            raise ResponseShapeError.locate("MCPToolFilter", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("MCPToolFilter", src_dict, d, _FIELDS, err) from err
         instance = cls(
             tool_names=tool_names,
             read_only=read_only,

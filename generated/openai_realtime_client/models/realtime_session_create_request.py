@@ -23,7 +23,7 @@ from ..models.realtime_session_create_request_output_audio_format import (
     RealtimeSessionCreateRequestOutputAudioFormat,
     check_realtime_session_create_request_output_audio_format,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_function_tool import RealtimeFunctionTool
@@ -60,6 +60,27 @@ def _import_lazily() -> None:
     from ..models.realtime_tracing_configuration import RealtimeTracingConfiguration  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "modalities",
+    "model",
+    "instructions",
+    "voice",
+    "input_audio_format",
+    "output_audio_format",
+    "input_audio_transcription",
+    "turn_detection",
+    "input_audio_noise_reduction",
+    "speed",
+    "tracing",
+    "tools",
+    "tool_choice",
+    "temperature",
+    "max_response_output_tokens",
+    "client_secret",
+)
 
 
 @_attrs_define
@@ -387,25 +408,10 @@ class RealtimeSessionCreateRequest:
                 client_secret = RealtimeSessionCreateRequestClientSecret.from_dict(_client_secret)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "modalities",
-                "model",
-                "instructions",
-                "voice",
-                "input_audio_format",
-                "output_audio_format",
-                "input_audio_transcription",
-                "turn_detection",
-                "input_audio_noise_reduction",
-                "speed",
-                "tracing",
-                "tools",
-                "tool_choice",
-                "temperature",
-                "max_response_output_tokens",
-                "client_secret",
-            )
-            raise ResponseShapeError.locate("RealtimeSessionCreateRequest", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeSessionCreateRequest", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeSessionCreateRequest", d, _FIELDS)
         instance = cls(
             modalities=modalities,
             model=model,

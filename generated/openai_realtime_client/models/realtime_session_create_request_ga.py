@@ -20,7 +20,7 @@ from ..models.realtime_session_create_request_ga_output_modalities_item import (
 )
 from ..models.realtime_truncation_mode import RealtimeTruncationMode, check_realtime_truncation_mode
 from ..models.tool_choice_options import ToolChoiceOptions, check_tool_choice_options
-from ..types import UNSET, UnknownVariant, Unset
+from ..types import UNSET, UnknownVariant, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.mcp_tool import MCPTool
@@ -58,6 +58,25 @@ def _import_lazily() -> None:
     from ..models.tool_choice_mcp import ToolChoiceMCP  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "output_modalities",
+    "model",
+    "instructions",
+    "audio",
+    "include",
+    "tracing",
+    "tools",
+    "tool_choice",
+    "parallel_tool_calls",
+    "reasoning",
+    "max_output_tokens",
+    "truncation",
+    "prompt",
+)
 
 
 @_attrs_define
@@ -419,23 +438,10 @@ class RealtimeSessionCreateRequestGA:
             prompt = _parse_prompt(d.pop("prompt", UNSET))
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "output_modalities",
-                "model",
-                "instructions",
-                "audio",
-                "include",
-                "tracing",
-                "tools",
-                "tool_choice",
-                "parallel_tool_calls",
-                "reasoning",
-                "max_output_tokens",
-                "truncation",
-                "prompt",
-            )
-            raise ResponseShapeError.locate("RealtimeSessionCreateRequestGA", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeSessionCreateRequestGA", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeSessionCreateRequestGA", d, _FIELDS)
         instance = cls(
             type_=type_,
             output_modalities=output_modalities,

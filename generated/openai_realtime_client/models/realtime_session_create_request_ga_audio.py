@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_session_create_request_ga_audio_input import RealtimeSessionCreateRequestGAAudioInput
@@ -26,6 +26,13 @@ def _import_lazily() -> None:
     from ..models.realtime_session_create_request_ga_audio_output import RealtimeSessionCreateRequestGAAudioOutput  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "input",
+    "output",
+)
 
 
 @_attrs_define
@@ -84,11 +91,10 @@ class RealtimeSessionCreateRequestGAAudio:
                 output = RealtimeSessionCreateRequestGAAudioOutput.from_dict(_output)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "input",
-                "output",
-            )
-            raise ResponseShapeError.locate("RealtimeSessionCreateRequestGAAudio", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeSessionCreateRequestGAAudio", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeSessionCreateRequestGAAudio", d, _FIELDS)
         instance = cls(
             input_=input_,
             output=output,

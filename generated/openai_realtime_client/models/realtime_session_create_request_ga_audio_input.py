@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, UnknownVariant, Unset
+from ..types import UNSET, UnknownVariant, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.audio_transcription import AudioTranscription
@@ -45,6 +45,15 @@ def _import_lazily() -> None:
     from ..models.realtime_turn_detection_server_vad import RealtimeTurnDetectionServerVad  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "format",
+    "transcription",
+    "noise_reduction",
+    "turn_detection",
+)
 
 
 @_attrs_define
@@ -218,15 +227,12 @@ class RealtimeSessionCreateRequestGAAudioInput:
             turn_detection = _parse_turn_detection(d.pop("turn_detection", UNSET))
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "format",
-                "transcription",
-                "noise_reduction",
-                "turn_detection",
-            )
             raise ResponseShapeError.locate(
-                "RealtimeSessionCreateRequestGAAudioInput", src_dict, d, fields, err
+                "RealtimeSessionCreateRequestGAAudioInput", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeSessionCreateRequestGAAudioInput", d, _FIELDS)
         instance = cls(
             format_=format_,
             transcription=transcription,

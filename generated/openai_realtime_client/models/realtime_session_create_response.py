@@ -14,7 +14,7 @@ from ..models.realtime_session_create_response_modalities_item import (
     RealtimeSessionCreateResponseModalitiesItem,
     check_realtime_session_create_response_modalities_item,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_function_tool import RealtimeFunctionTool
@@ -51,6 +51,29 @@ def _import_lazily() -> None:
     from ..models.realtime_tracing_configuration import RealtimeTracingConfiguration  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "client_secret",
+    "id",
+    "object",
+    "model",
+    "modalities",
+    "instructions",
+    "voice",
+    "input_audio_format",
+    "output_audio_format",
+    "input_audio_transcription",
+    "turn_detection",
+    "input_audio_noise_reduction",
+    "speed",
+    "tracing",
+    "tools",
+    "tool_choice",
+    "temperature",
+    "max_response_output_tokens",
+)
 
 
 @_attrs_define
@@ -390,27 +413,10 @@ class RealtimeSessionCreateResponse:
             max_response_output_tokens = _parse_max_response_output_tokens(d.pop("max_response_output_tokens", UNSET))
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "client_secret",
-                "id",
-                "object",
-                "model",
-                "modalities",
-                "instructions",
-                "voice",
-                "input_audio_format",
-                "output_audio_format",
-                "input_audio_transcription",
-                "turn_detection",
-                "input_audio_noise_reduction",
-                "speed",
-                "tracing",
-                "tools",
-                "tool_choice",
-                "temperature",
-                "max_response_output_tokens",
-            )
-            raise ResponseShapeError.locate("RealtimeSessionCreateResponse", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeSessionCreateResponse", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeSessionCreateResponse", d, _FIELDS)
         instance = cls(
             client_secret=client_secret,
             id=id,

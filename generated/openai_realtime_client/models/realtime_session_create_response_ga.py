@@ -23,7 +23,7 @@ from ..models.realtime_session_create_response_ga_output_modalities_item import 
 )
 from ..models.realtime_truncation_mode import RealtimeTruncationMode, check_realtime_truncation_mode
 from ..models.tool_choice_options import ToolChoiceOptions, check_tool_choice_options
-from ..types import UNSET, UnknownVariant, Unset
+from ..types import UNSET, UnknownVariant, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.mcp_tool import MCPTool
@@ -61,6 +61,27 @@ def _import_lazily() -> None:
     from ..models.tool_choice_mcp import ToolChoiceMCP  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "id",
+    "object",
+    "expires_at",
+    "output_modalities",
+    "model",
+    "instructions",
+    "audio",
+    "include",
+    "tracing",
+    "tools",
+    "tool_choice",
+    "reasoning",
+    "max_output_tokens",
+    "truncation",
+    "prompt",
+)
 
 
 @_attrs_define
@@ -424,25 +445,10 @@ class RealtimeSessionCreateResponseGA:
             prompt = _parse_prompt(d.pop("prompt", UNSET))
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "id",
-                "object",
-                "expires_at",
-                "output_modalities",
-                "model",
-                "instructions",
-                "audio",
-                "include",
-                "tracing",
-                "tools",
-                "tool_choice",
-                "reasoning",
-                "max_output_tokens",
-                "truncation",
-                "prompt",
-            )
-            raise ResponseShapeError.locate("RealtimeSessionCreateResponseGA", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeSessionCreateResponseGA", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeSessionCreateResponseGA", d, _FIELDS)
         instance = cls(
             type_=type_,
             id=id,

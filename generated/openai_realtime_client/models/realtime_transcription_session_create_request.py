@@ -17,7 +17,7 @@ from ..models.realtime_transcription_session_create_request_input_audio_format i
     RealtimeTranscriptionSessionCreateRequestInputAudioFormat,
     check_realtime_transcription_session_create_request_input_audio_format,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.audio_transcription import AudioTranscription
@@ -45,6 +45,16 @@ def _import_lazily() -> None:
     )
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "turn_detection",
+    "input_audio_noise_reduction",
+    "input_audio_format",
+    "input_audio_transcription",
+    "include",
+)
 
 
 @_attrs_define
@@ -178,16 +188,12 @@ class RealtimeTranscriptionSessionCreateRequest:
                     include.append(include_item)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "turn_detection",
-                "input_audio_noise_reduction",
-                "input_audio_format",
-                "input_audio_transcription",
-                "include",
-            )
             raise ResponseShapeError.locate(
-                "RealtimeTranscriptionSessionCreateRequest", src_dict, d, fields, err
+                "RealtimeTranscriptionSessionCreateRequest", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTranscriptionSessionCreateRequest", d, _FIELDS)
         instance = cls(
             turn_detection=turn_detection,
             input_audio_noise_reduction=input_audio_noise_reduction,

@@ -13,7 +13,7 @@ from ..models.realtime_transcription_session_create_response_modalities_item imp
     RealtimeTranscriptionSessionCreateResponseModalitiesItem,
     check_realtime_transcription_session_create_response_modalities_item,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.audio_transcription_response import AudioTranscriptionResponse
@@ -41,6 +41,16 @@ def _import_lazily() -> None:
     )
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "client_secret",
+    "modalities",
+    "input_audio_format",
+    "input_audio_transcription",
+    "turn_detection",
+)
 
 
 @_attrs_define
@@ -178,16 +188,12 @@ class RealtimeTranscriptionSessionCreateResponse:
             turn_detection = _parse_turn_detection(d.pop("turn_detection", UNSET))
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "client_secret",
-                "modalities",
-                "input_audio_format",
-                "input_audio_transcription",
-                "turn_detection",
-            )
             raise ResponseShapeError.locate(
-                "RealtimeTranscriptionSessionCreateResponse", src_dict, d, fields, err
+                "RealtimeTranscriptionSessionCreateResponse", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTranscriptionSessionCreateResponse", d, _FIELDS)
         instance = cls(
             client_secret=client_secret,
             modalities=modalities,

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, UnknownVariant, Unset
+from ..types import UNSET, UnknownVariant, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.audio_transcription_response import AudioTranscriptionResponse
@@ -46,6 +46,15 @@ def _import_lazily() -> None:
     )
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "format",
+    "transcription",
+    "noise_reduction",
+    "turn_detection",
+)
 
 
 @_attrs_define
@@ -232,15 +241,12 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
             turn_detection = _parse_turn_detection(d.pop("turn_detection", UNSET))
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "format",
-                "transcription",
-                "noise_reduction",
-                "turn_detection",
-            )
             raise ResponseShapeError.locate(
-                "RealtimeTranscriptionSessionCreateResponseGAAudioInput", src_dict, d, fields, err
+                "RealtimeTranscriptionSessionCreateResponseGAAudioInput", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTranscriptionSessionCreateResponseGAAudioInput", d, _FIELDS)
         instance = cls(
             format_=format_,
             transcription=transcription,
