@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEST_API_KEY
-from tests.contract.test_cli import PACKAGE, one_line, run_cli
+from tests.contract.test_cli import PACKAGE, one_line
+from tests.support.cli import run_cli
 from tests.support.fault_server import FaultServer, stall
+from tests.support.payloads import TEST_API_KEY
 from tools import paths
 from tools.mock_server import MockServer
 
