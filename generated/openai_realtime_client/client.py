@@ -493,15 +493,14 @@ def _key_problem(key: str) -> str | None:
         return "is empty"
     if key.endswith(("\n", "\r")):
         return "ends with a line break: strip it (a key read from a file keeps the file's newline)"
+    if not (key.isascii() and key.isprintable()):
+        for position, char in enumerate(key, 1):
+            if not char.isascii():
+                return f"has a non-ASCII character at position {position} of {len(key)}: API keys are plain ASCII"
+            if not char.isprintable():
+                return f"has a control character (U+{ord(char):04X}) at position {position} of {len(key)}"
     if key != key.strip():
         return "starts or ends with whitespace: strip it"
-    if key.isascii() and key.isprintable():
-        return None
-    for position, char in enumerate(key, 1):
-        if not char.isascii():
-            return f"has a non-ASCII character at position {position} of {len(key)}: API keys are plain ASCII"
-        if not char.isprintable():
-            return f"has a control character (U+{ord(char):04X}) at position {position} of {len(key)}"
     return None
 
 
