@@ -11,6 +11,7 @@ import sys
 from contextlib import ExitStack
 
 from openai_realtime_client import ApiClient, APIError, RealtimeApi
+from openai_realtime_client.errors import redact
 from openai_realtime_client.models import RealtimeSessionCreateRequest
 
 from tools.mock_server import MockServer
@@ -36,17 +37,19 @@ def main() -> int:
             base_url = stack.enter_context(MockServer()).url
             api_key = PLACEHOLDER_KEY
             print(f"==> minting a session at the mock server {base_url}")
-        client = stack.enter_context(ApiClient(api_key=api_key, base_url=base_url))
         request = RealtimeSessionCreateRequest(model="gpt-realtime", voice="alloy", instructions="Be brief.")
         try:
+            # Inside the try: a key or URL the client refuses (ConfigurationError) is one line too.
+            client = stack.enter_context(ApiClient(api_key=api_key, base_url=base_url))
             info = RealtimeApi(client).create_realtime_session_with_http_info(request)
         except APIError as err:
             print(f"demo: {type(err).__name__}: {err}", file=sys.stderr)
             return 1
     session = info.data.to_dict()
     session["client_secret"]["value"] = mask(info.data.client_secret.value)
-    print(f"==> HTTP {info.status_code}, request id {info.request_id}")
-    print(json.dumps(session, indent=2))
+    # The answer is the server's: should it quote the key anywhere, that piece is not printed.
+    print(redact(f"==> HTTP {info.status_code}, request id {info.request_id}", api_key))
+    print(redact(json.dumps(session, indent=2), api_key))
     return 0
 
 

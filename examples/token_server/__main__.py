@@ -12,7 +12,7 @@ import sys
 import time
 from contextlib import ExitStack
 
-from openai_realtime_client import ApiClient, RealtimeApi
+from openai_realtime_client import ApiClient, ConfigurationError, RealtimeApi
 from openai_realtime_client.models import RealtimeSessionCreateRequest
 
 from examples.token_server.app import TokenApp, TokenServer
@@ -43,7 +43,12 @@ def main(argv: list[str] | None = None) -> int:
             base_url = stack.enter_context(MockServer()).url
             api_key = PLACEHOLDER_KEY
             upstream = f"minting at the mock server {base_url} (set OPENAI_BASE_URL to mint elsewhere)"
-        client = stack.enter_context(ApiClient(api_key=api_key, base_url=base_url))
+        try:
+            client = stack.enter_context(ApiClient(api_key=api_key, base_url=base_url))
+        except ConfigurationError as error:
+            # Names the setting at fault (OPENAI_BASE_URL, api_key) and never shows the key.
+            print(f"token_server: {error}", file=sys.stderr)
+            return 2
         session = RealtimeSessionCreateRequest(model=args.model, voice=args.voice)
         app = TokenApp(RealtimeApi(client), session)
         try:
