@@ -39,6 +39,7 @@ from .errors import (
     mentions_secret,
     redact,
     redact_bytes,
+    register_key_holder,
     status_error_class,
 )
 from .types import ApiResponse
@@ -112,6 +113,7 @@ class ApiClient:
     ) -> None:
         # The key first: every other argument's error text is redacted with it.
         self._api_key: str | None = _checked_api_key(api_key)
+        register_key_holder(self)
         self.max_retries: int = _checked_retries(max_retries, "max_retries", self._api_key)
         self.client_side_validation = client_side_validation
         self.base_url: str = _checked_base_url(base_url, self._api_key)
@@ -147,6 +149,11 @@ class ApiClient:
     def has_api_key(self) -> bool:
         """Whether an API key is configured (the key itself is never exposed)."""
         return self._api_key is not None
+
+    @property
+    def api_key_for_redaction(self) -> str | None:
+        """The key, for ``errors.redact`` only: what an error raised outside a call must hide."""
+        return self._api_key
 
     @property
     def pool_manager(self) -> urllib3.PoolManager:

@@ -2,6 +2,7 @@
 which statuses are retried. The docs pages read the table from here when they are generated."""
 
 import json
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -104,20 +105,41 @@ def mentions_secret(error: BaseException, secret: str | None) -> bool:
     return False
 
 
+# The live clients of this process (weakly: a client that is gone is forgotten with its key). A
+# request is checked before any client is involved, so its error cannot be told which key to hide:
+# it hides every live client's.
+# Each has an ``api_key_for_redaction`` property (an ApiClient; typed loosely because client.py
+# imports this module).
+_key_holders: "weakref.WeakSet[Any]" = weakref.WeakSet()
+
+
+def register_key_holder(holder: Any) -> None:
+    """Called by ``ApiClient(...)``: RequestValidationError hides this client's key from now on."""
+    _key_holders.add(holder)
+
+
+def _redact_live_keys(text: str) -> str:
+    for holder in list(_key_holders):
+        text = redact(text, holder.api_key_for_redaction)
+    return text
+
+
 class RequestValidationError(APIError, ValueError):
     """Raised before anything is sent when a request breaks a rule of the API description."""
 
     def __init__(self, path: str, value: object, rule: str, *, missing: bool = False) -> None:
         self.path = path  # e.g. "turn_detection.threshold"; "" for the body as a whole
-        self.value = value
-        self.rule = rule
+        self.rule = _redact_live_keys(rule)
         if missing:
-            text = f"{path} {rule}"
+            text = f"{path} {self.rule}"
         elif path:
-            text = f"{path}={value!r} {rule}"
+            text = f"{path}={value!r} {self.rule}"
         else:
-            text = f"the request body {rule}"
-        super().__init__(text)
+            text = f"the request body {self.rule}"
+        # A value that holds a client's key (passed by mistake) is kept as its redacted repr only.
+        shown_value = _redact_live_keys(repr(value)) if _key_holders else ""
+        self.value = value if not _key_holders or shown_value == repr(value) else shown_value
+        super().__init__(_redact_live_keys(text))
 
 
 class APIConnectionError(APIError):
@@ -326,5 +348,6 @@ __all__ = [
     "mentions_secret",
     "redact",
     "redact_bytes",
+    "register_key_holder",
     "status_error_class",
 ]

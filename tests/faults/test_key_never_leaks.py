@@ -18,6 +18,7 @@ from openai_realtime_client import (
     ConfigurationError,
     InvalidAPIKeyError,
     RealtimeApi,
+    RequestValidationError,
 )
 from openai_realtime_client import client as client_module
 from openai_realtime_client.errors import MIN_REDACTED_PIECE, REDACTED, redact
@@ -143,12 +144,24 @@ def test_no_piece_of_the_key_in_anything_raised_or_logged_whatever_the_server_an
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(key=keys, where=st.sampled_from(["max_retries", "timeout", "base_url", "header", "call timeout"]))
+@given(
+    key=keys,
+    where=st.sampled_from(["max_retries", "timeout", "base_url", "header", "call timeout", "field", "nested", "body"]),
+)
 def test_no_piece_of_the_key_when_the_caller_passes_it_where_it_does_not_belong(
     records: Records, key: str, where: str
 ) -> None:
-    with pytest.raises(ConfigurationError) as caught:
-        if where == "max_retries":
+    api = RealtimeApi(ApiClient(api_key=key, base_url="http://127.0.0.1:9"))
+    with pytest.raises(
+        ConfigurationError if where not in ("field", "nested", "body") else RequestValidationError
+    ) as caught:
+        if where == "field":
+            api.create_realtime_session(RealtimeSessionCreateRequest(input_audio_format=key))  # type: ignore[arg-type]
+        elif where == "nested":
+            api.create_realtime_session(RealtimeSessionCreateRequest(turn_detection={"type": key}))  # type: ignore[arg-type]
+        elif where == "body":
+            api.create_realtime_session(key)  # type: ignore[arg-type]
+        elif where == "max_retries":
             ApiClient(api_key=key, max_retries=key)  # type: ignore[arg-type]
         elif where == "timeout":
             ApiClient(api_key=key, timeout=key)  # type: ignore[arg-type]
