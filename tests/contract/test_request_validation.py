@@ -8,6 +8,7 @@ from openai_realtime_client import ApiClient, APIError, BadRequestError, Realtim
 from openai_realtime_client.api import check_request_body
 from openai_realtime_client.api.realtime.create_realtime_session import BODY_SCHEMA
 from openai_realtime_client.models import (
+    RealtimeCreateClientSecretRequest,
     RealtimeSessionCreateRequest,
     RealtimeSessionCreateRequestClientSecret,
     RealtimeSessionCreateRequestClientSecretExpiresAfter,
@@ -113,6 +114,20 @@ def test_plain_dicts_where_nested_models_belong_are_sent_as_given(api: RealtimeA
 
     assert mock_server.received[0].json() == fields
     assert mock_server.received[0].problems == ()
+
+
+def test_a_plain_dict_for_a_union_of_models_is_sent_as_given_and_checked(
+    api: RealtimeApi, mock_server: MockServer
+) -> None:
+    session = {"type": "realtime", "model": "gpt-realtime", "audio": {"output": {"voice": "marin"}}}
+
+    api.create_realtime_client_secret(RealtimeCreateClientSecretRequest(session=session))  # type: ignore[arg-type]
+    with pytest.raises(RequestValidationError) as caught:
+        api.create_realtime_client_secret(RealtimeCreateClientSecretRequest(session={"type": "video"}))  # type: ignore[arg-type]
+
+    assert mock_server.received[0].json() == {"session": session}
+    assert str(caught.value) == "session.type='video' is not one of 'realtime', 'transcription'"
+    assert len(mock_server.received) == 1
 
 
 def test_a_tuple_where_an_array_belongs_is_sent_as_an_array(api: RealtimeApi, mock_server: MockServer) -> None:

@@ -84,7 +84,7 @@ class RealtimeCreateClientSecretRequest:
         elif isinstance(self.session, RealtimeTranscriptionSessionCreateRequestGA):
             session = dict(self.session) if isinstance(self.session, dict) else self.session.to_dict()
         else:
-            session = self.session.to_dict()
+            session = dict(self.session) if isinstance(self.session, dict) else self.session.to_dict()
 
         if not isinstance(session, Unset):
             field_dict["session"] = session

@@ -72,7 +72,7 @@ class RealtimeCreateClientSecretResponse:
         elif isinstance(self.session, RealtimeTranscriptionSessionCreateResponseGA):
             session = dict(self.session) if isinstance(self.session, dict) else self.session.to_dict()
         else:
-            session = self.session.to_dict()
+            session = dict(self.session) if isinstance(self.session, dict) else self.session.to_dict()
 
         field_dict["session"] = session
         return field_dict

@@ -200,7 +200,9 @@ class RealtimeSessionCreateRequestGA:
                             dict(tools_item_data) if isinstance(tools_item_data, dict) else tools_item_data.to_dict()
                         )
                     else:
-                        tools_item = tools_item_data.to_dict()
+                        tools_item = (
+                            dict(tools_item_data) if isinstance(tools_item_data, dict) else tools_item_data.to_dict()
+                        )
 
                     tools.append(tools_item)
             else:

@@ -103,7 +103,7 @@ class RealtimeSessionCreateRequestGAAudioInput:
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcma):
             format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         else:
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
 
         if not isinstance(format_, Unset):
             field_dict["format"] = format_
@@ -133,7 +133,9 @@ class RealtimeSessionCreateRequestGAAudioInput:
                 dict(self.turn_detection) if isinstance(self.turn_detection, dict) else self.turn_detection.to_dict()
             )
         elif isinstance(self.turn_detection, UnknownVariant):
-            turn_detection = self.turn_detection.to_dict()
+            turn_detection = (
+                dict(self.turn_detection) if isinstance(self.turn_detection, dict) else self.turn_detection.to_dict()
+            )
 
         else:
             turn_detection = self.turn_detection

@@ -102,7 +102,7 @@ class RealtimeSessionCreateResponseGAAudioInput:
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcma):
             format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         else:
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
 
         if not isinstance(format_, Unset):
             field_dict["format"] = format_
@@ -140,7 +140,9 @@ class RealtimeSessionCreateResponseGAAudioInput:
                 dict(self.turn_detection) if isinstance(self.turn_detection, dict) else self.turn_detection.to_dict()
             )
         elif isinstance(self.turn_detection, UnknownVariant):
-            turn_detection = self.turn_detection.to_dict()
+            turn_detection = (
+                dict(self.turn_detection) if isinstance(self.turn_detection, dict) else self.turn_detection.to_dict()
+            )
 
         else:
             turn_detection = self.turn_detection

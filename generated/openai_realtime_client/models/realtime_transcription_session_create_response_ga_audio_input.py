@@ -101,7 +101,7 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcma):
             format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         else:
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
 
         if not isinstance(format_, Unset):
             field_dict["format"] = format_
