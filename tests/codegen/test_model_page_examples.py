@@ -46,12 +46,11 @@ def test_the_construction_example_builds_the_class_and_round_trips(class_name: s
     with contextlib.redirect_stdout(io.StringIO()) as printed:
         exec(compile(CONSTRUCTIONS[class_name].code, CONSTRUCTIONS[class_name].id, "exec"), namespace)
 
-    value = namespace["value"]
-    cls: Any = getattr(models, class_name)
-    assert type(value) is cls
-    data = value.to_dict()  # type: ignore[attr-defined]
+    value: Any = namespace["value"]
+    assert type(value) is getattr(models, class_name)
+    data = value.to_dict()
     assert printed.getvalue().strip() == str(data)
-    assert cls.from_dict(json.loads(json.dumps(data))).to_dict() == data
+    assert type(value).from_dict(json.loads(json.dumps(data))).to_dict() == data
     for body_class, schema in BODY_SCHEMAS.items():
         if getattr(body_class, "__name__", body_class) == class_name:
             check_request_body(data, schema)
