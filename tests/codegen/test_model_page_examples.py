@@ -54,3 +54,20 @@ def test_the_construction_example_builds_the_class_and_round_trips(class_name: s
     for body_class, schema in BODY_SCHEMAS.items():
         if getattr(body_class, "__name__", body_class) == class_name:
             check_request_body(data, schema)
+
+
+def test_every_operation_lists_the_response_headers_the_client_reads() -> None:
+    page = (paths.GENERATED / "docs" / "RealtimeApi.md").read_text(encoding="utf-8")
+    sections = page.split("\n## ")[1:]
+    operations = [section for section in sections if "### HTTP response headers" in section]
+    client_source = (paths.GENERATED / paths.PACKAGE_NAME / "client.py").read_text(encoding="utf-8")
+
+    assert len(operations) == len(BODY_SCHEMAS) == 3
+    for section in operations:
+        table = section.split("### HTTP response headers", 1)[1].split("\n### ", 1)[0]
+        headers = [
+            name for row in table.splitlines() if row.startswith("| `") for name in row.split("|")[1].split("`")[1::2]
+        ]
+        assert headers[0] == "x-request-id"
+        # Each header named is one the client reads.
+        assert all(f'"{name}"' in client_source for name in headers), headers
