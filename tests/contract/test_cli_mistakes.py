@@ -15,7 +15,7 @@ from tests.support.cli import run_cli
 from tests.support.fault_server import FaultServer, stall
 from tests.support.payloads import TEST_API_KEY
 from tools import paths
-from tools.mock_server import MockServer
+from tools.servers.mock_server import MockServer
 
 PROG = f"python -m {PACKAGE} sessions create"
 

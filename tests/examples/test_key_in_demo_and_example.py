@@ -1,14 +1,14 @@
-"""``make demo`` (tools/demo.py) and the token-server example print nothing of the API key, whatever
+"""``make demo`` (examples/demo.py) and the token-server example print nothing of the API key, whatever
 the server answers, and refuse a key that cannot be sent in one line that does not show it."""
 
 import json
 
 import pytest
 
+from examples import demo
 from tests.examples.test_token_server import _environment_without_api_settings, _start_example
 from tests.support.fault_server import Action, FaultServer, reply
 from tests.support.payloads import TEST_API_KEY, session
-from tools import demo
 
 PIECE = TEST_API_KEY[5:30]
 
@@ -29,7 +29,7 @@ def test_the_demo_prints_no_piece_of_the_key(
     answer: Action, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with FaultServer(answer) as server:
-        monkeypatch.setenv("BASE_URL", server.url)
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
         monkeypatch.setenv("OPENAI_API_KEY", TEST_API_KEY)
         status = demo.main()
     printed = capsys.readouterr()
@@ -42,14 +42,14 @@ def test_the_demo_prints_no_piece_of_the_key(
 def test_the_demo_refuses_a_key_with_a_newline_in_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
     monkeypatch.setenv("OPENAI_API_KEY", TEST_API_KEY + "\n")
 
-    assert demo.main() == 1
+    assert demo.main() == 2
     printed = capsys.readouterr()
     assert printed.err == (
-        "demo: InvalidAPIKeyError: api_key ends with a line break: strip it (a key read from a file keeps the "
-        "file's newline)\n"
+        "demo: InvalidAPIKeyError: OPENAI_API_KEY ends with a line break: strip it (a key read from a file keeps "
+        "the file's newline)\n"
     )
 
 
@@ -65,5 +65,6 @@ def test_the_token_server_refuses_a_key_it_cannot_send_at_start_without_showing_
     assert process.returncode == 2
     assert out == ""
     assert err.strip() == (
-        "token_server: api_key ends with a line break: strip it (a key read from a file keeps the file's newline)"
+        "token_server: OPENAI_API_KEY ends with a line break: strip it (a key read from a file keeps the file's "
+        "newline)"
     )
