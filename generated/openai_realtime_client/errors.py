@@ -4,6 +4,7 @@
 which statuses are retried. The docs pages read the table from here when they are generated."""
 
 import json
+import threading
 import weakref
 from collections.abc import Mapping
 from typing import Any
@@ -113,15 +114,21 @@ def mentions_secret(error: BaseException, secret: str | None) -> bool:
 # Each has an ``api_key_for_redaction`` property (an ApiClient; typed loosely because client.py
 # imports this module).
 _key_holders: "weakref.WeakSet[Any]" = weakref.WeakSet()
+# A client made in one thread while an error is raised in another would change the set under the
+# iteration.
+_key_holders_lock = threading.Lock()
 
 
 def register_key_holder(holder: Any) -> None:
     """Called by ``ApiClient(...)``: RequestValidationError hides this client's key from now on."""
-    _key_holders.add(holder)
+    with _key_holders_lock:
+        _key_holders.add(holder)
 
 
 def _redact_live_keys(text: str) -> str:
-    for holder in list(_key_holders):
+    with _key_holders_lock:
+        holders = list(_key_holders)
+    for holder in holders:
         text = redact(text, holder.api_key_for_redaction)
     return text
 
