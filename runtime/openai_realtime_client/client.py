@@ -21,6 +21,7 @@ from urllib3.response import BaseHTTPResponse
 from urllib3.util import parse_url
 
 from ._project import PROJECT_NAME, VERSION
+from ._wire import decode_text
 from .errors import (
     APIConnectionError,
     APIError,
@@ -43,6 +44,7 @@ DEFAULT_TIMEOUT = urllib3.Timeout(connect=5.0, read=60.0)
 # Connections kept per host: enough for a thread pool sharing one client without churning sockets.
 DEFAULT_POOL_MAXSIZE = 16
 USER_AGENT = f"{PROJECT_NAME}/{VERSION}"
+JSON_MEDIA_TYPE = "application/json"
 
 DEFAULT_MAX_RETRIES = 2
 INITIAL_BACKOFF = 0.5
@@ -174,29 +176,40 @@ class ApiClient:
         path: str,
         *,
         body: bytes | None,
-        parse: Callable[[Any], T],
+        parse: Callable[[Any], T] | None = None,
+        parse_with_headers: Callable[[Any, Mapping[str, str]], T] | None = None,
+        content_type: str = JSON_MEDIA_TYPE,
+        answer: str | None = JSON_MEDIA_TYPE,
         timeout: float | urllib3.Timeout | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ApiResponse[T]:
         """Send a request, retrying what is safe to retry; return the parsed 2xx response.
 
-        ``parse`` turns the decoded JSON into the operation's model. ``timeout`` and
-        ``max_retries`` override the client's settings for this call; ``extra_headers`` are added
-        to this call's headers (they cannot replace Authorization). Raises an ``APIError``
-        subclass for everything else. Used by the generated operations; call it directly only for
-        operations this client does not describe.
+        ``content_type`` is the media type of ``body`` (with its parameters, such as a multipart
+        boundary). ``answer`` is the media type of the 2xx body: JSON is decoded, a text type is
+        decoded and checked (``_wire.decode_text``), None means no body (``parse`` gets None).
+        ``parse`` turns that into the operation's result; ``parse_with_headers`` instead, when the
+        result reads the answer's headers too. A body or header that does not fit raises
+        ``APIResponseValidationError``. ``timeout`` and ``max_retries`` override the client's
+        settings for this call; ``extra_headers`` are added to this call's headers (they cannot
+        replace Authorization). Raises an ``APIError`` subclass for everything else. Used by the
+        generated operations; call it directly only for operations this client does not describe.
         """
         if self._api_key is None:
             raise APIKeyMissingError(
                 "no API key: pass api_key= to ApiClient or set the OPENAI_API_KEY environment variable"
             )
+        if (parse is None) == (parse_with_headers is None):
+            raise TypeError("request() takes exactly one of parse and parse_with_headers")
         url = self.base_url + path
         attempt_timeout = self.timeout if timeout is None else _as_timeout(timeout)
         retries_allowed = self.max_retries if max_retries is None else max_retries
         headers_sent = self._headers
+        if content_type != JSON_MEDIA_TYPE or answer not in (JSON_MEDIA_TYPE, None):
+            headers_sent = {**headers_sent, "Content-Type": content_type, "Accept": answer or "*/*"}
         if extra_headers:
-            headers_sent = {**self._headers, **extra_headers, "Authorization": self._headers["Authorization"]}
+            headers_sent = {**headers_sent, **extra_headers, "Authorization": self._headers["Authorization"]}
         debug = logger.isEnabledFor(logging.DEBUG)
         retries_taken = 0
         while True:
@@ -234,12 +247,13 @@ class ApiClient:
                 _sleep(retry_delay(retries_taken, headers))
                 retries_taken += 1
                 continue
-            raise status_error_class(status)(
+            raise status_error_class(status, raw)(
                 status_code=status, headers=headers, body=raw, request_id=request_id, retries_taken=retries_taken
             )
 
         try:
-            data = parse(json.loads(raw))
+            decoded = _decode_answer(answer, raw)
+            data = parse_with_headers(decoded, headers) if parse_with_headers is not None else parse(decoded)  # type: ignore[misc]
         except _PARSE_ERRORS as err:
             raise APIResponseValidationError(
                 _parse_failure(err), status_code=status, body=raw, request_id=request_id
@@ -323,6 +337,15 @@ def _log_attempt(
         request_id,
         shown,
     )
+
+
+def _decode_answer(media_type: str | None, raw: bytes) -> Any:
+    """A 2xx body as ``parse`` takes it: decoded JSON, checked text, or None when none is expected."""
+    if media_type is None:
+        return None
+    if media_type == JSON_MEDIA_TYPE or media_type.endswith("+json"):
+        return json.loads(raw)
+    return decode_text(media_type, raw)
 
 
 def _parse_failure(err: Exception) -> str:

@@ -147,7 +147,9 @@ def test_the_new_operation_is_listed_as_a_command(translation: tuple[Path, Path]
     assert result.returncode == 0, result.stderr
     listed = [line.split(None, 2) for line in result.stdout.splitlines() if line.startswith("  ") and "create" in line]
     assert ["translation-sessions", "create", "Mint a token for a translation session."] in listed
-    assert len(listed) == 4
+    # One `... create` line per operation without a path parameter (the others are `calls accept` etc.).
+    document = spec_document.load(translation[1])
+    assert len(listed) == sum("{" not in path for path in document["paths"])
 
 
 def test_its_options_follow_the_field_types(translation: tuple[Path, Path]) -> None:
@@ -228,7 +230,7 @@ def test_its_rules_are_checked_before_anything_is_sent(
 def _add_path_parameter(document: dict[str, Any]) -> None:
     operation = _operation("renew-realtime-session", request="RealtimeSessionCreateRequest")
     operation["parameters"] = [{"name": "session_id", "in": "path", "required": True, "schema": {"type": "string"}}]
-    document["paths"]["/realtime/sessions/{session_id}/renew"] = {"post": operation}
+    document["paths"]["/realtime/sessions/renew/{session_id}"] = {"post": operation}
 
 
 def _add_get(document: dict[str, Any]) -> None:
@@ -251,7 +253,7 @@ def _add_second_sessions(document: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (_add_path_parameter, "cannot generate renew_realtime_session: the command line does not take path parameters"),
+        (_add_path_parameter, "cannot generate renew_realtime_session: the command line takes path parameters only as `/<group>/{id}/<action>`"),
         (_add_get, "cannot generate get_realtime_session_status: the command line has no action for GET operations"),
         (
             _add_request_field("api_key", {"type": "string"}),
