@@ -59,9 +59,12 @@ class Answer:
 
 @dataclass(frozen=True)
 class Deprecation:
-    replaced_by: str  # the operationId to call instead
-    request_class: str  # the class of its JSON body (the component's name)
-    request: Any  # the equivalent request body there, as plain data
+    # The operationId to call instead, the class of its JSON body (the component's name) and the
+    # equivalent request there as plain data; None when the description names no replacement, or
+    # names one it lacks (an older release).
+    replaced_by: str | None = None
+    request_class: str | None = None
+    request: Any = None
 
 
 @dataclass(frozen=True)
@@ -188,7 +191,7 @@ class Wires:
             return None
         replaced = operation.get("x-replaced-by")
         if not isinstance(replaced, dict) or not isinstance(replaced.get("operationId"), str):
-            self._unsupported(endpoint, "it is deprecated without `x-replaced-by: {operationId, request}`")
+            return Deprecation()
         target = next(
             (
                 op
@@ -199,7 +202,7 @@ class Wires:
             None,
         )
         if target is None:
-            self._unsupported(endpoint, f"it is replaced by {replaced['operationId']!r}, which the description lacks")
+            return Deprecation()
         schema = self._resolve(target.get("requestBody", {})).get("content", {}).get(JSON, {}).get("schema", {})
         ref = schema.get("$ref") if isinstance(schema, dict) else None
         if not isinstance(ref, str):

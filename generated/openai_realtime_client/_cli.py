@@ -15,6 +15,7 @@ import os
 import re
 import sys
 import textwrap
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
@@ -542,7 +543,9 @@ def main(commands: Sequence[Command], title: str, argv: Sequence[str] | None = N
         settings: dict[str, Any] = {"max_retries": args.max_retries}
         if args.timeout is not None:
             settings["timeout"] = args.timeout
-        with ApiClient(base_url=args.base_url, **settings) as client:
+        # A deprecated operation says so in its help; a warning would be a second line on stderr.
+        with ApiClient(base_url=args.base_url, **settings) as client, warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
             answer = command.call(client, body, **path_arguments)
     except (UsageError, APIKeyMissingError) as err:
         print(f"{prog}: error: {_one_line(str(err))}", file=sys.stderr)

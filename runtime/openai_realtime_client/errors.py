@@ -163,8 +163,7 @@ class ConflictError(APIStatusError):
 
 
 class BetaApiShapeDisabledError(BadRequestError):
-    """Raised when the service refuses a beta operation with ``beta_api_shape_disabled`` (whatever the
-    4xx status): the beta shape is switched off, and the message says what to call instead."""
+    """Raised for a 4xx with the code ``beta_api_shape_disabled``: the beta shape is off; the message says what to call."""
 
     #: The error code that selects this class.
     CODE = "beta_api_shape_disabled"

@@ -245,7 +245,7 @@ def _add_request_field(name: str, schema: dict[str, Any]) -> Callable[[dict[str,
 
 
 def _add_second_sessions(document: dict[str, Any]) -> None:
-    document["paths"]["/beta/realtime/sessions"] = {
+    document["paths"]["/realtime/sessions/"] = {
         "post": _operation("create-beta-realtime-session", request="RealtimeSessionCreateRequest")
     }
 
@@ -253,7 +253,11 @@ def _add_second_sessions(document: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (_add_path_parameter, "cannot generate renew_realtime_session: the command line takes path parameters only as `/<group>/{id}/<action>`"),
+        (
+            _add_path_parameter,
+            "cannot generate renew_realtime_session: the command line takes path parameters only as "
+            "`/<group>/{id}/<action>`",
+        ),
         (_add_get, "cannot generate get_realtime_session_status: the command line has no action for GET operations"),
         (
             _add_request_field("api_key", {"type": "string"}),

@@ -173,8 +173,10 @@ def _mutations(schema: dict[str, Any]) -> dict[str, tuple[dict[str, Any], str]]:
 
 def _body_schema_names(source: dict[str, Any], path: str) -> list[str]:
     operation = source["paths"][path]["post"]
-    refs = [operation["requestBody"]["content"]["application/json"]["schema"]["$ref"],
-            operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]]  # fmt: skip
+    # Every component the body (any media type) or a 2xx answer refers to directly; call control has none.
+    media = [*operation.get("requestBody", {}).get("content", {}).values()]
+    media += [m for code, r in operation["responses"].items() if code.startswith("2") for m in r.get("content", {}).values()]
+    refs = [m["schema"]["$ref"] for m in media if "$ref" in m.get("schema", {})]
     return [ref.rsplit("/", 1)[1] for ref in refs]
 
 

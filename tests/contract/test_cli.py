@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -70,10 +70,15 @@ def operation_modules() -> list[ModuleType]:
 
 
 def command_of(module: ModuleType) -> str:
-    """What the feature promises: the path's last segment with - for _, and `create` for POST."""
+    """What the feature promises: the path's words after its first (the API's area) with - for _,
+    then `create` for POST, or the segment after a path parameter (`calls accept CALL_ID`)."""
     method, path = str(module.METHOD), str(module.PATH)
     assert method == "POST"
-    return path.rstrip("/").rsplit("/", 1)[-1].replace("_", "-") + " create"
+    words = [word.replace("_", "-") for word in path.strip("/").split("/")[1:]]
+    parameters = [i for i, word in enumerate(words) if word.startswith("{")]
+    if parameters:
+        return " ".join(words[: parameters[0]] + words[-1:])
+    return " ".join([*words, "create"])
 
 
 def example_answer(path: str) -> dict[str, Any]:
@@ -95,6 +100,9 @@ class Case:
     secret: tuple[str, ...]
     violation: tuple[str, ...]
     violation_message: str
+    # The options a request needs at least (its required fields), and the body they mean.
+    minimal: tuple[str, ...] = ()
+    minimal_body: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def argv(self) -> list[str]:
@@ -181,8 +189,26 @@ CASES = (
         violation=("--expires-after", '{"seconds": 5}'),
         violation_message="expires_after.seconds=5 is below the minimum 10",
     ),
+    Case(
+        command="translations client-secrets create",
+        path="/realtime/translations/client_secrets",
+        options=(
+            ("--expires-after", '{"seconds": 900}'),
+            ("--session", '{"model": "gpt-realtime-translate", "audio": {"output": {"language": "fr"}}}'),
+        ),
+        body={
+            "expires_after": {"seconds": 900},
+            "session": {"model": "gpt-realtime-translate", "audio": {"output": {"language": "fr"}}},
+        },
+        secret=("value",),
+        violation=("--expires-after", '{"seconds": 7201}'),
+        violation_message="expires_after.seconds=7201 is above the maximum 7200",
+        minimal=("--session", '{"model": "gpt-realtime-translate"}'),
+        minimal_body={"session": {"model": "gpt-realtime-translate"}},
+    ),
 )
 BY_COMMAND = {case.command: case for case in CASES}
+CALL_COMMANDS = {"calls create", "calls accept", "calls hangup", "calls refer", "calls reject"}
 
 
 def _ids(case: Case) -> str:
@@ -194,17 +220,23 @@ def _ids(case: Case) -> str:
 
 def test_every_operation_is_a_command_and_the_top_level_help_lists_them(tmp_path: Path) -> None:
     expected = {command_of(module) for module in operation_modules()}
-    # One command per operation of RealtimeApi, and a case in this file for each of them.
-    operations = [name for name in vars(RealtimeApi) if name.startswith("create_") and "_with_" not in name]
-    assert len(expected) == len(operations) == 3
-    assert set(BY_COMMAND) == expected
+    # One command per operation of RealtimeApi; a case in this file for each that answers JSON, and
+    # tests of their own (below) for the calls commands.
+    operations = [name for name in vars(RealtimeApi) if not name.startswith("_") and "_with_" not in name]
+    assert len(expected) == len(operations) == 9
+    assert set(BY_COMMAND) | CALL_COMMANDS == expected
 
     result = run_cli("--help", cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"usage: python -m {PACKAGE} [-h] COMMAND ACTION [options]")
-    listed = [line.split(None, 2) for line in result.stdout.splitlines() if line.startswith("  ") and "create" in line]
-    assert {f"{group} {action}" for group, action, _summary in listed} == expected
+    listed = {
+        " ".join(line.split()[: len(command.split())])
+        for line in result.stdout.splitlines()
+        for command in expected
+        if line.startswith("  " + command + " ")
+    }
+    assert listed == expected
     assert "OPENAI_API_KEY" in result.stdout
 
 
@@ -239,11 +271,12 @@ def test_the_body_sent_is_what_the_options_say_and_the_answer_is_printed_as_json
 
 @pytest.mark.parametrize("case", CASES, ids=_ids)
 def test_no_options_send_an_empty_object(case: Case, mock_server: MockServer, tmp_path: Path) -> None:
-    result = run_cli(*case.command.split(), "--base-url", mock_server.url, cwd=tmp_path)
+    # Beyond the required fields, if any: without them the request is refused (a test below).
+    result = run_cli(*case.command.split(), *case.minimal, "--base-url", mock_server.url, cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     (received,) = mock_server.received
-    assert received.json() == {}
+    assert received.json() == case.minimal_body
 
 
 @pytest.mark.parametrize("case", CASES, ids=_ids)
@@ -252,7 +285,7 @@ def test_secret_prints_only_the_client_secret(case: Case, mock_server: MockServe
     for name in case.secret:
         expected = expected[name]
 
-    result = run_cli(*case.command.split(), "--secret", "--base-url", mock_server.url, cwd=tmp_path)
+    result = run_cli(*case.command.split(), *case.minimal, "--secret", "--base-url", mock_server.url, cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert expected.startswith("ek_")
@@ -315,7 +348,9 @@ def test_an_error_status_is_exit_1_with_one_line_naming_class_status_and_request
     body = {"error": {"message": "Slow down,\nplease.", "type": "x", "param": None, "code": None}}
     mock_server.script(ScriptedResponse(status, body, headers={"x-request-id": f"req_cli_{status}"}))
 
-    result = run_cli(*case.command.split(), "--max-retries", "0", "--base-url", mock_server.url, cwd=tmp_path)
+    result = run_cli(
+        *case.command.split(), *case.minimal, "--max-retries", "0", "--base-url", mock_server.url, cwd=tmp_path
+    )
 
     assert result.returncode == 1
     assert result.stdout == ""
@@ -383,7 +418,9 @@ def test_a_server_that_echoes_the_key_does_not_get_it_printed(mock_server: MockS
 
 @pytest.mark.parametrize("case", CASES, ids=_ids)
 def test_a_bound_violation_is_exit_2_naming_the_field(case: Case, mock_server: MockServer, tmp_path: Path) -> None:
-    result = run_cli(*case.command.split(), *case.violation, "--base-url", mock_server.url, cwd=tmp_path)
+    result = run_cli(
+        *case.command.split(), *case.minimal, *case.violation, "--base-url", mock_server.url, cwd=tmp_path
+    )
 
     assert result.returncode == 2
     assert result.stdout == ""

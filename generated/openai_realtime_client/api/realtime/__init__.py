@@ -437,10 +437,9 @@ class RealtimeApi:
         .. deprecated::
             Deprecated: the service switched this beta operation off (it answers
             `beta_api_shape_disabled`). Call
-            `create_realtime_client_secret(RealtimeCreateClientSecretRequest.from_dict({
-                "session": {"type": "transcription", "audio": {"input": {"transcription": {"model":
-            "gpt-4o-transcribe"}}}},
-            }))` instead.
+            `create_realtime_client_secret(RealtimeCreateClientSecretRequest.from_dict({"session":
+            {"type": "transcription", "audio": {"input": {"transcription": {"model":
+            "gpt-4o-transcribe"}}}}}))` instead.
 
         Configures a session that only transcribes the caller's audio (no model answers) and returns it
         with a client secret the browser connects with. The secret is short-lived.
@@ -488,10 +487,9 @@ class RealtimeApi:
         .. deprecated::
             Deprecated: the service switched this beta operation off (it answers
             `beta_api_shape_disabled`). Call
-            `create_realtime_client_secret(RealtimeCreateClientSecretRequest.from_dict({
-                "session": {"type": "transcription", "audio": {"input": {"transcription": {"model":
-            "gpt-4o-transcribe"}}}},
-            }))` instead.
+            `create_realtime_client_secret(RealtimeCreateClientSecretRequest.from_dict({"session":
+            {"type": "transcription", "audio": {"input": {"transcription": {"model":
+            "gpt-4o-transcribe"}}}}}))` instead.
 
         Configures a session that only transcribes the caller's audio (no model answers) and returns it
         with a client secret the browser connects with. The secret is short-lived.

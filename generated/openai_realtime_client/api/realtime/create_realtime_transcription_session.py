@@ -16,7 +16,7 @@ from .. import compile_request_check
 
 METHOD = "POST"
 PATH = "/realtime/transcription_sessions"
-DEPRECATION = 'Deprecated: the service switched this beta operation off (it answers `beta_api_shape_disabled`). Call `create_realtime_client_secret(RealtimeCreateClientSecretRequest.from_dict({\n    "session": {"type": "transcription", "audio": {"input": {"transcription": {"model": "gpt-4o-transcribe"}}}},\n}))` instead.'
+DEPRECATION = 'Deprecated: the service switched this beta operation off (it answers `beta_api_shape_disabled`). Call `create_realtime_client_secret(RealtimeCreateClientSecretRequest.from_dict({"session": {"type": "transcription", "audio": {"input": {"transcription": {"model": "gpt-4o-transcribe"}}}}}))` instead.'
 
 
 # The application/json body's schema from the API description, checked before anything is sent.
@@ -115,10 +115,9 @@ def sync_detailed(
     .. deprecated::
         Deprecated: the service switched this beta operation off (it answers
         `beta_api_shape_disabled`). Call
-        `create_realtime_client_secret(RealtimeCreateClientSecretRequest.from_dict({
-            "session": {"type": "transcription", "audio": {"input": {"transcription": {"model":
-        "gpt-4o-transcribe"}}}},
-        }))` instead.
+        `create_realtime_client_secret(RealtimeCreateClientSecretRequest.from_dict({"session":
+        {"type": "transcription", "audio": {"input": {"transcription": {"model":
+        "gpt-4o-transcribe"}}}}}))` instead.
 
     Configures a session that only transcribes the caller's audio (no model answers) and returns it
     with a client secret the browser connects with. The secret is short-lived.
@@ -173,10 +172,9 @@ def sync(
     .. deprecated::
         Deprecated: the service switched this beta operation off (it answers
         `beta_api_shape_disabled`). Call
-        `create_realtime_client_secret(RealtimeCreateClientSecretRequest.from_dict({
-            "session": {"type": "transcription", "audio": {"input": {"transcription": {"model":
-        "gpt-4o-transcribe"}}}},
-        }))` instead.
+        `create_realtime_client_secret(RealtimeCreateClientSecretRequest.from_dict({"session":
+        {"type": "transcription", "audio": {"input": {"transcription": {"model":
+        "gpt-4o-transcribe"}}}}}))` instead.
 
     Configures a session that only transcribes the caller's audio (no model answers) and returns it
     with a client secret the browser connects with. The secret is short-lived.
