@@ -69,7 +69,7 @@ class RealtimeApi:
         POST /realtime/calls/{call_id}/accept
 
         Args:
-            call_id (str):
+            call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
             body (RealtimeSessionCreateRequestGA): The configuration of a realtime (speech-to-speech)
                 session.
             timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
@@ -113,7 +113,7 @@ class RealtimeApi:
         POST /realtime/calls/{call_id}/accept
 
         Args:
-            call_id (str):
+            call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
             body (RealtimeSessionCreateRequestGA): The configuration of a realtime (speech-to-speech)
                 session.
             timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
@@ -625,7 +625,7 @@ class RealtimeApi:
         POST /realtime/calls/{call_id}/hangup
 
         Args:
-            call_id (str):
+            call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
             timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
             max_retries: retries for this call instead of the client's.
             extra_headers: headers added to this call only.
@@ -664,7 +664,7 @@ class RealtimeApi:
         POST /realtime/calls/{call_id}/hangup
 
         Args:
-            call_id (str):
+            call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
             timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
             max_retries: retries for this call instead of the client's.
             extra_headers: headers added to this call only.
@@ -705,7 +705,7 @@ class RealtimeApi:
         POST /realtime/calls/{call_id}/refer
 
         Args:
-            call_id (str):
+            call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
             body (RealtimeCallReferRequest): Where a SIP call is transferred to.
             timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
             max_retries: retries for this call instead of the client's.
@@ -747,7 +747,7 @@ class RealtimeApi:
         POST /realtime/calls/{call_id}/refer
 
         Args:
-            call_id (str):
+            call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
             body (RealtimeCallReferRequest): Where a SIP call is transferred to.
             timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
             max_retries: retries for this call instead of the client's.
@@ -791,7 +791,7 @@ class RealtimeApi:
         POST /realtime/calls/{call_id}/reject
 
         Args:
-            call_id (str):
+            call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
             body (RealtimeCallRejectRequest | Unset): How a SIP call is declined.
             timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
             max_retries: retries for this call instead of the client's.
@@ -834,7 +834,7 @@ class RealtimeApi:
         POST /realtime/calls/{call_id}/reject
 
         Args:
-            call_id (str):
+            call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
             body (RealtimeCallRejectRequest | Unset): How a SIP call is declined.
             timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
             max_retries: retries for this call instead of the client's.

@@ -439,7 +439,7 @@ def sync_detailed(
     POST /realtime/calls/{call_id}/accept
 
     Args:
-        call_id (str):
+        call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
         body (RealtimeSessionCreateRequestGA): The configuration of a realtime (speech-to-speech)
             session.
         timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
@@ -491,7 +491,7 @@ def sync(
     POST /realtime/calls/{call_id}/accept
 
     Args:
-        call_id (str):
+        call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
         body (RealtimeSessionCreateRequestGA): The configuration of a realtime (speech-to-speech)
             session.
         timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.

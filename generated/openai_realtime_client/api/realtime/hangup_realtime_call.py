@@ -33,7 +33,7 @@ def sync_detailed(
     POST /realtime/calls/{call_id}/hangup
 
     Args:
-        call_id (str):
+        call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
         timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
         max_retries: retries for this call instead of the client's.
         extra_headers: headers added to this call only.
@@ -79,7 +79,7 @@ def sync(
     POST /realtime/calls/{call_id}/hangup
 
     Args:
-        call_id (str):
+        call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
         timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
         max_retries: retries for this call instead of the client's.
         extra_headers: headers added to this call only.

@@ -67,7 +67,7 @@ def sync_detailed(
     POST /realtime/calls/{call_id}/refer
 
     Args:
-        call_id (str):
+        call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
         body (RealtimeCallReferRequest): Where a SIP call is transferred to.
         timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
         max_retries: retries for this call instead of the client's.
@@ -117,7 +117,7 @@ def sync(
     POST /realtime/calls/{call_id}/refer
 
     Args:
-        call_id (str):
+        call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
         body (RealtimeCallReferRequest): Where a SIP call is transferred to.
         timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
         max_retries: retries for this call instead of the client's.

@@ -70,7 +70,7 @@ def sync_detailed(
     POST /realtime/calls/{call_id}/reject
 
     Args:
-        call_id (str):
+        call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
         body (RealtimeCallRejectRequest | Unset): How a SIP call is declined.
         timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
         max_retries: retries for this call instead of the client's.
@@ -121,7 +121,7 @@ def sync(
     POST /realtime/calls/{call_id}/reject
 
     Args:
-        call_id (str):
+        call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
         body (RealtimeCallRejectRequest | Unset): How a SIP call is declined.
         timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
         max_retries: retries for this call instead of the client's.
