@@ -163,7 +163,7 @@ class ConflictError(APIStatusError):
 
 
 class BetaApiShapeDisabledError(BadRequestError):
-    """Raised for a 4xx with the code ``beta_api_shape_disabled``: the beta shape is off; the message says what to call."""
+    """Raised for a 4xx with the code ``beta_api_shape_disabled``; the message says what to call instead."""
 
     #: The error code that selects this class.
     CODE = "beta_api_shape_disabled"

@@ -175,7 +175,8 @@ def _body_schema_names(source: dict[str, Any], path: str) -> list[str]:
     operation = source["paths"][path]["post"]
     # Every component the body (any media type) or a 2xx answer refers to directly; call control has none.
     media = [*operation.get("requestBody", {}).get("content", {}).values()]
-    media += [m for code, r in operation["responses"].items() if code.startswith("2") for m in r.get("content", {}).values()]
+    answers = [answer for code, answer in operation["responses"].items() if code.startswith("2")]
+    media += [m for answer in answers for m in answer.get("content", {}).values()]
     refs = [m["schema"]["$ref"] for m in media if "$ref" in m.get("schema", {})]
     return [ref.rsplit("/", 1)[1] for ref in refs]
 

@@ -55,10 +55,11 @@ def _parts(body: bytes, content_type: str) -> list[tuple[str, str, bytes]]:
     """(name, Content-Type, payload) of each part of a multipart body, read with the standard library."""
     message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
     assert message.is_multipart()
-    return [
-        (str(part.get_param("name", header="content-disposition")), part.get_content_type(), part.get_payload(decode=True))
-        for part in message.iter_parts()
-    ]
+    parts = []
+    for part in message.iter_parts():
+        name = str(part.get_param("name", header="content-disposition"))
+        parts.append((name, part.get_content_type(), part.get_payload(decode=True)))
+    return parts
 
 
 # --- create_realtime_call
