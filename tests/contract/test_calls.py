@@ -197,7 +197,7 @@ def test_the_mock_refuses_a_part_sent_with_another_media_type(api: RealtimeApi, 
 def test_the_mock_refuses_a_bare_body_that_is_not_sdp(api: RealtimeApi, mock_server: MockServer) -> None:
     with pytest.raises(BadRequestError, match="SDP"):
         api.client.request(
-            "POST", "/realtime/calls", body=b"hello", content_type="application/sdp", answer="application/sdp", parse=str
+            "POST", "/realtime/calls", body=b"hi", content_type="application/sdp", answer="application/sdp", parse=str
         )
 
 
@@ -252,7 +252,7 @@ def test_reject_without_a_body_sends_none_and_with_one_sends_the_status(
     [
         (lambda api: api.hangup_realtime_call(""), "call_id='' must not be empty"),
         (lambda api: api.hangup_realtime_call("rtc_1/../x"), "call_id='rtc_1/../x' must not contain a slash"),
-        (lambda api: api.accept_realtime_call("..", RealtimeSessionCreateRequestGA()), "call_id='..' must not be a dot"),
+        (lambda api: api.accept_realtime_call("..", RealtimeSessionCreateRequestGA()), "call_id='..' must not be"),
         (lambda api: api.refer_realtime_call("a/b", RealtimeCallReferRequest(target_uri="tel:1")), "call_id='a/b'"),
         (lambda api: api.reject_realtime_call("", RealtimeCallRejectRequest()), "call_id='' must not be empty"),
         (lambda api: api.reject_realtime_call(CALL_ID, RealtimeCallRejectRequest(status_code=399)), "status_code=399"),
@@ -279,7 +279,10 @@ def test_translation_secret_sends_every_field_and_masks_the_secret(api: Realtime
             "session": {
                 "model": "gpt-realtime-translate",
                 "audio": {
-                    "input": {"transcription": {"model": "gpt-4o-transcribe"}, "noise_reduction": {"type": "far_field"}},
+                    "input": {
+                        "transcription": {"model": "gpt-4o-transcribe"},
+                        "noise_reduction": {"type": "far_field"},
+                    },
                     "output": {"language": "de"},
                 },
             },
