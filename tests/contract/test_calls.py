@@ -380,7 +380,7 @@ def test_beta_operations_warn_once_pointing_at_the_ga_call(api: RealtimeApi, moc
     assert "Deprecated" in (RealtimeApi.create_realtime_transcription_session.__doc__ or "")
 
 
-def test_beta_shape_disabled_raises_a_typed_error_saying_what_to_call(api: RealtimeApi, mock_server: MockServer) -> None:
+def test_beta_shape_disabled_raises_a_typed_error_naming_the_ga_call(api: RealtimeApi, mock_server: MockServer) -> None:
     error = {
         "error": {
             "message": "The beta Realtime API shape is no longer available.",
