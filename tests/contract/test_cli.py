@@ -388,9 +388,7 @@ def test_a_server_that_echoes_the_key_does_not_get_it_printed(mock_server: MockS
 
 @pytest.mark.parametrize("case", CASES, ids=_ids)
 def test_a_bound_violation_is_exit_2_naming_the_field(case: Case, mock_server: MockServer, tmp_path: Path) -> None:
-    result = run_cli(
-        *case.command.split(), *case.minimal, *case.violation, "--base-url", mock_server.url, cwd=tmp_path
-    )
+    result = run_cli(*case.command.split(), *case.minimal, *case.violation, "--base-url", mock_server.url, cwd=tmp_path)
 
     assert result.returncode == 2
     assert result.stdout == ""
