@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
 from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound
@@ -33,7 +33,7 @@ from openapi_core.validation.request.exceptions import (
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
-from tools import paths, spec_document
+from tools import mock_media, paths, spec_document
 from tools.local_server import LocalWSGIServer
 
 JSON = "application/json"
@@ -131,7 +131,9 @@ class _Spec:
         self.base_path = self.base_path.rstrip("/")
         # Match the servers' path on any host, so the mock validates on whatever port it got.
         served = dict(document, servers=[{"url": self.base_path or "/"}])
-        self.validator = OpenAPI.from_dict(served)
+        self.validator = OpenAPI.from_dict(
+            served, config=Config(extra_media_type_deserializers=mock_media.EXTRA_DESERIALIZERS)
+        )
         self._routes = [
             (re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"), template)
             for template in document.get("paths", {})
@@ -140,21 +142,35 @@ class _Spec:
     def resolve(self, node: Any) -> Any:
         return spec_document.resolve(self.document, node)
 
-    def success_answer(self, method: str, path: str) -> tuple[int, bytes]:
+    def operation(self, method: str, path: str) -> dict[str, Any]:
         relative = path.removeprefix(self.base_path) or "/"
         template = next(t for pattern, t in self._routes if pattern.match(relative))
-        responses = self.document["paths"][template][method.lower()]["responses"]
+        operation: dict[str, Any] = self.document["paths"][template][method.lower()]
+        return operation
+
+    def success_answer(
+        self, method: str, path: str, content_type: str = "", body: bytes = b""
+    ) -> tuple[int, bytes, str, dict[str, str]]:
+        """(status, body, Content-Type, headers) of the operation's 2xx answer; the request's
+        content type and body shape a non-JSON answer (mock_media.text_answer)."""
+        responses = self.operation(method, path)["responses"]
         status = min(int(code) for code in responses if code.isdigit() and 200 <= int(code) < 300)
-        media = self.resolve(responses[str(status)]).get("content", {}).get(JSON)
+        response = self.resolve(responses[str(status)])
+        headers = mock_media.example_headers(self.document, response)
+        content = response.get("content", {})
+        media = content.get(JSON)
+        if media is None and content:
+            media_type, other = next(iter(content.items()))
+            return status, mock_media.text_answer(other, media_type, content_type, body), media_type, headers
         if media is None:
-            return status, b""
+            return status, b"", JSON, headers
         if "example" in media:
             value = media["example"]
         elif media.get("examples"):
             value = self.resolve(next(iter(media["examples"].values())))["value"]
         else:
             value = self.sample(media.get("schema", {}))
-        return status, json.dumps(value).encode()
+        return status, json.dumps(value).encode(), JSON, headers
 
     def sample(self, schema: Any) -> Any:
         """A small value that fits the schema: its example, const, default or first enum value, or
@@ -239,6 +255,11 @@ class MockServer(LocalWSGIServer):
         openapi_request = WerkzeugOpenAPIRequest(request)
         errors = list(self._spec.validator.iter_request_errors(openapi_request))
         rejections = [_rejection(error) for error in errors]
+        if not rejections:
+            operation = self._spec.operation(request.method, request.path)
+            found = mock_media.request_problems(self._spec.document, operation, request.content_type or "", body)
+            if found:
+                rejections.append(_Rejection(400, "Invalid request body: " + "; ".join(found), None, "invalid_value"))
         with self._lock:
             self._received.append(
                 ReceivedRequest(
@@ -262,8 +283,10 @@ class MockServer(LocalWSGIServer):
             for name, value in scripted.headers.items():
                 response.headers[name] = value  # replaces a header of the same name, whatever its case
             return response
-        status, payload = self._spec.success_answer(request.method, request.path)
-        response = Response(payload, status=status, headers=headers, content_type=JSON)
+        status, payload, media_type, answer_headers = self._spec.success_answer(
+            request.method, request.path, request.content_type or "", body
+        )
+        response = Response(payload, status=status, headers={**headers, **answer_headers}, content_type=media_type)
         problems = [
             str(e)
             for e in self._spec.validator.iter_response_errors(openapi_request, WerkzeugOpenAPIResponse(response))

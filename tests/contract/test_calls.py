@@ -58,7 +58,9 @@ def _parts(body: bytes, content_type: str) -> list[tuple[str, str, bytes]]:
     parts = []
     for part in message.iter_parts():
         name = str(part.get_param("name", header="content-disposition"))
-        parts.append((name, part.get_content_type(), part.get_payload(decode=True)))
+        payload = part.get_payload(decode=True)
+        assert isinstance(payload, bytes)
+        parts.append((name, part.get_content_type(), payload))
     return parts
 
 
@@ -157,7 +159,7 @@ def test_create_call_answer_that_breaks_the_description_raises(
             lambda api: api.create_realtime_call(RealtimeCallCreateRequest(sdp=OFFER), content_type="application/sdp"),
             "must be text",
         ),
-        (lambda api: api.create_realtime_call(OFFER, content_type="text/plain"), "content_type='text/plain'"),  # type: ignore[arg-type]
+        (lambda api: api.create_realtime_call(OFFER, content_type="text/plain"), "content_type='text/plain'"),
         (
             lambda api: api.create_realtime_call(
                 RealtimeCallCreateRequest.from_dict({"sdp": OFFER, "session": {"type": "realtime", "instructions": 5}})
@@ -209,7 +211,7 @@ def test_accept_sends_the_session_to_the_encoded_call_path_and_returns_none(
 ) -> None:
     session = RealtimeSessionCreateRequestGA(type_="realtime", model="gpt-realtime", instructions="Hello.")
 
-    assert api.accept_realtime_call("rtc_a b?c", session) is None
+    api.accept_realtime_call("rtc_a b?c", session)
 
     (received,) = mock_server.received
     assert received.problems == ()
@@ -232,7 +234,7 @@ def test_hangup_sends_no_body_and_with_http_info_gives_status_and_request_id(
 
 
 def test_refer_sends_the_target(api: RealtimeApi, mock_server: MockServer) -> None:
-    assert api.refer_realtime_call(CALL_ID, RealtimeCallReferRequest(target_uri="sip:agent@example.com")) is None
+    api.refer_realtime_call(CALL_ID, RealtimeCallReferRequest(target_uri="sip:agent@example.com"))
     assert mock_server.received[0].json() == {"target_uri": "sip:agent@example.com"}
     assert mock_server.received[0].problems == ()
 
@@ -410,10 +412,11 @@ def test_async_api_has_every_operation_of_the_sync_one() -> None:
 
 
 def test_async_calls_go_on_the_wire_the_same_way(api: RealtimeApi, mock_server: MockServer) -> None:
-    async def main() -> tuple[CreateRealtimeCallResult, None]:
+    async def main() -> tuple[CreateRealtimeCallResult, object]:
         async with AsyncRealtimeApi(api.client) as calls:
             created = await calls.create_realtime_call(RealtimeCallCreateRequest(sdp=OFFER))
-            return created, await calls.hangup_realtime_call(created.call_id)
+            hung_up = await calls.hangup_realtime_call_with_http_info(created.call_id)
+            return created, hung_up.data
 
     created, hung_up = asyncio.run(main())
 
