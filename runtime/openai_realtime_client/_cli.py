@@ -342,9 +342,11 @@ class _TextFile:
 def _read_text(option: str, source: str) -> str:
     shown = "- (stdin)" if source == "-" else source
     try:
+        # Line endings kept as they are: an SDP offer's lines end in CRLF.
         if source == "-":
-            return sys.stdin.read()
-        with open(source, encoding="utf-8") as handle:
+            stdin = getattr(sys.stdin, "buffer", None)
+            return stdin.read().decode() if stdin is not None else sys.stdin.read()
+        with open(source, encoding="utf-8", newline="") as handle:
             return handle.read()
     except OSError as err:
         raise UsageError(f"{option} {shown}: cannot read it: {err.strerror}") from err

@@ -560,3 +560,105 @@ def test_a_vendored_copy_runs_under_its_own_module_path(mock_server: MockServer,
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ek_")
     assert one_line(usage.stderr).startswith(f"python -m {module} sessions create: error: RequestValidationError")
+
+
+# --- the calls commands: SDP from a file or stdin, the call id as an argument ---------------------
+
+SDP_OFFER = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n"
+
+
+def test_calls_create_reads_the_offer_from_a_file_and_prints_the_call(mock_server: MockServer, tmp_path: Path) -> None:
+    offer = tmp_path / "offer.sdp"
+    offer.write_bytes(SDP_OFFER.encode())
+
+    result = run_cli(
+        "calls", "create", "--sdp", str(offer), "--session", '{"type": "realtime", "model": "gpt-realtime"}',
+        "--base-url", mock_server.url, cwd=tmp_path,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    printed = json.loads(result.stdout)
+    assert printed["call_id"].startswith("rtc_") and printed["location"].endswith(printed["call_id"])
+    assert printed["sdp"].startswith("v=0") and "a=mid:0" in printed["sdp"]  # the mock answers the offer
+    (received,) = mock_server.received
+    assert received.problems == ()
+    assert (received.header("content-type") or "").startswith("multipart/form-data; boundary=")
+    assert b"Content-Type: application/sdp\r\n\r\n" + SDP_OFFER.encode() in received.body
+
+
+def test_calls_create_reads_the_offer_from_stdin(mock_server: MockServer, tmp_path: Path) -> None:
+    result = run_cli("calls", "create", "--sdp", "-", "--base-url", mock_server.url, cwd=tmp_path, stdin=SDP_OFFER)
+
+    assert result.returncode == 0, result.stderr
+    assert mock_server.received[0].problems == ()
+
+
+def test_calls_create_refuses_an_unreadable_file_and_text_that_is_not_sdp(
+    mock_server: MockServer, tmp_path: Path
+) -> None:
+    missing = run_cli("calls", "create", "--sdp", str(tmp_path / "nope.sdp"), cwd=tmp_path)
+    not_sdp = run_cli("calls", "create", "--sdp", "-", "--base-url", mock_server.url, cwd=tmp_path, stdin="hello")
+
+    assert missing.returncode == 2 and "--sdp" in missing.stderr and "cannot read it" in missing.stderr
+    assert not_sdp.returncode == 2
+    assert "sdp='hello' is not an SDP session description" in one_line(not_sdp.stderr)
+    assert mock_server.received == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "path", "body"),
+    [
+        (
+            ("accept", "rtc_1", "--instructions", "Hi."),
+            "accept",
+            {"type": "realtime", "instructions": "Hi."},
+        ),
+        (("hangup", "rtc_1"), "hangup", None),
+        (("refer", "rtc_1", "--target-uri", "tel:+14155550123"), "refer", {"target_uri": "tel:+14155550123"}),
+        (("reject", "rtc_1", "--status-code", "486"), "reject", {"status_code": 486}),
+    ],
+    ids=["accept", "hangup", "refer", "reject"],
+)
+def test_call_control_commands_take_the_call_id_and_print_nothing(
+    mock_server: MockServer, tmp_path: Path, argv: tuple[str, ...], path: str, body: Any
+) -> None:
+    result = run_cli("calls", *argv, "--base-url", mock_server.url, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    (received,) = mock_server.received
+    assert received.problems == ()
+    assert received.path.endswith(f"/realtime/calls/rtc_1/{path}")
+    assert (received.json() if body is not None else received.body) == (body if body is not None else b"")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("reject", "rtc_1", "--status-code", "700"), "status_code=700 is above the maximum 699"),
+        (("hangup", "rtc/1"), "call_id='rtc/1' must not contain a slash"),
+        (("hangup", ""), "call_id='' must not be empty"),
+    ],
+    ids=["status-bound", "slash", "empty"],
+)
+def test_call_control_commands_refuse_bad_input(
+    mock_server: MockServer, tmp_path: Path, argv: tuple[str, ...], message: str
+) -> None:
+    result = run_cli("calls", *argv, "--base-url", mock_server.url, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert message in one_line(result.stderr)
+    assert mock_server.received == []
+
+
+def test_calls_help_shows_the_file_option_and_the_beta_commands_say_they_are_deprecated(tmp_path: Path) -> None:
+    create = run_cli("calls", "create", "--help", cwd=tmp_path, key=None)
+    accept = run_cli("calls", "accept", "--help", cwd=tmp_path, key=None)
+    sessions = run_cli("sessions", "create", "--help", cwd=tmp_path, key=None)
+
+    assert "--sdp FILE|-" in create.stdout and "application/sdp, read from FILE, or from stdin with -" in " ".join(
+        create.stdout.split()
+    )
+    assert "CALL_ID" in accept.stdout
+    text = " ".join(sessions.stdout.split())
+    assert "Deprecated" in text and "client-secrets create" in text and '"type": "realtime"' in text
