@@ -30,7 +30,11 @@ class RealtimeCallCreateRequest:
 
     Attributes:
         sdp (str): The SDP offer the browser's RTCPeerConnection made (sent as an `application/sdp`
-            part).
+            part). Example: v=0
+            o=- 4611731400430051336 2 IN IP4 127.0.0.1
+            s=-
+            t=0 0
+            .
         session (RealtimeSessionCreateRequestGA | Unset): The configuration of a realtime (speech-
             to-speech) session.
     """
