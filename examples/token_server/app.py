@@ -214,7 +214,6 @@ class TokenApp:
             }
         )
 
-
     def call(self, offer: bytes) -> Response:
         """Start one call from the page's SDP offer; answer with the SDP answer and the call id."""
         try:
