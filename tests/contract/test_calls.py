@@ -42,7 +42,7 @@ from openai_realtime_client.models import (
     RealtimeTranslationSessionCreateRequest,
 )
 
-from tools.mock_server import MockServer, ScriptedResponse
+from tools.servers.mock_server import MockServer, ScriptedResponse
 
 OFFER = (
     "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"

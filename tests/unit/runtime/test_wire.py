@@ -1,5 +1,5 @@
 """runtime/openai_realtime_client/_wire.py: multipart and text bodies, path segments, text answers,
-required headers and the id a Location names; and the mock's own SDP checks and answers (tools/mock_media.py)."""
+required headers and the id a Location names."""
 
 import json
 import warnings
@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from runtime.openai_realtime_client import _wire
 from runtime.openai_realtime_client.errors import RequestValidationError
-from tools import mock_media
 
 OFFER = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
 PARTS = (("sdp", "application/sdp"), ("session", "application/json"))
@@ -138,32 +137,3 @@ def test_a_deprecation_warns_once_per_operation() -> None:
         _wire.warn_deprecated("/op", "use the other one")
         _wire.warn_deprecated("/op", "use the other one")
     assert [(w.category, str(w.message)) for w in caught] == [(DeprecationWarning, "use the other one")]
-
-
-# --- the mock's side: an independent SDP check, and an answer a browser accepts
-
-
-@pytest.mark.parametrize(
-    ("text", "problem"),
-    [
-        (OFFER, None),
-        ("o=- 1 2 IN IP4 1.2.3.4\r\nv=0\r\ns=-\r\n", "must start with the line v=0"),
-        ("v=0\r\ns=-\r\n", "needs the o= line"),
-        ("v=0\r\no=x\r\ns=-\r\nhello\r\n", "must be <letter>=<value>"),
-    ],
-)
-def test_the_mock_checks_sdp_on_its_own(text: str, problem: str | None) -> None:
-    found = mock_media.sdp_problem(text)
-    assert found is None if problem is None else problem in (found or "")
-
-
-def test_the_mock_answers_an_offer_with_the_answerers_role_and_fresh_ice_credentials() -> None:
-    offer = OFFER + "a=ice-ufrag:abcd\r\na=ice-pwd:0123456789abcdef01234567\r\na=setup:actpass\r\n"
-    offer += "a=candidate:1 1 udp 1 h 9 typ host\r\n"
-    answer = mock_media.answer_sdp(offer)
-
-    assert mock_media.sdp_problem(answer) is None
-    assert "a=setup:active" in answer and "a=setup:actpass" not in answer
-    assert "a=ice-ufrag:abcd" not in answer and "a=ice-ufrag:" in answer
-    assert "a=candidate" not in answer
-    assert answer.endswith("\r\n") and "\n" not in answer.replace("\r\n", "")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from tools import spec_document
+from tools import openapi_document
 
 JSON = "application/json"
 MULTIPART = "multipart/form-data"
@@ -114,7 +114,7 @@ class Wires:
     """Template global ``wire(endpoint)``."""
 
     def __init__(self, spec: Path, unsupported: Callable[[object, str], NoReturn]) -> None:
-        self._document = spec_document.load(spec)
+        self._document = openapi_document.load(spec)
         self._unsupported = unsupported
 
     def __call__(self, endpoint: Any) -> Wire:
@@ -126,7 +126,7 @@ class Wires:
         return Wire(bodies, self._answer(endpoint, path, operation), self._deprecation(endpoint, operation))
 
     def _resolve(self, node: Any) -> Any:
-        return spec_document.resolve(self._document, node)
+        return openapi_document.resolve(self._document, node)
 
     def _body(self, endpoint: Any, operation: dict[str, Any], media_type: str) -> RequestBody:
         content = self._resolve(operation.get("requestBody", {})).get("content", {})

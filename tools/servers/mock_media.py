@@ -19,7 +19,7 @@ from typing import Any
 
 from openapi_core.deserializing.media_types.util import plain_loads
 
-from tools import spec_document
+from tools import openapi_document
 
 JSON = "application/json"
 SDP = "application/sdp"
@@ -67,19 +67,20 @@ def _part_media_type(schema: Any) -> str:
 def request_problems(document: dict[str, Any], operation: dict[str, Any], content_type: str, body: bytes) -> list[str]:
     """What is wrong with a non-JSON body that openapi-core does not see."""
     media_type = _media_type(content_type)
-    content = spec_document.resolve(document, operation.get("requestBody", {})).get("content", {})
+    content = openapi_document.resolve(document, operation.get("requestBody", {})).get("content", {})
     if media_type == SDP and SDP in content:
         problem = sdp_problem(body.decode("utf-8", "replace"))
         return [f"body: {problem}"] if problem else []
     if media_type != MULTIPART or MULTIPART not in content:
         return []
     media = content[MULTIPART]
-    schema = spec_document.resolve(document, media.get("schema", {}))
+    schema = openapi_document.resolve(document, media.get("schema", {}))
     encoding = media.get("encoding") or {}
     problems = []
     for name, sent_type, payload in _parts(content_type, body):
         declared = (encoding.get(name) or {}).get("contentType")
-        expected = declared or _part_media_type(spec_document.resolve(document, schema.get("properties", {}).get(name)))
+        part_schema = openapi_document.resolve(document, schema.get("properties", {}).get(name))
+        expected = declared or _part_media_type(part_schema)
         if sent_type != expected:
             problems.append(f"{name}: the part must be sent as {expected}, not {sent_type}")
         elif sent_type == SDP:
@@ -126,8 +127,8 @@ def example_headers(document: dict[str, Any], response: Mapping[str, Any]) -> di
     """The response headers the description declares, each with its example (or its schema's)."""
     headers = {}
     for name, header in (response.get("headers") or {}).items():
-        header = spec_document.resolve(document, header)
-        schema = spec_document.resolve(document, header.get("schema", {}))
+        header = openapi_document.resolve(document, header)
+        schema = openapi_document.resolve(document, header.get("schema", {}))
         value = header.get("example", schema.get("example"))
         if value is not None:
             headers[name] = str(value)
