@@ -4,8 +4,9 @@ Compares every operation's parameters, request body (what users send: the JSON o
 media type field by field, the other media types, the media type of each multipart part) and 2xx
 response (what users read: the body field by field, and its headers), and judges each difference
 from the point of view of a user of the generated client. Then compares the public API of the
-checked-in generated/ package with a fresh regeneration from the new description (tools/spec_diff/api_surface.py). Breaking changes fail the run
-unless listed in the ack file (spec-diff-ack.yaml) or accepted with --accept-breaking.
+checked-in generated/ package with a fresh regeneration from the new description
+(tools/spec_diff/api_surface.py). Breaking changes fail the run unless listed in the ack file
+(spec-diff-ack.yaml) or accepted with --accept-breaking.
 """
 
 import argparse
