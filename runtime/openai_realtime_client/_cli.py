@@ -359,7 +359,9 @@ def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentPa
     ``title`` is the API's name, as the description gives it."""
     prog = f"python -m {__package__ or __name__.rpartition('.')[0]}"
     width = max(len(f"{c.group} {c.action}") for c in commands) if commands else 0
-    listing = "\n".join(f"  {c.group + ' ' + c.action:<{width}}  {' '.join(c.summary.split())}" for c in commands)
+    # Listed by group, so that the commands of one group (`calls ...`) stand together.
+    ordered = sorted(commands, key=lambda c: (c.group, c.action))
+    listing = "\n".join(f"  {c.group + ' ' + c.action:<{width}}  {' '.join(c.summary.split())}" for c in ordered)
     parser = _ArgumentParser(
         prog=prog,
         usage="%(prog)s [-h] COMMAND ACTION [options]",
