@@ -147,9 +147,6 @@ class _Spec:
             for template in document.get("paths", {})
         ]
 
-    def resolve(self, node: Any) -> Any:
-        return openapi_document.resolve(self.document, node)
-
     def template(self, path: str) -> str:
         relative = path.removeprefix(self.base_path) or "/"
         template: str = next(t for pattern, t in self._routes if pattern.match(relative))

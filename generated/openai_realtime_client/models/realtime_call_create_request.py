@@ -24,6 +24,13 @@ def _import_lazily() -> None:
     _lazy_imports_done = True
 
 
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "sdp",
+    "session",
+)
+
+
 @_attrs_define
 class RealtimeCallCreateRequest:
     """What a WebRTC call starts from, sent as multipart parts.
@@ -51,7 +58,7 @@ class RealtimeCallCreateRequest:
         field_dict["sdp"] = sdp
         session: dict[str, Any] | Unset = UNSET
         if not isinstance(self.session, Unset):
-            session = self.session.to_dict()
+            session = dict(self.session) if isinstance(self.session, dict) else self.session.to_dict()
         if not isinstance(session, Unset):
             field_dict["session"] = session
         return field_dict
@@ -72,11 +79,7 @@ class RealtimeCallCreateRequest:
                 session = RealtimeSessionCreateRequestGA.from_dict(_session)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "sdp",
-                "session",
-            )
-            raise ResponseShapeError.locate("RealtimeCallCreateRequest", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeCallCreateRequest", src_dict, d, _FIELDS, err) from err
         instance = cls(
             sdp=sdp,
             session=session,

@@ -9,6 +9,9 @@ from attrs import define as _attrs_define
 
 from ..errors import ResponseShapeError
 
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = ("target_uri",)
+
 
 @_attrs_define
 class RealtimeCallReferRequest:
@@ -35,8 +38,7 @@ class RealtimeCallReferRequest:
         try:
             target_uri = d.pop("target_uri")
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = ("target_uri",)
-            raise ResponseShapeError.locate("RealtimeCallReferRequest", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeCallReferRequest", src_dict, d, _FIELDS, err) from err
         instance = cls(
             target_uri=target_uri,
         )

@@ -10,6 +10,9 @@ from attrs import define as _attrs_define
 from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = ("status_code",)
+
 
 @_attrs_define
 class RealtimeCallRejectRequest:
@@ -36,8 +39,7 @@ class RealtimeCallRejectRequest:
         try:
             status_code = d.pop("status_code", UNSET)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = ("status_code",)
-            raise ResponseShapeError.locate("RealtimeCallRejectRequest", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeCallRejectRequest", src_dict, d, _FIELDS, err) from err
         instance = cls(
             status_code=status_code,
         )

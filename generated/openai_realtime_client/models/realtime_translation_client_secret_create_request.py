@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_translation_client_secret_create_request_expires_after import (
@@ -30,6 +30,13 @@ def _import_lazily() -> None:
     from ..models.realtime_translation_session_create_request import RealtimeTranslationSessionCreateRequest  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "session",
+    "expires_after",
+)
 
 
 @_attrs_define
@@ -55,11 +62,13 @@ class RealtimeTranslationClientSecretCreateRequest:
             _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        session = self.session.to_dict()
+        session = dict(self.session) if isinstance(self.session, dict) else self.session.to_dict()
         field_dict["session"] = session
         expires_after: dict[str, Any] | Unset = UNSET
         if not isinstance(self.expires_after, Unset):
-            expires_after = self.expires_after.to_dict()
+            expires_after = (
+                dict(self.expires_after) if isinstance(self.expires_after, dict) else self.expires_after.to_dict()
+            )
         if not isinstance(expires_after, Unset):
             field_dict["expires_after"] = expires_after
         return field_dict
@@ -81,13 +90,12 @@ class RealtimeTranslationClientSecretCreateRequest:
                 expires_after = RealtimeTranslationClientSecretCreateRequestExpiresAfter.from_dict(_expires_after)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "session",
-                "expires_after",
-            )
             raise ResponseShapeError.locate(
-                "RealtimeTranslationClientSecretCreateRequest", src_dict, d, fields, err
+                "RealtimeTranslationClientSecretCreateRequest", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTranslationClientSecretCreateRequest", d, _FIELDS)
         instance = cls(
             session=session,
             expires_after=expires_after,

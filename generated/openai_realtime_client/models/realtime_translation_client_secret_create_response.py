@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import mask_secret
+from ..types import mask_secret, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_translation_session import RealtimeTranslationSession
@@ -23,6 +23,14 @@ def _import_lazily() -> None:
     from ..models.realtime_translation_session import RealtimeTranslationSession  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "value",
+    "expires_at",
+    "session",
+)
 
 
 @_attrs_define
@@ -54,7 +62,7 @@ class RealtimeTranslationClientSecretCreateResponse:
         field_dict["value"] = value
         expires_at = self.expires_at
         field_dict["expires_at"] = expires_at
-        session = self.session.to_dict()
+        session = dict(self.session) if isinstance(self.session, dict) else self.session.to_dict()
         field_dict["session"] = session
         return field_dict
 
@@ -70,14 +78,12 @@ class RealtimeTranslationClientSecretCreateResponse:
             session = RealtimeTranslationSession.from_dict(d.pop("session"))
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "value",
-                "expires_at",
-                "session",
-            )
             raise ResponseShapeError.locate(
-                "RealtimeTranslationClientSecretCreateResponse", src_dict, d, fields, err
+                "RealtimeTranslationClientSecretCreateResponse", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTranslationClientSecretCreateResponse", d, _FIELDS)
         instance = cls(
             value=value,
             expires_at=expires_at,

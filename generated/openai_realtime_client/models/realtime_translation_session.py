@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
+from ..types import warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_translation_session_audio import RealtimeTranslationSessionAudio
@@ -22,6 +23,16 @@ def _import_lazily() -> None:
     from ..models.realtime_translation_session_audio import RealtimeTranslationSessionAudio  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "id",
+    "type",
+    "expires_at",
+    "model",
+    "audio",
+)
 
 
 @_attrs_define
@@ -60,7 +71,7 @@ class RealtimeTranslationSession:
         field_dict["expires_at"] = expires_at
         model = self.model
         field_dict["model"] = model
-        audio = self.audio.to_dict()
+        audio = dict(self.audio) if isinstance(self.audio, dict) else self.audio.to_dict()
         field_dict["audio"] = audio
         return field_dict
 
@@ -78,14 +89,10 @@ class RealtimeTranslationSession:
             audio = RealtimeTranslationSessionAudio.from_dict(d.pop("audio"))
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "id",
-                "type",
-                "expires_at",
-                "model",
-                "audio",
-            )
-            raise ResponseShapeError.locate("RealtimeTranslationSession", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeTranslationSession", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTranslationSession", d, _FIELDS)
         instance = cls(
             id=id,
             type_=type_,

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_translation_session_audio_input_noise_reduction_type_0 import (
@@ -36,6 +36,13 @@ def _import_lazily() -> None:
     _lazy_imports_done = True
 
 
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "transcription",
+    "noise_reduction",
+)
+
+
 @_attrs_define
 class RealtimeTranslationSessionAudioInput:
     """Attributes:
@@ -60,7 +67,9 @@ class RealtimeTranslationSessionAudioInput:
         if isinstance(self.transcription, Unset):
             transcription = UNSET
         elif isinstance(self.transcription, RealtimeTranslationSessionAudioInputTranscriptionType0):
-            transcription = self.transcription.to_dict()
+            transcription = (
+                dict(self.transcription) if isinstance(self.transcription, dict) else self.transcription.to_dict()
+            )
         else:
             transcription = self.transcription
         if not isinstance(transcription, Unset):
@@ -69,7 +78,9 @@ class RealtimeTranslationSessionAudioInput:
         if isinstance(self.noise_reduction, Unset):
             noise_reduction = UNSET
         elif isinstance(self.noise_reduction, RealtimeTranslationSessionAudioInputNoiseReductionType0):
-            noise_reduction = self.noise_reduction.to_dict()
+            noise_reduction = (
+                dict(self.noise_reduction) if isinstance(self.noise_reduction, dict) else self.noise_reduction.to_dict()
+            )
         else:
             noise_reduction = self.noise_reduction
         if not isinstance(noise_reduction, Unset):
@@ -123,11 +134,10 @@ class RealtimeTranslationSessionAudioInput:
             noise_reduction = _parse_noise_reduction(d.pop("noise_reduction", UNSET))
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "transcription",
-                "noise_reduction",
-            )
-            raise ResponseShapeError.locate("RealtimeTranslationSessionAudioInput", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeTranslationSessionAudioInput", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTranslationSessionAudioInput", d, _FIELDS)
         instance = cls(
             transcription=transcription,
             noise_reduction=noise_reduction,

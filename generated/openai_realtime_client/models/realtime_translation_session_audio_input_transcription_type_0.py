@@ -9,6 +9,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
+from ..types import warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = ("model",)
 
 
 @_attrs_define
@@ -38,10 +42,12 @@ class RealtimeTranslationSessionAudioInputTranscriptionType0:
         try:
             model = d.pop("model")
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = ("model",)
             raise ResponseShapeError.locate(
-                "RealtimeTranslationSessionAudioInputTranscriptionType0", src_dict, d, fields, err
+                "RealtimeTranslationSessionAudioInputTranscriptionType0", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTranslationSessionAudioInputTranscriptionType0", d, _FIELDS)
         instance = cls(
             model=model,
         )

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_translation_session_create_request_audio import RealtimeTranslationSessionCreateRequestAudio
@@ -23,6 +23,13 @@ def _import_lazily() -> None:
     from ..models.realtime_translation_session_create_request_audio import RealtimeTranslationSessionCreateRequestAudio  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "model",
+    "audio",
+)
 
 
 @_attrs_define
@@ -51,7 +58,7 @@ class RealtimeTranslationSessionCreateRequest:
         field_dict["model"] = model
         audio: dict[str, Any] | Unset = UNSET
         if not isinstance(self.audio, Unset):
-            audio = self.audio.to_dict()
+            audio = dict(self.audio) if isinstance(self.audio, dict) else self.audio.to_dict()
         if not isinstance(audio, Unset):
             field_dict["audio"] = audio
         return field_dict
@@ -72,13 +79,12 @@ class RealtimeTranslationSessionCreateRequest:
                 audio = RealtimeTranslationSessionCreateRequestAudio.from_dict(_audio)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "model",
-                "audio",
-            )
             raise ResponseShapeError.locate(
-                "RealtimeTranslationSessionCreateRequest", src_dict, d, fields, err
+                "RealtimeTranslationSessionCreateRequest", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTranslationSessionCreateRequest", d, _FIELDS)
         instance = cls(
             model=model,
             audio=audio,

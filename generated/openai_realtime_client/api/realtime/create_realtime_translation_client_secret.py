@@ -74,7 +74,7 @@ def _encode_body(body: Any, content_type: str, validate: bool) -> tuple[bytes | 
                 "must be a RealtimeTranslationClientSecretCreateRequest to be sent as application/json",
             )
         try:
-            payload = body.to_dict()
+            payload = dict(body) if isinstance(body, dict) else body.to_dict()
         except (AttributeError, TypeError, ValueError) as err:
             raise RequestValidationError("", body, f"cannot be turned into JSON: {err}") from err
         if validate:
