@@ -69,7 +69,8 @@ class RealtimeApi:
         POST /realtime/calls/{call_id}/accept
 
         Args:
-            call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
+            call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+                of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
             body (RealtimeSessionCreateRequestGA): The configuration of a realtime (speech-to-speech)
                 session.
             timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
@@ -113,7 +114,8 @@ class RealtimeApi:
         POST /realtime/calls/{call_id}/accept
 
         Args:
-            call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
+            call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+                of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
             body (RealtimeSessionCreateRequestGA): The configuration of a realtime (speech-to-speech)
                 session.
             timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
@@ -625,7 +627,8 @@ class RealtimeApi:
         POST /realtime/calls/{call_id}/hangup
 
         Args:
-            call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
+            call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+                of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
             timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
             max_retries: retries for this call instead of the client's.
             extra_headers: headers added to this call only.
@@ -664,7 +667,8 @@ class RealtimeApi:
         POST /realtime/calls/{call_id}/hangup
 
         Args:
-            call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
+            call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+                of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
             timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
             max_retries: retries for this call instead of the client's.
             extra_headers: headers added to this call only.
@@ -705,7 +709,8 @@ class RealtimeApi:
         POST /realtime/calls/{call_id}/refer
 
         Args:
-            call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
+            call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+                of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
             body (RealtimeCallReferRequest): Where a SIP call is transferred to.
             timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
             max_retries: retries for this call instead of the client's.
@@ -747,7 +752,8 @@ class RealtimeApi:
         POST /realtime/calls/{call_id}/refer
 
         Args:
-            call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
+            call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+                of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
             body (RealtimeCallReferRequest): Where a SIP call is transferred to.
             timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
             max_retries: retries for this call instead of the client's.
@@ -791,7 +797,8 @@ class RealtimeApi:
         POST /realtime/calls/{call_id}/reject
 
         Args:
-            call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
+            call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+                of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
             body (RealtimeCallRejectRequest | Unset): How a SIP call is declined.
             timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
             max_retries: retries for this call instead of the client's.
@@ -834,7 +841,8 @@ class RealtimeApi:
         POST /realtime/calls/{call_id}/reject
 
         Args:
-            call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
+            call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+                of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
             body (RealtimeCallRejectRequest | Unset): How a SIP call is declined.
             timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
             max_retries: retries for this call instead of the client's.

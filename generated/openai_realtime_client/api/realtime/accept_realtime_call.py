@@ -439,7 +439,8 @@ def sync_detailed(
     POST /realtime/calls/{call_id}/accept
 
     Args:
-        call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
+        call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+            of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
         body (RealtimeSessionCreateRequestGA): The configuration of a realtime (speech-to-speech)
             session.
         timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
@@ -491,7 +492,8 @@ def sync(
     POST /realtime/calls/{call_id}/accept
 
     Args:
-        call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
+        call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+            of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
         body (RealtimeSessionCreateRequestGA): The configuration of a realtime (speech-to-speech)
             session.
         timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.

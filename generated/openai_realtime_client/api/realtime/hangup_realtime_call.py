@@ -33,7 +33,8 @@ def sync_detailed(
     POST /realtime/calls/{call_id}/hangup
 
     Args:
-        call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
+        call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+            of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
         timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
         max_retries: retries for this call instead of the client's.
         extra_headers: headers added to this call only.
@@ -79,7 +80,8 @@ def sync(
     POST /realtime/calls/{call_id}/hangup
 
     Args:
-        call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
+        call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+            of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
         timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
         max_retries: retries for this call instead of the client's.
         extra_headers: headers added to this call only.

@@ -67,7 +67,8 @@ def sync_detailed(
     POST /realtime/calls/{call_id}/refer
 
     Args:
-        call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
+        call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+            of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
         body (RealtimeCallReferRequest): Where a SIP call is transferred to.
         timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
         max_retries: retries for this call instead of the client's.
@@ -117,7 +118,8 @@ def sync(
     POST /realtime/calls/{call_id}/refer
 
     Args:
-        call_id (str):  Example: rtc_0123456789abcdef0123456789abcdef.
+        call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+            of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
         body (RealtimeCallReferRequest): Where a SIP call is transferred to.
         timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
         max_retries: retries for this call instead of the client's.
