@@ -267,3 +267,46 @@ def test_what_the_command_line_cannot_express_stops_generation(
     with pytest.raises(GenerationError, match=re.escape(message)):
         render(tmp_path / "out", spec=spec)
     assert not (tmp_path / "out" / PACKAGE / "__main__.py").exists()
+
+
+# --- what the operation templates cannot render stops generation, naming the operation (tools/codegen/wire.py)
+
+
+def _binary_call_body(document: dict[str, Any]) -> None:
+    content = document["paths"]["/realtime/calls"]["post"]["requestBody"]["content"]
+    content["application/sdp"]["schema"] = {"type": "string", "format": "binary"}
+
+
+def _xml_answer(document: dict[str, Any]) -> None:
+    answer = document["paths"]["/realtime/calls"]["post"]["responses"]["201"]
+    answer["content"] = {"application/sdp": {"schema": {"type": "object"}}}
+
+
+def _integer_header(document: dict[str, Any]) -> None:
+    answer = document["paths"]["/realtime/calls"]["post"]["responses"]["201"]
+    answer["headers"]["Location"]["schema"] = {"type": "integer"}
+
+
+def _query_parameter(document: dict[str, Any]) -> None:
+    operation = document["paths"]["/realtime/calls/{call_id}/hangup"]["post"]
+    operation["parameters"].append({"name": "reason", "in": "query", "schema": {"type": "string"}})
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_binary_call_body, "cannot generate create_realtime_call: a application/sdp body that is not text"),
+        (_xml_answer, "cannot generate create_realtime_call: a application/sdp answer that is not text"),
+        (_integer_header, "cannot generate create_realtime_call: its answer's header Location is not a string"),
+        (_query_parameter, "cannot generate hangup_realtime_call: query, header and cookie parameters"),
+    ],
+    ids=["binary-body", "non-text-answer", "integer-header", "query-parameter"],
+)
+def test_what_the_operation_templates_cannot_render_stops_generation(
+    change: Callable[[dict[str, Any]], None], message: str, tmp_path: Path
+) -> None:
+    spec = _spec(tmp_path, change)
+
+    with pytest.raises(GenerationError, match=re.escape(message)):
+        render(tmp_path / "out", spec=spec)
+    assert not (tmp_path / "out" / PACKAGE / "__main__.py").exists()  # stopped before the last stage
