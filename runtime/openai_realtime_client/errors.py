@@ -231,6 +231,9 @@ def _describe(err: Exception) -> str:
 class APIStatusError(APIError):
     """Raised for a non-2xx status that has no more specific class below."""
 
+    #: Appended to the message: what to do about this error, for the classes that know.
+    HINT = ""
+
     def __init__(
         self,
         *,
@@ -255,6 +258,8 @@ class APIStatusError(APIError):
             text += f": {' '.join(self.message.split())}"
         if request_id:
             text += f" (request id {request_id})"
+        if self.HINT:
+            text += f"; {self.HINT}"
         super().__init__(text)
 
 
@@ -284,25 +289,11 @@ class BetaApiShapeDisabledError(BadRequestError):
     #: The error code that selects this class.
     CODE = "beta_api_shape_disabled"
     #: What to call instead; the deprecation note of each beta method gives its equivalent request.
-    INSTEAD = (
+    HINT = (
         "the beta Realtime API shape is switched off: call create_realtime_client_secret "
         "(POST /realtime/client_secrets) with session.type 'realtime' for a session, or 'transcription' "
         "for a transcription session, instead"
     )
-
-    def __init__(
-        self,
-        *,
-        status_code: int,
-        headers: Mapping[str, str],
-        body: bytes,
-        request_id: str | None,
-        retries_taken: int = 0,
-    ) -> None:
-        super().__init__(
-            status_code=status_code, headers=headers, body=body, request_id=request_id, retries_taken=retries_taken
-        )
-        self.args = (f"{self.args[0]}; {self.INSTEAD}",)
 
 
 class UnprocessableEntityError(APIStatusError):
