@@ -39,13 +39,7 @@ def pointer_get(document: Any, pointer: str) -> Any:
 
 def iter_operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(method, path, operation) for every operation, in document order."""
-    for path, item in (document.get("paths") or {}).items():
-        if not isinstance(item, dict):
-            continue
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if isinstance(operation, dict):
-                yield method, path, operation
+    return _iter_section_operations(document, "paths")
 
 
 def iter_webhook_operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -53,7 +47,11 @@ def iter_webhook_operations(document: dict[str, Any]) -> Iterator[tuple[str, str
 
     Kept apart from iter_operations: a webhook is a request the vendor sends, not an operation of the API.
     """
-    for name, item in (document.get("webhooks") or {}).items():
+    return _iter_section_operations(document, "webhooks")
+
+
+def _iter_section_operations(document: dict[str, Any], section: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for name, item in (document.get(section) or {}).items():
         if not isinstance(item, dict):
             continue
         for method in HTTP_METHODS:
