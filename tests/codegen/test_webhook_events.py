@@ -1,4 +1,4 @@
-"""tools/webhook_events.py: which models are the description's webhook events, and the webhooks it refuses
+"""tools/codegen/webhook_events.py: which models are the description's webhook events, and the webhooks it refuses
 to render (rather than leaving them out of the union)."""
 
 import copy
@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from tools import spec_document
+from tools import openapi_document
+from tools.codegen.webhook_events import WebhookEventError, webhook_events
 from tools.paths import SPEC
-from tools.webhook_events import WebhookEventError, webhook_events
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def test_a_description_without_webhooks_has_no_events() -> None:
 
 
 def test_the_checked_in_description_has_both_call_events() -> None:
-    document = spec_document.load(SPEC)
+    document = openapi_document.load(SPEC)
     names = {"WebhookRealtimeCallIncoming", "WebhookLiveCallIncoming"}
     models = [_Model(_ClassInfo(name, name.lower())) for name in names]
     events = webhook_events(document, models, lambda component: component)

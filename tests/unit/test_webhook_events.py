@@ -20,7 +20,7 @@ from openai_realtime_client.models import (
 )
 from werkzeug.test import Client
 
-from tools import paths, spec_document
+from tools import openapi_document, paths
 
 KEY = b"test webhook key"
 SECRET = "whsec_" + base64.b64encode(KEY).decode()
@@ -81,10 +81,11 @@ def test_an_event_of_a_known_type_that_does_not_fit_is_refused_naming_the_field(
 
 
 def test_the_union_has_one_model_per_webhook_of_the_description() -> None:
-    document = spec_document.load(paths.SPEC)
+    document = openapi_document.load(paths.SPEC)
     expected = {}
     for item in document["webhooks"].values():
-        schema = spec_document.resolve(document, item["post"]["requestBody"]["content"]["application/json"]["schema"])
+        body = item["post"]["requestBody"]["content"]["application/json"]
+        schema = openapi_document.resolve(document, body["schema"])
         expected[schema["properties"]["type"]["const"]] = schema
     assert set(_webhook_events.EVENT_MODELS) == set(expected) == {"realtime.call.incoming", "live.call.incoming"}
     members = typing.get_args(webhooks.WebhookEvent)

@@ -15,7 +15,7 @@ from typing import Any
 
 from openapi_python_client.schema.untrusted_string import UntrustedString
 
-from tools import spec_document
+from tools import openapi_document
 
 _SCHEMA_REF_PREFIX = "#/components/schemas/"
 
@@ -52,7 +52,7 @@ def webhook_events(
         operation = item.get("post") if isinstance(item, dict) else None
         if not isinstance(operation, dict):
             raise fail("only POST webhooks are rendered")
-        body = spec_document.resolve(document, operation.get("requestBody") or {})
+        body = openapi_document.resolve(document, operation.get("requestBody") or {})
         schema = ((body.get("content") or {}).get("application/json") or {}).get("schema") or {}
         ref = schema.get("$ref") if isinstance(schema, dict) else None
         if not isinstance(ref, str) or not ref.startswith(_SCHEMA_REF_PREFIX):
@@ -61,8 +61,8 @@ def webhook_events(
         model = by_class.get(class_name_of(component))
         if model is None:
             raise fail(f"{component} is not rendered as a model class (not a JSON object?)")
-        payload = spec_document.resolve(document, schema)
-        type_schema = spec_document.resolve(document, (payload.get("properties") or {}).get("type") or {})
+        payload = openapi_document.resolve(document, schema)
+        type_schema = openapi_document.resolve(document, (payload.get("properties") or {}).get("type") or {})
         event_type = type_schema.get("const") if isinstance(type_schema, dict) else None
         if not isinstance(event_type, str) or "type" not in (payload.get("required") or []):
             raise fail(f"{component} has no required string const `type` to tell its events apart")
