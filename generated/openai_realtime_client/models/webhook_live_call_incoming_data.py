@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
+from ..types import warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.webhook_live_call_incoming_data_sip_headers_item import WebhookLiveCallIncomingDataSipHeadersItem
@@ -22,6 +23,13 @@ def _import_lazily() -> None:
     from ..models.webhook_live_call_incoming_data_sip_headers_item import WebhookLiveCallIncomingDataSipHeadersItem  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "session_id",
+    "sip_headers",
+)
 
 
 @_attrs_define
@@ -46,10 +54,17 @@ class WebhookLiveCallIncomingData:
         field_dict.update(self.additional_properties)
         session_id = self.session_id
         field_dict["session_id"] = session_id
-        sip_headers = []
-        for sip_headers_item_data in self.sip_headers:
-            sip_headers_item = sip_headers_item_data.to_dict()
-            sip_headers.append(sip_headers_item)
+        if isinstance(self.sip_headers, list | tuple):
+            sip_headers = []
+            for sip_headers_item_data in self.sip_headers:
+                sip_headers_item = (
+                    dict(sip_headers_item_data)
+                    if isinstance(sip_headers_item_data, dict)
+                    else sip_headers_item_data.to_dict()
+                )
+                sip_headers.append(sip_headers_item)
+        else:
+            sip_headers = self.sip_headers
 
         field_dict["sip_headers"] = sip_headers
         return field_dict
@@ -62,19 +77,18 @@ class WebhookLiveCallIncomingData:
         d = dict(src_dict)
         try:
             session_id = d.pop("session_id")
-            sip_headers = []
             _sip_headers = d.pop("sip_headers")
+            sip_headers = []
             for sip_headers_item_data in _sip_headers:
                 sip_headers_item = WebhookLiveCallIncomingDataSipHeadersItem.from_dict(sip_headers_item_data)
 
                 sip_headers.append(sip_headers_item)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "session_id",
-                "sip_headers",
-            )
-            raise ResponseShapeError.locate("WebhookLiveCallIncomingData", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("WebhookLiveCallIncomingData", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("WebhookLiveCallIncomingData", d, _FIELDS)
         instance = cls(
             session_id=session_id,
             sip_headers=sip_headers,

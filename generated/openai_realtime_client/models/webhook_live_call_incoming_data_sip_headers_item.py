@@ -9,6 +9,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
+from ..types import warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "name",
+    "value",
+)
 
 
 @_attrs_define
@@ -43,13 +50,12 @@ class WebhookLiveCallIncomingDataSipHeadersItem:
             name = d.pop("name")
             value = d.pop("value")
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "name",
-                "value",
-            )
             raise ResponseShapeError.locate(
-                "WebhookLiveCallIncomingDataSipHeadersItem", src_dict, d, fields, err
+                "WebhookLiveCallIncomingDataSipHeadersItem", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("WebhookLiveCallIncomingDataSipHeadersItem", d, _FIELDS)
         instance = cls(
             name=name,
             value=value,

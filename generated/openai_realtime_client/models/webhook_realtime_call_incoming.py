@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.webhook_realtime_call_incoming_data import WebhookRealtimeCallIncomingData
@@ -23,6 +23,16 @@ def _import_lazily() -> None:
     from ..models.webhook_realtime_call_incoming_data import WebhookRealtimeCallIncomingData  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "created_at",
+    "id",
+    "data",
+    "type",
+    "object",
+)
 
 
 @_attrs_define
@@ -60,7 +70,7 @@ class WebhookRealtimeCallIncoming:
         field_dict["created_at"] = created_at
         id = self.id
         field_dict["id"] = id
-        data = self.data.to_dict()
+        data = dict(self.data) if isinstance(self.data, dict) else self.data.to_dict()
         field_dict["data"] = data
         type_ = self.type_
         field_dict["type"] = type_
@@ -83,14 +93,10 @@ class WebhookRealtimeCallIncoming:
             type_: Literal["realtime.call.incoming"] = d.pop("type")
             object_: Literal["event"] | Unset = d.pop("object", UNSET)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "created_at",
-                "id",
-                "data",
-                "type",
-                "object",
-            )
-            raise ResponseShapeError.locate("WebhookRealtimeCallIncoming", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("WebhookRealtimeCallIncoming", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("WebhookRealtimeCallIncoming", d, _FIELDS)
         instance = cls(
             created_at=created_at,
             id=id,

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
+from ..types import warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.webhook_realtime_call_incoming_data_sip_headers_item import (
@@ -26,6 +27,13 @@ def _import_lazily() -> None:
     )
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "call_id",
+    "sip_headers",
+)
 
 
 @_attrs_define
@@ -54,10 +62,17 @@ class WebhookRealtimeCallIncomingData:
         field_dict.update(self.additional_properties)
         call_id = self.call_id
         field_dict["call_id"] = call_id
-        sip_headers = []
-        for sip_headers_item_data in self.sip_headers:
-            sip_headers_item = sip_headers_item_data.to_dict()
-            sip_headers.append(sip_headers_item)
+        if isinstance(self.sip_headers, list | tuple):
+            sip_headers = []
+            for sip_headers_item_data in self.sip_headers:
+                sip_headers_item = (
+                    dict(sip_headers_item_data)
+                    if isinstance(sip_headers_item_data, dict)
+                    else sip_headers_item_data.to_dict()
+                )
+                sip_headers.append(sip_headers_item)
+        else:
+            sip_headers = self.sip_headers
 
         field_dict["sip_headers"] = sip_headers
         return field_dict
@@ -70,19 +85,18 @@ class WebhookRealtimeCallIncomingData:
         d = dict(src_dict)
         try:
             call_id = d.pop("call_id")
-            sip_headers = []
             _sip_headers = d.pop("sip_headers")
+            sip_headers = []
             for sip_headers_item_data in _sip_headers:
                 sip_headers_item = WebhookRealtimeCallIncomingDataSipHeadersItem.from_dict(sip_headers_item_data)
 
                 sip_headers.append(sip_headers_item)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "call_id",
-                "sip_headers",
-            )
-            raise ResponseShapeError.locate("WebhookRealtimeCallIncomingData", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("WebhookRealtimeCallIncomingData", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("WebhookRealtimeCallIncomingData", d, _FIELDS)
         instance = cls(
             call_id=call_id,
             sip_headers=sip_headers,
