@@ -32,9 +32,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import hmac
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TypeAlias, TypeVar, runtime_checkable
@@ -65,6 +67,7 @@ __all__ = [
     "MissingSecretError",
     "NoMatchingSignatureError",
     "PayloadNotBytesError",
+    "ReplayGuard",
     "TimestampInFutureError",
     "TimestampTooOldError",
     "WebhookEvent",
@@ -180,6 +183,45 @@ def _parse_event(data: dict[str, Any]) -> WebhookEvent:
         # block so that the body read does not ride along as the refusal's context.
         problem = str(err)
     raise MalformedPayloadError(f"the signed event does not fit its model: {problem}")
+
+
+class ReplayGuard:
+    """The ``webhook-id`` of each delivery acted on lately, so that a receiver acts on a delivery once.
+
+    A signature proves who sent a delivery, not that it arrives for the first time: a captured request
+    verifies again until its timestamp is ``tolerance`` seconds old, and the vendor sends the same
+    ``webhook-id`` again when it retries. ``first_time`` records an id and says whether it is new; each
+    id is kept until its ``webhook-timestamp`` plus ``tolerance``, after which verification refuses a
+    replay anyway. Call it after verifying, never before (forged requests would fill it with the ids of
+    deliveries to come). In memory and thread-safe: right for one process; several processes need a
+    shared store with an atomic "insert if absent".
+    """
+
+    def __init__(self, tolerance: int = DEFAULT_TOLERANCE) -> None:
+        self._tolerance = tolerance
+        self._expiry: dict[str, int] = {}
+        self._queue: list[tuple[int, str]] = []  # (expiry, id), soonest first
+        self._lock = threading.Lock()
+
+    def first_time(self, msg_id: str, timestamp: int) -> bool:
+        """Whether ``msg_id`` is new; it is recorded either way, until ``timestamp`` plus the tolerance."""
+        now = _now()
+        with self._lock:
+            while self._queue and self._queue[0][0] < now:
+                expiry, old = heapq.heappop(self._queue)
+                if self._expiry.get(old) == expiry:
+                    del self._expiry[old]
+            if msg_id in self._expiry:
+                return False
+            expiry = timestamp + self._tolerance
+            self._expiry[msg_id] = expiry
+            heapq.heappush(self._queue, (expiry, msg_id))
+            return True
+
+    def forget(self, msg_id: str) -> None:
+        """Drop ``msg_id``, so that the next delivery with it is acted on (when acting on it failed)."""
+        with self._lock:
+            self._expiry.pop(msg_id, None)
 
 
 def sign(payload: Payload, secret: str | bytes, msg_id: str, timestamp: int) -> str:

@@ -578,3 +578,17 @@ def test_no_refusal_shows_the_secret_a_signature_or_the_body(key: bytes, body: b
         assert str(error).isascii()
         leaked = [piece for piece in pieces if piece in shown]
         assert not leaked, f"{type(error).__name__} shows part of a secret, signature or body"
+
+
+# --- the replay guard --------------------------------------------------------------------------------------
+
+
+def test_the_replay_guard_acts_once_per_id_until_its_delivery_could_no_longer_verify() -> None:
+    guard = webhooks.ReplayGuard(tolerance=TOLERANCE)
+    assert guard.first_time("wh_a", NOW) and not guard.first_time("wh_a", NOW)
+    assert guard.first_time("wh_b", NOW - TOLERANCE)  # still verifiable at NOW: kept
+    assert not guard.first_time("wh_b", NOW - TOLERANCE)
+    with clock_at(NOW + TOLERANCE + 1):  # wh_a's window is over: a replay would be refused by verification
+        assert guard.first_time("wh_a", NOW)
+    guard.forget("wh_a")
+    assert guard.first_time("wh_a", NOW)  # acting on it failed: the retry is acted on
