@@ -310,6 +310,46 @@ class InternalServerError(APIStatusError):
     """Raised for any status of 500 or above: the service failed."""
 
 
+class WebhookVerificationError(APIError):
+    """Raised when a webhook is refused (``webhooks`` module); the subclass says why. Answer it with 400."""
+
+
+class PayloadNotBytesError(WebhookVerificationError, TypeError):
+    """Raised when the body is not bytes (a ``str`` included): the signature covers the exact bytes sent."""
+
+
+class MissingSecretError(WebhookVerificationError):
+    """Raised when no webhook secret was passed and ``OPENAI_WEBHOOK_SECRET`` is unset or empty."""
+
+
+class InvalidSecretError(WebhookVerificationError):
+    """Raised when the webhook secret is empty, or a ``str`` that is not base64 after an optional ``whsec_``."""
+
+
+class MissingHeaderError(WebhookVerificationError):
+    """Raised when ``webhook-id``, ``webhook-timestamp`` or ``webhook-signature`` is absent or empty."""
+
+
+class MalformedHeaderError(WebhookVerificationError):
+    """Raised when a webhook header is repeated, not UTF-8, or not in its format (integer, ``version,value``)."""
+
+
+class NoMatchingSignatureError(WebhookVerificationError):
+    """Raised when no ``v1`` entry of ``webhook-signature`` matches the body, id, timestamp and secret."""
+
+
+class TimestampTooOldError(WebhookVerificationError):
+    """Raised when a correctly signed webhook's timestamp is more than ``tolerance`` seconds in the past."""
+
+
+class TimestampInFutureError(WebhookVerificationError):
+    """Raised when a correctly signed webhook's timestamp is more than ``tolerance`` seconds ahead of now."""
+
+
+class MalformedPayloadError(WebhookVerificationError):
+    """Raised by ``webhooks.unwrap`` when a signed body is not a JSON object or does not fit its type's model."""
+
+
 # Every status from SERVER_ERROR_FROM up raises InternalServerError; any other status not in
 # _STATUS_ERRORS raises APIStatusError itself.
 SERVER_ERROR_FROM = 500
@@ -371,12 +411,22 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "InvalidAPIKeyError",
+    "InvalidSecretError",
+    "MalformedHeaderError",
+    "MalformedPayloadError",
+    "MissingHeaderError",
+    "MissingSecretError",
+    "NoMatchingSignatureError",
     "NotFoundError",
+    "PayloadNotBytesError",
     "PermissionDeniedError",
     "RateLimitError",
     "RequestValidationError",
     "ResponseShapeError",
+    "TimestampInFutureError",
+    "TimestampTooOldError",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
     "mentions_secret",
     "redact",
     "redact_bytes",
