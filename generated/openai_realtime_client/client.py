@@ -2,22 +2,25 @@
 # repository. Do not edit: change the description or the templates and regenerate.
 """ApiClient: configuration, one urllib3 pool, and the one place where a request is sent."""
 
+import contextlib
 import json
 import logging
 import os
 import random
+import socket
+import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import urllib3
-from urllib3.connectionpool import HTTPConnectionPool
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import EmptyPoolError, NewConnectionError
 from urllib3.exceptions import HTTPError as _Urllib3Error
-from urllib3.exceptions import NewConnectionError
 from urllib3.exceptions import TimeoutError as _Urllib3Timeout
 from urllib3.response import BaseHTTPResponse
 from urllib3.util import parse_url
@@ -35,6 +38,9 @@ from .errors import (
 )
 from .types import ApiResponse
 
+if TYPE_CHECKING:
+    from urllib3._base_connection import BaseHTTPConnection
+
 T = TypeVar("T")
 
 # The package's own logger name, whatever package it was vendored under.
@@ -42,8 +48,10 @@ logger = logging.getLogger(__name__.rpartition(".")[0] or __name__)
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_TIMEOUT = urllib3.Timeout(connect=5.0, read=60.0)
-# Connections kept per host: enough for a thread pool sharing one client without churning sockets.
-DEFAULT_POOL_MAXSIZE = 16
+# Connections per host, and so the calls in flight at once (AsyncRealtimeApi runs as many worker
+# threads). A burst of page loads against a 200 ms upstream needs hundreds in flight: 1,000 calls
+# finish in two round trips with 512, and an idle connection costs a socket and ~10 KiB.
+DEFAULT_MAX_CONNECTIONS = 512
 USER_AGENT = f"{PROJECT_NAME}/{VERSION}"
 
 DEFAULT_MAX_RETRIES = 2
@@ -81,7 +89,12 @@ class ApiClient:
         pool_manager: A caller's own ``urllib3.PoolManager`` or ``ProxyManager`` (for proxies or a
             CA bundle). The caller keeps ownership: ``close()`` leaves it open.
         timeout: Seconds per attempt, or a ``urllib3.Timeout``; defaults to 5 s to connect and
-            60 s to read.
+            60 s to read. The connect part also bounds the time an attempt waits for a free
+            connection, and for an async call the time it waited for a worker.
+        max_connections: Connections kept to the API host, which is also the number of calls in
+            flight at once: threads beyond it wait for a connection (counted against the connect
+            timeout), and ``AsyncRealtimeApi`` runs this many worker threads. Default 512.
+            With ``pool_manager=``, the manager's own ``maxsize`` is used.
         max_retries: Further attempts after a connection error, a timeout, or a status that
             ``should_retry`` accepts (``errors.RETRIED_STATUSES`` and every status from
             ``errors.SERVER_ERROR_FROM`` up, unless the server says otherwise); default 2, so 3
@@ -101,9 +114,11 @@ class ApiClient:
         project: str | None = None,
         ca_certs: str | None = None,
         client_side_validation: bool = True,
+        max_connections: int | None = None,
     ) -> None:
         if max_retries < 0:
             raise ValueError(f"max_retries must be 0 or more, got {max_retries}")
+        self.max_connections: int = _pool_size(max_connections, pool_manager)
         self.max_retries = max_retries
         self.client_side_validation = client_side_validation
         key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
@@ -112,9 +127,7 @@ class ApiClient:
         self.timeout: urllib3.Timeout = _as_timeout(timeout)
         self._owns_pool = pool_manager is None
         self._pool: urllib3.PoolManager = (
-            pool_manager
-            if pool_manager is not None
-            else urllib3.PoolManager(maxsize=DEFAULT_POOL_MAXSIZE, cert_reqs="CERT_REQUIRED", ca_certs=ca_certs)
+            pool_manager if pool_manager is not None else _own_pool_manager(self.max_connections, ca_certs)
         )
         # Built once: every call sends the same headers, so nothing is assembled per request.
         headers = {
@@ -200,27 +213,28 @@ class ApiClient:
         if extra_headers:
             headers_sent = {**self._headers, **extra_headers, "Authorization": self._headers["Authorization"]}
         debug = logger.isEnabledFor(logging.DEBUG)
+        # Set by AsyncRealtimeApi's worker thread: the call's budget and whether it was cancelled.
+        control = _current.control
+        first_timeout = attempt_timeout
+        if control is not None:
+            first_timeout = control.first_attempt_timeout(method, url, attempt_timeout)
         retries_taken = 0
         while True:
             started = time.monotonic() if debug else 0.0
             try:
                 # The same body bytes on every attempt.
-                response = self._send(method, url, body, headers_sent, attempt_timeout)
-            except _Urllib3Error as err:
-                # NewConnectionError subclasses ConnectTimeoutError in urllib3 2.x, but a refused
-                # connection is not a timeout.
-                timed_out = isinstance(err, _Urllib3Timeout) and not isinstance(err, NewConnectionError)
-                failure: APIError = (
-                    APITimeoutError(f"{method} {url} timed out: {type(err).__name__}")
-                    if timed_out
-                    else APIConnectionError(f"{method} {url} failed before a response arrived: {type(err).__name__}")
+                response = self._send(
+                    method, url, body, headers_sent, first_timeout if retries_taken == 0 else attempt_timeout
                 )
+            except _Urllib3Error as err:
+                failure = _transport_failure(method, url, err, self.max_connections)
                 failure.retries_taken = retries_taken
                 if debug:
                     _log_attempt(method, url, headers_sent, retries_taken, started, f"failed: {failure}", None)
-                if retries_taken >= retries_allowed:
+                if retries_taken >= retries_allowed or (control is not None and control.cancelled):
                     raise failure from err
-                _sleep(retry_delay(retries_taken, None))
+                if _pause(retry_delay(retries_taken, None), control):
+                    raise failure from err
                 retries_taken += 1
                 continue
 
@@ -232,8 +246,11 @@ class ApiClient:
                 _log_attempt(method, url, headers_sent, retries_taken, started, f"HTTP {status}", request_id)
             if 200 <= status < 300:
                 break
-            if retries_taken < retries_allowed and should_retry(status, headers):
-                _sleep(retry_delay(retries_taken, headers))
+            if (
+                retries_taken < retries_allowed
+                and should_retry(status, headers)
+                and not _pause(retry_delay(retries_taken, headers), control)
+            ):
                 retries_taken += 1
                 continue
             raise status_error_class(status)(
@@ -275,6 +292,8 @@ class ApiClient:
                 method, url, body=body, headers=headers, timeout=timeout, retries=False, redirect=False
             )
         host, target = route
+        # Waiting for a free connection (the pool blocks at max_connections) is part of connecting.
+        pool_timeout = timeout.connect_timeout
         cached = self._host_pool
         if cached is not None and cached[0] == host and cached[1].pool is not None:
             pool = cached[1]
@@ -287,10 +306,154 @@ class ApiClient:
             body=body,
             headers=headers,
             timeout=timeout,
+            # urllib3 annotates it int, but it is a queue.get timeout: seconds, as a float.
+            pool_timeout=pool_timeout if isinstance(pool_timeout, int | float) else None,  # type: ignore[arg-type]
             retries=False,
             redirect=False,
             assert_same_host=False,
         )
+
+
+def _pool_size(max_connections: int | None, pool_manager: urllib3.PoolManager | None) -> int:
+    """The one figure for connections, calls in flight and async workers; a caller's pool manager
+    brings its own (urllib3's default is 1), and a different max_connections beside it is refused."""
+    if max_connections is not None and (
+        isinstance(max_connections, bool) or not isinstance(max_connections, int) or max_connections < 1
+    ):
+        raise ValueError(f"max_connections must be a whole number of 1 or more, got {max_connections!r}")
+    if pool_manager is None:
+        return DEFAULT_MAX_CONNECTIONS if max_connections is None else max_connections
+    own = pool_manager.connection_pool_kw.get("maxsize", 1)
+    if max_connections is not None and max_connections != own:
+        raise ValueError(
+            f"max_connections={max_connections} disagrees with the pool_manager's maxsize={own}: "
+            "give the pool manager the size you want and leave max_connections out"
+        )
+    return int(own)
+
+
+def _own_pool_manager(max_connections: int, ca_certs: str | None) -> urllib3.PoolManager:
+    """A pool that never holds more than ``max_connections`` per host: a thread beyond them waits
+    for one (block=True) instead of opening a connection the pool would then discard with a warning."""
+    manager = urllib3.PoolManager(maxsize=max_connections, block=True, cert_reqs="CERT_REQUIRED", ca_certs=ca_certs)
+    # Its pools tell a cancelled async call which connection to shut down.
+    manager.pool_classes_by_scheme = {"http": _TrackedHTTPPool, "https": _TrackedHTTPSPool}
+    return manager
+
+
+class CallControl:
+    """What AsyncRealtimeApi tells the call it runs in a worker thread: when the call started
+    waiting (the wait counts against its connect timeout), and whether its caller cancelled it.
+    Cancelling shuts the socket of the attempt under way, so a stalled read ends at once, and no
+    further attempt starts."""
+
+    __slots__ = ("_connection", "_lock", "_wake", "cancelled", "queued_at")
+
+    def __init__(self, queued_at: float) -> None:
+        self.queued_at = queued_at
+        self.cancelled = False
+        self._lock = threading.Lock()
+        self._connection: object = None
+        self._wake: threading.Event | None = None
+
+    def first_attempt_timeout(self, method: str, url: str, timeout: urllib3.Timeout) -> urllib3.Timeout:
+        """The first attempt's timeout, its connect part less the time already spent waiting."""
+        if self.cancelled:
+            raise APIConnectionError(f"{method} {url} was cancelled before it was sent")
+        connect = timeout.connect_timeout
+        if not isinstance(connect, int | float):
+            return timeout
+        waited = time.monotonic() - self.queued_at
+        if waited >= connect:
+            raise APITimeoutError(
+                f"{method} {url} timed out: waited {waited:.2f} s for a worker, the connect timeout is {connect:g} s"
+            )
+        return urllib3.Timeout(connect=connect - waited, read=timeout.read_timeout, total=timeout.total)
+
+    def cancel(self) -> None:
+        """Called from the event loop's thread: stop the call where it is."""
+        with self._lock:
+            self.cancelled = True
+            connection, wake = self._connection, self._wake
+        if wake is not None:
+            wake.set()
+        sock = getattr(connection, "sock", None)
+        if isinstance(sock, socket.socket):
+            # The plain socket's shutdown, also for TLS: it wakes a blocked read in the worker
+            # without closing the descriptor under it (the worker's urllib3 closes it).
+            with contextlib.suppress(OSError):  # already closed
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def _attach(self, connection: object) -> None:
+        with self._lock:
+            self._connection = connection
+
+    def _detach(self) -> None:
+        with self._lock:
+            self._connection = None
+
+    def _pause(self, seconds: float) -> bool:
+        """Sleep before a retry unless cancelled meanwhile; True when cancelled."""
+        with self._lock:
+            if self.cancelled:
+                return True
+            if self._wake is None:
+                self._wake = threading.Event()
+            wake = self._wake
+        return wake.wait(seconds)
+
+
+class _Current(threading.local):
+    control: CallControl | None = None
+
+
+# The control of the call a worker thread is running, if any: the generated operations call
+# ApiClient.request without knowing about it.
+_current = _Current()
+
+
+def _pause(seconds: float, control: CallControl | None) -> bool:
+    """Wait before a retry; True when the call was cancelled (then no retry follows)."""
+    if control is None:
+        _sleep(seconds)
+        return False
+    return control._pause(seconds)
+
+
+class _TrackedHTTPPool(HTTPConnectionPool):
+    """A connection pool that lets a worker's CallControl see the connection it is using."""
+
+    def _get_conn(self, timeout: float | None = None) -> "BaseHTTPConnection":
+        connection = super()._get_conn(timeout)
+        control = _current.control
+        if control is not None:
+            control._attach(connection)
+        return connection
+
+    def _put_conn(self, conn: "BaseHTTPConnection | None") -> None:
+        control = _current.control
+        if control is not None:
+            # Before it goes back: another thread may take it at once.
+            control._detach()
+        super()._put_conn(conn)
+
+
+class _TrackedHTTPSPool(_TrackedHTTPPool, HTTPSConnectionPool):
+    pass
+
+
+def _transport_failure(method: str, url: str, err: _Urllib3Error, max_connections: int) -> APIError:
+    """The error for an attempt that got no response."""
+    if isinstance(err, EmptyPoolError):
+        return APITimeoutError(
+            f"{method} {url} timed out waiting for a free connection: all {max_connections} were in use "
+            "for the whole connect timeout"
+        )
+    # NewConnectionError subclasses ConnectTimeoutError in urllib3 2.x, but a refused connection
+    # is not a timeout.
+    if isinstance(err, _Urllib3Timeout) and not isinstance(err, NewConnectionError):
+        return APITimeoutError(f"{method} {url} timed out: {type(err).__name__}")
+    return APIConnectionError(f"{method} {url} failed before a response arrived: {type(err).__name__}")
 
 
 @lru_cache(maxsize=256)
@@ -389,11 +552,12 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_CONNECTIONS",
     "DEFAULT_MAX_RETRIES",
-    "DEFAULT_POOL_MAXSIZE",
     "DEFAULT_TIMEOUT",
     "USER_AGENT",
     "ApiClient",
+    "CallControl",
     "retry_delay",
     "should_retry",
 ]

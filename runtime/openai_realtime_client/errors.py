@@ -41,6 +41,11 @@ class APITimeoutError(APIConnectionError):
     """Raised when connecting or waiting for the response took longer than the timeout."""
 
 
+class QueueFullError(APIError):
+    """Raised by an ``AsyncRealtimeApi`` call, before anything is sent, when ``max_queued`` calls
+    are already waiting for a worker: the caller sheds load or tries later."""
+
+
 class APIResponseValidationError(APIError):
     """Raised when a 2xx response body is not JSON or does not fit the response schema."""
 
@@ -230,6 +235,7 @@ __all__ = [
     "InternalServerError",
     "NotFoundError",
     "PermissionDeniedError",
+    "QueueFullError",
     "RateLimitError",
     "RequestValidationError",
     "ResponseShapeError",

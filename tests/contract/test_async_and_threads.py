@@ -1,13 +1,22 @@
 """AsyncRealtimeApi never blocks the event loop; one ApiClient serves many threads without leaking."""
 
 import asyncio
+import json
+import logging
+import threading
 import time
+import warnings
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from openai_realtime_client import ApiClient, AsyncRealtimeApi, BadRequestError, RealtimeApi
+from openai_realtime_client.client import DEFAULT_MAX_CONNECTIONS
 from openai_realtime_client.models import RealtimeSessionCreateRequest
 
+from bench.server import BenchServer
 from tests.conftest import TEST_API_KEY
 from tools.mock_server import MockServer, ScriptedResponse
 
@@ -60,19 +69,71 @@ def test_async_with_http_info_and_errors_match_the_sync_api(mock_server: MockSer
     asyncio.run(scenario())
 
 
-def test_one_client_shared_by_16_threads_making_1000_calls(mock_server: MockServer) -> None:
-    client = ApiClient(api_key=TEST_API_KEY, base_url=mock_server.url)
-    api = RealtimeApi(client)
+def _counting_server(tmp_path: Path, delay: float) -> BenchServer:
+    """A keep-alive server in its own process that answers every mint after ``delay`` seconds and
+    counts the sockets it accepts."""
+    body = tmp_path / "session.json"
+    body.write_text(json.dumps(SESSION), encoding="utf-8")
+    return BenchServer(body, delay=delay)
 
-    def mint(_: int) -> str:
-        return api.create_realtime_session(RealtimeSessionCreateRequest()).client_secret.value
 
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        secrets = list(executor.map(mint, range(1000)))
+@contextmanager
+def _no_warnings(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fails if anything warns or logs at WARNING ("Connection pool is full, discarding connection")."""
+    with caplog.at_level(logging.WARNING), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert [str(w.message) for w in caught] == []
 
-    assert len(secrets) == 1000 and all(secret.startswith("ek_") for secret in secrets)
-    pool = client.pool_manager.connection_from_url(client.base_url)
-    assert pool.num_requests == 1000
-    assert pool.num_connections <= 16  # every connection went back to the pool and was reused
-    assert pool.pool is not None and pool.pool.qsize() == 16
-    client.close()
+
+def test_one_client_shared_by_256_threads_keeps_exactly_its_pools_connections(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with _counting_server(tmp_path, delay=0.01) as server, _no_warnings(caplog):
+        client = ApiClient(api_key=TEST_API_KEY, base_url=server.base_url, max_connections=16)
+        api = RealtimeApi(client)
+        start = threading.Barrier(256)
+
+        def mint(_: int) -> list[str]:
+            start.wait()
+            return [api.create_realtime_session(RealtimeSessionCreateRequest()).client_secret.value for _ in range(4)]
+
+        with ThreadPoolExecutor(max_workers=256) as executor:
+            secrets = [secret for batch in executor.map(mint, range(256)) for secret in batch]
+        accepted = server.accepted()
+        client.close()
+
+    assert secrets == ["ek_async"] * 1024
+    # 256 threads, 16 connections: the others waited for one instead of opening and discarding their own.
+    assert accepted == 16
+
+
+@pytest.mark.parametrize("max_connections", [None, 64])
+def test_bursts_of_1000_async_calls_stay_within_the_pool_and_never_warn(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, max_connections: int | None
+) -> None:
+    with _counting_server(tmp_path, delay=0.05) as server, _no_warnings(caplog):
+
+        async def burst(api: AsyncRealtimeApi) -> list[str]:
+            request = RealtimeSessionCreateRequest()
+            sessions = await asyncio.gather(*(api.create_realtime_session(request) for _ in range(1000)))
+            return [session.client_secret.value for session in sessions]
+
+        async def scenario() -> tuple[int, int, int]:
+            client = ApiClient(api_key=TEST_API_KEY, base_url=server.base_url, max_connections=max_connections)
+            async with AsyncRealtimeApi(client) as api:
+                assert await burst(api) == ["ek_async"] * 1000
+                first = server.accepted()
+                assert await burst(api) == ["ek_async"] * 1000
+                threads = api._engine.threads
+            client.close()
+            return first, server.accepted(), threads
+
+        first, after, threads = asyncio.run(scenario())
+
+    pool = DEFAULT_MAX_CONNECTIONS if max_connections is None else max_connections
+    assert threads <= pool and after <= pool
+    if max_connections is not None:
+        # A burst that fills the pool opens every connection there is to open; the next opens none.
+        assert first == after == max_connections
