@@ -214,13 +214,12 @@ def bursts(
     with BenchServer(response_file, cpus=server_cpus, delay=settings.burst_delay) as server:
         for size, rounds in zip(settings.burst_sizes, settings.burst_rounds, strict=True):
             _log(f"bursts of {size:,} async calls against a {settings.burst_delay * 1000:.0f} ms upstream")
-            found[str(size)] = {
-                name: measure.runner(
+            found[str(size)] = figures = {}
+            for name, interpreter in clients.items():
+                figures[name] = measure.runner(
                     interpreter, "burst", [name], base_url=server.base_url, body_file=request_file, calls=size,
                     rounds=rounds, cpu=client_cpu,
                 )  # fmt: skip
-                for name, interpreter in clients.items()
-            }
     found["load_average_after"] = os.getloadavg()[0]
     return found
 

@@ -83,14 +83,23 @@ def _burst_targets(burst: Mapping[str, Any]) -> dict[str, tuple[float | None, st
     runs = [figures["ours_async"] for size, figures in burst.items() if size.isdigit()]
     return {
         "burst_calls_per_s_over_vendor": (
-            _ratio(ours.get("calls_per_s"), vendor.get("calls_per_s")), ">=", BURST_THROUGHPUT_TARGET, "x"
+            _ratio(ours.get("calls_per_s"), vendor.get("calls_per_s")),
+            ">=",
+            BURST_THROUGHPUT_TARGET,
+            "x",
         ),
         "burst_p99_s": (ours.get("p99_s"), "<=", BURST_P99_TARGET, "s"),
         "burst_vendor_cpu_over_ours": (
-            _ratio(vendor.get("cpu_us_per_call"), ours.get("cpu_us_per_call")), ">=", BURST_CPU_TARGET, "x"
+            _ratio(vendor.get("cpu_us_per_call"), ours.get("cpu_us_per_call")),
+            ">=",
+            BURST_CPU_TARGET,
+            "x",
         ),
         "burst_connections_after_first": (
-            max((c for run in runs for c in run["later_connections"]), default=None), "<=", 0, ""
+            max((c for run in runs for c in run["later_connections"]), default=None),
+            "<=",
+            0,
+            "",
         ),
         "burst_warnings": (sum(run["warnings"] for run in runs) if runs else None, "<=", 0, ""),
     }
