@@ -67,9 +67,11 @@ SMOKE = Settings(
     rss_calls=50, tls_warmup=5, tls_calls=20, tls_rounds=1, generate_runs=1,
     burst_sizes=(5, 20), burst_rounds=(1, 1), burst_delay=0.05,
 )  # fmt: skip
-# The async clients of the burst: this client, then (in the vendor's environment) the SDK with
-# each of its transports and raw aiohttp, a floor for async Python.
+# The async clients of the burst: this client, then (in the vendor's environment, which has
+# aiohttp) the SDK with each of its transports, raw aiohttp (a floor for async Python), and this
+# client's models over aiohttp (a prototype: would an event-loop transport be worth having?).
 VENDOR_BURST_CLIENTS = ("vendor_async", "vendor_aiohttp", "aiohttp_floor")
+PROTOTYPE_CLIENT = "ours_aiohttp"
 
 
 def _log(message: str) -> None:
@@ -210,6 +212,7 @@ def bursts(
     clients = {"ours_async": project}
     if other is not None:
         clients.update({name: other for name in VENDOR_BURST_CLIENTS})
+        clients[PROTOTYPE_CLIENT] = Interpreter(other.python, project.pythonpath)
     found: dict[str, Any] = {"delay_s": settings.burst_delay, "load_average": os.getloadavg()[0]}
     with BenchServer(response_file, cpus=server_cpus, delay=settings.burst_delay) as server:
         for size, rounds in zip(settings.burst_sizes, settings.burst_rounds, strict=True):

@@ -18,6 +18,7 @@ BURST_NAMES = {
     "vendor_async": "vendor SDK AsyncOpenAI, default (httpx)",
     "vendor_aiohttp": "vendor SDK AsyncOpenAI, DefaultAioHttpClient",
     "aiohttp_floor": "raw aiohttp, no connection limit (async floor)",
+    "ours_aiohttp": "prototype: this client's models over aiohttp",
 }
 
 ROW_NAMES = {

@@ -27,8 +27,10 @@ Clients: ``floor`` (a urllib3 ``PoolManager`` posting pre-serialized bytes, repl
 ``client.beta.realtime.sessions.create``). Async clients for ``burst``: ``ours_async``
 (``AsyncRealtimeApi(ApiClient())``), ``vendor_async`` (``AsyncOpenAI``, httpx underneath),
 ``vendor_aiohttp`` (``AsyncOpenAI(http_client=DefaultAioHttpClient())``), ``aiohttp_floor`` (an
-``aiohttp.ClientSession`` posting pre-serialized bytes, reply not parsed: a floor for async
-Python). Every call is checked to have succeeded.
+``aiohttp.ClientSession`` without a connection limit posting pre-serialized bytes, reply not
+parsed: a floor for async Python), ``ours_aiohttp`` (a prototype: this client's models and checks
+over that session, for the question whether an aiohttp transport would be worth having). Every
+call is checked to have succeeded.
 """
 
 import argparse
@@ -161,6 +163,8 @@ async def _async_client(name: str, base_url: str, body: dict[str, Any]) -> tuple
                 raise RuntimeError(f"{name}: no client secret")
 
         return theirs, vendor.close
+    if name == "ours_aiohttp":
+        return _ours_over_aiohttp(base_url, body)
     if name == "aiohttp_floor":
         import aiohttp
 
@@ -176,6 +180,30 @@ async def _async_client(name: str, base_url: str, body: dict[str, Any]) -> tuple
 
         return floor, session.close
     raise ValueError(f"unknown async client {name!r}")
+
+
+def _ours_over_aiohttp(base_url: str, body: dict[str, Any]) -> tuple[AsyncCall, Close]:
+    """A prototype, not a transport: what this client does per call (the request model to JSON,
+    checked against the description; the answer parsed into the response model) over an aiohttp
+    session, with no retries, error mapping or timeouts. What an event-loop transport would cost
+    at best."""
+    import aiohttp
+    from openai_realtime_client.api.realtime import create_realtime_session as operation
+    from openai_realtime_client.models import RealtimeSessionCreateRequest
+
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+    url = base_url + SESSIONS_PATH
+    request = RealtimeSessionCreateRequest.from_dict(body)
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {API_KEY}"}
+
+    async def call() -> None:
+        raw = operation._encode_body(request, True)
+        async with session.post(url, data=raw, headers=headers) as response:
+            answer = await response.read()
+        if response.status != 200 or not operation._parse_response(json.loads(answer)).client_secret.value:
+            raise RuntimeError(f"ours_aiohttp: HTTP {response.status}")
+
+    return call, session.close
 
 
 def _accepted(base_url: str) -> int:

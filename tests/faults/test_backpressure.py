@@ -4,6 +4,10 @@ where it is. Every wait here is bounded and short: the stalled server is release
 
 import asyncio
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -23,6 +27,7 @@ from openai_realtime_client.models import RealtimeSessionCreateRequest
 
 from tests.conftest import TEST_API_KEY
 from tests.support.fault_server import FaultServer, reply, stall
+from tools import paths
 
 OK_BODY = json.dumps({"client_secret": {"value": "ek_pressure", "expires_at": 1798761600}}).encode()
 REQUEST = RealtimeSessionCreateRequest(model="gpt-realtime")
@@ -217,3 +222,51 @@ def test_one_setting_sizes_the_pool_and_the_workers() -> None:
     assert ApiClient(api_key=TEST_API_KEY, pool_manager=urllib3.PoolManager(maxsize=7)).max_connections == 7
     with pytest.raises(ValueError, match=r"max_connections=8 disagrees with the pool_manager's maxsize=7"):
         ApiClient(api_key=TEST_API_KEY, pool_manager=urllib3.PoolManager(maxsize=7), max_connections=8)
+
+
+INTERRUPTED_PROGRAM = """
+import asyncio, sys, urllib3
+from openai_realtime_client import ApiClient, AsyncRealtimeApi
+from openai_realtime_client.models import RealtimeSessionCreateRequest
+
+async def main():
+    client = ApiClient(api_key=sys.argv[2], base_url=sys.argv[1], timeout=urllib3.Timeout(connect=5, read=30))
+    async with AsyncRealtimeApi(client) as api:
+        await api.create_realtime_session(RealtimeSessionCreateRequest(), max_retries=5)
+
+try:
+    asyncio.run(main())
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+def test_an_interrupted_program_exits_at_once_and_its_call_is_not_retried() -> None:
+    """Issue 11, item 9: Ctrl-C during a call to a stalled server used to leave the worker retrying
+    (7.5 s to exit with short timeouts, minutes with the defaults)."""
+    with FaultServer(stall(STALL), ok(), ok()) as server:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(paths.GENERATED), str(paths.REPO)])}
+        child = subprocess.Popen(
+            [sys.executable, "-c", INTERRUPTED_PROGRAM, server.url, TEST_API_KEY],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            deadline = time.monotonic() + 10
+            while server.attempts < 1 and time.monotonic() < deadline and child.poll() is None:
+                time.sleep(0.01)
+            assert server.attempts == 1
+            started = time.monotonic()
+            child.send_signal(signal.SIGINT)
+            code = child.wait(timeout=10)
+            elapsed = time.monotonic() - started
+            time.sleep(0.2)
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+        _, stderr = child.communicate()
+        assert code == 130, stderr.decode()[-2000:]
+        assert elapsed < 1.5
+        assert server.attempts == 1  # no retry after the interrupt
