@@ -28,7 +28,7 @@ from typing import Any
 
 from bench import environment, measure, report
 from bench.measure import Interpreter
-from bench.server import BenchServer, TlsFiles
+from tests.support.keep_alive_server import KeepAliveServer, throwaway_authority
 from tools import paths
 
 DEFAULT_OUTPUT = paths.REPO / "bench" / "results.json"
@@ -122,7 +122,7 @@ def run(settings: Settings, *, smoke: bool, vendor: environment.Vendor, package:
             measured["vendor"] = (other, "openai")
         results["imports"] = measure.imports(measured, settings.import_runs)
 
-        with BenchServer(response_file, cpus=server_cpus) as server:
+        with KeepAliveServer(response_file, cpus=server_cpus) as server:
             url = server.base_url
             common: dict[str, Any] = {"base_url": url, "body_file": request_file, "cpu": client_cpu}
             _log("per-call cost of sequential calls")
@@ -170,13 +170,12 @@ def run(settings: Settings, *, smoke: bool, vendor: environment.Vendor, package:
             }
 
         _log("connection reuse over TLS")
-        authority = environment.throwaway_authority(scratch)
-        tls_files = TlsFiles(authority.server_chain, authority.server_key)
+        authority = throwaway_authority(scratch)
         results["tls"] = {}
         # One process per client and round, the clients taking turns; the server counts the
         # connections each process opened over its warm-up and timed calls together.
         by_client: dict[str, list[dict[str, Any]]] = {"floor": [], "ours": []}
-        with BenchServer(response_file, tls=tls_files, cpus=server_cpus) as server:
+        with KeepAliveServer(response_file, tls=authority.server, cpus=server_cpus) as server:
             for _ in range(settings.tls_rounds):
                 for name, rounds in by_client.items():
                     server.reset()
@@ -214,7 +213,7 @@ def bursts(
         clients.update({name: other for name in VENDOR_BURST_CLIENTS})
         clients[PROTOTYPE_CLIENT] = Interpreter(other.python, project.pythonpath)
     found: dict[str, Any] = {"delay_s": settings.burst_delay, "load_average": os.getloadavg()[0]}
-    with BenchServer(response_file, cpus=server_cpus, delay=settings.burst_delay) as server:
+    with KeepAliveServer(response_file, cpus=server_cpus, delay=settings.burst_delay) as server:
         for size, rounds in zip(settings.burst_sizes, settings.burst_rounds, strict=True):
             _log(f"bursts of {size:,} async calls against a {settings.burst_delay * 1000:.0f} ms upstream")
             found[str(size)] = figures = {}

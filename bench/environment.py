@@ -1,5 +1,5 @@
 """What the benchmark runs on and with: the machine, an installed-like copy of the package, the
-vendor SDK's own environment, the request and response bodies, and a throwaway TLS authority."""
+vendor SDK's own environment, and the request and response bodies."""
 
 import json
 import os
@@ -110,28 +110,6 @@ def vendor_environment(log: Any) -> Vendor:
     if result.returncode != 0:
         return Vendor(None, None, skipped=f"the vendor environment is broken: {result.stderr.strip()[-300:]}")
     return Vendor(python, result.stdout.strip())
-
-
-@dataclass(frozen=True)
-class Authority:
-    """A throwaway CA and a certificate for 127.0.0.1 it signed, as PEM files."""
-
-    ca_cert: Path
-    server_chain: Path
-    server_key: Path
-
-
-def throwaway_authority(scratch: Path) -> Authority:
-    import trustme
-
-    authority = trustme.CA()
-    issued = authority.issue_cert("127.0.0.1")
-    result = Authority(scratch / "ca.pem", scratch / "server-chain.pem", scratch / "server-key.pem")
-    authority.cert_pem.write_to_path(str(result.ca_cert))
-    for index, blob in enumerate(issued.cert_chain_pems):
-        blob.write_to_path(str(result.server_chain), append=index > 0)
-    issued.private_key_pem.write_to_path(str(result.server_key))
-    return result
 
 
 def child_environment(pythonpath: Path | None = None) -> dict[str, str]:

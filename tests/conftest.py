@@ -1,14 +1,13 @@
-"""Shared fixtures: the spec-driven mock server and a client pointed at it."""
+"""Shared fixtures: the spec-driven mock server, a client pointed at it, and the keep-alive server."""
 
 from collections.abc import Iterator
 
 import pytest
 from openai_realtime_client import ApiClient, RealtimeApi
 
+from tests.support.keep_alive_server import KeepAliveServer
+from tests.support.payloads import TEST_API_KEY, encoded, session
 from tools.mock_server import MockServer
-
-# A placeholder key: long and distinctive so that a leak into output is easy to search for.
-TEST_API_KEY = "sk-test-3c5f9a1e7b2d4c6f8a0b2d4f6a8c0e1f"
 
 
 @pytest.fixture(scope="session")
@@ -36,3 +35,19 @@ def client(mock_server: MockServer) -> Iterator[ApiClient]:
 @pytest.fixture
 def api(client: ApiClient) -> RealtimeApi:
     return RealtimeApi(client)
+
+
+@pytest.fixture(scope="session")
+def _keep_alive_server_process_wide(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KeepAliveServer]:
+    body = tmp_path_factory.mktemp("keep-alive") / "session.json"
+    body.write_bytes(encoded(session()))
+    with KeepAliveServer(body) as server:
+        yield server
+
+
+@pytest.fixture
+def keep_alive_server(_keep_alive_server_process_wide: KeepAliveServer) -> KeepAliveServer:
+    """A server that keeps connections alive and counts those it accepts (from 0 here), answering
+    every ``POST /v1/realtime/sessions`` with ``payloads.session()``. The mock cannot show reuse."""
+    _keep_alive_server_process_wide.reset()
+    return _keep_alive_server_process_wide

@@ -2,7 +2,7 @@
 # Install Debian's chromium and chromium-driver for the browser test (tests/e2e/), unless both
 # /usr/bin/chromium and /usr/bin/chromedriver are already there, in which case it does nothing.
 # Needs root or password-less sudo, and apt sources that carry the two packages. Exits non-zero
-# when it cannot install them; `make browser` turns that into a warning, and the test then skips.
+# when it cannot install them, and then `make browser` (and `make test`) fail too.
 set -euo pipefail
 
 CHROMIUM=/usr/bin/chromium

@@ -4,10 +4,7 @@ generation instead of being left out."""
 
 import copy
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import TEST_API_KEY
+from tests.support.cli import run_cli
 from tools import paths, spec_document
 from tools.generate import GenerationError, render
 from tools.mock_server import MockServer
@@ -123,26 +120,8 @@ def translation(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return root / "out", spec
 
 
-def _run(generated: Path, *args: str, key: str | None = TEST_API_KEY) -> subprocess.CompletedProcess[str]:
-    env = {name: value for name, value in os.environ.items() if not name.startswith("OPENAI_")}
-    env.update(PYTHONPATH=str(generated), PYTHONDONTWRITEBYTECODE="1", COLUMNS="400")
-    if key is not None:
-        env["OPENAI_API_KEY"] = key
-    result = subprocess.run(
-        [sys.executable, "-m", PACKAGE, *args],
-        cwd=generated,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert TEST_API_KEY not in result.stdout + result.stderr
-    return result
-
-
 def test_the_new_operation_is_listed_as_a_command(translation: tuple[Path, Path]) -> None:
-    result = _run(translation[0], "--help", key=None)
+    result = run_cli("--help", cwd=translation[0], pythonpath=translation[0], key=None)
 
     assert result.returncode == 0, result.stderr
     listed = [line.split(None, 2) for line in result.stdout.splitlines() if line.startswith("  ") and "create" in line]
@@ -151,7 +130,9 @@ def test_the_new_operation_is_listed_as_a_command(translation: tuple[Path, Path]
 
 
 def test_its_options_follow_the_field_types(translation: tuple[Path, Path]) -> None:
-    result = _run(translation[0], "translation-sessions", "create", "--help", key=None)
+    result = run_cli(
+        "translation-sessions", "create", "--help", cwd=translation[0], pythonpath=translation[0], key=None
+    )
 
     assert result.returncode == 0, result.stderr
     text = " ".join(result.stdout.split())
@@ -171,14 +152,14 @@ def test_its_options_follow_the_field_types(translation: tuple[Path, Path]) -> N
 def test_a_call_sends_the_options_and_the_required_const(translation: tuple[Path, Path]) -> None:
     generated, spec = translation
     with MockServer(spec) as server:
-        result = _run(
-            generated, "translation-sessions", "create", "--target-language", "fr", "--rate", "24000",
+        result = run_cli(
+            "translation-sessions", "create", "--target-language", "fr", "--rate", "24000",
             "--no-stream", "--max-speakers", "3", "--listen-for", '["fr", "de"]', "--glossary-note", "Kafka",
-            "--base-url", server.url,
+            "--base-url", server.url, cwd=generated, pythonpath=generated,
         )  # fmt: skip
-        streamed = _run(
-            generated, "translation-sessions", "create", "--target-language", "de", "--stream", "--secret",
-            "--base-url", server.url,
+        streamed = run_cli(
+            "translation-sessions", "create", "--target-language", "de", "--stream", "--secret",
+            "--base-url", server.url, cwd=generated, pythonpath=generated,
         )  # fmt: skip
         received = server.received
 
@@ -217,7 +198,9 @@ def test_its_rules_are_checked_before_anything_is_sent(
 ) -> None:
     generated, spec = translation
     with MockServer(spec) as server:
-        result = _run(generated, "translation-sessions", "create", *arguments, "--base-url", server.url)
+        result = run_cli(
+            "translation-sessions", "create", *arguments, "--base-url", server.url, cwd=generated, pythonpath=generated
+        )
         received = server.received
 
     assert result.returncode == 2

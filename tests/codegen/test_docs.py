@@ -26,7 +26,7 @@ from openai_realtime_client.api.realtime import RealtimeApi
 from openai_realtime_client.client import should_retry
 from openai_realtime_client.errors import status_error_class
 
-from tests.conftest import TEST_API_KEY
+from tests.support.payloads import TEST_API_KEY
 from tools import paths, spec_document
 from tools.generate import GENERATED_HEADER, render
 from tools.mock_server import MockServer

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 from openapi_python_client.schema.untrusted_string import UntrustedString
 
+from tests.support.trees import copy_of_generated, hand_edit_one_digit
 from tools import paths
 from tools.check_generated import compare_trees
 from tools.check_generated import main as check_generated_main
@@ -47,8 +48,7 @@ def test_check_generated_passes_on_the_checked_in_tree(capsys: pytest.CaptureFix
 def test_check_generated_fails_after_a_hand_edit_and_names_each_difference(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    copy = tmp_path / "generated"
-    shutil.copytree(paths.GENERATED, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    copy = copy_of_generated(tmp_path / "generated")
     package = copy / paths.PACKAGE_NAME
     edited = package / "client.py"
     edited.write_text(edited.read_text().replace("retries=False", "retries=True"))
@@ -67,9 +67,21 @@ def test_check_generated_fails_after_a_hand_edit_and_names_each_difference(
     assert "make generate" in report
 
 
+def test_check_generated_catches_a_same_length_hand_edit_with_the_timestamp_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = copy_of_generated(tmp_path / "generated")
+    before, after = hand_edit_one_digit(copy / paths.PACKAGE_NAME / "client.py")
+
+    assert check_generated_main(["--tree", str(copy)]) == 1
+
+    report = capsys.readouterr().err
+    assert report.count("changed: ") == 1 and f"changed: generated/{paths.PACKAGE_NAME}/client.py" in report
+    assert f"    -{after}\n" in report and f"    +{before}\n" in report
+
+
 def test_check_generated_passes_again_once_the_edit_is_reverted(tmp_path: Path) -> None:
-    copy = tmp_path / "generated"
-    shutil.copytree(paths.GENERATED, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    copy = copy_of_generated(tmp_path / "generated")
     target = copy / paths.PACKAGE_NAME / "types.py"
     original = target.read_bytes()
     target.write_bytes(original + b"\n")

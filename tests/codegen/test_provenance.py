@@ -14,6 +14,7 @@ import pytest
 import yaml
 from openai_realtime_client.models.known_voice import KNOWN_VOICE_VALUES
 
+from tests.support.trees import copy_of_generated
 from tools import paths, spec_document
 from tools.check_generated import main as check_generated_main
 from tools.generate import GENERATED_HEADER, MANIFEST_NAME, GenerationError, render, stage_two_outputs
@@ -97,8 +98,7 @@ def test_the_manifest_is_canonical_json_without_machine_specific_text() -> None:
 
 
 def test_check_generated_fails_when_the_manifest_is_edited(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    copy = tmp_path / "generated"
-    shutil.copytree(paths.GENERATED, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    copy = copy_of_generated(tmp_path / "generated")
     manifest = copy / MANIFEST_ENTRY
     # What someone who "fixes" a hash by hand, instead of regenerating, would do.
     manifest.write_text(manifest.read_text().replace('"ruff": "', '"ruff": "9'), encoding="utf-8")

@@ -565,7 +565,14 @@ SKELETON = [
 ]  # fmt: skip
 
 
-def test_a_corrupted_description_raises_spec_diff_error_or_nothing_else() -> None:
+def _outcome(old: dict[str, Any], new: dict[str, Any]) -> list[Change] | SpecDiffError:
+    try:
+        return diff_documents(old, new)
+    except SpecDiffError as err:
+        return err
+
+
+def test_a_corrupted_description_raises_spec_diff_error_on_either_side_or_is_compared() -> None:
     rng = random.Random(4)
     locations = [path for path in _nodes(BASE) if path]
     broken = [_corrupt(BASE, path, junk) for path in SKELETON for junk in JUNK]
@@ -574,10 +581,22 @@ def test_a_corrupted_description_raises_spec_diff_error_or_nothing_else() -> Non
         for _ in range(rng.randint(1, 3)):
             document = _corrupt(document, rng.choice(locations), rng.choice(JUNK))
         broken.append(document)
+    refused = compared = 0
     for document in broken:
-        for old, new in ((BASE, document), (document, BASE)):
-            with contextlib.suppress(SpecDiffError):
-                diff_documents(old, new)
+        # Any other exception fails the test: a malformed description is a SpecDiffError, nothing else.
+        forward, backward = _outcome(BASE, document), _outcome(document, BASE)
+        if isinstance(forward, SpecDiffError) or isinstance(backward, SpecDiffError):
+            # Malformed is a property of the document, whichever side it is on; the message is one line.
+            assert isinstance(forward, SpecDiffError) and isinstance(backward, SpecDiffError)
+            assert str(forward) and "\n" not in str(forward)
+            refused += 1
+            continue
+        assert all(isinstance(change, Change) for change in [*forward, *backward])
+        compared += bool(forward)
+        itself = _outcome(document, document)
+        assert itself == [] or isinstance(itself, SpecDiffError)  # no change between a description and itself
+    # The corruptions reach both paths: neither all refused nor all harmless.
+    assert refused > 50 and compared > 50, (refused, compared)
 
 
 # -- the command: report, acknowledgements, exit codes --------------------------------------------

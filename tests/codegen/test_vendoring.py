@@ -7,7 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from tests.conftest import TEST_API_KEY
+from tests.support.payloads import TEST_API_KEY
 from tools import paths
 from tools.mock_server import MockServer
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.trees import copy_of_generated, hand_edit_one_digit
 from tools import paths
 from tools.generate import MANIFEST_NAME
 
@@ -42,9 +43,7 @@ def _outputs() -> dict[str, str]:
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
     """A copy of generated/ at tmp_path/generated; commands run from tmp_path."""
-    copy = tmp_path / "generated"
-    shutil.copytree(paths.GENERATED, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    return copy
+    return copy_of_generated(tmp_path / "generated")
 
 
 def _git_status() -> str:
@@ -79,6 +78,17 @@ def test_one_changed_byte_fails_verification_and_names_the_file(tree: Path) -> N
     assert result.returncode == 1, result.stderr
     problem, summary = result.stdout.splitlines()
     assert problem.startswith(f"changed: generated/{PACKAGE}/models/error.py (sha256 ")
+    assert summary.startswith("verify: FAILED: 1 changed, 0 missing, 0 extra; ")
+
+
+def test_a_same_length_edit_with_the_timestamp_kept_fails_verification(tree: Path) -> None:
+    hand_edit_one_digit(tree / PACKAGE / "client.py")
+
+    result = _verify(tree / PACKAGE / "verify.py", cwd=tree.parent)
+
+    assert result.returncode == 1, result.stderr
+    problem, summary = result.stdout.splitlines()
+    assert problem.startswith(f"changed: generated/{PACKAGE}/client.py (sha256 ")
     assert summary.startswith("verify: FAILED: 1 changed, 0 missing, 0 extra; ")
 
 
@@ -221,7 +231,7 @@ def test_the_verify_script_imports_only_the_standard_library() -> None:
 def test_a_build_of_generated_ships_the_manifest_and_every_file_it_lists(tmp_path: Path) -> None:
     pytest.importorskip("setuptools")
     source = tmp_path / "src"
-    shutil.copytree(paths.GENERATED, source, ignore=shutil.ignore_patterns("__pycache__"))
+    copy_of_generated(source)
     build_lib = tmp_path / "lib"
 
     # build_py collects exactly what a wheel of generated/ installs (modules and package data),

@@ -1,7 +1,6 @@
 """AsyncRealtimeApi never blocks the event loop; one ApiClient serves many threads without leaking."""
 
 import asyncio
-import json
 import logging
 import threading
 import time
@@ -16,11 +15,11 @@ from openai_realtime_client import ApiClient, AsyncRealtimeApi, BadRequestError,
 from openai_realtime_client.client import DEFAULT_MAX_CONNECTIONS
 from openai_realtime_client.models import RealtimeSessionCreateRequest
 
-from bench.server import BenchServer
-from tests.conftest import TEST_API_KEY
+from tests.support.keep_alive_server import KeepAliveServer
+from tests.support.payloads import TEST_API_KEY, encoded, session, vendor_error
 from tools.mock_server import MockServer, ScriptedResponse
 
-SESSION = {"client_secret": {"value": "ek_async", "expires_at": 1798761600}}
+SESSION = session("ek_async")
 
 
 def test_50_concurrent_calls_with_200ms_answers_overlap_and_the_loop_keeps_running(mock_server: MockServer) -> None:
@@ -56,7 +55,7 @@ def test_50_concurrent_calls_with_200ms_answers_overlap_and_the_loop_keeps_runni
 def test_async_with_http_info_and_errors_match_the_sync_api(mock_server: MockServer) -> None:
     mock_server.script(
         ScriptedResponse(body=SESSION, headers={"x-request-id": "req_a"}),
-        ScriptedResponse(status=400, body={"error": {"message": "no", "type": "t", "param": None, "code": None}}),
+        ScriptedResponse(status=400, body=vendor_error("no", "t")),
     )
 
     async def scenario() -> None:
@@ -69,12 +68,12 @@ def test_async_with_http_info_and_errors_match_the_sync_api(mock_server: MockSer
     asyncio.run(scenario())
 
 
-def _counting_server(tmp_path: Path, delay: float) -> BenchServer:
+def _counting_server(tmp_path: Path, delay: float) -> KeepAliveServer:
     """A keep-alive server in its own process that answers every mint after ``delay`` seconds and
     counts the sockets it accepts."""
     body = tmp_path / "session.json"
-    body.write_text(json.dumps(SESSION), encoding="utf-8")
-    return BenchServer(body, delay=delay)
+    body.write_bytes(encoded(SESSION))
+    return KeepAliveServer(body, delay=delay)
 
 
 @contextmanager

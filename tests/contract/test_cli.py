@@ -4,10 +4,8 @@ never shows."""
 
 import ast
 import json
-import os
 import pkgutil
 import shutil
-import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,41 +17,13 @@ import openai_realtime_client.api.realtime as realtime_operations
 import pytest
 from openai_realtime_client import RealtimeApi
 
-from tests.conftest import TEST_API_KEY
+from tests.support.cli import run_cli
+from tests.support.payloads import TEST_API_KEY, session, vendor_error
 from tests.support.ports import closed_port
 from tools import paths, spec_document
 from tools.mock_server import MockServer, ScriptedResponse
 
 PACKAGE = paths.PACKAGE_NAME
-
-
-def run_cli(
-    *args: str,
-    cwd: Path,
-    key: str | None = TEST_API_KEY,
-    stdin: str | None = None,
-    module: str = PACKAGE,
-    pythonpath: Path = paths.GENERATED,
-) -> subprocess.CompletedProcess[str]:
-    """The command line in a fresh interpreter, with no OPENAI_* setting but the key (if any). Fails
-    the test if the key shows up in anything it printed."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("OPENAI_")}
-    # Wide enough that argparse never breaks a line inside a word of the help text.
-    env.update(PYTHONPATH=str(pythonpath), PYTHONDONTWRITEBYTECODE="1", COLUMNS="400")
-    if key is not None:
-        env["OPENAI_API_KEY"] = key
-    result = subprocess.run(
-        [sys.executable, "-m", module, *args],
-        cwd=cwd,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert TEST_API_KEY not in result.stdout + result.stderr
-    return result
 
 
 def one_line(stderr: str) -> str:
@@ -296,7 +266,7 @@ def test_json_from_stdin(mock_server: MockServer, tmp_path: Path) -> None:
 
 
 def test_max_retries_and_base_url_reach_the_client(mock_server: MockServer, tmp_path: Path) -> None:
-    mock_server.script(ScriptedResponse(500, {"error": {"message": "blip"}}, headers={"retry-after-ms": "0"}))
+    mock_server.script(ScriptedResponse(500, vendor_error("blip", "server_error"), headers={"retry-after-ms": "0"}))
 
     result = run_cli("sessions", "create", "--max-retries", "1", "--base-url", mock_server.url, cwd=tmp_path)
 
@@ -312,7 +282,7 @@ def test_max_retries_and_base_url_reach_the_client(mock_server: MockServer, tmp_
 def test_an_error_status_is_exit_1_with_one_line_naming_class_status_and_request_id(
     case: Case, status: int, error_class: str, mock_server: MockServer, tmp_path: Path
 ) -> None:
-    body = {"error": {"message": "Slow down,\nplease.", "type": "x", "param": None, "code": None}}
+    body = vendor_error("Slow down,\nplease.", "x")
     mock_server.script(ScriptedResponse(status, body, headers={"x-request-id": f"req_cli_{status}"}))
 
     result = run_cli(*case.command.split(), "--max-retries", "0", "--base-url", mock_server.url, cwd=tmp_path)
@@ -362,8 +332,8 @@ def test_a_timeout_is_exit_1(mock_server: MockServer, tmp_path: Path) -> None:
 def test_a_server_that_echoes_the_key_does_not_get_it_printed(mock_server: MockServer, tmp_path: Path) -> None:
     message = f"Incorrect API key provided: {TEST_API_KEY}."
     mock_server.script(
-        ScriptedResponse(401, {"error": {"message": message}}, headers={"x-request-id": "req_echo"}),
-        ScriptedResponse(200, {"client_secret": {"value": "ek_1", "expires_at": 1}, "instructions": TEST_API_KEY}),
+        ScriptedResponse(401, vendor_error(message, "invalid_request_error"), headers={"x-request-id": "req_echo"}),
+        ScriptedResponse(200, session("ek_1", instructions=TEST_API_KEY)),
     )
 
     failed = run_cli("sessions", "create", "--base-url", mock_server.url, cwd=tmp_path)

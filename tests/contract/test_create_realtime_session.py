@@ -32,15 +32,11 @@ from openai_realtime_client.models import (
     RealtimeTracingConfiguration,
 )
 
-from tests.conftest import TEST_API_KEY
+from tests.support import payloads
+from tests.support.payloads import TEST_API_KEY, vendor_error
 from tools.mock_server import MockServer, ScriptedResponse
 
-VALID_RESPONSE = {
-    "id": "sess_1",
-    "object": "realtime.session",
-    "model": "gpt-realtime",
-    "client_secret": {"value": "ek_abc123", "expires_at": 1798761600},
-}
+VALID_RESPONSE = payloads.session()
 
 
 def test_create_minimal_request_sends_only_the_fields_set(api: RealtimeApi, mock_server: MockServer) -> None:
@@ -206,7 +202,7 @@ def test_mock_rejects_a_request_that_breaks_the_spec(
 def test_unknown_response_fields_are_kept_at_every_level(api: RealtimeApi, mock_server: MockServer) -> None:
     body = {
         **VALID_RESPONSE,
-        "client_secret": {**VALID_RESPONSE["client_secret"], "scope": "voice"},  # type: ignore[dict-item]
+        "client_secret": {**VALID_RESPONSE["client_secret"], "scope": "voice"},
         "turn_detection": {"type": "server_vad", "idle_timeout_ms": 9000},
         "expires_at": 1798761600,
         "audio": {"output": {"voice": "cedar"}},
@@ -261,7 +257,7 @@ def test_nulls_the_spec_allows_parse_as_none_and_absent_fields_stay_unset(
 def test_non_2xx_raises_with_status_headers_body_and_request_id(
     api: RealtimeApi, mock_server: MockServer, status: int, error_class: type[APIStatusError]
 ) -> None:
-    error_body = {"error": {"message": "Nope.", "type": "invalid_request_error", "param": "voice", "code": "bad"}}
+    error_body = vendor_error("Nope.", param="voice", code="bad")
     mock_server.script(ScriptedResponse(status=status, body=error_body, headers={"X-Request-Id": "req_err_1"}))
 
     with pytest.raises(error_class) as caught:
@@ -343,16 +339,8 @@ def test_base_url_defaults_to_the_public_api(monkeypatch: pytest.MonkeyPatch) ->
     assert ApiClient(api_key="k").base_url == "https://api.openai.com/v1"
 
 
-def test_connections_are_reused_across_calls(client: ApiClient, api: RealtimeApi) -> None:
-    for _ in range(20):
-        api.create_realtime_session(RealtimeSessionCreateRequest())
-
-    pool = client.pool_manager.connection_from_url(client.base_url)
-    assert pool.num_connections == 1
-    assert pool.num_requests == 20
-
-
-def test_calls_after_close_open_a_new_connection(client: ApiClient, api: RealtimeApi, mock_server: MockServer) -> None:
+# Connection reuse is counted at a server that keeps connections alive: test_connection_reuse.py.
+def test_calls_after_close_go_through_a_new_pool(client: ApiClient, api: RealtimeApi, mock_server: MockServer) -> None:
     api.create_realtime_session(RealtimeSessionCreateRequest())
     client.close()  # closes the pool the client keeps for the host
 
@@ -405,7 +393,7 @@ def test_the_minted_secret_is_masked_in_repr_but_readable_and_serialised(
     api: RealtimeApi, mock_server: MockServer
 ) -> None:
     secret = "ek_68af296e8e408191a1120ab6383263c2"
-    mock_server.script(ScriptedResponse(body={**VALID_RESPONSE, "client_secret": {"value": secret, "expires_at": 9}}))
+    mock_server.script(ScriptedResponse(body=payloads.session(secret, expires_at=9)))
 
     info = api.create_realtime_session_with_http_info(RealtimeSessionCreateRequest())
     session = info.data
@@ -441,14 +429,6 @@ def test_extra_headers_apply_to_one_call_and_cannot_replace_authorization(
     assert first.header("X-Trace") == "t-1"
     assert first.header("Authorization") == f"Bearer {TEST_API_KEY}"
     assert second.header("X-Trace") is None
-
-
-def test_a_ca_bundle_is_used_for_certificate_verification() -> None:
-    client = ApiClient(api_key="k", ca_certs="/etc/ssl/certs/ca-certificates.crt")
-
-    options = client.pool_manager.connection_pool_kw
-    assert options["ca_certs"] == "/etc/ssl/certs/ca-certificates.crt"
-    assert options["cert_reqs"] == "CERT_REQUIRED"
 
 
 @pytest.mark.parametrize(

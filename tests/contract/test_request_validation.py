@@ -14,7 +14,7 @@ from openai_realtime_client.models import (
     RealtimeSessionCreateRequestTurnDetection,
 )
 
-from tests.conftest import TEST_API_KEY
+from tests.support.payloads import TEST_API_KEY
 from tools.mock_server import MockServer
 
 

@@ -2,7 +2,8 @@
 
 Debian's chromium and chromium-driver are driven through selenium with the driver's path given,
 so selenium-manager never runs (and SE_OFFLINE forbids it to download anything besides). Each test
-saves a screenshot under its tmp path and copies it to build/screenshots/.
+saves a screenshot under its tmp path and copies it to build/screenshots/. The two programs are
+required: without them these tests fail, unless SKIP_BROWSER=1 skips them (tests/support/browser.py).
 """
 
 import itertools
@@ -27,13 +28,13 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
 from examples.token_server.app import TokenApp, TokenServer
-from tests.conftest import TEST_API_KEY
+from tests.support import browser as browser_requirement
+from tests.support.browser import CHROMEDRIVER, CHROMIUM
+from tests.support.payloads import TEST_API_KEY, session, vendor_error
 from tests.support.ports import closed_port
 from tools import paths
 from tools.mock_server import MockServer, ScriptedResponse
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -45,12 +46,16 @@ CHROMIUM_FLAGS = (
 )
 SCREENSHOTS = paths.REPO / "build" / "screenshots"
 
-if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
-    pytest.skip(
-        f"the browser test needs {CHROMIUM} and {CHROMEDRIVER}: install them with tools/install_browser.sh"
-        " (make browser; `make test` tries this itself)",
-        allow_module_level=True,
-    )
+REQUIREMENT = browser_requirement.decide()
+if REQUIREMENT.action == "skip":
+    pytest.skip(REQUIREMENT.reason, allow_module_level=True)
+
+
+@pytest.fixture(autouse=True)
+def _chromium_is_required() -> None:
+    """Without Chromium each test here fails at its setup instead of skipping."""
+    if REQUIREMENT.action == "fail":
+        pytest.fail(REQUIREMENT.reason, pytrace=False)
 
 
 @pytest.fixture
@@ -89,17 +94,7 @@ def token_server(mock_server: MockServer) -> Iterator[TokenServer]:
 
 
 def minted_session(token: str, expires_at: int) -> dict[str, Any]:
-    return {
-        "id": "sess_e2e_0001",
-        "object": "realtime.session",
-        "model": "gpt-realtime",
-        "voice": "alloy",
-        "client_secret": {"value": token, "expires_at": expires_at},
-    }
-
-
-def vendor_error(message: str, type_: str, code: str | None) -> dict[str, Any]:
-    return {"error": {"message": message, "type": type_, "param": None, "code": code}}
+    return session(token, expires_at, id="sess_e2e_0001", voice="alloy")
 
 
 def text_of(driver: WebDriver, element_id: str) -> str:
@@ -224,8 +219,7 @@ def test_a_token_that_runs_out_says_so(
                     401,
                     vendor_error(
                         f"Incorrect API key provided: {TEST_API_KEY[:8]}****{TEST_API_KEY[-8:]}.",
-                        "invalid_request_error",
-                        "invalid_api_key",
+                        code="invalid_api_key",
                     ),
                     headers={"x-request-id": "req_e2e_401"},
                 )
@@ -239,7 +233,7 @@ def test_a_token_that_runs_out_says_so(
             [
                 ScriptedResponse(
                     500,
-                    vendor_error("The server had an error while processing your request.", "server_error", None),
+                    vendor_error("The server had an error while processing your request.", "server_error"),
                     headers={"x-request-id": "req_e2e_500", "retry-after-ms": "10"},
                 )
             ]

@@ -18,7 +18,7 @@ from openai_realtime_client.models import RealtimeSessionCreateRequest
 
 from examples.token_server.__main__ import PLACEHOLDER_KEY
 from examples.token_server.app import SECURITY_HEADERS, TokenApp, TokenServer
-from tests.conftest import TEST_API_KEY
+from tests.support.payloads import TEST_API_KEY, vendor_error
 from tests.support.ports import closed_port
 from tools import paths
 from tools.mock_server import MockServer, ScriptedResponse
@@ -118,12 +118,10 @@ def test_anything_else_is_refused_without_minting(
     assert mock_server.received == []
 
 
-def _error(message: str, code: str | None = None) -> dict[str, Any]:
-    return {"error": {"message": message, "type": "invalid_request_error", "param": None, "code": code}}
-
-
 # The API's 401 message quotes the start and end of the key it was given.
-LEAKY_401 = _error(f"Incorrect API key provided: {TEST_API_KEY[:8]}****{TEST_API_KEY[-8:]}.", "invalid_api_key")
+LEAKY_401 = vendor_error(
+    f"Incorrect API key provided: {TEST_API_KEY[:8]}****{TEST_API_KEY[-8:]}.", code="invalid_api_key"
+)
 FAST_RETRY = {"retry-after-ms": "1"}
 
 
@@ -132,19 +130,19 @@ FAST_RETRY = {"retry-after-ms": "1"}
     [
         ([ScriptedResponse(401, LEAKY_401)], 502, "The API refused this server's API key (HTTP 401).", 401),
         (
-            [ScriptedResponse(403, _error("You may not."))],
+            [ScriptedResponse(403, vendor_error("You may not."))],
             502,
             "This server's API key may not create Realtime sessions (HTTP 403).",
             403,
         ),
         (
-            [ScriptedResponse(400, _error("Unknown parameter."))],
+            [ScriptedResponse(400, vendor_error("Unknown parameter."))],
             502,
             "The API rejected the session request (HTTP 400).",
             400,
         ),
         (
-            [ScriptedResponse(429, _error("Slow down."), headers=FAST_RETRY)] * 3,
+            [ScriptedResponse(429, vendor_error("Slow down."), headers=FAST_RETRY)] * 3,
             502,
             "The API is limiting this server's requests; reload in a moment (HTTP 429, after 2 retries).",
             429,

@@ -25,8 +25,8 @@ from openai_realtime_client import (
 )
 from openai_realtime_client.models import RealtimeSessionCreateRequest
 
-from tests.conftest import TEST_API_KEY
 from tests.support.fault_server import FaultServer, reply, stall
+from tests.support.payloads import TEST_API_KEY
 from tools import paths
 
 OK_BODY = json.dumps({"client_secret": {"value": "ek_pressure", "expires_at": 1798761600}}).encode()

@@ -1,6 +1,5 @@
 """The client against scripted raw sockets: each test sends exactly the bytes under test."""
 
-import json
 import socket
 import time
 from collections.abc import Iterator
@@ -22,14 +21,13 @@ from openai_realtime_client import (
 from openai_realtime_client import client as client_module
 from openai_realtime_client.models import RealtimeSessionCreateRequest
 
-from tests.conftest import TEST_API_KEY
 from tests.support.fault_server import Action, FaultServer, raw, reply, request_body, reset, stall
+from tests.support.jitter import control_jitter
+from tests.support.payloads import TEST_API_KEY, encoded, session, vendor_error
 from tests.support.ports import closed_port
 
-OK_BODY = json.dumps({"client_secret": {"value": "ek_fault", "expires_at": 1798761600}}).encode()
-ERROR_BODY = json.dumps(
-    {"error": {"message": "Slow down.", "type": "rate_limit", "param": None, "code": None}}
-).encode()
+OK_BODY = encoded(session("ek_fault"))
+ERROR_BODY = encoded(vendor_error("Slow down.", "rate_limit"))
 REQUEST = RealtimeSessionCreateRequest(model="gpt-realtime", voice="alloy")
 
 
@@ -66,13 +64,19 @@ def test_500_three_times_raises_internal_server_error_after_three_attempts(sleep
     assert caught.value.request_id == "req_2"
 
 
-def test_backoff_doubles_from_half_a_second_with_jitter_and_is_capped(sleeps: list[float]) -> None:
+@pytest.mark.parametrize(
+    ("fraction", "expected"), [(0.0, [0.375, 0.75, 1.5, 3.0, 6.0, 6.0]), (1.0, [0.5, 1.0, 2.0, 4.0, 8.0, 8.0])]
+)
+def test_backoff_doubles_from_half_a_second_less_the_jitter_drawn_and_is_capped(
+    sleeps: list[float], monkeypatch: pytest.MonkeyPatch, fraction: float, expected: list[float]
+) -> None:
+    jitter = control_jitter(monkeypatch, fraction)
     with FaultServer(*[reply(503) for _ in range(7)]) as server, pytest.raises(InternalServerError):
         _api(server, max_retries=6).create_realtime_session(REQUEST)
 
     assert server.attempts == 7
-    for delay, ceiling in zip(sleeps, [0.5, 1.0, 2.0, 4.0, 8.0, 8.0], strict=True):
-        assert 0.75 * ceiling <= delay <= ceiling
+    assert sleeps == expected
+    assert jitter.asked == [(0.75, 1.0)] * 6
 
 
 def test_400_is_never_retried(sleeps: list[float]) -> None:
@@ -98,14 +102,21 @@ def test_retried_statuses(sleeps: list[float], status: int) -> None:
         ({"Retry-After": "2"}, 2.0),
         ({"Retry-After": "0.5"}, 0.5),
         ({"retry-after-ms": "250", "Retry-After": "9"}, 0.25),
+        ({"Retry-After": "0"}, 0.0),
+        ({"retry-after-ms": "0"}, 0.0),
+        ({"Retry-After": "60"}, 60.0),
+        ({"retry-after-ms": "soon", "Retry-After": "3"}, 3.0),
     ],
-    ids=["retry-after-ms", "seconds", "fractional", "ms-wins"],
+    ids=["retry-after-ms", "seconds", "fractional", "ms-wins", "zero", "zero-ms", "a-minute", "bad-ms-gives-way"],
 )
-def test_429_waits_as_long_as_the_server_asks(sleeps: list[float], headers: dict[str, str], expected: float) -> None:
+def test_429_waits_as_long_as_the_server_asks(
+    sleeps: list[float], monkeypatch: pytest.MonkeyPatch, headers: dict[str, str], expected: float
+) -> None:
+    control_jitter(monkeypatch, 0.0)
     with FaultServer(reply(429, ERROR_BODY, headers), reply(200, OK_BODY)) as server:
         _api(server).create_realtime_session(REQUEST)
 
-    assert sleeps == [pytest.approx(expected)]
+    assert sleeps == [pytest.approx(expected, abs=1e-9)]
 
 
 def test_429_with_an_http_date_waits_until_that_date(sleeps: list[float]) -> None:
@@ -116,13 +127,29 @@ def test_429_with_an_http_date_waits_until_that_date(sleeps: list[float]) -> Non
     assert 27 <= sleeps[0] <= 30
 
 
-@pytest.mark.parametrize("value", ["120", "not a date", "-5"])
-def test_retry_after_over_a_minute_or_unreadable_falls_back_to_backoff(sleeps: list[float], value: str) -> None:
-    with FaultServer(reply(429, ERROR_BODY, {"Retry-After": value}), reply(200, OK_BODY)) as server:
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Retry-After": "120"},
+        {"Retry-After": "60.5"},
+        {"Retry-After": "not a date"},
+        {"Retry-After": "-5"},
+        {"Retry-After": ""},
+        {"retry-after-ms": "60001"},
+        {"retry-after-ms": "-5"},
+        {"retry-after-ms": "soon"},
+    ],
+    ids=repr,
+)
+def test_retry_after_over_a_minute_negative_or_unreadable_falls_back_to_backoff(
+    sleeps: list[float], monkeypatch: pytest.MonkeyPatch, headers: dict[str, str]
+) -> None:
+    control_jitter(monkeypatch, 0.0)
+    with FaultServer(reply(429, ERROR_BODY, headers), reply(200, OK_BODY)) as server:
         _api(server).create_realtime_session(REQUEST)
 
     assert server.attempts == 2
-    assert 0.375 <= sleeps[0] <= 0.5
+    assert sleeps == [0.375]
 
 
 def test_429_exhausting_retries_raises_rate_limit_error(sleeps: list[float]) -> None:
@@ -133,15 +160,17 @@ def test_429_exhausting_retries_raises_rate_limit_error(sleeps: list[float]) -> 
     assert caught.value.message == "Slow down."
 
 
-def test_x_should_retry_true_retries_even_a_400(sleeps: list[float]) -> None:
-    with FaultServer(reply(400, ERROR_BODY, {"x-should-retry": "true"}), reply(200, OK_BODY)) as server:
+@pytest.mark.parametrize("value", ["true", "TRUE", " True "])
+def test_x_should_retry_true_retries_even_a_400(sleeps: list[float], value: str) -> None:
+    with FaultServer(reply(400, ERROR_BODY, {"X-Should-Retry": value}), reply(200, OK_BODY)) as server:
         _api(server).create_realtime_session(REQUEST)
 
     assert server.attempts == 2
 
 
-def test_x_should_retry_false_stops_a_503(sleeps: list[float]) -> None:
-    with FaultServer(reply(503, ERROR_BODY, {"x-should-retry": "false"})) as server, pytest.raises(InternalServerError):
+@pytest.mark.parametrize("value", ["false", "FALSE", " False "])
+def test_x_should_retry_false_stops_a_503(sleeps: list[float], value: str) -> None:
+    with FaultServer(reply(503, ERROR_BODY, {"X-Should-Retry": value})) as server, pytest.raises(InternalServerError):
         _api(server).create_realtime_session(REQUEST)
 
     assert server.attempts == 1
@@ -163,6 +192,8 @@ def test_connection_refused_is_retried_then_raises_api_connection_error(sleeps: 
     assert type(caught.value) is APIConnectionError
     assert caught.value.retries_taken == 2 and len(sleeps) == 2
     assert isinstance(caught.value.__cause__, urllib3.exceptions.NewConnectionError)
+    assert TEST_API_KEY not in str(caught.value)
+    assert TEST_API_KEY not in repr(caught.value.__cause__)
 
 
 @pytest.fixture
@@ -240,7 +271,7 @@ def test_broken_responses_raise_api_connection_error_after_retries(sleeps: list[
         b"plain text, not JSON",
         b"<!doctype html><html><body><h1>Proxy login</h1></body></html>",
         OK_BODY[:-5],
-        json.dumps({"id": "sess_1", "object": "realtime.session"}).encode(),
+        encoded({name: value for name, value in session().items() if name != "client_secret"}),
     ],
     ids=["not-json", "html", "truncated-json", "no-client-secret"],
 )

@@ -1,6 +1,5 @@
 """Everything the client logs and raises during failing calls: useful, and free of the API key."""
 
-import json
 import logging
 
 import pytest
@@ -8,11 +7,11 @@ from openai_realtime_client import ApiClient, APIError, RealtimeApi
 from openai_realtime_client import client as client_module
 from openai_realtime_client.models import RealtimeSessionCreateRequest
 
-from tests.conftest import TEST_API_KEY
 from tests.support.fault_server import FaultServer, raw, reply, stall
+from tests.support.payloads import TEST_API_KEY, encoded, session, vendor_error
 from tests.support.ports import closed_port
 
-OK_BODY = json.dumps({"client_secret": {"value": "ek_secret_value_0123456789", "expires_at": 1}}).encode()
+OK_BODY = encoded(session("ek_secret_value_0123456789"))
 
 
 def _everything_about(error: BaseException) -> str:
@@ -31,8 +30,8 @@ def test_no_api_key_in_anything_logged_or_raised(
     caplog.set_level(logging.DEBUG, logger="openai_realtime_client")
     raised: list[str] = []
     actions = [
-        reply(500, b'{"error": {"message": "boom", "type": "server_error", "param": null, "code": null}}'),
-        reply(401, b'{"error": {"message": "bad key", "type": "auth", "param": null, "code": "invalid_api_key"}}'),
+        reply(500, encoded(vendor_error("boom", "server_error"))),
+        reply(401, encoded(vendor_error("bad key", "auth", code="invalid_api_key"))),
         raw(b"HTTP/1.1 200 OK\r\nContent-Length: 999\r\n\r\n{"),
         raw(b"garbage\r\n\r\n"),
         reply(200, b"<html>proxy</html>", {"x-request-id": "req_html"}),

@@ -11,7 +11,7 @@ from openai_realtime_client import ApiClient, RealtimeApi, RequestValidationErro
 from openai_realtime_client.api.realtime.create_realtime_session import BODY_SCHEMA
 from openai_realtime_client.models import RealtimeSessionCreateRequest, RealtimeSessionCreateResponse
 
-from tests.conftest import TEST_API_KEY
+from tests.support.payloads import TEST_API_KEY
 from tests.support.schema_strategies import values_for
 from tools import paths, spec_document
 from tools.mock_server import MockServer

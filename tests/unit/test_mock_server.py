@@ -8,6 +8,7 @@ from pathlib import Path
 
 import urllib3
 
+from tests.support.payloads import session
 from tools import paths
 from tools.mock_server import MockServer, ScriptedResponse
 
@@ -87,7 +88,7 @@ def test_an_example_that_breaks_its_own_schema_is_reported_not_served(tmp_path: 
 def test_scripted_answers_are_used_in_order_then_the_spec_answers_again(mock_server: MockServer) -> None:
     mock_server.script(
         ScriptedResponse(status=503, body="busy", headers={"Retry-After": "1"}),
-        ScriptedResponse(status=200, body={"client_secret": {"value": "v", "expires_at": 1}}, delay=0.3),
+        ScriptedResponse(status=200, body=session("v"), delay=0.3),
     )
     url = mock_server.url + "/realtime/sessions"
 

@@ -1,18 +1,20 @@
-"""The benchmark's HTTP server: one fixed answer, as fast as asyncio allows, in its own process.
+"""A keep-alive HTTP server that counts the connections it accepts, in its own process.
 
-``python -m bench.server BODY_FILE [--tls CERT KEY] [--cpus 1] [--delay 0.2]`` answers ``POST
-/v1/realtime/sessions`` (and ``POST /v1/realtime/client_secrets``) with the JSON in BODY_FILE,
-always the same pre-built 200 response, ``--delay`` seconds after the request arrived (an
-upstream that takes its time, without blocking the other connections), keeps connections alive,
-and counts the connections it accepts, so the benchmark can tell whether a client reused its
-connection. ``GET /__accepted`` answers that count as the body and closes (its own connection is
-not counted), so a client process can read it between bursts. Anything else gets a 404. It
-listens on 127.0.0.1 only, optionally over TLS, and pins itself to the CPUs it is given.
+``python -m tests.support.keep_alive_server BODY_FILE [--tls CERT KEY] [--cpus 1] [--delay 0.2]``
+answers ``POST /v1/realtime/sessions`` (and ``POST /v1/realtime/client_secrets``) with the JSON in
+BODY_FILE, always the same pre-built 200 response, ``--delay`` seconds after the request arrived
+(an upstream that takes its time, without blocking the other connections), keeps connections
+alive, and counts the connections it accepts, so a test (or the benchmark, which also wants it
+fast) can tell whether a client reused its connection: the mock server cannot, as every client
+socket it sees may be a new one. ``GET /__accepted`` answers that count as the body and closes
+(its own connection is not counted), so a client process can read it between bursts. Anything
+else gets a 404. It listens on 127.0.0.1 only, optionally over TLS (``throwaway_authority`` makes
+the files), and pins itself to the CPUs it is given.
 
 It prints its port on the first line of stdout, then answers each line read from stdin:
 ``count`` with the number of connections accepted so far, ``reset`` by setting it to 0 (and
-printing 0). It exits when stdin closes. ``BenchServer`` runs it as a context manager.
-Standard library only.
+printing 0). It exits when stdin closes. ``KeepAliveServer`` runs it as a context manager.
+Standard library only, but for ``throwaway_authority`` (trustme).
 """
 
 import argparse
@@ -29,9 +31,10 @@ from types import TracebackType
 from typing import IO, Self
 
 HOST = "127.0.0.1"
+MODULE = "tests.support.keep_alive_server"
 ANSWERED_PATHS = frozenset({b"/v1/realtime/sessions", b"/v1/realtime/client_secrets"})
 COUNT_PATH = b"/__accepted"
-# A request head larger than this is refused: a benchmark client never sends one.
+# A request head larger than this is refused: no client under test sends one.
 MAX_HEAD = 64 * 1024
 START_TIMEOUT = 30.0
 
@@ -44,6 +47,28 @@ class TlsFiles:
     private_key: Path
 
 
+@dataclass(frozen=True)
+class Authority:
+    """A throwaway CA's certificate, and the files of a server certificate for 127.0.0.1 it signed."""
+
+    ca_cert: Path
+    server: TlsFiles
+
+
+def throwaway_authority(scratch: Path) -> Authority:
+    """A new CA and a certificate it issued for 127.0.0.1, written as PEM files under ``scratch``."""
+    import trustme
+
+    authority = trustme.CA()
+    issued = authority.issue_cert("127.0.0.1")
+    result = Authority(scratch / "ca.pem", TlsFiles(scratch / "server-chain.pem", scratch / "server-key.pem"))
+    authority.cert_pem.write_to_path(str(result.ca_cert))
+    for index, blob in enumerate(issued.cert_chain_pems):
+        blob.write_to_path(str(result.server.cert_chain), append=index > 0)
+    issued.private_key_pem.write_to_path(str(result.server.private_key))
+    return result
+
+
 def build_response(body: bytes, *, status: str = "200 OK", close: bool = False) -> bytes:
     """The complete bytes of an HTTP/1.1 answer carrying a JSON body, connection kept alive
     unless ``close``."""
@@ -51,7 +76,7 @@ def build_response(body: bytes, *, status: str = "200 OK", close: bool = False) 
         f"HTTP/1.1 {status}\r\n"
         "Content-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\n"
-        "x-request-id: req_bench_0000000000000000\r\n"
+        "x-request-id: req_keepalive_000000000000\r\n"
         f"Connection: {'close' if close else 'keep-alive'}\r\n"
         "\r\n"
     )
@@ -134,7 +159,7 @@ def _content_length(head: bytes) -> int | None:
             except ValueError:
                 return None
         if lowered == b"transfer-encoding":
-            return None  # chunked uploads are not something a benchmark client sends
+            return None  # chunked uploads are not something the clients under test send
     return 0
 
 
@@ -145,7 +170,7 @@ def _control(accepted: _Counter, stdin: IO[str], stdout: IO[str], stop: "asyncio
         if command == "reset":
             accepted.value = 0
         elif command != "count":
-            print(f"bench.server: unknown command {command!r}", file=sys.stderr)
+            print(f"keep_alive_server: unknown command {command!r}", file=sys.stderr)
         stdout.write(f"{accepted.value}\n")
         stdout.flush()
 
@@ -175,7 +200,7 @@ async def _serve(body: bytes, tls: TlsFiles | None, delay: float) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.server", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog=f"python -m {MODULE}", description=__doc__.splitlines()[0])
     parser.add_argument("body", type=Path, help="file holding the JSON body of every 200 answer")
     parser.add_argument("--tls", nargs=2, type=Path, metavar=("CERT_CHAIN", "KEY"), help="serve HTTPS with these")
     parser.add_argument("--cpus", default="", help="comma-separated CPUs to pin the server to")
@@ -188,8 +213,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-class BenchServer:
-    """The server as a child process: ``with BenchServer(body_file) as server:`` then ``server.base_url``.
+class KeepAliveServer:
+    """The server as a child process: ``with KeepAliveServer(body_file) as server:`` then ``server.base_url``.
 
     ``accepted()`` is the number of connections accepted so far; ``reset()`` sets it back to 0.
     """
@@ -198,7 +223,7 @@ class BenchServer:
         self, body_file: Path, *, tls: TlsFiles | None = None, cpus: Sequence[int] = (), delay: float = 0.0
     ) -> None:
         self.tls = tls
-        self._command = [sys.executable, "-m", "bench.server", str(body_file)]
+        self._command = [sys.executable, "-m", MODULE, str(body_file)]
         if tls is not None:
             self._command += ["--tls", str(tls.cert_chain), str(tls.private_key)]
         if cpus:
@@ -209,7 +234,7 @@ class BenchServer:
         self.port = 0
 
     def __enter__(self) -> Self:
-        repo = str(Path(__file__).resolve().parent.parent)
+        repo = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [repo, os.environ.get("PYTHONPATH")]))}
         self._process = subprocess.Popen(
             self._command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=repo
@@ -217,7 +242,7 @@ class BenchServer:
         first = self._read_line(START_TIMEOUT)
         if not first.isdigit():
             self.__exit__(None, None, None)
-            raise RuntimeError(f"the benchmark server did not start: {first!r}")
+            raise RuntimeError(f"the keep-alive server did not start: {first!r}")
         self.port = int(first)
         return self
 
@@ -256,7 +281,7 @@ class BenchServer:
         self._process.stdin.flush()
         answer = self._read_line(10.0)
         if not answer.isdigit():
-            raise RuntimeError(f"the benchmark server did not answer {command!r}: {answer!r}")
+            raise RuntimeError(f"the keep-alive server did not answer {command!r}: {answer!r}")
         return int(answer)
 
     @property
