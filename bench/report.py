@@ -132,7 +132,8 @@ def render(results: Mapping[str, Any]) -> str:
     )
     out = [
         f"make bench{' --smoke' if results['smoke'] else ''}: {machine['cpu_model']}, {machine['cpus']} CPUs, "
-        f"Python {machine['python']}, urllib3 {machine['urllib3']}; {pinning}"
+        f"Python {machine['python']}, urllib3 {machine['urllib3']}; {pinning}; "
+        f"load average {machine['load_average'][0]:.2f} at the start"
     ]
     clients = ("floor", "ours", "vendor")
 
