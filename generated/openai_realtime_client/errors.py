@@ -44,8 +44,7 @@ class APITimeoutError(APIConnectionError):
 
 
 class QueueFullError(APIError):
-    """Raised by an ``AsyncRealtimeApi`` call, before anything is sent, when ``max_queued`` calls
-    are already waiting for a worker: the caller sheds load or tries later."""
+    """Raised by an async call, before anything is sent, when ``max_queued`` calls already wait."""
 
 
 class APIResponseValidationError(APIError):
