@@ -103,6 +103,7 @@ def _burst_targets(burst: Mapping[str, Any]) -> dict[str, tuple[float | None, st
             "",
         ),
         "burst_warnings": (sum(run["warnings"] for run in runs) if runs else None, "<=", 0, ""),
+        "burst_failed_calls": (sum(sum(run["failed"]) for run in runs) if runs else None, "<=", 0, ""),
     }
 
 
@@ -247,18 +248,20 @@ def render(results: Mapping[str, Any]) -> str:
                 f"{figure['first_burst_connections']} / {', '.join(str(c) for c in figure['later_connections'])}",
                 _number(figure["max_rss_mib"]),
                 str(figure["warnings"]),
+                ", ".join(str(count) for count in figure["failed"]),
             ])  # fmt: skip
         first = next(iter(figures.values()))
         out += _section(
             f"Burst: {int(size):,} async calls started at once, upstream answering after "
             f"{burst['delay_s'] * 1000:.0f} ms; median of {first['rounds']} bursts after a first one",
             ["", "calls/s", "x vendor", "p50 s", "p99 s", "CPU µs/call", "x vendor", "connections first / later",
-             "peak RSS MiB", "warnings"],
+             "peak RSS MiB", "warnings", "failed calls"],
             rows,
         )  # fmt: skip
     out.append(
         f"(load average {burst['load_average']:.2f} before the bursts, {burst['load_average_after']:.2f} after; "
-        "'x vendor' is to the vendor SDK's default transport in the same run)"
+        "'x vendor' is to the vendor SDK's default transport in the same run; calls/s counts the calls that "
+        "succeeded, and failed calls lists the first burst's, then each timed one's)"
     )
 
     descriptions = {
@@ -271,6 +274,7 @@ def render(results: Mapping[str, Any]) -> str:
         "burst_vendor_cpu_over_ours": f"burst of {int(BURST_SIZE):,}: the vendor SDK's CPU per call / ours",
         "burst_connections_after_first": "bursts: most connections a later burst opened",
         "burst_warnings": "bursts: warnings and WARNING log records",
+        "burst_failed_calls": "bursts: calls of this client that failed",
     }
     rows = []
     for name, target in results["targets"].items():

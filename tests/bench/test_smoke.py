@@ -74,6 +74,7 @@ def test_every_figure_is_measured(smoke_run: tuple[dict[str, Any], str]) -> None
         "burst_vendor_cpu_over_ours",
         "burst_connections_after_first",
         "burst_warnings",
+        "burst_failed_calls",
     }
     assert results["targets"]["vendor_cpu_per_call_over_ours"]["met"] is None  # not measured in a smoke run
     for path, number in _numbers(results):
@@ -104,8 +105,10 @@ def test_bursts_are_measured_at_each_size_with_connections_and_warnings_counted(
         # One connection per call in flight, all opened by the first burst, and nothing warned.
         assert 1 <= figure["first_burst_connections"] <= size
         assert figure["later_connections"] == [0] * rounds and figure["warnings"] == 0
+        assert figure["failed"] == [0] * (rounds + 1) and figure["failure"] is None
     targets = results["targets"]
-    assert targets["burst_connections_after_first"]["met"] is True and targets["burst_warnings"]["met"] is True
+    for name in ("burst_connections_after_first", "burst_warnings", "burst_failed_calls"):
+        assert targets[name]["met"] is True, name
     assert targets["burst_calls_per_s_over_vendor"]["met"] is None  # no burst of 1,000 and no vendor here
 
 
