@@ -22,8 +22,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from .client import ApiClient, CallControl, _as_timeout, _current
-from .errors import APITimeoutError, QueueFullError
+from .client import ApiClient, CallControl, _checked_timeout, _current
+from .errors import APITimeoutError, ConfigurationError, QueueFullError
 
 T = TypeVar("T")
 
@@ -47,7 +47,8 @@ class _Job(Generic[T]):
 def connect_budget(client: ApiClient, timeout: Any) -> float | None:
     """Seconds a call may spend before its request is sent: its connect timeout (the call's own,
     else the client's); None when it has none."""
-    connect = (client.timeout if timeout is None else _as_timeout(timeout)).connect_timeout
+    chosen = client.timeout if timeout is None else _checked_timeout(timeout, "timeout", client.api_key_for_redaction)
+    connect = chosen.connect_timeout
     return float(connect) if isinstance(connect, int | float) else None
 
 
@@ -57,7 +58,7 @@ class CallEngine:
     def __init__(self, workers: int, *, max_queued: int | None, name: str) -> None:
         whole = isinstance(max_queued, int) and not isinstance(max_queued, bool)
         if max_queued is not None and (not whole or max_queued < 0):
-            raise ValueError(f"max_queued must be None or a whole number of 0 or more, got {max_queued!r}")
+            raise ConfigurationError("max_queued", f"must be None or a whole number of 0 or more, got {max_queued!r}")
         self.workers = workers
         self.max_queued = max_queued
         self._name = name

@@ -227,7 +227,7 @@ def test_one_setting_sizes_the_pool_and_the_workers() -> None:
     assert AsyncRealtimeApi(client)._engine.workers == 24
     # A caller's pool manager brings its own size; a different max_connections beside it is refused.
     assert ApiClient(api_key=TEST_API_KEY, pool_manager=urllib3.PoolManager(maxsize=7)).max_connections == 7
-    with pytest.raises(ValueError, match=r"max_connections=8 disagrees with the pool_manager's maxsize=7"):
+    with pytest.raises(ValueError, match=r"max_connections is 8 but the pool_manager's maxsize is 7"):
         ApiClient(api_key=TEST_API_KEY, pool_manager=urllib3.PoolManager(maxsize=7), max_connections=8)
 
 
