@@ -198,7 +198,7 @@ def _ours_over_aiohttp(base_url: str, body: dict[str, Any]) -> tuple[AsyncCall, 
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {API_KEY}"}
 
     async def call() -> None:
-        raw = operation._encode_body(request, True)
+        raw, _ = operation._encode_body(request, "application/json", True)
         async with session.post(url, data=raw, headers=headers) as response:
             answer = await response.read()
         if response.status != 200 or not operation._parse_response(json.loads(answer)).client_secret.value:

@@ -284,6 +284,33 @@ class ConflictError(APIStatusError):
     """Raised for 409: the request clashed with another one in flight."""
 
 
+class BetaApiShapeDisabledError(BadRequestError):
+    """Raised for a 4xx with the code ``beta_api_shape_disabled``; the message says what to call instead."""
+
+    #: The error code that selects this class.
+    CODE = "beta_api_shape_disabled"
+    #: What to call instead; the deprecation note of each beta method gives its equivalent request.
+    INSTEAD = (
+        "the beta Realtime API shape is switched off: call create_realtime_client_secret "
+        "(POST /realtime/client_secrets) with session.type 'realtime' for a session, or 'transcription' "
+        "for a transcription session, instead"
+    )
+
+    def __init__(
+        self,
+        *,
+        status_code: int,
+        headers: Mapping[str, str],
+        body: bytes,
+        request_id: str | None,
+        retries_taken: int = 0,
+    ) -> None:
+        super().__init__(
+            status_code=status_code, headers=headers, body=body, request_id=request_id, retries_taken=retries_taken
+        )
+        self.args = (f"{self.args[0]}; {self.INSTEAD}",)
+
+
 class UnprocessableEntityError(APIStatusError):
     """Raised for 422: the request was well formed but could not be carried out."""
 
@@ -313,10 +340,14 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 }
 
 
-def status_error_class(status_code: int) -> type[APIStatusError]:
-    """The exception class for a non-2xx status."""
+def status_error_class(status_code: int, body: bytes = b"") -> type[APIStatusError]:
+    """The exception class for a non-2xx status; a 4xx whose error code has its own class gets that."""
     if status_code >= SERVER_ERROR_FROM:
         return InternalServerError
+    code = BetaApiShapeDisabledError.CODE
+    # The cheap byte search first: most error bodies never need decoding here.
+    if status_code >= 400 and code.encode() in body and _error_detail(body).get("code") == code:
+        return BetaApiShapeDisabledError
     return _STATUS_ERRORS.get(status_code, APIStatusError)
 
 
@@ -348,6 +379,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BetaApiShapeDisabledError",
     "ConfigurationError",
     "ConflictError",
     "InternalServerError",
