@@ -237,6 +237,9 @@ def _describe(err: Exception) -> str:
 class APIStatusError(APIError):
     """Raised for a non-2xx status that has no more specific class below."""
 
+    #: Appended to the message: what to do about this error, for the classes that know.
+    HINT = ""
+
     def __init__(
         self,
         *,
@@ -261,6 +264,8 @@ class APIStatusError(APIError):
             text += f": {' '.join(self.message.split())}"
         if request_id:
             text += f" (request id {request_id})"
+        if self.HINT:
+            text += f"; {self.HINT}"
         super().__init__(text)
 
 
@@ -290,25 +295,11 @@ class BetaApiShapeDisabledError(BadRequestError):
     #: The error code that selects this class.
     CODE = "beta_api_shape_disabled"
     #: What to call instead; the deprecation note of each beta method gives its equivalent request.
-    INSTEAD = (
+    HINT = (
         "the beta Realtime API shape is switched off: call create_realtime_client_secret "
         "(POST /realtime/client_secrets) with session.type 'realtime' for a session, or 'transcription' "
         "for a transcription session, instead"
     )
-
-    def __init__(
-        self,
-        *,
-        status_code: int,
-        headers: Mapping[str, str],
-        body: bytes,
-        request_id: str | None,
-        retries_taken: int = 0,
-    ) -> None:
-        super().__init__(
-            status_code=status_code, headers=headers, body=body, request_id=request_id, retries_taken=retries_taken
-        )
-        self.args = (f"{self.args[0]}; {self.INSTEAD}",)
 
 
 class UnprocessableEntityError(APIStatusError):
@@ -321,6 +312,46 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """Raised for any status of 500 or above: the service failed."""
+
+
+class WebhookVerificationError(APIError):
+    """Raised when a webhook is refused (``webhooks`` module); the subclass says why. Answer it with 400."""
+
+
+class PayloadNotBytesError(WebhookVerificationError, TypeError):
+    """Raised when the body is not bytes (a ``str`` included): the signature covers the exact bytes sent."""
+
+
+class MissingSecretError(WebhookVerificationError):
+    """Raised when no webhook secret was passed and ``OPENAI_WEBHOOK_SECRET`` is unset or empty."""
+
+
+class InvalidSecretError(WebhookVerificationError):
+    """Raised when the webhook secret is empty, or a ``str`` that is not base64 after an optional ``whsec_``."""
+
+
+class MissingHeaderError(WebhookVerificationError):
+    """Raised when ``webhook-id``, ``webhook-timestamp`` or ``webhook-signature`` is absent or empty."""
+
+
+class MalformedHeaderError(WebhookVerificationError):
+    """Raised when a webhook header is repeated, not UTF-8, or not in its format (integer, ``version,value``)."""
+
+
+class NoMatchingSignatureError(WebhookVerificationError):
+    """Raised when no ``v1`` entry of ``webhook-signature`` matches the body, id, timestamp and secret."""
+
+
+class TimestampTooOldError(WebhookVerificationError):
+    """Raised when a correctly signed webhook's timestamp is more than ``tolerance`` seconds in the past."""
+
+
+class TimestampInFutureError(WebhookVerificationError):
+    """Raised when a correctly signed webhook's timestamp is more than ``tolerance`` seconds ahead of now."""
+
+
+class MalformedPayloadError(WebhookVerificationError):
+    """Raised by ``webhooks.unwrap`` when a signed body is not a JSON object or does not fit its type's model."""
 
 
 # Every status from SERVER_ERROR_FROM up raises InternalServerError; any other status not in
@@ -384,13 +415,23 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "InvalidAPIKeyError",
+    "InvalidSecretError",
+    "MalformedHeaderError",
+    "MalformedPayloadError",
+    "MissingHeaderError",
+    "MissingSecretError",
+    "NoMatchingSignatureError",
     "NotFoundError",
+    "PayloadNotBytesError",
     "PermissionDeniedError",
     "QueueFullError",
     "RateLimitError",
     "RequestValidationError",
     "ResponseShapeError",
+    "TimestampInFutureError",
+    "TimestampTooOldError",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
     "mentions_secret",
     "redact",
     "redact_bytes",

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
 
+from . import _cli_webhooks
 from .api import check_request_body, unknown_fields
 from .client import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ApiClient
 from .errors import APIError, APIKeyMissingError, APIStatusError, ConfigurationError, RequestValidationError, redact
@@ -382,10 +383,11 @@ def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentPa
     """The parser of every command; each command's parser sets ``command`` to its Command.
     ``title`` is the API's name, as the description gives it."""
     prog = f"python -m {__package__ or __name__.rpartition('.')[0]}"
-    width = max(len(f"{c.group} {c.action}") for c in commands) if commands else 0
+    entries = [(f"{c.group} {c.action}", c.summary) for c in commands]
+    entries.append((f"{_cli_webhooks.GROUP} {_cli_webhooks.ACTION}", _cli_webhooks.SUMMARY))
+    width = max(len(name) for name, _ in entries)
     # Listed by group, so that the commands of one group (`calls ...`) stand together.
-    ordered = sorted(commands, key=lambda c: (c.group, c.action))
-    listing = "\n".join(f"  {c.group + ' ' + c.action:<{width}}  {' '.join(c.summary.split())}" for c in ordered)
+    listing = "\n".join(f"  {name:<{width}}  {' '.join(summary.split())}" for name, summary in sorted(entries))
     parser = _ArgumentParser(
         prog=prog,
         usage="%(prog)s [-h] COMMAND ACTION [options]",
@@ -485,6 +487,7 @@ def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentPa
         required = set(command.body_schema.get("required", ()))
         for field in command.fields:
             _add_field(fields, field, properties.get(field.name, {}), field.name in required)
+    _cli_webhooks.add_parser(groups, prog, _HelpFormatter)
     return parser
 
 
@@ -590,12 +593,14 @@ def _run(commands: Sequence[Command], title: str, argv: Sequence[str] | None) ->
         )
         return EXIT_USAGE
     args, unknown = parser.parse_known_args(arguments)
-    command: Command = args.command
     command_parser: argparse.ArgumentParser = args.command_parser
     if unknown:
         # Reported by the command's parser, so the hint names the command's help.
         command_parser.error(f"unrecognized arguments: {' '.join(unknown)}{_option_hint(command_parser, unknown)}")
     prog = command_parser.prog
+    if hasattr(args, "webhook_command"):
+        return int(args.webhook_command(args, prog))
+    command: Command = args.command
     try:
         body = request_body(command, args)
         if command.has_body:

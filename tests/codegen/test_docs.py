@@ -204,7 +204,8 @@ def test_the_documented_signatures_are_the_methods() -> None:
 
 
 def test_every_model_and_enum_has_exactly_one_page() -> None:
-    assert sorted(page.stem for page in MODEL_PAGES.glob("*.md")) == _documented_classes()
+    # And the union webhooks.unwrap returns, which lives in webhooks rather than models.
+    assert sorted(page.stem for page in MODEL_PAGES.glob("*.md")) == sorted([*_documented_classes(), "WebhookEvent"])
     assert [page.name for page in DOCS.glob("*.md")] == ["RealtimeApi.md"]
 
 

@@ -35,7 +35,7 @@ from openapi_python_client.strings import PythonCode, pascal_case
 
 from runtime.openai_realtime_client import verify as verify_script
 from tools import command, openapi_document, paths
-from tools.codegen import docs, generator_adapter, wire
+from tools.codegen import docs, generator_adapter, webhook_events, wire
 from tools.codegen.runtime_facts import CHECKED_KEYWORDS, ERROR_CLASSES, SCHEMA_KEYWORDS, STATUS_CODES
 
 GENERATED_HEADER = (
@@ -228,6 +228,7 @@ def _run_stage_one(out_dir: Path, spec: Path, config_path: Path, templates: Path
     # never be blamed for what the generator already left out.
     _raise_on_problems(generator_adapter.parse_problems(project))
     generator_adapter.add_unknown_variants(project.openapi.models)
+    events = _webhook_events(spec, project)
     env = generator_adapter.environment(project)
     env.finalize = _refuse_unescaped
     env.filters.update(docs.MARKDOWN_FILTERS)
@@ -238,6 +239,7 @@ def _run_stage_one(out_dir: Path, spec: Path, config_path: Path, templates: Path
             models=project.openapi.models,
             enums=project.openapi.enums,
             collections=project.openapi.endpoint_collections_by_tag,
+            webhook_events=events,
         ),
         unsupported=_unsupported,
         success_response=_success_response,
@@ -249,10 +251,23 @@ def _run_stage_one(out_dir: Path, spec: Path, config_path: Path, templates: Path
         status_codes=STATUS_CODES,
         schema_keywords=SCHEMA_KEYWORDS,
         error_classes=ERROR_CLASSES,
+        webhook_events=events,
     )
     with contextlib.redirect_stdout(io.StringIO()):
         _raise_on_problems(project.build())
     return project
+
+
+def _webhook_events(spec: Path, project: Project) -> tuple[webhook_events.WebhookEvent, ...]:
+    """Template global ``webhook_events``: per webhook of the description, its event model and ``type``."""
+    try:
+        return webhook_events.webhook_events(
+            openapi_document.load(spec),
+            project.openapi.models,
+            generator_adapter.component_class_name(project.config),
+        )
+    except webhook_events.WebhookEventError as err:
+        raise GenerationError(f"cannot generate the webhook events: {err}") from err
 
 
 def stage_two_outputs(templates: Path, package_name: str) -> list[tuple[str, str]]:

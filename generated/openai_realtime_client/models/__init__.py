@@ -205,6 +205,12 @@ if TYPE_CHECKING:
     from .tool_choice_function import ToolChoiceFunction
     from .tool_choice_mcp import ToolChoiceMCP
     from .tool_choice_options import ToolChoiceOptions
+    from .webhook_live_call_incoming import WebhookLiveCallIncoming
+    from .webhook_live_call_incoming_data import WebhookLiveCallIncomingData
+    from .webhook_live_call_incoming_data_sip_headers_item import WebhookLiveCallIncomingDataSipHeadersItem
+    from .webhook_realtime_call_incoming import WebhookRealtimeCallIncoming
+    from .webhook_realtime_call_incoming_data import WebhookRealtimeCallIncomingData
+    from .webhook_realtime_call_incoming_data_sip_headers_item import WebhookRealtimeCallIncomingDataSipHeadersItem
 
 __all__ = (
     "AudioTranscription",
@@ -332,6 +338,12 @@ __all__ = (
     "ToolChoiceFunction",
     "ToolChoiceMCP",
     "ToolChoiceOptions",
+    "WebhookLiveCallIncoming",
+    "WebhookLiveCallIncomingData",
+    "WebhookLiveCallIncomingDataSipHeadersItem",
+    "WebhookRealtimeCallIncoming",
+    "WebhookRealtimeCallIncomingData",
+    "WebhookRealtimeCallIncomingDataSipHeadersItem",
 )
 
 # The module each name comes from.
@@ -461,6 +473,12 @@ _MODULES = {
     "ToolChoiceFunction": ".tool_choice_function",
     "ToolChoiceMCP": ".tool_choice_mcp",
     "ToolChoiceOptions": ".tool_choice_options",
+    "WebhookLiveCallIncoming": ".webhook_live_call_incoming",
+    "WebhookLiveCallIncomingData": ".webhook_live_call_incoming_data",
+    "WebhookLiveCallIncomingDataSipHeadersItem": ".webhook_live_call_incoming_data_sip_headers_item",
+    "WebhookRealtimeCallIncoming": ".webhook_realtime_call_incoming",
+    "WebhookRealtimeCallIncomingData": ".webhook_realtime_call_incoming_data",
+    "WebhookRealtimeCallIncomingDataSipHeadersItem": ".webhook_realtime_call_incoming_data_sip_headers_item",
 }
 
 if not TYPE_CHECKING:
