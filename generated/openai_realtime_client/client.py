@@ -677,15 +677,18 @@ def _parse_failure(err: Exception) -> str:
 # never shows the key.
 
 
+def _given_or_env(value: object, argument: str, variable: str) -> tuple[object, str]:
+    """The value and the name it came by: the argument, else the environment variable (empty counts as unset,
+    as in most tools)."""
+    if value is not None:
+        return value, argument
+    return os.environ.get(variable) or None, variable
+
+
 def _checked_api_key(api_key: object) -> str | None:
-    source = "api_key"
-    key: object = api_key
-    if api_key is None:
-        # An empty variable counts as unset, as in most tools.
-        key = os.environ.get("OPENAI_API_KEY") or None
-        if key is None:
-            return None
-        source = "OPENAI_API_KEY"
+    key, source = _given_or_env(api_key, "api_key", "OPENAI_API_KEY")
+    if key is None:
+        return None
     if not isinstance(key, str):
         raise InvalidAPIKeyError(source, f"must be a string, got {type(key).__name__}")
     problem = _key_problem(key)
@@ -734,13 +737,9 @@ def _checked_timeout(value: object, name: str, key: str | None) -> urllib3.Timeo
 
 
 def _checked_base_url(base_url: object, key: str | None) -> str:
-    source = "base_url"
-    url: object = base_url
-    if base_url is None:
-        url = os.environ.get("OPENAI_BASE_URL") or None
-        if url is None:
-            return DEFAULT_BASE_URL
-        source = "OPENAI_BASE_URL"
+    url, source = _given_or_env(base_url, "base_url", "OPENAI_BASE_URL")
+    if url is None:
+        return DEFAULT_BASE_URL
     if not isinstance(url, str):
         raise ConfigurationError(source, f"must be a string, got {type(url).__name__}")
     shown = redact(repr(url), key)
