@@ -13,15 +13,20 @@ from tools import paths
 RUNTIME_PACKAGE = paths.REPO / "runtime" / paths.PACKAGE_NAME
 
 
+def module_name(name: str) -> str:
+    """The name runtime/openai_realtime_client/<name>.py is loaded under."""
+    return f"_runtime_{paths.PACKAGE_NAME}_{name}"
+
+
 def load(name: str) -> ModuleType:
     """runtime/openai_realtime_client/<name>.py as a module, loaded once per test process."""
-    module_name = f"_runtime_{paths.PACKAGE_NAME}_{name}"
-    if module_name in sys.modules:
-        return sys.modules[module_name]
-    spec = importlib.util.spec_from_file_location(module_name, RUNTIME_PACKAGE / f"{name}.py")
+    loaded_as = module_name(name)
+    if loaded_as in sys.modules:
+        return sys.modules[loaded_as]
+    spec = importlib.util.spec_from_file_location(loaded_as, RUNTIME_PACKAGE / f"{name}.py")
     assert spec is not None and spec.loader is not None, f"no runtime module {name}"
     module = importlib.util.module_from_spec(spec)
     # Registered before running it: dataclasses and pickling look the module up by name.
-    sys.modules[module_name] = module
+    sys.modules[loaded_as] = module
     spec.loader.exec_module(module)
     return module

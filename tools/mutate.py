@@ -1,0 +1,211 @@
+"""``make mutate``: mutation testing (mutmut) of the runtime and the pipeline's decision code.
+
+The tests import the package as ``openai_realtime_client`` from generated/, where ``make generate``
+copied the runtime modules byte for byte after a two-line header. mutmut names a mutant after the
+module its file path gives and switches it on only inside that module, so the run happens in a
+scratch copy of the repository (``.mutate/tree/``, git-ignored) whose ``src/openai_realtime_client``
+is generated/'s package: mutmut drops the ``src.`` prefix, and pytest there imports ``src/`` instead
+of generated/ (which stays pristine for the tests that read it as files). The tests that import
+runtime/ directly are pointed at the same modules by ``tests/support/mutation.py``.
+
+mutmut records which tests reach each function and runs only those against its mutants (``-x``).
+The report of survivors (with each one's diff) goes to ``.mutate/survivors.txt``; a score per
+module is printed. Equivalent mutants are marked in the code with ``# pragma: no mutate`` and why.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools import paths
+
+SCRATCH = paths.REPO / ".mutate"
+TREE = SCRATCH / "tree"
+REPORT = SCRATCH / "survivors.txt"
+SUMMARY = SCRATCH / "scores.json"
+
+PACKAGE_SOURCE = Path("src") / paths.PACKAGE_NAME
+# The runtime's modules (runtime/openai_realtime_client/, copied into the package) and the
+# pipeline's decision code: spec-diff verdicts, the import's fixes, check-generated.
+RUNTIME_MODULES = ("client.py", "errors.py", "types.py", "api/__init__.py", "_cli.py", "_lazy.py", "verify.py", "webhooks.py")
+TOOLS_MODULES = ("tools/spec_diff.py", "tools/import_spec.py", "tools/check_generated.py")
+
+# What runs against the mutants: mutmut narrows it per function to the tests that reached it.
+# No browser, no regeneration of the real releases, nothing that only runs in a subprocess.
+TEST_SELECTION = (
+    "tests/unit",
+    "tests/faults",
+    "tests/contract",
+    "tests/codegen/test_spec_diff.py",
+    "tests/codegen/test_import_spec.py",
+    "tests/codegen/test_pipeline.py",
+    "tests/codegen/test_provenance.py",
+)
+PRAGMA = re.compile(r"#\s*pragma:\s*no mutate")
+
+# mutmut's exit codes per mutant, grouped as the README's table counts them.
+KILLED = {"killed", "timeout", "caught by type check", "segfault"}
+
+
+@dataclass
+class ModuleScore:
+    module: str  # the file in the repository
+    statuses: Counter[str]
+    marked: int  # lines carrying the pragma: mutants marked equivalent
+
+    @property
+    def mutants(self) -> int:
+        return sum(self.statuses.values())
+
+    @property
+    def killed(self) -> int:
+        return sum(n for status, n in self.statuses.items() if status in KILLED)
+
+    @property
+    def survived(self) -> int:
+        return self.mutants - self.killed
+
+    @property
+    def score(self) -> float:
+        return 100.0 * self.killed / self.mutants if self.mutants else 100.0
+
+
+def _repository_file(mutated: str) -> Path:
+    """The file in the repository a mutated file of the scratch tree comes from."""
+    path = Path(mutated)
+    if path.parts[:2] == PACKAGE_SOURCE.parts:
+        return Path("runtime", *path.parts[1:])
+    return path
+
+
+def _mutated_files() -> list[str]:
+    return [str(PACKAGE_SOURCE / name) for name in RUNTIME_MODULES] + list(TOOLS_MODULES)
+
+
+def _mutmut_config() -> str:
+    also_copy = sorted(entry.name for entry in TREE.iterdir() if entry.name not in {"src", "tools", "mutants"})
+    settings = {
+        "source_paths": [str(PACKAGE_SOURCE), "tools"],
+        "only_mutate": _mutated_files(),
+        "also_copy": also_copy,
+        "pytest_add_cli_args": ["-p", "tests.support.mutation", "-p", "no:randomly"],
+        "pytest_add_cli_args_test_selection": list(TEST_SELECTION),
+        "use_git_change_detection": False,
+    }
+    return "\n[tool.mutmut]\n" + "".join(f"{key} = {json.dumps(value)}\n" for key, value in settings.items())
+
+
+def build_tree() -> None:
+    """A fresh scratch copy of the working tree (tracked and untracked files, not ignored ones)."""
+    shutil.rmtree(TREE, ignore_errors=True)
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=paths.REPO,
+        check=True,
+        capture_output=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = paths.REPO / name
+        if source.is_file():
+            (TREE / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, TREE / name)
+    shutil.copytree(paths.GENERATED / paths.PACKAGE_NAME, TREE / PACKAGE_SOURCE)
+    pyproject = TREE / "pyproject.toml"
+    text = pyproject.read_text()
+    pythonpath = 'pythonpath = ["generated", "."]'
+    if pythonpath not in text:
+        raise SystemExit(f"mutate: pyproject.toml no longer says {pythonpath}; tools/mutate.py must follow it")
+    pyproject.write_text(text.replace(pythonpath, 'pythonpath = ["src", "."]') + _mutmut_config())
+    # Tests that run `make` there use the repository's .venv (which has mutmut, imported by the
+    # mutated modules) instead of creating one; made before mutmut copies the tree into mutants/.
+    (TREE / "mutants").mkdir()
+    (TREE / "mutants" / ".venv").symlink_to(paths.REPO / ".venv")
+
+
+def run_mutmut(max_children: int, names: list[str]) -> int:
+    command = ["nice", "-n", "10", sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *names]
+    return subprocess.run(command, cwd=TREE, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}).returncode
+
+
+def collect() -> tuple[list[ModuleScore], list[tuple[str, str, str]]]:
+    """Scores per module and the survivors (repository file, mutant name, status)."""
+    from mutmut.stats import status_by_exit_code
+
+    scores: list[ModuleScore] = []
+    survivors: list[tuple[str, str, str]] = []
+    for mutated in _mutated_files():
+        meta = json.loads((TREE / "mutants" / f"{mutated}.meta").read_text())
+        statuses: Counter[str] = Counter()
+        repository_file = _repository_file(mutated)
+        for name, exit_code in sorted(meta["exit_code_by_key"].items()):
+            status = status_by_exit_code[exit_code]
+            statuses[status] += 1
+            if status not in KILLED:
+                survivors.append((str(repository_file), name, status))
+        marked = len(PRAGMA.findall((paths.REPO / repository_file).read_text()))
+        scores.append(ModuleScore(str(repository_file), statuses, marked))
+    return scores, survivors
+
+
+def write_report(survivors: list[tuple[str, str, str]]) -> None:
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    lines = [f"{len(survivors)} mutants not killed (make mutate; the diffs are of the scratch tree's copy)", ""]
+    cwd = Path.cwd()
+    os.chdir(TREE)  # mutmut reads mutants/ relative to the directory it ran in
+    try:
+        for repository_file, name, status in survivors:
+            lines.append(f"== {status}: {name} ({repository_file})")
+            lines.append(get_diff_for_mutant(name))
+            lines.append("")
+    finally:
+        os.chdir(cwd)
+    REPORT.write_text("\n".join(lines))
+
+
+def print_scores(scores: list[ModuleScore]) -> None:
+    print("| module | mutants | killed | equivalent-marked | survived | score |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for s in scores:
+        print(f"| `{s.module}` | {s.mutants} | {s.killed} | {s.marked} | {s.survived} | {s.score:.1f}% |")
+    runtime = [s for s in scores if s.module.startswith("runtime/")]
+    killed, total = sum(s.killed for s in runtime), sum(s.mutants for s in runtime)
+    print(f"runtime: {killed}/{total} killed ({100.0 * killed / total:.1f}%)")
+    SUMMARY.write_text(
+        json.dumps({s.module: {**s.statuses, "marked": s.marked} for s in scores}, indent=2, sort_keys=True) + "\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default 2)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the scratch tree and mutmut's results; rerun only the given mutants"
+    )
+    parser.add_argument("names", nargs="*", help="mutant names or globs to (re)run, as mutmut takes them")
+    args = parser.parse_args(argv)
+    if args.reuse:
+        # New or changed tests count; mutmut finds the new ones and records what they reach.
+        shutil.copytree(paths.REPO / "tests", TREE / "tests", dirs_exist_ok=True)
+    else:
+        build_tree()
+    code = run_mutmut(args.jobs, args.names)
+    if code != 0:
+        print(f"mutate: mutmut exited {code}", file=sys.stderr)
+        return code
+    scores, survivors = collect()
+    write_report(survivors)
+    print_scores(scores)
+    print(f"mutate: {len(survivors)} survivors listed in {REPORT.relative_to(paths.REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
