@@ -17,13 +17,13 @@ $(STAMP): requirements.txt
 venv: $(STAMP) ## create .venv from the pinned requirements (only when missing or stale)
 
 import-spec: $(STAMP) ## import a vendor release: make import-spec SOURCE=path/to/openapi.{yaml,json} -> openapi.yaml
-	$(PY) -m tools.import_spec $(or $(SOURCE),$(error give the vendor description: make import-spec SOURCE=path))
+	$(PY) -m tools.spec_import $(or $(SOURCE),$(error give the vendor description: make import-spec SOURCE=path))
 
 generate: $(STAMP) ## regenerate generated/ from openapi.yaml, generator-config.yaml and templates/
-	$(PY) -m tools.generate
+	$(PY) -m tools.codegen generate
 
 check-generated: $(STAMP) ## fail if generated/ differs from a fresh regeneration
-	$(PY) -m tools.check_generated
+	$(PY) -m tools.codegen check
 
 # -I -S: no site-packages and no script directory on sys.path, so this also proves the script needs
 # nothing but the standard library. Any Python 3.11+ does; the venv is not needed.
@@ -72,14 +72,14 @@ mutate: $(MUTATE_STAMP) ## mutation testing of runtime/ and the pipeline's decis
 bench: $(STAMP) ## benchmark against raw urllib3 and the vendor's SDK; prints a table, writes bench/results.json
 	PYTHONPATH=generated $(PY) -m bench
 
-demo: $(STAMP) ## mint a session through the generated client (against the mock unless BASE_URL is set)
-	PYTHONPATH=generated $(PY) -m tools.demo
+demo: $(STAMP) ## mint a session through the generated client (against the mock unless OPENAI_BASE_URL is set)
+	PYTHONPATH=generated $(PY) -m tools.servers -- $(PY) -m examples.demo
 
 example: $(STAMP) ## run the token-server example on 127.0.0.1:8000 (PORT=), minting at the mock unless OPENAI_BASE_URL is set
-	PYTHONPATH=generated $(PY) -m examples.token_server $(if $(PORT),--port $(PORT))
+	PYTHONPATH=generated $(PY) -m tools.servers -- $(PY) -m examples.token_server $(if $(PORT),--port $(PORT))
 
-mock: $(STAMP) ## run the spec-driven mock server on 127.0.0.1 until Ctrl-C
-	$(PY) -m tools.mock_server
+mock: $(STAMP) ## run the spec-driven mock server on 127.0.0.1 (a free port, or PORT=) until Ctrl-C
+	$(PY) -m tools.servers $(if $(PORT),--port $(PORT))
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache

@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from tools import paths, spec_document
+from tools import openapi_document, paths
 
 BENCH_DIR = paths.REPO / "bench"
 VENDOR_ENV = BENCH_DIR / ".venv-openai"
@@ -49,10 +49,10 @@ def machine() -> dict[str, Any]:
 def bodies() -> tuple[dict[str, Any], dict[str, Any]]:
     """(request, response) bodies of ``POST /realtime/sessions``: the description's own examples,
     so the server's fixed answer is valid and the request is a realistic one."""
-    document = spec_document.load(paths.SPEC)
+    document = openapi_document.load(paths.SPEC)
     operation = document["paths"][OPERATION]["post"]
-    request = spec_document.resolve(document, operation["requestBody"])["content"]["application/json"]["example"]
-    response = spec_document.resolve(document, operation["responses"]["200"])["content"]["application/json"]
+    request = openapi_document.resolve(document, operation["requestBody"])["content"]["application/json"]["example"]
+    response = openapi_document.resolve(document, operation["responses"]["200"])["content"]["application/json"]
     if not isinstance(request, dict) or not isinstance(response.get("example"), dict):
         raise RuntimeError(f"openapi.yaml: POST {OPERATION} needs a request example and a 200 example")
     return request, response["example"]

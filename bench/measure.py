@@ -169,7 +169,7 @@ def cold_start_programs(base_url: str, body: Mapping[str, Any]) -> dict[str, str
 
 
 def generate(runs: int) -> dict[str, Any]:
-    """Wall time of what ``make generate`` runs (``python -m tools.generate``), written into a
+    """Wall time of what ``make generate`` runs (``python -m tools.codegen generate``), written into a
     scratch directory so that the working tree is never touched."""
     times: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench-generate-") as scratch:
@@ -179,7 +179,7 @@ def generate(runs: int) -> dict[str, Any]:
             started = time.perf_counter()
             _checked(
                 subprocess.run(
-                    [sys.executable, "-m", "tools.generate", "--output", str(target)],
+                    [sys.executable, "-m", "tools.codegen", "generate", "--output", str(target)],
                     cwd=paths.REPO,
                     env=environment.child_environment(),
                     capture_output=True,
@@ -187,7 +187,7 @@ def generate(runs: int) -> dict[str, Any]:
                     timeout=600,
                     check=False,
                 ),
-                "python -m tools.generate",
+                "python -m tools.codegen generate",
             )
             times.append(time.perf_counter() - started)
     return {"wall_s": statistics.median(times), "runs_s": [round(t, 3) for t in times]}

@@ -179,7 +179,7 @@ def render(results: Mapping[str, Any]) -> str:
     generate = results["generate"]
     out += [
         "",
-        f"make generate (python -m tools.generate into a scratch directory): {generate['wall_s']:.2f} s, "
+        f"make generate (python -m tools.codegen generate into a scratch directory): {generate['wall_s']:.2f} s, "
         f"median of {len(generate['runs_s'])}",
     ]
 

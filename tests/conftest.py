@@ -7,7 +7,7 @@ from openai_realtime_client import ApiClient, RealtimeApi
 
 from tests.support.keep_alive_server import KeepAliveServer
 from tests.support.payloads import TEST_API_KEY, encoded, session
-from tools.mock_server import MockServer
+from tools.servers.mock_server import MockServer
 
 
 @pytest.fixture(scope="session")

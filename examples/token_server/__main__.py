@@ -1,24 +1,22 @@
 """``make example``: run the token server on 127.0.0.1 and print the page's address.
 
-Without ``OPENAI_BASE_URL`` it starts the spec-driven mock server on a free port of 127.0.0.1 and
-mints there with a placeholder key. With ``OPENAI_BASE_URL`` set it mints at that address with the
-key from ``OPENAI_API_KEY``.
+Needs only the generated package and werkzeug, so the directory can be copied out of this
+repository and run as ``python -m token_server``. The client reads ``OPENAI_API_KEY`` and
+``OPENAI_BASE_URL`` (default ``https://api.openai.com/v1``) from the environment. ``make example``
+runs it beside the mock server (``python -m tools.servers -- ...``), which sets both, unless
+``OPENAI_BASE_URL`` is already set.
 """
 
 import argparse
 import logging
 import os
 import sys
-import time
-from contextlib import ExitStack
 
 from openai_realtime_client import ApiClient, RealtimeApi
 from openai_realtime_client.models import RealtimeSessionCreateRequest
+from werkzeug.serving import make_server
 
-from examples.token_server.app import TokenApp, TokenServer
-from tools.mock_server import MockServer
-
-PLACEHOLDER_KEY = "sk-example-placeholder-for-the-mock"
+from .app import RequestLogHandler, TokenApp
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,35 +26,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--voice", default="alloy", help="voice of the sessions minted (default alloy)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    if not os.environ.get("OPENAI_API_KEY"):
+        print("token_server: OPENAI_API_KEY is not set; export your key", file=sys.stderr)
+        return 2
 
-    with ExitStack() as stack:
-        base_url = os.environ.get("OPENAI_BASE_URL")
-        if base_url:
-            api_key = os.environ.get("OPENAI_API_KEY")
-            if not api_key:
-                print(
-                    "token_server: OPENAI_BASE_URL is set but OPENAI_API_KEY is not; export your key", file=sys.stderr
-                )
-                return 2
-            upstream = f"minting at {base_url}"
-        else:
-            base_url = stack.enter_context(MockServer()).url
-            api_key = PLACEHOLDER_KEY
-            upstream = f"minting at the mock server {base_url} (set OPENAI_BASE_URL to mint elsewhere)"
-        client = stack.enter_context(ApiClient(api_key=api_key, base_url=base_url))
-        session = RealtimeSessionCreateRequest(model=args.model, voice=args.voice)
-        app = TokenApp(RealtimeApi(client), session)
+    with ApiClient() as client:
+        app = TokenApp(RealtimeApi(client), RealtimeSessionCreateRequest(model=args.model, voice=args.voice))
         try:
-            server = stack.enter_context(TokenServer(app, port=args.port))
+            server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=RequestLogHandler)
         except OSError as error:
             print(f"token_server: cannot listen on 127.0.0.1:{args.port}: {error.strerror}", file=sys.stderr)
             return 1
-        print(f"token server: open {server.url}\n    {upstream}; Ctrl-C stops it", flush=True)
+        print(f"token server: open http://127.0.0.1:{server.server_port}/", flush=True)
+        print(f"    minting at {client.base_url}; Ctrl-C stops it", flush=True)
         try:
-            while True:
-                time.sleep(3600)
+            server.serve_forever()
         except KeyboardInterrupt:
             pass
+        finally:
+            server.server_close()
     return 0
 
 

@@ -32,8 +32,6 @@ from openai_realtime_client.types import Unset
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
-from tools.local_server import LocalWSGIServer
-
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -203,21 +201,9 @@ class TokenApp:
         )
 
 
-class _LoggingHandler(WSGIRequestHandler):
+class RequestLogHandler(WSGIRequestHandler):
     """Request lines go to this module's logger rather than straight to stderr."""
 
     def log(self, type: str, message: str, *args: Any) -> None:
         level = logging.INFO if type == "info" else logging.WARNING
         logger.log(level, "%s %s", self.address_string(), message % args if args else message)
-
-
-class TokenServer(LocalWSGIServer):
-    """A ``TokenApp`` served on 127.0.0.1 from a background thread; a context manager."""
-
-    def __init__(self, app: TokenApp, *, port: int = 0) -> None:
-        super().__init__(app, port=port, name="token server", handler=_LoggingHandler)
-
-    @property
-    def url(self) -> str:
-        """The page's address, e.g. ``http://127.0.0.1:8000/``."""
-        return f"http://127.0.0.1:{self.port}/"

@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from tests.support.cli import run_cli
-from tools import paths, spec_document
-from tools.generate import GenerationError, render
-from tools.mock_server import MockServer
+from tools import openapi_document, paths
+from tools.codegen.generate import GenerationError, render
+from tools.servers.mock_server import MockServer
 
 PACKAGE = paths.PACKAGE_NAME
 SCHEMAS = "#/components/schemas/"
@@ -104,7 +104,7 @@ def _add_translation(document: dict[str, Any]) -> None:
 
 
 def _spec(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
-    document = spec_document.load(paths.SPEC)
+    document = openapi_document.load(paths.SPEC)
     change(document)
     spec = tmp_path / "openapi.yaml"
     spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")

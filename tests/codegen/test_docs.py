@@ -27,9 +27,9 @@ from openai_realtime_client.client import should_retry
 from openai_realtime_client.errors import status_error_class
 
 from tests.support.payloads import TEST_API_KEY
-from tools import paths, spec_document
-from tools.generate import GENERATED_HEADER, render
-from tools.mock_server import MockServer
+from tools import openapi_document, paths
+from tools.codegen.generate import GENERATED_HEADER, render
+from tools.servers.mock_server import MockServer
 
 DOCS = paths.GENERATED / "docs"
 README = paths.GENERATED / "README.md"
@@ -126,7 +126,7 @@ def _documented_classes() -> list[str]:
 
 def _operation_paths() -> dict[str, str]:
     """Python method name -> path, from openapi.yaml."""
-    document = spec_document.load(paths.SPEC)
+    document = openapi_document.load(paths.SPEC)
     return {
         operation["operationId"].replace("-", "_"): path
         for path, item in document["paths"].items()
@@ -287,7 +287,7 @@ def test_each_enum_page_lists_exactly_the_aliases_values() -> None:
 
 
 def test_the_response_tables_name_the_exception_the_client_raises() -> None:
-    document = spec_document.load(paths.SPEC)
+    document = openapi_document.load(paths.SPEC)
     for method, path in _operation_paths().items():
         rows = _table(API_PAGE, "| Status |", after=f"## {method}")
         documented = {row[0]: row for row in rows}
@@ -380,7 +380,7 @@ def test_unions_of_classes_link_each_member_and_what_tells_them_apart() -> None:
 
 def test_every_numeric_bound_of_a_component_is_on_its_page() -> None:
     """Every minimum/maximum of a component's own property shows on the page of the class named after it."""
-    document = spec_document.load(paths.SPEC)
+    document = openapi_document.load(paths.SPEC)
     checked = 0
     for name, schema in document["components"]["schemas"].items():
         if not (MODEL_PAGES / f"{name}.md").is_file():
@@ -442,7 +442,7 @@ def test_spec_text_is_escaped_for_markdown_and_python(tmp_path: Path) -> None:
 
 
 def test_a_python_literal_round_trips_awkward_values() -> None:
-    from tools.docs import python_literal
+    from tools.codegen.docs import python_literal
 
     value: Any = {
         "quote": 'a "b" \\ c',

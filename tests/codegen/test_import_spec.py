@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 import yaml
 
-from tools import import_spec, paths, spec_diff
-from tools import overlay as overlays_lib
-from tools.openapi_walk import iter_operations
+from tools import paths
+from tools.openapi_document import iter_operations
+from tools.spec_diff import spec_diff
+from tools.spec_import import import_spec
+from tools.spec_import import overlay as overlays_lib
 
 VENDOR = paths.REPO / "tests" / "fixtures" / "vendor"
 CURRENT_SOURCE = paths.REPO / "tests" / "fixtures" / "releases" / "2026-08-21_f85dbe2.json.gz"

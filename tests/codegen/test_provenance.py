@@ -15,9 +15,9 @@ import yaml
 from openai_realtime_client.models.known_voice import KNOWN_VOICE_VALUES
 
 from tests.support.trees import copy_of_generated
-from tools import paths, spec_document
-from tools.check_generated import main as check_generated_main
-from tools.generate import GENERATED_HEADER, MANIFEST_NAME, GenerationError, render, stage_two_outputs
+from tools import openapi_document, paths
+from tools.codegen.check_generated import main as check_generated_main
+from tools.codegen.generate import GENERATED_HEADER, MANIFEST_NAME, GenerationError, render, stage_two_outputs
 
 MANIFEST_ENTRY = f"{paths.PACKAGE_NAME}/{MANIFEST_NAME}"
 
@@ -33,7 +33,7 @@ def _manifest(root: Path) -> dict[str, Any]:
 
 
 def _files_below(root: Path) -> dict[str, Path]:
-    """Every file below root (posix relative path -> path), found independently of tools.generate."""
+    """Every file below root (posix relative path -> path), found independently of tools.codegen.generate."""
     return {path.relative_to(root).as_posix(): path for path in root.rglob("*") if path.is_file()}
 
 
@@ -155,9 +155,9 @@ def test_a_template_added_under_stage2_is_rendered_formatted_and_recorded(tmp_pa
     assert '"create_realtime_session": ("POST", "/realtime/sessions"),' in text  # ruff formatted it
     namespace = runpy.run_path(str(module))
     assert namespace["__doc__"] == (
-        f"Operations of {spec_document.load(paths.SPEC)['info']['title']}, from {paths.PACKAGE_NAME}/operations.py."
+        f"Operations of {openapi_document.load(paths.SPEC)['info']['title']}, from {paths.PACKAGE_NAME}/operations.py."
     )
-    document = spec_document.load(paths.SPEC)
+    document = openapi_document.load(paths.SPEC)
     expected = {
         operation["operationId"].replace("-", "_"): (method.upper(), path)
         for path, item in document["paths"].items()

@@ -16,7 +16,10 @@ from typing import Any
 import pytest
 import yaml
 
-from tools import generate, import_spec, paths, spec_diff
+from tools import paths
+from tools.codegen import generate
+from tools.spec_diff import spec_diff
+from tools.spec_import import import_spec
 
 RELEASES = sorted((paths.REPO / "tests" / "fixtures" / "releases").glob("*.gz"))
 NEWEST = RELEASES[-1]
@@ -93,7 +96,7 @@ def test_the_newest_real_release_imports_to_the_checked_in_openapi_yaml_byte_for
 
 def test_make_import_spec_of_the_newest_release_exits_0(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "tools.import_spec", str(NEWEST), "--output", str(tmp_path / "o.yaml")],
+        [sys.executable, "-m", "tools.spec_import", str(NEWEST), "--output", str(tmp_path / "o.yaml")],
         cwd=paths.REPO, capture_output=True, text=True, check=False, timeout=60,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -214,7 +217,7 @@ def _run(tmp_path: Path, name: str, content: str | bytes, *extra: str) -> tuple[
     source = tmp_path / name
     source.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     result = subprocess.run(
-        [sys.executable, "-m", "tools.import_spec", str(source), "--output", str(tmp_path / "out.yaml"), *extra],
+        [sys.executable, "-m", "tools.spec_import", str(source), "--output", str(tmp_path / "out.yaml"), *extra],
         cwd=paths.REPO, capture_output=True, text=True, check=False, timeout=60,
     )  # fmt: skip
     return result.returncode, result.stderr

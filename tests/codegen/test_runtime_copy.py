@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tools import paths
-from tools.generate import GENERATED_HEADER, GenerationError, render, runtime_files
+from tools.codegen.generate import GENERATED_HEADER, GenerationError, render, runtime_files
 
 
 def test_every_runtime_module_ships_byte_for_byte_after_the_header() -> None:

@@ -9,6 +9,7 @@ import json
 import random
 import shutil
 import subprocess
+import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +19,8 @@ import pytest
 import yaml
 
 from tools import paths
-from tools.api_surface import diff_against_regeneration, diff_api, extract_api
-from tools.spec_diff import Change, SpecDiffError, diff_documents, load_document, main
+from tools.spec_diff.api_surface import diff_against_regeneration, diff_api, extract_api
+from tools.spec_diff.spec_diff import Change, SpecDiffError, diff_documents, load_document, main
 
 OP = "POST /realtime/sessions"
 THINGS = "POST /things"
@@ -869,6 +870,26 @@ def test_the_makefile_passes_old_new_and_accept_breaking_through() -> None:
 
     assert "-m tools.spec_diff --old a.yaml --new b.yaml  --accept-breaking" in run.stdout
     assert "-m tools.spec_diff" in plain.stdout and "--accept-breaking" not in plain.stdout
+
+
+def test_the_pipeline_command_keeps_no_change_breaking_and_unusable_apart(
+    two_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """make exits 2 whenever a recipe fails, so `make spec-diff` cannot tell a breaking change from an
+    unusable input; the README's release pipeline runs the tool itself, which can."""
+    old, new = two_files
+    unusable = tmp_path / "unusable.yaml"
+    unusable.write_text("openapi: [not, a, document\n", encoding="utf-8")
+
+    def exit_code(new_path: Path) -> int:
+        argv = ["--old", str(old), "--new", str(new_path), "--no-api", "--root", str(tmp_path)]
+        command = [sys.executable, "-m", "tools.spec_diff", *argv]
+        return subprocess.run(command, cwd=paths.REPO, capture_output=True, check=False).returncode
+
+    assert (exit_code(old), exit_code(new), exit_code(unusable)) == (0, 1, 2)
+    readme = (paths.REPO / "README.md").read_text(encoding="utf-8")
+    pipeline = readme[readme.index("A release\npipeline runs these steps") :].split("```")[1]
+    assert "\n.venv/bin/python -m tools.spec_diff " in pipeline and "make spec-diff" not in pipeline
 
 
 # -- the public API of the generated package ---------------------------------------------------

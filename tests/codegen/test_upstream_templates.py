@@ -5,7 +5,7 @@ import hashlib
 import re
 
 from tools import paths
-from tools.generator_adapter import UPSTREAM_TEMPLATES
+from tools.codegen.generator_adapter import UPSTREAM_TEMPLATES
 
 _ROW = re.compile(r"^\| `([^`]+)` \| `([0-9a-f]{64})` \|$", re.M)
 

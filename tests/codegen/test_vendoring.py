@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.support.payloads import TEST_API_KEY
 from tools import paths
-from tools.mock_server import MockServer
+from tools.servers.mock_server import MockServer
 
 # Import name -> what the generated pyproject.toml declares it as (attr and attrs ship together).
 RUNTIME_IMPORTS = ("urllib3", "attr", "attrs", "dateutil", "tzdata")

@@ -14,7 +14,7 @@ import pytest
 
 from tests.support.trees import copy_of_generated, hand_edit_one_digit
 from tools import paths
-from tools.generate import MANIFEST_NAME
+from tools.codegen.generate import MANIFEST_NAME
 
 PACKAGE = paths.PACKAGE_NAME
 STDLIB_ONLY = ("-I", "-S")  # isolated, and no site-packages: only the standard library imports

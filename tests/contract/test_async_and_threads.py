@@ -10,7 +10,7 @@ from openai_realtime_client.models import RealtimeSessionCreateRequest
 
 from tests.support.keep_alive_server import KeepAliveServer
 from tests.support.payloads import TEST_API_KEY, session, vendor_error
-from tools.mock_server import MockServer, ScriptedResponse
+from tools.servers.mock_server import MockServer, ScriptedResponse
 
 SESSION = session("ek_async")
 

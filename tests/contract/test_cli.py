@@ -20,8 +20,8 @@ from openai_realtime_client import RealtimeApi
 from tests.support.cli import run_cli
 from tests.support.payloads import TEST_API_KEY, session, vendor_error
 from tests.support.ports import closed_port
-from tools import paths, spec_document
-from tools.mock_server import MockServer, ScriptedResponse
+from tools import openapi_document, paths
+from tools.servers.mock_server import MockServer, ScriptedResponse
 
 PACKAGE = paths.PACKAGE_NAME
 
@@ -48,7 +48,7 @@ def command_of(module: ModuleType) -> str:
 
 def example_answer(path: str) -> dict[str, Any]:
     """The 200 example the mock answers with for an operation."""
-    operation = spec_document.load(paths.SPEC)["paths"][path]["post"]
+    operation = openapi_document.load(paths.SPEC)["paths"][path]["post"]
     example: dict[str, Any] = operation["responses"]["200"]["content"]["application/json"]["example"]
     return example
 
@@ -192,6 +192,8 @@ def test_no_command_is_a_usage_error(tmp_path: Path) -> None:
 def test_the_body_sent_is_what_the_options_say_and_the_answer_is_printed_as_json(
     case: Case, mock_server: MockServer, tmp_path: Path
 ) -> None:
+    # The example itself, not the mock's echo of the request, so the answer printed is known exactly.
+    mock_server.script(ScriptedResponse(body=example_answer(case.path)))
     result = run_cli(*case.command.split(), *case.argv, "--base-url", mock_server.url, cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr

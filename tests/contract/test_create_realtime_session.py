@@ -34,7 +34,7 @@ from openai_realtime_client.models import (
 
 from tests.support import payloads
 from tests.support.payloads import TEST_API_KEY, vendor_error
-from tools.mock_server import MockServer, ScriptedResponse
+from tools.servers.mock_server import MockServer, ScriptedResponse
 
 VALID_RESPONSE = payloads.session()
 

@@ -15,7 +15,7 @@ from openai_realtime_client.models import (
 )
 
 from tests.support.payloads import TEST_API_KEY
-from tools.mock_server import MockServer
+from tools.servers.mock_server import MockServer
 
 
 def _expiring_after(seconds: int) -> RealtimeSessionCreateRequestClientSecret:

@@ -15,7 +15,7 @@ from openai_realtime_client.models import (
 )
 
 from tests.contract.test_token_endpoints import TRANSCRIPTION_SESSION
-from tools.mock_server import MockServer, ScriptedResponse
+from tools.servers.mock_server import MockServer, ScriptedResponse
 
 SECRET = "ek_secret_do_not_print_4711"
 

@@ -29,7 +29,7 @@ from openai_realtime_client.models import (
     RealtimeTurnDetectionServerVad,
 )
 
-from tools.mock_server import MockServer, ScriptedResponse
+from tools.servers.mock_server import MockServer, ScriptedResponse
 
 TRANSCRIPTION_SESSION = {
     "type": "transcription",

@@ -27,13 +27,14 @@ from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
-from examples.token_server.app import TokenApp, TokenServer
+from examples.token_server.app import TokenApp
 from tests.support import browser as browser_requirement
 from tests.support.browser import CHROMEDRIVER, CHROMIUM
 from tests.support.payloads import TEST_API_KEY, session, vendor_error
 from tests.support.ports import closed_port
+from tests.support.token_server import TokenServer
 from tools import paths
-from tools.mock_server import MockServer, ScriptedResponse
+from tools.servers.mock_server import MockServer, ScriptedResponse
 
 CHROMIUM_FLAGS = (
     "--headless",

@@ -4,11 +4,13 @@ mapped to a safe message, and `python -m examples.token_server` started the way 
 import logging
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,12 +18,12 @@ import urllib3
 from openai_realtime_client import ApiClient, RealtimeApi
 from openai_realtime_client.models import RealtimeSessionCreateRequest
 
-from examples.token_server.__main__ import PLACEHOLDER_KEY
-from examples.token_server.app import SECURITY_HEADERS, TokenApp, TokenServer
+from examples.token_server.app import SECURITY_HEADERS, TokenApp
 from tests.support.payloads import TEST_API_KEY, vendor_error
 from tests.support.ports import closed_port
+from tests.support.token_server import TokenServer
 from tools import paths
-from tools.mock_server import MockServer, ScriptedResponse
+from tools.servers.mock_server import PLACEHOLDER_KEY, MockServer, ScriptedResponse
 
 JSON_HEADERS = {"Content-Type": "application/json"}
 SESSION = RealtimeSessionCreateRequest(model="gpt-realtime", voice="alloy")
@@ -232,20 +234,25 @@ def test_settings_the_description_forbids_are_refused_before_anything_is_sent(mo
     assert mock_server.received == []
 
 
-def _start_example(env: dict[str, str]) -> subprocess.Popen[str]:
+def _start_example(env: dict[str, str], *, beside_the_mock: bool = False) -> subprocess.Popen[str]:
+    """The example as ``make example`` starts it (beside the mock), or alone; in a process group of
+    its own, as a terminal would start it."""
     env = {**env, "PYTHONPATH": os.pathsep.join([str(paths.GENERATED), str(paths.REPO)])}
+    mock = [sys.executable, "-m", "tools.servers", "--"] if beside_the_mock else []
     return subprocess.Popen(
-        [sys.executable, "-m", "examples.token_server", "--port", "0"],
+        [*mock, sys.executable, "-m", "examples.token_server", "--port", "0"],
         cwd=paths.REPO,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
 
 
 def _stop(process: subprocess.Popen[str]) -> tuple[int, str]:
-    process.send_signal(signal.SIGINT)
+    """Ctrl-C as a terminal sends it: to the whole process group."""
+    os.killpg(process.pid, signal.SIGINT)
     out, err = process.communicate(timeout=10)
     return process.returncode, out + err
 
@@ -255,13 +262,16 @@ def _environment_without_api_settings() -> dict[str, str]:
 
 
 def test_one_command_starts_it_against_its_own_mock_and_prints_the_address() -> None:
-    process = _start_example(_environment_without_api_settings())
+    process = _start_example(_environment_without_api_settings(), beside_the_mock=True)
     try:
         assert process.stdout is not None
+        mock_line = process.stdout.readline()
+        assert mock_line.startswith("mock server listening on http://127.0.0.1:"), mock_line
+        mock_url = mock_line.split()[-1]
         first_line = process.stdout.readline()
         assert first_line.startswith("token server: open http://127.0.0.1:"), first_line
         url = first_line.split()[-1]
-        assert "minting at the mock server http://127.0.0.1:" in process.stdout.readline()
+        assert f"minting at {mock_url};" in process.stdout.readline()
         page = urllib3.request("GET", url)
         minted = urllib3.request("POST", url + "token", body=b"{}", headers=JSON_HEADERS)
     finally:
@@ -272,6 +282,35 @@ def test_one_command_starts_it_against_its_own_mock_and_prints_the_address() -> 
     assert returncode == 0
     assert "minted session sess_0b1c2d3e4f5a6b7c8d9e0f1a" in output
     assert PLACEHOLDER_KEY not in output and PLACEHOLDER_KEY not in minted.data.decode()
+
+
+def test_copied_out_of_the_repository_it_runs_with_the_generated_package_alone(
+    mock_server: MockServer, tmp_path: Path
+) -> None:
+    shutil.copytree(paths.REPO / "examples" / "token_server", tmp_path / "token_server")
+    env = {
+        **_environment_without_api_settings(),
+        "PYTHONPATH": str(paths.GENERATED),
+        "OPENAI_BASE_URL": mock_server.url,
+        "OPENAI_API_KEY": TEST_API_KEY,
+    }
+    # What the copy could lean on is gone: nothing of this repository but generated/ is importable.
+    lean = subprocess.run([sys.executable, "-c", "import tools"], cwd=tmp_path, env=env, capture_output=True)
+    assert lean.returncode != 0
+    process = subprocess.Popen(
+        [sys.executable, "-m", "token_server", "--port", "0"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().split()[-1]
+        minted = urllib3.request("POST", url + "token", body=b"{}", headers=JSON_HEADERS)
+    finally:
+        returncode, output = _stop(process)
+
+    assert minted.status == 200 and minted.json()["token"].startswith("ek_"), output
+    assert returncode == 0
+    assert [request.path for request in mock_server.received] == ["/v1/realtime/sessions"]
 
 
 def test_with_openai_base_url_it_mints_there_with_openai_api_key(mock_server: MockServer) -> None:
@@ -290,11 +329,11 @@ def test_with_openai_base_url_it_mints_there_with_openai_api_key(mock_server: Mo
     assert returncode == 0 and TEST_API_KEY not in output
 
 
-def test_openai_base_url_without_a_key_is_refused_at_start() -> None:
+def test_without_a_key_it_is_refused_at_start() -> None:
     env = {**_environment_without_api_settings(), "OPENAI_BASE_URL": f"http://127.0.0.1:{closed_port()}/v1"}
     process = _start_example(env)
     out, err = process.communicate(timeout=30)
 
     assert process.returncode == 2
     assert out == ""
-    assert err.strip() == "token_server: OPENAI_BASE_URL is set but OPENAI_API_KEY is not; export your key"
+    assert err.strip() == "token_server: OPENAI_API_KEY is not set; export your key"

@@ -13,15 +13,15 @@ from openai_realtime_client.models import RealtimeSessionCreateRequest, Realtime
 
 from tests.support.payloads import TEST_API_KEY
 from tests.support.schema_strategies import values_for
-from tools import paths, spec_document
-from tools.mock_server import MockServer
+from tools import openapi_document, paths
+from tools.servers.mock_server import MockServer
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def _inline(document: dict[str, Any], node: Any) -> Any:
     """The schema with every $ref replaced by what it points to (the spec has no cycles)."""
-    node = spec_document.resolve(document, node)
+    node = openapi_document.resolve(document, node)
     if isinstance(node, dict):
         return {key: _inline(document, value) for key, value in node.items() if key not in ("example", "examples")}
     if isinstance(node, list):
@@ -29,7 +29,7 @@ def _inline(document: dict[str, Any], node: Any) -> Any:
     return node
 
 
-DOCUMENT = spec_document.load(paths.SPEC)
+DOCUMENT = openapi_document.load(paths.SPEC)
 RESPONSE_SCHEMA = _inline(DOCUMENT, {"$ref": "#/components/schemas/RealtimeSessionCreateResponse"})
 
 

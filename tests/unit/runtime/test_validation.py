@@ -11,7 +11,8 @@ from runtime.openai_realtime_client.api import (
     compile_request_check,
 )
 from runtime.openai_realtime_client.errors import RequestValidationError
-from tools import generate, paths
+from tools import paths
+from tools.codegen import generate
 
 # Per keyword the table gives words to: a schema with it and a value that breaks it.
 BROKEN: dict[str, tuple[dict[str, Any], Any]] = {

@@ -3,7 +3,9 @@
 Every request is checked against the description by openapi-core (path, method, bearer auth,
 content type, body schema); a wrong one is answered 401/400/404/405 with the vendor's error body
 naming what is wrong. A right one is answered from the operation's 2xx example (or a value
-built from its schema), and that answer is itself validated against the description. Tests can
+built from its schema) with what the request configured copied in where the answer has the same
+field (tools/servers/echo.py), and that answer is itself validated against the description (the
+plain example is sent when the echoed one does not fit). Tests can
 queue scripted answers (status, headers, body, delay) and read back every request received.
 There is no code per operation.
 """
@@ -11,8 +13,10 @@ There is no code per operation.
 import argparse
 import itertools
 import json
+import os
 import re
-import sys
+import signal
+import subprocess
 import threading
 import time
 from collections import deque
@@ -33,8 +37,10 @@ from openapi_core.validation.request.exceptions import (
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
-from tools import paths, spec_document
-from tools.local_server import LocalWSGIServer
+from tools import command, openapi_document, paths
+from tools.openapi_document import escape
+from tools.servers.echo import Echo
+from tools.servers.local_server import LocalWSGIServer
 
 JSON = "application/json"
 
@@ -124,7 +130,7 @@ class _Spec:
     """The parts of openapi.yaml the mock needs: a validator and each operation's success answer."""
 
     def __init__(self, spec_path: Path) -> None:
-        document = spec_document.load(spec_path)
+        document = openapi_document.load(spec_path)
         self.document = document
         server_url = document.get("servers", [{"url": "/"}])[0]["url"]
         self.base_path = "/" + server_url.split("://", 1)[-1].partition("/")[2].strip("/")
@@ -132,54 +138,33 @@ class _Spec:
         # Match the servers' path on any host, so the mock validates on whatever port it got.
         served = dict(document, servers=[{"url": self.base_path or "/"}])
         self.validator = OpenAPI.from_dict(served)
+        self._echo = Echo(document)
         self._routes = [
             (re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"), template)
             for template in document.get("paths", {})
         ]
 
     def resolve(self, node: Any) -> Any:
-        return spec_document.resolve(self.document, node)
+        return openapi_document.resolve(self.document, node)
 
-    def success_answer(self, method: str, path: str) -> tuple[int, bytes]:
+    def success_answer(self, method: str, path: str, request: Any = None) -> tuple[int, list[bytes]]:
+        """The status of the operation's success answer and the bodies to try, best first: its
+        example with the request echoed into it (tools/servers/echo.py), then the example as is."""
         relative = path.removeprefix(self.base_path) or "/"
         template = next(t for pattern, t in self._routes if pattern.match(relative))
         responses = self.document["paths"][template][method.lower()]["responses"]
         status = min(int(code) for code in responses if code.isdigit() and 200 <= int(code) < 300)
-        media = self.resolve(responses[str(status)]).get("content", {}).get(JSON)
+        response, at = openapi_document.target(
+            self.document, f"/paths/{escape(template)}/{method.lower()}/responses/{status}"
+        )
+        media = response.get("content", {}).get(JSON)
         if media is None:
-            return status, b""
-        if "example" in media:
-            value = media["example"]
-        elif media.get("examples"):
-            value = self.resolve(next(iter(media["examples"].values())))["value"]
-        else:
-            value = self.sample(media.get("schema", {}))
-        return status, json.dumps(value).encode()
-
-    def sample(self, schema: Any) -> Any:
-        """A small value that fits the schema: its example, const, default or first enum value, or
-        an object of its required properties built the same way."""
-        schema = self.resolve(schema)
-        for key in ("const", "example", "default"):
-            if key in schema:
-                return schema[key]
-        if schema.get("examples"):
-            return schema["examples"][0]
-        if schema.get("enum"):
-            return schema["enum"][0]
-        for key in ("oneOf", "anyOf", "allOf"):
-            if schema.get(key):
-                return self.sample(schema[key][0])
-        kind = schema.get("type", "object")
-        kind = next((k for k in kind if k != "null"), "null") if isinstance(kind, list) else kind
-        if kind == "object":
-            properties = schema.get("properties", {})
-            return {name: self.sample(properties.get(name, {})) for name in schema.get("required", [])}
-        if kind == "array":
-            return [self.sample(schema["items"])] * schema.get("minItems", 0)
-        if kind in ("integer", "number"):
-            return schema.get("minimum", 0)
-        return {"string": "string", "boolean": False, "null": None}.get(kind, "string")
+            return status, [b""]
+        value, _ = openapi_document.example(self.document, media)
+        echoed = (
+            self._echo.answer(value, request, f"{at}/content/{escape(JSON)}/schema") if "schema" in media else value
+        )
+        return status, [json.dumps(body).encode() for body in ([echoed, value] if echoed != value else [value])]
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -206,11 +191,6 @@ class MockServer(LocalWSGIServer):
     def url(self) -> str:
         """The base URL to give the client, e.g. http://127.0.0.1:PORT/v1."""
         return f"http://127.0.0.1:{self.port}{self._spec.base_path}"
-
-    def sample(self, schema: Any) -> Any:
-        """A small value that fits a schema of the description (what the mock answers with when an
-        operation has no example); a request body for a description whose example was dropped."""
-        return self._spec.sample(schema)
 
     def script(self, *responses: ScriptedResponse) -> None:
         """Queue answers for the next valid requests, in order; after them the spec answers again."""
@@ -262,36 +242,72 @@ class MockServer(LocalWSGIServer):
             for name, value in scripted.headers.items():
                 response.headers[name] = value  # replaces a header of the same name, whatever its case
             return response
-        status, payload = self._spec.success_answer(request.method, request.path)
-        response = Response(payload, status=status, headers=headers, content_type=JSON)
-        problems = [
-            str(e)
-            for e in self._spec.validator.iter_response_errors(openapi_request, WerkzeugOpenAPIResponse(response))
-        ]
-        if problems:
-            with self._lock:
-                self.response_problems.extend(problems)
-            message = "mock server: the description's own answer does not fit its schema: " + "; ".join(problems)
-            return Response(
-                _error_body(message, type_="server_error", param=None, code=None), status=500, content_type=JSON
-            )
-        return response
+        status, bodies = self._spec.success_answer(request.method, request.path, _json_or_none(body))
+        for payload in bodies:
+            response = Response(payload, status=status, headers=headers, content_type=JSON)
+            problems = [
+                str(e)
+                for e in self._spec.validator.iter_response_errors(openapi_request, WerkzeugOpenAPIResponse(response))
+            ]
+            if not problems:
+                return response
+        with self._lock:
+            self.response_problems.extend(problems)
+        message = "mock server: the description's own answer does not fit its schema: " + "; ".join(problems)
+        return Response(
+            _error_body(message, type_="server_error", param=None, code=None), status=500, content_type=JSON
+        )
+
+
+def _json_or_none(body: bytes) -> Any:
+    try:
+        return json.loads(body) if body else None
+    except ValueError:
+        return None
+
+
+# The key a command run beside the mock gets: the mock wants a bearer token, never a real one.
+PLACEHOLDER_KEY = "sk-mock-placeholder-not-a-real-key"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.mock_server", description=__doc__.splitlines()[0])
+    parser = command.Parser(prog="python -m tools.servers", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--spec", type=Path, default=paths.SPEC, help="the API description (default: openapi.yaml)")
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "command",
+        nargs="*",
+        help="after --: a command to run with OPENAI_BASE_URL and OPENAI_API_KEY pointing at the mock, which "
+        "stops when it ends; when OPENAI_BASE_URL is set already, the command runs alone against that server",
+    )
+    return command.run("mock", parser, _run_command, argv, unusable=(OSError,))
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    if args.command and os.environ.get("OPENAI_BASE_URL"):
+        return subprocess.run(args.command, check=False).returncode
     with MockServer(args.spec, port=args.port) as server:
-        print(f"mock server listening on {server.url} (Ctrl-C stops it)", flush=True)
+        print(f"mock server listening on {server.url}{'' if args.command else ' (Ctrl-C stops it)'}", flush=True)
+        if args.command:
+            env = {**os.environ, "OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": PLACEHOLDER_KEY}
+            with subprocess.Popen(args.command, env=env) as child:
+                try:
+                    return child.wait()
+                except KeyboardInterrupt:
+                    return _stop_child(child)
         try:
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:
             pass
-    return 0
+    return command.OK
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def _stop_child(child: subprocess.Popen[bytes]) -> int:
+    """After a Ctrl-C: the child got it too when it came from a terminal, so give it time to finish;
+    pass it on when it did not (the signal was sent to this process alone)."""
+    try:
+        return child.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        child.send_signal(signal.SIGINT)
+        return child.wait()

@@ -1,7 +1,8 @@
-"""What ``make spec-diff`` finds and how it fails, shared by the spec report and the public-API report.
+"""Stage between import and generation: what changed between two descriptions, and in the public API
+of the client regenerated from the new one (``python -m tools.spec_diff``).
 
-Both live here rather than in tools/spec_diff.py so that ``python -m tools.spec_diff`` (which runs
-that module as ``__main__``) and tools/api_surface.py agree on one class of each.
+The two kinds of finding share this vocabulary: a ``Change``, and ``SpecDiffError`` for an input
+that cannot be used.
 """
 
 from dataclasses import dataclass, field

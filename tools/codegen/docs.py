@@ -5,7 +5,7 @@ the known values of open enums, examples, statuses, security).
 
 Everything taken from the description reaches the templates as ``UntrustedString`` (or inside
 plain data made of them), so a template still has to escape it, with the filters here, exactly as
-a template that writes code does; the finalize hook in tools/generate.py refuses it raw.
+a template that writes code does; the finalize hook in tools/codegen/generate.py refuses it raw.
 """
 
 import ast
@@ -21,8 +21,9 @@ from typing import Any
 from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonCode, pascal_case, snake_case
 
-from tools import generator_adapter, spec_document
-from tools.runtime_facts import SCHEMA_KEYWORDS
+from tools import openapi_document
+from tools.codegen import generator_adapter
+from tools.codegen.runtime_facts import SCHEMA_KEYWORDS
 
 # --- Markdown filters -------------------------------------------------------------------------------
 
@@ -226,10 +227,17 @@ MARKDOWN_FILTERS = {
 # that have words (the template global ``schema_keywords`` is the same table).
 _BOUND_KEYWORDS = tuple(keyword for keyword, (_, words) in SCHEMA_KEYWORDS.items() if words)
 _MAX_DEPTH = 32
+# openapi_document.example's answer to "where did this example come from", in the docs' words.
+_EXAMPLE_SOURCES = {
+    "operation": "the request example of this operation in the API description",
+    "schema": "the example of the request schema in the API description",
+    "sampled": "the required fields of the request schema (the description has no example)",
+}
 
 
 def wrap(value: Any) -> Any:
-    """Data from the description with every string, keys included, as an UntrustedString."""
+    """Data from the description with every string, keys included, as an UntrustedString: what
+    stage-2 templates get, so they must escape spec text exactly as stage-1 templates must."""
     if isinstance(value, dict):
         return {wrap(key): wrap(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -365,14 +373,7 @@ class Docs:
     # --- schemas ---
 
     def _resolve(self, node: Any) -> Any:
-        """A schema with its $ref followed (repeatedly); keywords beside the $ref win over the target's."""
-        siblings: dict[str, Any] = {}
-        for _ in range(_MAX_DEPTH):
-            if not (isinstance(node, dict) and "$ref" in node):
-                break
-            siblings = {**{k: v for k, v in node.items() if k != "$ref"}, **siblings}
-            node = spec_document.resolve(self._document, {"$ref": node["$ref"]})
-        return {**node, **siblings} if isinstance(node, dict) else node
+        return openapi_document.resolve(self._document, node, siblings=True)
 
     def _members(self, schema: Any, depth: int = 0) -> list[dict[str, Any]]:
         """The alternatives of a schema, anyOf/oneOf flattened and resolved; the schema itself if none."""
@@ -543,7 +544,7 @@ class Docs:
     @staticmethod
     def _open_variants(prop: Any) -> bool:
         """Whether a union (or a list's union items) takes an object of any other ``type`` as
-        ``UnknownVariant`` (tools/generator_adapter.py adds that member)."""
+        ``UnknownVariant`` (tools/codegen/generator_adapter.py adds that member)."""
         union = getattr(prop, "inner_property", None) or prop
         return any(generator_adapter.is_unknown_variant_property(p) for p in getattr(union, "inner_properties", []))
 
@@ -655,46 +656,8 @@ class Docs:
 
     def _request_example(self, media: dict[str, Any]) -> tuple[Any, str]:
         """The body example: the operation's own, else its schema's, else one built from the schema."""
-        if "example" in media:
-            return media["example"], "the request example of this operation in the API description"
-        for example in (media.get("examples") or {}).values():
-            resolved = self._resolve(example)
-            if isinstance(resolved, dict) and "value" in resolved:
-                return resolved["value"], "the request example of this operation in the API description"
-        schema = self._resolve(media.get("schema", {}))
-        if isinstance(schema, dict) and "example" in schema:
-            return schema["example"], "the example of the request schema in the API description"
-        if isinstance(schema, dict) and schema.get("examples"):
-            return schema["examples"][0], "the example of the request schema in the API description"
-        return self._sample(schema, 0), "the required fields of the request schema (the description has no example)"
-
-    def _sample(self, schema: Any, depth: int) -> Any:
-        """A small valid value: required fields only, consts, defaults and first enum values."""
-        schema = self._resolve(schema)
-        if not isinstance(schema, dict) or depth > _MAX_DEPTH:
-            return None
-        for key in ("const", "default", "example"):
-            if key in schema:
-                return schema[key]
-        if schema.get("enum"):
-            return schema["enum"][0]
-        alternatives = [*schema.get("oneOf", []), *schema.get("anyOf", [])]
-        if alternatives:
-            return self._sample(alternatives[0], depth + 1)
-        types = self._types(schema)
-        if "object" in types or "properties" in schema:
-            properties = schema.get("properties", {})
-            return {name: self._sample(properties.get(name, {}), depth + 1) for name in schema.get("required", [])}
-        if "array" in types:
-            count = int(schema.get("minItems", 0))
-            return [self._sample(schema.get("items", {}), depth + 1) for _ in range(count)]
-        if "integer" in types or "number" in types:
-            return schema.get("minimum", 0)
-        if "boolean" in types:
-            return False
-        if "null" in types and len(types) == 1:
-            return None
-        return "example"
+        value, source = openapi_document.example(self._document, media)
+        return value, _EXAMPLE_SOURCES[source]
 
     def _parameter_example(self, operation: dict[str, Any], name: str) -> Any:
         for parameter in operation.get("parameters", []):
@@ -702,7 +665,7 @@ class Docs:
             if isinstance(parameter, dict) and parameter.get("name") == name:
                 if "example" in parameter:
                     return parameter["example"]
-                return self._sample(parameter.get("schema", {}), 0)
+                return openapi_document.sample(self._document, parameter.get("schema", {}))
         return "example"
 
     def _statuses(self, operation: dict[str, Any]) -> tuple[Status, ...]:

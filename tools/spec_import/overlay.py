@@ -21,7 +21,8 @@ from typing import Any
 import jsonpath
 import yaml
 
-from tools.openapi_walk import escape
+from tools import command
+from tools.openapi_document import escape
 
 # Strict RFC 9535 parsing: the overlay specification names that JSONPath dialect.
 _JSONPATH = jsonpath.JSONPathEnvironment(strict=True)
@@ -54,7 +55,7 @@ def load_overlay(path: Path) -> dict[str, Any]:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        raise OverlayError(path.name, "", f"cannot read it: {_one_line(err)}") from err
+        raise OverlayError(path.name, "", f"cannot read it: {command.one_line(err)}") from err
     check_overlay(document, path.name)
     return document  # type: ignore[no-any-return]
 
@@ -81,7 +82,7 @@ def check_overlay(document: Any, name: str) -> None:
         try:
             _JSONPATH.compile(target)
         except jsonpath.JSONPathError as err:
-            raise OverlayError(name, f"{where}/target", f"bad target {target!r}: {_one_line(err)}") from err
+            raise OverlayError(name, f"{where}/target", f"bad target {target!r}: {command.one_line(err)}") from err
         remove = action.get("remove", False)
         if not isinstance(remove, bool):
             raise OverlayError(name, f"{where}/remove", "must be true or false")
@@ -153,7 +154,3 @@ def _merge(node: dict[str, Any], update: Mapping[str, Any], pointer: str, overri
             if key in node and node[key] != value:
                 overridden.append(at)
             node[key] = copy.deepcopy(value)
-
-
-def _one_line(err: BaseException) -> str:
-    return " ".join(str(err).split())

@@ -3,14 +3,13 @@
 Compares every operation's JSON request body (what users send) and 2xx response body (what users
 read), field by field, and judges each difference from the point of view of a user of the
 generated client. Then compares the public API of the checked-in generated/ package with a fresh
-regeneration from the new description (tools/api_surface.py). Breaking changes fail the run
+regeneration from the new description (tools/spec_diff/api_surface.py). Breaking changes fail the run
 unless listed in the ack file (spec-diff-ack.yaml) or accepted with --accept-breaking.
 """
 
 import argparse
 import json
 import subprocess
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,15 +17,12 @@ from typing import Any, NoReturn
 
 import yaml
 
-from tools import api_surface, paths
-from tools.changes import Change, SpecDiffError
+from tools import command, openapi_document, paths
+from tools.openapi_document import HTTP_METHODS
+from tools.spec_diff import Change, SpecDiffError, api_surface
 
 __all__ = ["Acknowledgement", "Change", "SpecDiffError", "diff_documents", "load_acks", "load_document", "main"]
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-DEFAULT_ACK_FILE = "spec-diff-ack.yaml"
-SPEC_FILE = "openapi.yaml"
-MAX_REF_CHAIN = 32
 # Cycles stop the walk long before this; it only bounds a pathological, acyclic but huge nesting.
 MAX_DEPTH = 200
 
@@ -92,8 +88,9 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
         raise SpecDiffError(f"cannot run git in {root}: {err}") from err
 
 
-def document_at_head(root: Path, name: str = SPEC_FILE) -> dict[str, Any] | None:
-    """The document committed at git HEAD in root, or None when HEAD has no such file (or no commit)."""
+def document_at_head(repo: paths.Layout) -> dict[str, Any] | None:
+    """The description committed at git HEAD in repo, or None when HEAD has none (or no commit)."""
+    root, name = repo.root, repo.spec.relative_to(repo.root).as_posix()
     if _git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
         raise SpecDiffError(f"{root} is not in a git repository; pass --old to name the old description")
     if _git(root, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
@@ -181,22 +178,11 @@ class _Document:
 
     def resolve(self, node: Any) -> tuple[Any, list[str]]:
         """Follow local $refs; return the target and the component names passed through."""
-        names: list[str] = []
-        for _ in range(MAX_REF_CHAIN):
-            if not (isinstance(node, dict) and "$ref" in node):
-                return node, names
-            ref = node["$ref"]
-            if not isinstance(ref, str) or not ref.startswith("#/"):
-                self.fail(f"only local $refs ('#/...') are supported, found {ref!r}")
-            target: Any = self.document
-            for part in ref[2:].split("/"):
-                part = part.replace("~1", "/").replace("~0", "~")
-                if not isinstance(target, Mapping) or part not in target:
-                    self.fail(f"$ref {ref!r} points to nothing")
-                target = target[part]
-            names.append(ref.rsplit("/", 1)[-1])
-            node = target
-        self.fail(f"a chain of $refs is longer than {MAX_REF_CHAIN} links (a $ref to itself?)")
+        try:
+            target, passed = openapi_document.follow(self.document, node)
+        except openapi_document.RefError as err:
+            self.fail(str(err))
+        return target, [str(holder["$ref"]).rsplit("/", 1)[-1] for holder in passed]
 
     def schema(self, node: Any, where: str) -> dict[str, Any]:
         if node is True or node is None:
@@ -436,6 +422,20 @@ def _overlap(old: frozenset[str] | None, new: frozenset[str] | None) -> bool:
 
 
 @dataclass(frozen=True)
+class _Walk:
+    """Where a schema comparison is: request or response side, the pairs of components it is inside
+    (a recursive schema meets them again), and how deep it is."""
+
+    request: bool
+    seen: frozenset[tuple[frozenset[str], frozenset[str]]] = frozenset()
+    depth: int = 0
+
+    def enter(self, key: tuple[frozenset[str], frozenset[str]]) -> "_Walk":
+        """The walk below a schema whose pair of components is key."""
+        return _Walk(self.request, self.seen | {key}, self.depth + 1)
+
+
+@dataclass(frozen=True)
 class _Variant:
     raw: Any
     index: int
@@ -529,26 +529,17 @@ class _Differ:
     # -- schemas ------------------------------------------------------------------------------
 
     def schema(self, old_raw: Any, new_raw: Any, where: str, *, request: bool) -> None:
-        self._compare(old_raw, new_raw, where, request, frozenset(), 0, judge_null=True)
+        self._compare(old_raw, new_raw, where, _Walk(request), judge_null=True)
 
-    def _compare(
-        self,
-        old_raw: Any,
-        new_raw: Any,
-        where: str,
-        request: bool,
-        stack: frozenset[tuple[frozenset[str], frozenset[str]]],
-        depth: int,
-        *,
-        judge_null: bool,
-    ) -> None:
+    def _compare(self, old_raw: Any, new_raw: Any, where: str, walk: _Walk, *, judge_null: bool) -> None:
         old, new = self.old.shape(old_raw, where), self.new.shape(new_raw, where)
         # A recursive schema meets the same pair of components again further down: everything
         # below was (or is being) compared already, so stop rather than walk forever.
         key = (old.refs, new.refs)
-        if ((old.refs or new.refs) and key in stack) or depth > MAX_DEPTH:
+        if ((old.refs or new.refs) and key in walk.seen) or walk.depth > MAX_DEPTH:
             return
-        stack |= {key}
+        walk = walk.enter(key)
+        request = walk.request
         if judge_null and old.nullable != new.nullable:
             if new.nullable:
                 detail = "now accepts null" if request else "may now be null"
@@ -557,7 +548,7 @@ class _Differ:
                 detail = "no longer accepts null" if request else "is never null now"
                 self.add("nullable-removed", where, detail, breaking=request)
         if old.variants or new.variants:
-            self._union(old, new, old_raw, new_raw, where, request, stack, depth)
+            self._union(old, new, old_raw, new_raw, where, walk)
             return
         if old.types != new.types:
             widened = request and _widens(old.types, new.types)
@@ -569,9 +560,9 @@ class _Differ:
         self._enum(old, new, where, request)
         self._bounds(old, new, where, request)
         if old.is_object or new.is_object:
-            self._object(old, new, where, request, stack, depth)
+            self._object(old, new, where, walk)
         if old.items is not None or new.items is not None:
-            self._compare(old.items, new.items, f"{where}[]", request, stack, depth + 1, judge_null=True)
+            self._compare(old.items, new.items, f"{where}[]", walk, judge_null=True)
 
     def _const(self, old: _Shape, new: _Shape, where: str, request: bool) -> None:
         if old.has_const and new.has_const:
@@ -633,15 +624,8 @@ class _Differ:
             kind = "bound-tightened" if tightened else "bound-loosened"
             self.add(kind, f"{where}:{keyword}", detail, breaking=tightened and request)
 
-    def _object(
-        self,
-        old: _Shape,
-        new: _Shape,
-        where: str,
-        request: bool,
-        stack: frozenset[tuple[frozenset[str], frozenset[str]]],
-        depth: int,
-    ) -> None:
+    def _object(self, old: _Shape, new: _Shape, where: str, walk: _Walk) -> None:
+        request = walk.request
         for name in sorted(old.properties.keys() | new.properties.keys()):
             sub = f"{where}.{name}"
             was_required, is_required = name in old.required, name in new.required
@@ -650,8 +634,7 @@ class _Differ:
             elif name not in old.properties:
                 if request:
                     filled = is_required and _has_default(new.properties[name])
-                    detail = "new required field" if is_required else "new optional field"
-                    detail += "; the client sends its default" if filled else ""
+                    detail = _filled("new required field" if is_required else "new optional field", filled)
                     self.add("field-added", sub, detail, breaking=is_required and not filled)
                 else:
                     self.add("field-added", sub, "new field", breaking=False)
@@ -661,40 +644,28 @@ class _Differ:
                         # A required field with a default (a `type` const, say) costs callers nothing:
                         # the generated model fills it in.
                         filled = request and _has_default(new.properties[name])
-                        detail = "must now be sent" if request else "now always present"
-                        detail += "; the client sends its default" if filled else ""
+                        detail = _filled("must now be sent" if request else "now always present", filled)
                         self.add("field-now-required", sub, detail, breaking=request and not filled)
                     else:
                         detail = "may now be left out" if request else "may now be absent (unset)"
                         self.add("field-now-optional", sub, detail, breaking=not request)
-                self._compare(
-                    old.properties[name], new.properties[name], sub, request, stack, depth + 1, judge_null=True
-                )
+                self._compare(old.properties[name], new.properties[name], sub, walk, judge_null=True)
         before, after = old.additional, new.additional
         if before is False and after is not False:
             self.add("additional-properties-allowed", where, "undeclared fields now allowed", breaking=False)
         elif after is False and before is not False:
             self.add("additional-properties-forbidden", where, "undeclared fields now refused", breaking=request)
         elif before is not None or after is not None:
-            self._compare(before or {}, after or {}, f"{where}{{}}", request, stack, depth + 1, judge_null=True)
+            self._compare(before or {}, after or {}, f"{where}{{}}", walk, judge_null=True)
 
-    def _union(
-        self,
-        old: _Shape,
-        new: _Shape,
-        old_raw: Any,
-        new_raw: Any,
-        where: str,
-        request: bool,
-        stack: frozenset[tuple[frozenset[str], frozenset[str]]],
-        depth: int,
-    ) -> None:
+    def _union(self, old: _Shape, new: _Shape, old_raw: Any, new_raw: Any, where: str, walk: _Walk) -> None:
+        request = walk.request
         # A plain schema facing a union is compared as a union of one.
         old_variants = self._variants(self.old, old, old_raw, where)
         new_variants = self._variants(self.new, new, new_raw, where)
         pairs, removed, added = _match_variants(old_variants, new_variants)
         for label, before, after in pairs:
-            self._compare(before.raw, after.raw, f"{where}|{label}", request, stack, depth + 1, judge_null=False)
+            self._compare(before.raw, after.raw, f"{where}|{label}", walk, judge_null=False)
         for label, variant in removed:
             detail = f"union variant {label}" + (f" ({variant.kind})" if label != variant.kind else "") + " removed"
             self.add("variant-removed", f"{where}|{label}", detail, breaking=request)
@@ -934,16 +905,13 @@ def _mark(change: Change, acked: set[str], accept_breaking: bool) -> str:
 # The command
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise SpecDiffError(f"usage: {message} (see --help)")
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m tools.spec_diff", description=__doc__.splitlines()[0])
+    parser = command.Parser(prog="python -m tools.spec_diff", description=__doc__.splitlines()[0])
     parser.add_argument("--old", type=Path, help="the old description (default: openapi.yaml at git HEAD)")
     parser.add_argument("--new", type=Path, help="the new description (default: openapi.yaml in the working tree)")
-    parser.add_argument("--ack", type=Path, help=f"acknowledged breaking changes (default: {DEFAULT_ACK_FILE})")
+    parser.add_argument(
+        "--ack", type=Path, help=f"acknowledged breaking changes (default: {paths.HERE.spec_diff_acks.name})"
+    )
     parser.add_argument("--accept-breaking", action="store_true", help="report breaking changes but exit 0")
     parser.add_argument("--no-api", action="store_true", help="skip the public-API comparison of generated/")
     parser.add_argument("--root", type=Path, default=paths.REPO, help="the repository (default: this one)")
@@ -953,51 +921,49 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _filled(detail: str, filled: bool) -> str:
+    """A field's detail, saying so when the client fills the field in with its default."""
+    return detail + ("; the client sends its default" if filled else "")
+
+
 def _has_default(schema: Any) -> bool:
     """Whether the generated model fills the field in when the caller does not."""
     return isinstance(schema, Mapping) and "default" in schema
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        args = _parser().parse_args(argv)
-        return _run(args)
-    except SpecDiffError as err:
-        message = " ".join(str(err).split())  # always one line, whatever the message held
-        print(f"spec-diff: {message}", file=sys.stderr)
-        return 2
+    return command.run("spec-diff", _parser(), _run, argv, unusable=(SpecDiffError,))
 
 
 def _run(args: argparse.Namespace) -> int:
-    root: Path = args.root.resolve()
+    repo = paths.Layout(args.root.resolve())
     if args.old is not None:
         old, old_label = load_document(args.old), str(args.old)
     else:
-        at_head = document_at_head(root)
+        at_head = document_at_head(repo)
         old = at_head if at_head is not None else empty_document()
-        old_label = f"{SPEC_FILE} at git HEAD" if at_head is not None else f"(no {SPEC_FILE} at git HEAD)"
-    new_path: Path = args.new if args.new is not None else root / SPEC_FILE
+        spec_name = repo.spec.name
+        old_label = f"{spec_name} at git HEAD" if at_head is not None else f"(no {spec_name} at git HEAD)"
+    new_path: Path = args.new if args.new is not None else repo.spec
     new = load_document(new_path)
-    new_label = str(args.new) if args.new is not None else f"{SPEC_FILE} (working tree)"
+    new_label = str(args.new) if args.new is not None else f"{repo.spec.name} (working tree)"
 
-    ack_path: Path = args.ack if args.ack is not None else root / DEFAULT_ACK_FILE
+    ack_path: Path = args.ack if args.ack is not None else repo.spec_diff_acks
     acks = load_acks(ack_path) if args.ack is not None or ack_path.is_file() else []
     acked = {ack.change for ack in acks}
 
     spec_changes = diff_documents(old, new)
     api_changes: list[Change] = []
     if not args.no_api:
-        tree: Path = args.tree if args.tree is not None else root / "generated" / paths.PACKAGE_NAME
-        api_changes = api_surface.diff_against_regeneration(
-            tree, new_path, config_path=root / paths.GENERATOR_CONFIG.name, templates=root / paths.TEMPLATES.name
-        )
+        tree: Path = args.tree if args.tree is not None else repo.package
+        api_changes = api_surface.diff_against_regeneration(tree, new_path, repo)
 
     report = Report()
     report.section(f"spec-diff: {old_label} -> {new_label}", spec_changes, acked, args.accept_breaking)
     if args.no_api:
         report.lines.append("public API: not compared (--no-api)")
     else:
-        tree_label = args.tree if args.tree is not None else f"generated/{paths.PACKAGE_NAME}"
+        tree_label = args.tree if args.tree is not None else repo.package.relative_to(repo.root).as_posix()
         header = f"public API: {tree_label} (checked in) -> regenerated from {new_label}"
         report.section(header, api_changes, acked, args.accept_breaking)
 
@@ -1009,7 +975,3 @@ def _run(args: argparse.Namespace) -> int:
     report.lines.append(report.summary(len(stale)))
     print("\n".join(report.lines))
     return report.exit_code
-
-
-if __name__ == "__main__":
-    sys.exit(main())

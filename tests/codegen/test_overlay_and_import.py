@@ -1,4 +1,4 @@
-"""Overlay 1.0 semantics (tools/overlay.py) and import-spec's single steps on small documents."""
+"""Overlay 1.0 semantics (tools/spec_import/overlay.py) and import-spec's single steps on small documents."""
 
 import re
 from pathlib import Path
@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from tools import import_spec, paths
-from tools.overlay import OverlayError, apply_overlay, check_overlay, load_overlay
+from tools import paths
+from tools.spec_import import import_spec
+from tools.spec_import.overlay import OverlayError, apply_overlay, check_overlay, load_overlay
 
 
 def _overlay(*actions: dict[str, Any]) -> dict[str, Any]:

@@ -1,16 +1,20 @@
 """The mock server itself: standalone mode, answers built from schemas, self-validation, scripting."""
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import urllib3
 
 from tests.support.payloads import session
+from tests.support.ports import closed_port
 from tools import paths
-from tools.mock_server import MockServer, ScriptedResponse
+from tools.servers.mock_server import MockServer, ScriptedResponse
 
 AUTH = {"Authorization": "Bearer k", "Content-Type": "application/json"}
 
@@ -117,7 +121,7 @@ def test_a_rejected_request_does_not_use_up_a_scripted_answer(mock_server: MockS
 
 def test_standalone_mode_prints_its_url_and_serves_until_stopped() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "tools.mock_server"], cwd=paths.REPO, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "tools.servers"], cwd=paths.REPO, stdout=subprocess.PIPE, text=True
     )
     try:
         assert process.stdout is not None
@@ -129,4 +133,68 @@ def test_standalone_mode_prints_its_url_and_serves_until_stopped() -> None:
         assert json.loads(response.data)["object"] == "realtime.session"
     finally:
         process.terminate()
+        process.wait(timeout=10)
+
+
+def _post(url: str, body: dict[str, Any]) -> Any:
+    response = urllib3.request("POST", url, body=json.dumps(body).encode(), headers=AUTH)
+    assert response.status == 200, response.data
+    return response.json()
+
+
+def test_the_answer_echoes_what_the_request_configured(mock_server: MockServer) -> None:
+    sent = {"model": "gpt-realtime-mini", "voice": "verse", "instructions": "Talk like a pirate."}
+
+    answer = _post(mock_server.url + "/realtime/sessions", sent)
+
+    assert {name: answer[name] for name in sent} == sent
+    # The rest is still the description's example.
+    assert answer["object"] == "realtime.session" and answer["client_secret"]["value"].startswith("ek_")
+
+
+def test_a_client_secret_request_is_answered_with_the_kind_of_session_it_asked_for(mock_server: MockServer) -> None:
+    url = mock_server.url + "/realtime/client_secrets"
+
+    realtime = _post(url, {"session": {"type": "realtime", "instructions": "Be brief."}})
+    transcription = _post(url, {"session": {"type": "transcription"}})
+
+    assert realtime["session"]["type"] == "realtime" and realtime["session"]["instructions"] == "Be brief."
+    assert transcription["session"]["type"] == "transcription"
+    assert "instructions" not in transcription["session"]
+
+
+def test_only_fields_the_answer_has_and_values_that_fit_there_are_echoed(tmp_path: Path) -> None:
+    spec = tmp_path / "tiny.yaml"
+    spec.write_text(TINY_SPEC)
+    sent = {"note": "hi", "size": 1, "kind": "small", "owner": {"name": "bo"}, "colour": "red", "tags": "x"}
+
+    with MockServer(spec) as server:
+        response = urllib3.request("POST", server.url + "/things/t1", body=json.dumps(sent).encode(), headers=AUTH)
+        problems = server.response_problems
+
+    assert response.status == 201 and problems == []
+    # size 1 is below the minimum and tags is not an array: the example's values stay; colour is
+    # not a field of the answer.
+    assert response.json() == {
+        "id": "string",
+        "size": 3,
+        "tags": [],
+        "kind": "small",
+        "owner": {"name": "bo"},
+        "note": "hi",
+    }
+
+
+def test_make_mock_listens_on_the_port_given() -> None:
+    port = closed_port()
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "mock", f"PORT={port}"],
+        cwd=paths.REPO, stdout=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(2)]  # make's echo of the command, then the mock's
+        assert lines[1].startswith(f"mock server listening on http://127.0.0.1:{port}/v1 "), lines
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)

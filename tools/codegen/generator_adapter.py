@@ -37,7 +37,7 @@ def load_project(config: Config, templates: Path) -> Project | GeneratorError:
     Private: ``_get_project_for_url_or_path`` is the only way to get a ``Project`` without
     rendering it; ``generate()`` would build at once. ``config.post_hooks`` is emptied because
     the hooks would run ``ruff`` with whatever configuration it discovers where the output is
-    written; tools/generate.py runs ruff itself with tools/ruff_generated.toml.
+    written; tools/codegen/generate.py runs ruff itself with tools/codegen/ruff_generated.toml.
     """
     config.post_hooks = []
     return _get_project_for_url_or_path(config=config, custom_template_path=templates)

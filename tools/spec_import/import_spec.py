@@ -22,7 +22,6 @@ import gzip
 import hashlib
 import json
 import re
-import sys
 import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -36,13 +35,11 @@ import yaml
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
-from tools import overlay as overlays_lib
-from tools import paths
-from tools.openapi_walk import (
+from tools import command, paths
+from tools.openapi_document import (
     HTTP_METHODS,
+    SchemaValidator,
     escape,
     find_non_schema,
     iter_all_schemas,
@@ -50,12 +47,13 @@ from tools.openapi_walk import (
     iter_refs_at,
     iter_root_schemas,
     iter_subschemas,
+    resolve,
     unescape,
 )
-from tools.spec_document import resolve
+from tools.spec_import import overlay as overlays_lib
 
-SELECTION = paths.REPO / "spec-selection.yaml"
-OVERLAYS = paths.REPO / "overlays"
+SELECTION = paths.HERE.spec_selection
+OVERLAYS = paths.HERE.overlays
 
 HEADER_PREFIX = "# Imported by `make import-spec` from a vendor description with sha256 "
 
@@ -132,7 +130,7 @@ def load_source(path: Path) -> tuple[dict[str, Any], bytes]:
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError, zlib.error) as err:
-            raise SpecImportError(str(path), "", f"a broken gzip file ({_one_line(err)})", _FIX_SOURCE) from err
+            raise SpecImportError(str(path), "", f"a broken gzip file ({command.one_line(err)})", _FIX_SOURCE) from err
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -196,7 +194,7 @@ def _parse(text: str, name: str) -> Any:
             name, where, f"the key {key!r} appears twice", "the vendor's file is damaged: " + _FIX_SOURCE
         ) from None
     except yaml.YAMLError as err:
-        message = _one_line(err).replace(' in "<unicode string>",', "")
+        message = command.one_line(err).replace(' in "<unicode string>",', "")
         raise SpecImportError(name, _yaml_pointer_at_error(text), f"not valid YAML: {message}", _FIX_SOURCE) from err
 
 
@@ -305,7 +303,7 @@ def load_selection(path: Path) -> Selection:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        fail("", f"cannot read it: {_one_line(err)}")
+        fail("", f"cannot read it: {command.one_line(err)}")
     if not isinstance(data, dict) or not isinstance(data.get("operations"), list) or not data["operations"]:
         fail("/operations", "needs a non-empty list of 'METHOD /path'")
     operations = []
@@ -758,20 +756,20 @@ class _SchemaChecker:
     """Validates values against schemas of the document (by JSON pointer), $refs included."""
 
     def __init__(self, document: dict[str, Any], file: str) -> None:
-        resource = Resource.from_contents(document, default_specification=DRAFT202012)
-        self._registry: Registry[Any] = Registry().with_resource("urn:openapi", resource)
+        self._validator = SchemaValidator(document)
         self._file, self._document = file, document
 
     def problem(self, value: Any, pointer: str) -> str | None:
-        validator = Draft202012Validator({"$ref": f"urn:openapi#{pointer}"}, registry=self._registry)
         try:
-            error = next(iter(validator.iter_errors(value)), None)
+            error = next(self._validator.errors(value, pointer), None)
         except (
             referencing.exceptions.Unresolvable, jsonschema.exceptions.SchemaError, jsonschema.exceptions.UnknownType,
             TypeError,  # a keyword with a value of the wrong kind (`type: 7`) breaks the validator itself
         ) as err:  # fmt: skip
             # A broken schema (a $ref to nothing, `type: 7`): say where, never dump the document.
-            problem = _one_line(err) if isinstance(err, jsonschema.exceptions.SchemaError) else type(err).__name__
+            problem = (
+                command.one_line(err) if isinstance(err, jsonschema.exceptions.SchemaError) else type(err).__name__
+            )
             where, problem = _broken_schema(self._document) or (pointer, problem)
             raise SpecImportError(self._file, where, f"not a usable schema ({problem[:160]})", _FIX_RELEASE) from None
         if error is None:
@@ -892,7 +890,7 @@ def validate(document: dict[str, Any]) -> tuple[str, str] | None:
         validate_openapi(json.loads(json.dumps(document)))
     except OpenAPIValidationError as err:
         parts = getattr(err, "absolute_path", None) or []
-        return "".join(f"/{escape(str(p))}" for p in parts), _one_line(err)[:300]
+        return "".join(f"/{escape(str(p))}" for p in parts), command.one_line(err)[:300]
     return None
 
 
@@ -1118,25 +1116,16 @@ def print_report(report: Report, output: Path, verbose: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.import_spec", description=__doc__.splitlines()[0])
+    parser = command.Parser(prog="python -m tools.spec_import", description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path, help="the vendor's description (YAML or JSON, or either gzipped)")
     parser.add_argument("--output", type=Path, default=paths.SPEC, help="default: openapi.yaml")
     parser.add_argument("--selection", type=Path, default=SELECTION, help="default: spec-selection.yaml")
     parser.add_argument("--overlays", type=Path, default=OVERLAYS, help="default: overlays/")
     parser.add_argument("--verbose", action="store_true", help="list every normalization and overlay action")
-    args = parser.parse_args(argv)
-    try:
-        report = run(args.source, args.output, args.selection, args.overlays)
-    except SpecImportError as err:
-        print(f"import-spec: {err}", file=sys.stderr)
-        return 2
+    return command.run("import-spec", parser, _run_command, argv, unusable=(SpecImportError,))
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    report = run(args.source, args.output, args.selection, args.overlays)
     print_report(report, args.output, args.verbose)
-    return 0
-
-
-def _one_line(err: BaseException) -> str:
-    return " ".join(str(err).split())
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return command.OK

@@ -11,8 +11,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools import paths
-from tools.generate import GenerationError, iter_tree, render
+from tools import command, paths
+from tools.codegen.generate import GenerationError, iter_tree, render
 
 MAX_DIFF_LINES = 40
 
@@ -61,23 +61,21 @@ def report(difference: TreeDifference, expected: Path, actual: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.check_generated", description=__doc__.splitlines()[0])
+    parser = command.Parser(prog="python -m tools.codegen check", description=__doc__.splitlines()[0])
     parser.add_argument("--tree", type=Path, default=paths.GENERATED, help="the tree to check (default: generated/)")
-    args = parser.parse_args(argv)
+    return command.run("check-generated", parser, _run_command, argv)
+
+
+def _run_command(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="check-generated-") as scratch:
         fresh = Path(scratch) / "out"
         try:
             render(fresh)
         except GenerationError as err:
-            print(f"check-generated: generation failed: {err}", file=sys.stderr)
-            return 1
+            return command.fail("check-generated", f"generation failed: {err}")
         difference = compare_trees(fresh, args.tree)
         if difference:
             print(report(difference, fresh, args.tree), end="", file=sys.stderr)
-            return 1
+            return command.FOUND
     print(f"==> {args.tree} matches a fresh regeneration")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return command.OK

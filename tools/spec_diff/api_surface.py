@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tools import paths
-from tools.changes import Change, SpecDiffError
+from tools.spec_diff import Change, SpecDiffError
 
 # Subscripted names that make a module-level assignment a type alias rather than a constant.
 _TYPE_FORMS = frozenset(
@@ -417,13 +417,12 @@ def diff_api(old: Surface, new: Surface) -> list[Change]:
 def diff_against_regeneration(
     tree: Path,
     spec: Path,
-    *,
-    config_path: Path = paths.GENERATOR_CONFIG,
-    templates: Path = paths.TEMPLATES,
+    repo: paths.Layout = paths.HERE,
 ) -> list[Change]:
-    """The public API of the package in tree compared with a fresh regeneration from spec, which is
-    rendered into a temporary directory: generated/ is never written."""
-    from tools.generate import GenerationError, render  # imports the generator: only when needed
+    """The public API of the package in tree compared with a fresh regeneration from spec (with the
+    generator config, templates and runtime of repo), rendered into a temporary directory:
+    generated/ is never written."""
+    from tools.codegen.generate import GenerationError, render  # imports the generator: only when needed
 
     if not tree.is_dir():
         raise SpecDiffError(f"no generated package at {tree}")
@@ -431,7 +430,7 @@ def diff_against_regeneration(
     with tempfile.TemporaryDirectory(prefix="spec-diff-") as scratch:
         out = Path(scratch) / "out"
         try:
-            render(out, spec=spec, config_path=config_path, templates=templates)
+            render(out, spec=spec, config_path=repo.generator_config, templates=repo.templates, runtime=repo.runtime)
         except GenerationError as err:
             raise SpecDiffError(f"cannot regenerate the client from {spec}: {err}") from err
         new = extract_api(out / paths.PACKAGE_NAME, paths.PACKAGE_NAME)

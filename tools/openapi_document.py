@@ -1,4 +1,5 @@
-"""Walking an OpenAPI 3.x document by structure: its operations, and every schema in it with its JSON pointer.
+"""The OpenAPI 3.x document every stage reads: loading it, $ref resolution, JSON pointers, and walking
+it by structure (its operations, and every schema in it with its JSON pointer).
 
 Structure matters because the same key means different things in different places: `description`
 is prose on a schema but a field name inside `properties`, and `x-...` is an extension on an object
@@ -6,8 +7,15 @@ but could be a response header's name. The walkers here only ever hand out real 
 """
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import yaml
+from jsonschema import Draft202012Validator, ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+MAX_REF_CHAIN = 32
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 # JSON Schema keywords whose value is a schema, a list of schemas or a map of name -> schema.
@@ -35,6 +43,74 @@ def pointer_get(document: Any, pointer: str) -> Any:
         token = unescape(token)
         node = node[int(token)] if isinstance(node, list) else node[token]
     return node
+
+
+class RefError(ValueError):
+    """A ``$ref`` that cannot be followed; the message says which and why."""
+
+
+def load(spec: Path) -> dict[str, Any]:
+    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    if not isinstance(document, dict):
+        raise ValueError(f"{spec.name} is not a mapping")
+    return document
+
+
+def follow(document: Any, node: Any) -> tuple[Any, list[dict[str, Any]]]:
+    """Follow local $refs (``#/components/...``) from node to a node that is not a reference: that
+    node, and the reference objects passed on the way (outermost first). RefError when one fails."""
+    passed: list[dict[str, Any]] = []
+    for _ in range(MAX_REF_CHAIN):
+        if not (isinstance(node, dict) and "$ref" in node):
+            return node, passed
+        ref = node["$ref"]
+        if not isinstance(ref, str) or not ref.startswith("#/"):
+            raise RefError(f"only local $refs ('#/...') are supported, found {ref!r}")
+        passed.append(node)
+        try:
+            node = pointer_get(document, ref[1:])
+        except (KeyError, IndexError, TypeError, ValueError):
+            raise RefError(f"$ref {ref!r} points to nothing") from None
+    raise RefError(f"a chain of $refs is longer than {MAX_REF_CHAIN} links (a $ref to itself?)")
+
+
+def target(document: Any, pointer: str) -> tuple[Any, str]:
+    """The node at pointer with its $refs followed, and that node's own pointer."""
+    node, passed = follow(document, pointer_get(document, pointer))
+    return node, (str(passed[-1]["$ref"])[1:] if passed else pointer)
+
+
+def resolve(document: Any, node: Any, *, siblings: bool = False) -> Any:
+    """The node a chain of local $refs ends at. With ``siblings`` (OpenAPI 3.1 reading), keywords
+    written beside a $ref are kept, the outermost winning over the target's."""
+    target, passed = follow(document, node)
+    if not (siblings and passed and isinstance(target, dict)):
+        return target
+    merged = dict(target)
+    for holder in reversed(passed):
+        merged.update((key, value) for key, value in holder.items() if key != "$ref")
+    return merged
+
+
+class SchemaValidator:
+    """Validates values against the schemas of a document, named by JSON pointer, $refs included."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        resource = Resource.from_contents(document, default_specification=DRAFT202012)
+        self._registry: Registry[Any] = Registry().with_resource("urn:openapi", resource)
+        self._validators: dict[str, Draft202012Validator] = {}
+
+    def errors(self, value: Any, pointer: str) -> Iterator[ValidationError]:
+        """What is wrong with value by the schema at pointer (jsonschema's own exceptions when that
+        schema itself is broken)."""
+        validator = self._validators.get(pointer)
+        if validator is None:
+            validator = Draft202012Validator({"$ref": f"urn:openapi#{pointer}"}, registry=self._registry)
+            self._validators[pointer] = validator
+        return iter(validator.iter_errors(value))
+
+    def is_valid(self, value: Any, pointer: str) -> bool:
+        return next(self.errors(value, pointer), None) is None
 
 
 def iter_operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -180,3 +256,56 @@ def iter_refs(node: Any) -> Iterator[str]:
     elif isinstance(node, list):
         for value in node:
             yield from iter_refs(value)
+
+
+def sample(document: Any, schema: Any, depth: int = 0) -> Any:
+    """A small value that fits a schema: its const, example, first of examples, default or first
+    enum value, else the first alternative of a union, the merge of an allOf, an object of the
+    required properties sampled the same way, ``minItems`` items, ``minimum`` or 0, false, "string"."""
+    schema = resolve(document, schema, siblings=True)
+    if not isinstance(schema, dict) or depth > MAX_REF_CHAIN:
+        return None
+    for key in ("const", "example", "default"):
+        if key in schema:
+            return schema[key]
+    if schema.get("examples"):
+        return schema["examples"][0]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    for key in ("oneOf", "anyOf"):
+        if schema.get(key):
+            return sample(document, schema[key][0], depth + 1)
+    if schema.get("allOf"):
+        parts = [sample(document, part, depth + 1) for part in schema["allOf"]]
+        if all(isinstance(part, dict) for part in parts):
+            return {key: value for part in parts for key, value in part.items()}
+        return parts[0]
+    types = schema.get("type", "object" if "properties" in schema else "string")
+    kind = next((t for t in types if t != "null"), "null") if isinstance(types, list) else types
+    if kind == "object":
+        properties = schema.get("properties") or {}
+        return {name: sample(document, properties.get(name, {}), depth + 1) for name in schema.get("required", [])}
+    if kind == "array":
+        return [sample(document, schema.get("items", {}), depth + 1) for _ in range(int(schema.get("minItems", 0)))]
+    if kind in ("integer", "number"):
+        return schema.get("minimum", 0)
+    return {"boolean": False, "null": None}.get(kind, "string")
+
+
+def example(document: Any, media: Any) -> tuple[Any, str]:
+    """The example of a media type object (a request or response body) and where it came from:
+    ``"operation"`` (its ``example``, else the first of its ``examples``), ``"schema"`` (its
+    schema's ``example`` or first of ``examples``), else ``"sampled"`` (built by ``sample``)."""
+    media = resolve(document, media) if isinstance(media, dict) else {}
+    if "example" in media:
+        return media["example"], "operation"
+    for named in (media.get("examples") or {}).values():
+        named = resolve(document, named)
+        if isinstance(named, dict) and "value" in named:
+            return named["value"], "operation"
+    schema = resolve(document, media.get("schema", {}), siblings=True)
+    if isinstance(schema, dict) and "example" in schema:
+        return schema["example"], "schema"
+    if isinstance(schema, dict) and schema.get("examples"):
+        return schema["examples"][0], "schema"
+    return sample(document, schema), "sampled"

@@ -1,0 +1,44 @@
+"""``make demo``: mint one Realtime session through the generated client and print it.
+
+Needs only the generated package: the client reads ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL``
+(default ``https://api.openai.com/v1``) from the environment. ``make demo`` runs it beside the mock
+server (``python -m tools.servers -- ...``), which sets both, unless ``OPENAI_BASE_URL`` is already
+set: ``OPENAI_BASE_URL=https://api.openai.com/v1 make demo`` mints at the real service with your key.
+"""
+
+import json
+import os
+import sys
+
+from openai_realtime_client import ApiClient, APIError, RealtimeApi
+from openai_realtime_client.models import RealtimeSessionCreateRequest
+
+# What the demo asks for; the answer shows it back (the mock echoes what a request configured).
+SESSION = RealtimeSessionCreateRequest(model="gpt-realtime", voice="alloy", instructions="Be brief.")
+
+
+def mask(secret: str) -> str:
+    """Enough of a secret to recognise it, not enough to use it."""
+    return f"{secret[:3]}...{secret[-4:]}" if len(secret) > 12 else "***"
+
+
+def main() -> int:
+    if not os.environ.get("OPENAI_API_KEY"):
+        print("demo: OPENAI_API_KEY is not set; export your key first", file=sys.stderr)
+        return 2
+    with ApiClient() as client:
+        print(f"==> minting a session at {client.base_url}")
+        try:
+            info = RealtimeApi(client).create_realtime_session_with_http_info(SESSION)
+        except APIError as err:
+            print(f"demo: {type(err).__name__}: {err}", file=sys.stderr)
+            return 1
+    session = info.data.to_dict()
+    session["client_secret"]["value"] = mask(info.data.client_secret.value)
+    print(f"==> HTTP {info.status_code}, request id {info.request_id}")
+    print(json.dumps(session, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

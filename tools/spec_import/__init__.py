@@ -1,0 +1,2 @@
+"""Stage 1: import a vendor release of the description into openapi.yaml (selection, overlays,
+normalization). ``python -m tools.spec_import SOURCE``."""
