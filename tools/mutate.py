@@ -14,6 +14,7 @@ module is printed. Equivalent mutants are marked in the code with ``# pragma: no
 """
 
 import argparse
+import fnmatch
 import json
 import os
 import re
@@ -32,10 +33,24 @@ REPORT = SCRATCH / "survivors.txt"
 SUMMARY = SCRATCH / "scores.json"
 
 PACKAGE_SOURCE = Path("src") / paths.PACKAGE_NAME
-# The runtime's modules (runtime/openai_realtime_client/, copied into the package) and the
-# pipeline's decision code: spec-diff verdicts, the import's fixes, check-generated.
-RUNTIME_MODULES = ("client.py", "errors.py", "types.py", "api/__init__.py", "_cli.py", "_lazy.py", "verify.py", "webhooks.py")
-TOOLS_MODULES = ("tools/spec_diff.py", "tools/import_spec.py", "tools/check_generated.py")
+# The runtime's modules (runtime/openai_realtime_client/, copied into the package), every function.
+RUNTIME_MODULES = (
+    "client.py", "errors.py", "types.py", "api/__init__.py", "_cli.py", "_lazy.py", "verify.py", "webhooks.py",
+)  # fmt: skip
+# The pipeline's decision code, by function (mutmut's names: x_<function>, xǁ<class>ǁ<method>):
+# spec-diff's verdicts, the import's fixes (normalization, the swap detection), check-generated.
+TOOLS_FUNCTIONS = {
+    "tools/spec_diff/spec_diff.py": (
+        "xǁ_Differǁ*", "x__widens", "x__overlap", "x__bounds", "x__allows_null", "x__is_null_schema",
+        "x__missing", "x__match_variants", "x__label", "x__mark", "xǁReportǁ*", "x__success_code", "x__other_kind",
+    ),
+    "tools/spec_import/import_spec.py": (
+        "x_normalize", "x__normalize_schema", "x__is_null", "x__make_nullable", "x__collapse_nullable_union",
+        "x__alias_target", "x__shorten_ref_chains", "x__type_value", "x__discriminate_unions", "x__discriminate",
+        "x__operation_schema", "x__detect_swapped_session_schemas",
+    ),
+    "tools/codegen/check_generated.py": ("*",),
+}  # fmt: skip
 
 # What runs against the mutants: mutmut narrows it per function to the tests that reached it.
 # No browser, no regeneration of the real releases, nothing that only runs in a subprocess.
@@ -45,12 +60,13 @@ TEST_SELECTION = (
     "tests/contract",
     "tests/codegen/test_spec_diff.py",
     "tests/codegen/test_import_spec.py",
+    "tests/codegen/test_overlay_and_import.py",
     "tests/codegen/test_pipeline.py",
     "tests/codegen/test_provenance.py",
 )
 PRAGMA = re.compile(r"#\s*pragma:\s*no mutate")
 
-# mutmut's exit codes per mutant, grouped as the README's table counts them.
+# mutmut's statuses, grouped as the README's table counts them.
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}
 
 
@@ -86,7 +102,16 @@ def _repository_file(mutated: str) -> Path:
 
 
 def _mutated_files() -> list[str]:
-    return [str(PACKAGE_SOURCE / name) for name in RUNTIME_MODULES] + list(TOOLS_MODULES)
+    return [str(PACKAGE_SOURCE / name) for name in RUNTIME_MODULES] + list(TOOLS_FUNCTIONS)
+
+
+def _selected_mutants() -> list[str]:
+    """mutmut's name globs for the mutants a full run tests (the others are made, then left)."""
+    names = [f"{paths.PACKAGE_NAME}.*"]
+    for file, functions in TOOLS_FUNCTIONS.items():
+        module = file.removesuffix(".py").replace("/", ".")
+        names += [f"{module}.{function}__mutmut_*" for function in functions]
+    return names
 
 
 def _mutmut_config() -> str:
@@ -102,8 +127,12 @@ def _mutmut_config() -> str:
     return "\n[tool.mutmut]\n" + "".join(f"{key} = {json.dumps(value)}\n" for key, value in settings.items())
 
 
-def build_tree() -> None:
-    """A fresh scratch copy of the working tree (tracked and untracked files, not ignored ones)."""
+def build_tree(*, keep_results: bool) -> None:
+    """A fresh scratch copy of the working tree (tracked and untracked files, not ignored ones). With
+    keep_results, mutmut's results (its .meta files) are put back: mutmut keeps a result for each
+    function whose code did not change."""
+    mutants = TREE / "mutants"
+    kept = {path.relative_to(mutants): path.read_bytes() for path in mutants.rglob("*.meta")} if keep_results else {}
     shutil.rmtree(TREE, ignore_errors=True)
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
@@ -125,8 +154,28 @@ def build_tree() -> None:
     pyproject.write_text(text.replace(pythonpath, 'pythonpath = ["src", "."]') + _mutmut_config())
     # Tests that run `make` there use the repository's .venv (which has mutmut, imported by the
     # mutated modules) instead of creating one; made before mutmut copies the tree into mutants/.
-    (TREE / "mutants").mkdir()
-    (TREE / "mutants" / ".venv").symlink_to(paths.REPO / ".venv")
+    mutants.mkdir()
+    (mutants / ".venv").symlink_to(paths.REPO / ".venv")
+    for relative, data in kept.items():
+        (mutants / relative).parent.mkdir(parents=True, exist_ok=True)
+        (mutants / relative).write_bytes(data)
+
+
+def _selected(name: str) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in _selected_mutants())
+
+
+def undecided() -> list[str]:
+    """The selected mutants without a result or not killed: what a rerun tests again."""
+    from mutmut.stats import status_by_exit_code
+
+    names = []
+    for mutated in _mutated_files():
+        meta = json.loads((TREE / "mutants" / f"{mutated}.meta").read_text())
+        for name, code in meta["exit_code_by_key"].items():
+            if _selected(name) and (code is None or status_by_exit_code[code] not in KILLED):
+                names.append(name)
+    return sorted(names)
 
 
 def run_mutmut(max_children: int, names: list[str]) -> int:
@@ -145,6 +194,8 @@ def collect() -> tuple[list[ModuleScore], list[tuple[str, str, str]]]:
         statuses: Counter[str] = Counter()
         repository_file = _repository_file(mutated)
         for name, exit_code in sorted(meta["exit_code_by_key"].items()):
+            if exit_code is None:  # not selected (TOOLS_FUNCTIONS), or the run was stopped
+                continue
             status = status_by_exit_code[exit_code]
             statuses[status] += 1
             if status not in KILLED:
@@ -187,16 +238,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default 2)")
     parser.add_argument(
-        "--reuse", action="store_true", help="keep the scratch tree and mutmut's results; rerun only the given mutants"
+        "--again",
+        action="store_true",
+        help="keep the last run's results: copy the working tree in again and run only the mutants not killed "
+        "and those of changed functions",
     )
-    parser.add_argument("names", nargs="*", help="mutant names or globs to (re)run, as mutmut takes them")
+    parser.add_argument(
+        "--only", metavar="PREFIX", default="", help="only the mutants whose names start so (openai_realtime_client.)"
+    )
     args = parser.parse_args(argv)
-    if args.reuse:
-        # New or changed tests count; mutmut finds the new ones and records what they reach.
-        shutil.copytree(paths.REPO / "tests", TREE / "tests", dirs_exist_ok=True)
+    build_tree(keep_results=args.again)
+    if args.again:
+        # mutmut makes the mutants and records which tests reach what before it looks at the names:
+        # a name matching nothing stops it there (it fails on purpose), then the real list is known.
+        run_mutmut(args.jobs, ["nothing-is-called-this"])
+        code = run_mutmut(args.jobs, [name for name in undecided() if name.startswith(args.only)])
     else:
-        build_tree()
-    code = run_mutmut(args.jobs, args.names)
+        code = run_mutmut(args.jobs, [name for name in _selected_mutants() if name.startswith(args.only)])
     if code != 0:
         print(f"mutate: mutmut exited {code}", file=sys.stderr)
         return code

@@ -55,7 +55,7 @@ def test_a_well_formed_manifest_loads(tmp_path: Path) -> None:
         (_manifest({"x.py": DIGEST.upper()}), ": bad entry 'x.py'"),
         (_manifest({"x.py": DIGEST[:-1]}), ": bad entry 'x.py'"),
         (_manifest({"x.py": DIGEST + "0"}), ": bad entry 'x.py'"),
-        (_manifest({"x.py": 7}), ": bad entry 'x.py'"),
+        (_manifest({"x.py": 7}), ": bad entry 'x.py'"),  # type: ignore[dict-item]
     ],
 )
 def test_a_malformed_manifest_is_refused_saying_why(tmp_path: Path, data: Any, problem: str) -> None:
@@ -103,7 +103,8 @@ def test_changed_missing_and_extra_files_are_each_named(tree: Path) -> None:
 
     report = verify.check(package, manifest, project=False)
 
-    assert report.changed == [f"generated/{PACKAGE}/client.py (sha256 {actual[:16]}..., manifest has {recorded[:16]}...)"]
+    changed = f"generated/{PACKAGE}/client.py (sha256 {actual[:16]}..., manifest has {recorded[:16]}...)"
+    assert report.changed == [changed]
     assert report.missing == [f"generated/{PACKAGE}/py.typed"]
     assert report.extra == [f"generated/{PACKAGE}/models/hand_written.py"]
     assert verify.check(package, manifest, project=True).changed[0].startswith("generated/README.md (sha256 ")
