@@ -178,9 +178,21 @@ def undecided() -> list[str]:
     return sorted(names)
 
 
+_NO_MATCH = "nothing-is-called-this"
+
+
 def run_mutmut(max_children: int, names: list[str]) -> int:
     command = ["nice", "-n", "10", sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *names]
-    return subprocess.run(command, cwd=TREE, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}).returncode
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    if names != [_NO_MATCH]:
+        return subprocess.run(command, cwd=TREE, env=env).returncode
+    # mutmut makes the mutants and records which tests reach what before it looks at the names; a
+    # name matching nothing stops it there, failing on purpose, with this line.
+    done = subprocess.run(command, cwd=TREE, env=env, capture_output=True, text=True)
+    if "Filtered for specific mutants, but nothing matches" in done.stderr:
+        return 0
+    print(done.stdout, done.stderr, sep="\n", file=sys.stderr)
+    return done.returncode or 1
 
 
 def collect() -> tuple[list[ModuleScore], list[tuple[str, str, str]]]:
@@ -249,10 +261,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     build_tree(keep_results=args.again)
     if args.again:
-        # mutmut makes the mutants and records which tests reach what before it looks at the names:
-        # a name matching nothing stops it there (it fails on purpose), then the real list is known.
-        run_mutmut(args.jobs, ["nothing-is-called-this"])
-        code = run_mutmut(args.jobs, [name for name in undecided() if name.startswith(args.only)])
+        # Mutants made and tests recorded first: then what was not killed is known by name.
+        code = run_mutmut(args.jobs, [_NO_MATCH])
+        again = [name for name in undecided() if name.startswith(args.only)]
+        if code == 0 and again:  # no names would mean every mutant without a result, selected or not
+            code = run_mutmut(args.jobs, again)
     else:
         code = run_mutmut(args.jobs, [name for name in _selected_mutants() if name.startswith(args.only)])
     if code != 0:

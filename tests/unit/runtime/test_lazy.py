@@ -1,7 +1,8 @@
 """runtime/openai_realtime_client/_lazy.py called directly: the package's models/__init__.py calls
 it once at import, before any test (or mutant) runs, so the package's own use cannot check it."""
 
-import json.decoder
+import email.utils
+import json
 from typing import Any
 
 import pytest
@@ -11,10 +12,11 @@ from runtime.openai_realtime_client._lazy import lazy_attributes
 
 def test_a_lazy_name_is_imported_from_its_module_on_first_use_then_kept() -> None:
     namespace: dict[str, Any] = {"loads": json.loads}
-    get, _ = lazy_attributes("json", namespace, {"JSONDecoder": ".decoder"})
+    # format_datetime is only in email.utils, not in the email package itself.
+    get, _ = lazy_attributes("email", namespace, {"format_datetime": ".utils"})
 
-    assert get("JSONDecoder") is json.decoder.JSONDecoder
-    assert namespace == {"loads": json.loads, "JSONDecoder": json.decoder.JSONDecoder}
+    assert get("format_datetime") is email.utils.format_datetime
+    assert namespace == {"loads": json.loads, "format_datetime": email.utils.format_datetime}
 
 
 def test_an_unknown_name_is_an_attribute_error_naming_the_package() -> None:

@@ -196,3 +196,62 @@ def test_main_without_a_usable_manifest_exits_2_on_stderr_even_when_quiet(
     monkeypatch.chdir(tmp_path)
     assert verify.main(["--quiet", "--manifest", "absent.json"]) == verify.EXIT_NO_MANIFEST
     assert capsys.readouterr() == ("", "verify: cannot read absent.json: No such file or directory\n")
+
+
+@pytest.mark.parametrize("kind", ["changed", "missing", "extra"])
+def test_any_one_problem_fails_the_report(kind: str) -> None:
+    assert verify.Report(checked=3, **{kind: ["x"]})
+    assert not verify.Report(checked=3)
+
+
+def test_a_missing_file_does_not_stop_the_check_of_the_next(tree: Path) -> None:
+    package = tree / PACKAGE
+    manifest = verify.load_manifest(package / verify.MANIFEST_NAME)
+    (package / "_lazy.py").unlink()  # sorted before client.py
+    hand_edit_one_digit(package / "client.py")
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "notes.txt").write_text("a cache directory is skipped whole\n")
+    report = verify.check(package, manifest, project=False)
+    assert (report.missing, [line.split(" ")[0] for line in report.changed], report.extra) == (
+        [f"generated/{PACKAGE}/_lazy.py"],
+        [f"generated/{PACKAGE}/client.py"],
+        [],
+    )
+
+
+def test_main_checks_the_manifest_beside_the_script_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    verify.main([])
+    printed = capsys.readouterr()
+    # runtime/ has no manifest (exit 2); the generated package has one: either way it is the one named.
+    assert str(Path(verify.__file__).resolve().parent / verify.MANIFEST_NAME) in printed.out + printed.err
+
+
+def test_main_reports_a_file_the_manifest_does_not_list_as_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    manifest, package = _manifest_of_this_module(tmp_path)
+    data = json.loads(manifest.read_text())
+    del data["outputs"][f"{PACKAGE}/errors.py"]
+    _write(manifest, data)
+
+    assert verify.main(["--manifest", str(manifest)]) == verify.EXIT_MISMATCH
+    assert capsys.readouterr().out.splitlines()[0] == f"extra:   {package / 'errors.py'}"
+
+
+def test_the_help_names_each_option_and_what_it_does(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit) as exited:
+        verify.main(["--help"])
+    assert exited.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("usage: ") and "[--project] [--quiet] [--manifest FILE]" in text
+    assert "\nCheck this package's files against provenance.json, the manifest ``make generate`` wrote" in text
+    assert "also check the project files outside the package (generated/ itself)" in text
+    assert "print nothing on stdout; the exit status tells" in text
+    assert "--manifest FILE  a manifest to check against (default: the provenance.json beside this script)" in text
