@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from runtime.openai_realtime_client import errors
+from runtime.openai_realtime_client import client, errors
 
 
 @pytest.mark.parametrize(
@@ -186,3 +186,10 @@ def test_each_status_has_its_class(status: int, cls: type[errors.APIStatusError]
 @pytest.mark.parametrize(("status", "retried"), [(407, False), (408, True), (429, True), (499, False), (500, True)])
 def test_retried_statuses_at_their_boundaries(status: int, retried: bool) -> None:
     assert errors.is_retried_status(status) is retried
+
+
+def test_a_body_that_did_not_parse_is_described_by_the_model_or_as_the_body() -> None:
+    shape = errors.ResponseShapeError("a.b", "is wrong")
+    assert client._parse_failure(shape) == "a.b: is wrong"
+    assert client._parse_failure(ValueError("Expecting value: line 1")) == "the body: ValueError: Expecting value: line 1"
+    assert client._parse_failure(TypeError()) == "the body: TypeError"
