@@ -191,5 +191,7 @@ def test_retried_statuses_at_their_boundaries(status: int, retried: bool) -> Non
 def test_a_body_that_did_not_parse_is_described_by_the_model_or_as_the_body() -> None:
     shape = errors.ResponseShapeError("a.b", "is wrong")
     assert client._parse_failure(shape) == "a.b: is wrong"
-    assert client._parse_failure(ValueError("Expecting value: line 1")) == "the body: ValueError: Expecting value: line 1"
+    assert (
+        client._parse_failure(ValueError("Expecting value: line 1")) == "the body: ValueError: Expecting value: line 1"
+    )
     assert client._parse_failure(TypeError()) == "the body: TypeError"
