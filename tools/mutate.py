@@ -77,8 +77,13 @@ class ModuleScore:
     marked: int  # lines carrying the pragma: mutants marked equivalent
 
     @property
+    def untested(self) -> int:
+        return self.statuses["untested"]
+
+    @property
     def mutants(self) -> int:
-        return sum(self.statuses.values())
+        """The mutants tested (a stopped run leaves some untested)."""
+        return sum(self.statuses.values()) - self.untested
 
     @property
     def killed(self) -> int:
@@ -206,9 +211,12 @@ def collect() -> tuple[list[ModuleScore], list[tuple[str, str, str]]]:
         statuses: Counter[str] = Counter()
         repository_file = _repository_file(mutated)
         for name, exit_code in sorted(meta["exit_code_by_key"].items()):
-            if exit_code is None:  # not selected (TOOLS_FUNCTIONS), or the run was stopped
+            if not _selected(name):
                 continue
-            status = status_by_exit_code[exit_code]
+            status = "untested" if exit_code is None else status_by_exit_code[exit_code]  # None: run stopped
+            if status == "untested":
+                statuses[status] += 1
+                continue
             statuses[status] += 1
             if status not in KILLED:
                 survivors.append((str(repository_file), name, status))
@@ -237,13 +245,27 @@ def print_scores(scores: list[ModuleScore]) -> None:
     print("| module | mutants | killed | equivalent-marked | survived | score |")
     print("|---|---:|---:|---:|---:|---:|")
     for s in scores:
-        print(f"| `{s.module}` | {s.mutants} | {s.killed} | {s.marked} | {s.survived} | {s.score:.1f}% |")
+        untested = f" ({s.untested} untested)" if s.untested else ""
+        print(f"| `{s.module}` | {s.mutants}{untested} | {s.killed} | {s.marked} | {s.survived} | {s.score:.1f}% |")
     runtime = [s for s in scores if s.module.startswith("runtime/")]
     killed, total = sum(s.killed for s in runtime), sum(s.mutants for s in runtime)
-    print(f"runtime: {killed}/{total} killed ({100.0 * killed / total:.1f}%)")
+    if total:
+        print(f"runtime: {killed}/{total} killed ({100.0 * killed / total:.1f}%)")
     SUMMARY.write_text(
         json.dumps({s.module: {**s.statuses, "marked": s.marked} for s in scores}, indent=2, sort_keys=True) + "\n"
     )
+
+
+def _run(jobs: int, *, again: bool, only: str) -> int:
+    build_tree(keep_results=again)
+    if not again:
+        return run_mutmut(jobs, [name for name in _selected_mutants() if name.startswith(only)])
+    # Mutants made and tests recorded first: then what was not killed is known by name.
+    code = run_mutmut(jobs, [_NO_MATCH])
+    names = [name for name in undecided() if name.startswith(only)]
+    if code == 0 and names:  # no names would mean every mutant without a result, selected or not
+        code = run_mutmut(jobs, names)
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -258,19 +280,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", metavar="PREFIX", default="", help="only the mutants whose names start so (openai_realtime_client.)"
     )
+    parser.add_argument(
+        "--report", action="store_true", help="run nothing: the table and survivors of the last run (or a stopped one)"
+    )
     args = parser.parse_args(argv)
-    build_tree(keep_results=args.again)
-    if args.again:
-        # Mutants made and tests recorded first: then what was not killed is known by name.
-        code = run_mutmut(args.jobs, [_NO_MATCH])
-        again = [name for name in undecided() if name.startswith(args.only)]
-        if code == 0 and again:  # no names would mean every mutant without a result, selected or not
-            code = run_mutmut(args.jobs, again)
-    else:
-        code = run_mutmut(args.jobs, [name for name in _selected_mutants() if name.startswith(args.only)])
-    if code != 0:
-        print(f"mutate: mutmut exited {code}", file=sys.stderr)
-        return code
+    if not args.report:
+        code = _run(args.jobs, again=args.again, only=args.only)
+        if code != 0:
+            print(f"mutate: mutmut exited {code}", file=sys.stderr)
+            return code
     scores, survivors = collect()
     write_report(survivors)
     print_scores(scores)
