@@ -11,6 +11,7 @@ import os
 import sys
 
 from openai_realtime_client import ApiClient, APIError, RealtimeApi
+from openai_realtime_client.errors import redact
 from openai_realtime_client.models import RealtimeSessionCreateRequest
 
 # What the demo asks for; the answer shows it back (the mock echoes what a request configured).
@@ -26,7 +27,13 @@ def main() -> int:
     if not os.environ.get("OPENAI_API_KEY"):
         print("demo: OPENAI_API_KEY is not set; export your key first", file=sys.stderr)
         return 2
-    with ApiClient() as client:
+    try:
+        # A key or URL the client refuses (ConfigurationError) is one line too.
+        client = ApiClient()
+    except APIError as err:
+        print(f"demo: {type(err).__name__}: {err}", file=sys.stderr)
+        return 2
+    with client:
         print(f"==> minting a session at {client.base_url}")
         try:
             info = RealtimeApi(client).create_realtime_session_with_http_info(SESSION)
@@ -35,8 +42,10 @@ def main() -> int:
             return 1
     session = info.data.to_dict()
     session["client_secret"]["value"] = mask(info.data.client_secret.value)
-    print(f"==> HTTP {info.status_code}, request id {info.request_id}")
-    print(json.dumps(session, indent=2))
+    # The answer is the server's: should it quote the key anywhere, that piece is not printed.
+    key = os.environ.get("OPENAI_API_KEY")
+    print(redact(f"==> HTTP {info.status_code}, request id {info.request_id}", key))
+    print(redact(json.dumps(session, indent=2), key))
     return 0
 
 

@@ -1,55 +1,41 @@
 """Where the pipeline's inputs and outputs live in a repository: this one (the module constants) or
-another checkout (``Layout(root)``, what ``spec-diff --root`` compares against)."""
+another checkout (``Layout.of(root)``, what ``spec-diff --root`` compares against)."""
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 PACKAGE_NAME = "openai_realtime_client"
+# Below a checkout's root, in Layout's order after root.
+_NAMES = (
+    "openapi.yaml", "generator-config.yaml", "templates", "runtime", "generated",
+    "spec-selection.yaml", "overlays", "spec-diff-ack.yaml",
+)  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
+    """The files of one checkout, each below its root."""
+
     root: Path
+    spec: Path
+    generator_config: Path
+    templates: Path
+    runtime: Path
+    generated: Path
+    spec_selection: Path
+    overlays: Path
+    spec_diff_acks: Path
 
-    @property
-    def spec(self) -> Path:
-        return self.root / "openapi.yaml"
-
-    @property
-    def generator_config(self) -> Path:
-        return self.root / "generator-config.yaml"
-
-    @property
-    def templates(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def runtime(self) -> Path:
-        return self.root / "runtime"
-
-    @property
-    def generated(self) -> Path:
-        return self.root / "generated"
+    @classmethod
+    def of(cls, root: Path) -> "Layout":
+        return cls(root, *(root / name for name in _NAMES))
 
     @property
     def package(self) -> Path:
         """The generated package itself, ``generated/openai_realtime_client``."""
         return self.generated / PACKAGE_NAME
 
-    @property
-    def spec_selection(self) -> Path:
-        return self.root / "spec-selection.yaml"
 
-    @property
-    def overlays(self) -> Path:
-        return self.root / "overlays"
-
-    @property
-    def spec_diff_acks(self) -> Path:
-        return self.root / "spec-diff-ack.yaml"
-
-
-HERE = Layout(Path(__file__).resolve().parent.parent)
+HERE = Layout.of(Path(__file__).resolve().parent.parent)
 REPO = HERE.root
 SPEC = HERE.spec
 GENERATOR_CONFIG = HERE.generator_config

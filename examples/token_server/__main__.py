@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 
-from openai_realtime_client import ApiClient, RealtimeApi
+from openai_realtime_client import ApiClient, ConfigurationError, RealtimeApi
 from openai_realtime_client.models import RealtimeSessionCreateRequest
 from werkzeug.serving import make_server
 
@@ -30,7 +30,13 @@ def main(argv: list[str] | None = None) -> int:
         print("token_server: OPENAI_API_KEY is not set; export your key", file=sys.stderr)
         return 2
 
-    with ApiClient() as client:
+    try:
+        client = ApiClient()
+    except ConfigurationError as error:
+        # Names the setting at fault (OPENAI_API_KEY, OPENAI_BASE_URL) and never shows the key.
+        print(f"token_server: {error}", file=sys.stderr)
+        return 2
+    with client:
         app = TokenApp(RealtimeApi(client), RealtimeSessionCreateRequest(model=args.model, voice=args.voice))
         try:
             server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=RequestLogHandler)

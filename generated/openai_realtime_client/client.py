@@ -2,10 +2,14 @@
 # repository. Do not edit: change the description or the templates and regenerate.
 """ApiClient: configuration, one urllib3 pool, and the one place where a request is sent."""
 
+import http.client
 import json
 import logging
+import math
 import os
 import random
+import socket
+import ssl
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -13,11 +17,12 @@ from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from types import TracebackType
 from typing import Any, Self, TypeVar
+from urllib.parse import urlsplit
 
 import urllib3
 from urllib3.connectionpool import HTTPConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
 from urllib3.exceptions import HTTPError as _Urllib3Error
-from urllib3.exceptions import NewConnectionError
 from urllib3.exceptions import TimeoutError as _Urllib3Timeout
 from urllib3.response import BaseHTTPResponse
 from urllib3.util import parse_url
@@ -29,8 +34,14 @@ from .errors import (
     APIKeyMissingError,
     APIResponseValidationError,
     APITimeoutError,
+    ConfigurationError,
+    InvalidAPIKeyError,
     ResponseShapeError,
     is_retried_status,
+    mentions_secret,
+    redact,
+    redact_bytes,
+    register_key_holder,
     status_error_class,
 )
 from .types import ApiResponse
@@ -102,14 +113,13 @@ class ApiClient:
         ca_certs: str | None = None,
         client_side_validation: bool = True,
     ) -> None:
-        if max_retries < 0:
-            raise ValueError(f"max_retries must be 0 or more, got {max_retries}")
-        self.max_retries = max_retries
+        # The key first: every other argument's error text is redacted with it.
+        self._api_key: str | None = _checked_api_key(api_key)
+        register_key_holder(self)
+        self.max_retries: int = _checked_retries(max_retries, "max_retries", self._api_key)
         self.client_side_validation = client_side_validation
-        key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
-        self._api_key: str | None = key or None
-        self.base_url: str = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
-        self.timeout: urllib3.Timeout = _as_timeout(timeout)
+        self.base_url: str = _checked_base_url(base_url, self._api_key)
+        self.timeout: urllib3.Timeout = _checked_timeout(timeout, "timeout", self._api_key)
         self._owns_pool = pool_manager is None
         self._pool: urllib3.PoolManager = (
             pool_manager
@@ -129,6 +139,8 @@ class ApiClient:
         if project:
             headers["OpenAI-Project"] = project
         headers.update(default_headers or {})
+        for name, value in headers.items():
+            _check_header(name, value, self._api_key)
         if self._api_key is not None:
             headers["Authorization"] = f"Bearer {self._api_key}"
         self._headers: dict[str, str] = headers
@@ -141,13 +153,18 @@ class ApiClient:
         return self._api_key is not None
 
     @property
+    def api_key_for_redaction(self) -> str | None:
+        """The key, for ``errors.redact`` only: what an error raised outside a call must hide."""
+        return self._api_key
+
+    @property
     def pool_manager(self) -> urllib3.PoolManager:
         """The urllib3 pool every request goes through."""
         return self._pool
 
     def __repr__(self) -> str:
         key_state = "set" if self._api_key is not None else "missing"
-        return f"ApiClient(base_url={self.base_url!r}, api_key=<{key_state}>)"
+        return f"ApiClient(base_url={redact(repr(self.base_url), self._api_key)}, api_key=<{key_state}>)"
 
     __str__ = __repr__
 
@@ -193,33 +210,30 @@ class ApiClient:
             raise APIKeyMissingError(
                 "no API key: pass api_key= to ApiClient or set the OPENAI_API_KEY environment variable"
             )
+        key = self._api_key
         url = self.base_url + path
-        attempt_timeout = self.timeout if timeout is None else _as_timeout(timeout)
-        retries_allowed = self.max_retries if max_retries is None else max_retries
+        attempt_timeout = self.timeout if timeout is None else _checked_timeout(timeout, "timeout", key)
+        retries_allowed = self.max_retries if max_retries is None else _checked_retries(max_retries, "max_retries", key)
         headers_sent = self._headers
         if extra_headers:
+            for name, value in extra_headers.items():
+                _check_header(name, value, key)
             headers_sent = {**self._headers, **extra_headers, "Authorization": self._headers["Authorization"]}
         debug = logger.isEnabledFor(logging.DEBUG)
         retries_taken = 0
         while True:
             started = time.monotonic() if debug else 0.0
-            try:
-                # The same body bytes on every attempt.
-                response = self._send(method, url, body, headers_sent, attempt_timeout)
-            except _Urllib3Error as err:
-                # NewConnectionError subclasses ConnectTimeoutError in urllib3 2.x, but a refused
-                # connection is not a timeout.
-                timed_out = isinstance(err, _Urllib3Timeout) and not isinstance(err, NewConnectionError)
-                failure: APIError = (
-                    APITimeoutError(f"{method} {url} timed out: {type(err).__name__}")
-                    if timed_out
-                    else APIConnectionError(f"{method} {url} failed before a response arrived: {type(err).__name__}")
-                )
+            # The same body bytes on every attempt.
+            response = self._attempt(method, url, body, headers_sent, attempt_timeout)
+            if isinstance(response, _Urllib3Error):
+                failure = _connection_failure(method, url, response, attempt_timeout, key)
                 failure.retries_taken = retries_taken
                 if debug:
-                    _log_attempt(method, url, headers_sent, retries_taken, started, f"failed: {failure}", None)
+                    _log_attempt(method, url, headers_sent, retries_taken, started, f"failed: {failure}", None, key)
                 if retries_taken >= retries_allowed:
-                    raise failure from err
+                    # Raised outside any except block, so that the urllib3 error is its cause only
+                    # when nothing in it shows the key.
+                    raise failure from _clean_cause(response, key)
                 _sleep(retry_delay(retries_taken, None))
                 retries_taken += 1
                 continue
@@ -229,31 +243,47 @@ class ApiClient:
             raw = response.data
             request_id = headers.get("x-request-id")
             if debug:
-                _log_attempt(method, url, headers_sent, retries_taken, started, f"HTTP {status}", request_id)
+                _log_attempt(method, url, headers_sent, retries_taken, started, f"HTTP {status}", request_id, key)
             if 200 <= status < 300:
                 break
             if retries_taken < retries_allowed and should_retry(status, headers):
                 _sleep(retry_delay(retries_taken, headers))
                 retries_taken += 1
                 continue
+            # What the server sent may quote the key (a 401 often does): the error keeps it redacted.
+            shown_headers = _redacted_headers(headers, key)
             raise status_error_class(status)(
-                status_code=status, headers=headers, body=raw, request_id=request_id, retries_taken=retries_taken
+                status_code=status,
+                headers=shown_headers,
+                body=redact_bytes(raw, key),
+                request_id=shown_headers.get("x-request-id"),
+                retries_taken=retries_taken,
             )
 
-        try:
-            data = parse(json.loads(raw))
-        except _PARSE_ERRORS as err:
+        outcome = _parse_body(raw, headers, parse)
+        if isinstance(outcome, _Failed):
+            shown_id = None if request_id is None else redact(request_id, key)
             raise APIResponseValidationError(
-                _parse_failure(err), status_code=status, body=raw, request_id=request_id
-            ) from err
+                redact(outcome.message, key), status_code=status, body=redact_bytes(raw, key), request_id=shown_id
+            ) from _clean_cause(outcome.cause, key)
         return ApiResponse(
             status_code=status,
             headers=headers,
-            data=data,
+            data=outcome,
             raw_data=raw,
             request_id=request_id,
             retries_taken=retries_taken,
         )
+
+    def _attempt(
+        self, method: str, url: str, body: bytes | None, headers: Mapping[str, str], timeout: urllib3.Timeout
+    ) -> BaseHTTPResponse | _Urllib3Error:
+        """``_send``, with a urllib3 failure returned instead of raised, so that the caller raises
+        its own error outside the except block and decides what it is chained to."""
+        try:
+            return self._send(method, url, body, headers, timeout)
+        except _Urllib3Error as err:
+            return err
 
     def _send(
         self, method: str, url: str, body: bytes | None, headers: Mapping[str, str], timeout: urllib3.Timeout
@@ -311,32 +341,244 @@ def _log_attempt(
     started: float,
     outcome: str,
     request_id: str | None,
+    key: str | None,
 ) -> None:
+    # Authorization by name; any other header, the URL and the outcome by their content, should a
+    # caller or a server have put the key there.
     shown = {
-        name: ("Bearer <redacted>" if name.lower() == "authorization" else value) for name, value in headers.items()
+        name: ("Bearer <redacted>" if name.lower() == "authorization" else redact(value, key))
+        for name, value in headers.items()
     }
     logger.debug(
         "%s %s -> %s in %.1f ms (attempt %d, request id %s, headers %s)",
         method,
-        url,
-        outcome,
+        redact(url, key),
+        redact(outcome, key),
         (time.monotonic() - started) * 1000.0,
         retries_taken + 1,
-        request_id,
+        None if request_id is None else redact(request_id, key),
         shown,
     )
 
 
+class _Failed:
+    """A 2xx body that could not be parsed: what went wrong, and the error it came from, if any."""
+
+    __slots__ = ("cause", "message")
+
+    def __init__(self, message: str, cause: Exception | None) -> None:
+        self.message = message
+        self.cause = cause
+
+
+def _parse_body(raw: bytes, headers: Mapping[str, str], parse: Callable[[Any], T]) -> T | _Failed:
+    try:
+        decoded = json.loads(raw)
+    except ValueError as err:
+        return _Failed(_not_json(raw, headers, err), err)
+    try:
+        return parse(decoded)
+    except _PARSE_ERRORS as err:
+        return _Failed(_parse_failure(err), err)
+
+
+def _not_json(raw: bytes, headers: Mapping[str, str], err: ValueError) -> str:
+    """Why a 2xx body is not JSON, with its Content-Type and how it starts: a proxy's HTML page
+    shows as such instead of as "Expecting value"."""
+    content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if not raw.strip():
+        return f"expected JSON, got an empty body ({content_type or 'no Content-Type'})"
+    start = " ".join(raw[:60].decode("utf-8", "replace").split())
+    shown = f"{len(raw)} bytes starting {start!r}"
+    if content_type == "application/json" or content_type.endswith("+json"):
+        return f"expected JSON, got {content_type} that does not parse ({err}); {shown}"
+    return f"expected JSON, got {content_type or 'no Content-Type'} ({shown})"
+
+
+def _connection_failure(
+    method: str, url: str, err: _Urllib3Error, timeout: urllib3.Timeout, key: str | None
+) -> APIError:
+    """The error for an attempt that got no response: what happened, in words, and where."""
+    parsed = parse_url(url)
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    where = f"{parsed.host}:{port}"
+    reason = _connection_reason(err, where, parsed.host or "", timeout)
+    # NewConnectionError subclasses ConnectTimeoutError in urllib3 2.x, but a refused connection
+    # is not a timeout.
+    if isinstance(err, _Urllib3Timeout) and not isinstance(err, NewConnectionError):
+        return APITimeoutError(redact(f"{method} {url} timed out: {reason} ({type(err).__name__})", key))
+    return APIConnectionError(
+        redact(f"{method} {url} failed before a response arrived: {reason} ({type(err).__name__})", key)
+    )
+
+
+def _connection_reason(err: BaseException, where: str, host: str, timeout: urllib3.Timeout) -> str:
+    for cause in _causes(err):
+        if isinstance(cause, ConnectionRefusedError):
+            return f"connection refused by {where}"
+        if isinstance(cause, socket.gaierror):
+            return f"cannot resolve the host name {host!r}"
+        if isinstance(cause, ConnectionResetError):
+            return f"connection reset by {where}"
+        if isinstance(cause, http.client.RemoteDisconnected):
+            return f"{where} closed the connection without answering"
+        if isinstance(cause, http.client.BadStatusLine):
+            return f"{where} answered with something that is not HTTP"
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"the TLS certificate of {where} could not be verified: {cause.verify_message}"
+        if isinstance(cause, ssl.SSLError):
+            return f"the TLS handshake with {where} failed: {cause.reason or type(cause).__name__}"
+    if isinstance(err, ReadTimeoutError):
+        return f"no answer from {where} within {timeout.read_timeout} s"
+    if isinstance(err, ConnectTimeoutError):
+        return f"no connection to {where} within {timeout.connect_timeout} s"
+    return str(err) or type(err).__name__
+
+
+def _causes(err: BaseException) -> list[BaseException]:
+    """The error, the errors it was raised from, and the errors it carries as arguments (urllib3's
+    ProtocolError carries the http.client error)."""
+    found: list[BaseException] = []
+    pending: list[BaseException] = [err]
+    while pending and len(found) < 16:
+        current = pending.pop(0)
+        if any(current is seen for seen in found):
+            continue
+        found.append(current)
+        pending += [arg for arg in current.args if isinstance(arg, BaseException)]
+        pending += [c for c in (current.__cause__, current.__context__) if c is not None]
+    return found
+
+
+def _clean_cause(cause: BaseException | None, key: str | None) -> BaseException | None:
+    """The error to chain ours to: ``cause``, unless something in it shows the key."""
+    return None if cause is None or mentions_secret(cause, key) else cause
+
+
+def _redacted_headers(headers: Any, key: str | None) -> Any:
+    """The response headers, or a copy with every piece of the key replaced when one shows."""
+    if not key or all(redact(f"{name}: {value}", key) == f"{name}: {value}" for name, value in headers.items()):
+        return headers
+    shown = urllib3.HTTPHeaderDict()
+    for name, value in headers.items():
+        shown.add(redact(name, key), redact(value, key))
+    return shown
+
+
 def _parse_failure(err: Exception) -> str:
     """What did not fit and where. A model says it (ResponseShapeError); anything else failed on
-    the body as a whole: not JSON (the decoder says where), or not the JSON type expected."""
+    the body as a whole: not the JSON type expected."""
     if isinstance(err, ResponseShapeError):
         return str(err)
     return f"the body: {type(err).__name__}: {err}" if str(err) else f"the body: {type(err).__name__}"
 
 
-def _as_timeout(timeout: float | urllib3.Timeout) -> urllib3.Timeout:
-    return timeout if isinstance(timeout, urllib3.Timeout) else urllib3.Timeout(connect=timeout, read=timeout)
+# --- the constructor's checks: each names the argument (or the environment variable) at fault and
+# never shows the key.
+
+
+def _checked_api_key(api_key: object) -> str | None:
+    source = "api_key"
+    key: object = api_key
+    if api_key is None:
+        # An empty variable counts as unset, as in most tools.
+        key = os.environ.get("OPENAI_API_KEY") or None
+        if key is None:
+            return None
+        source = "OPENAI_API_KEY"
+    if not isinstance(key, str):
+        raise InvalidAPIKeyError(source, f"must be a string, got {type(key).__name__}")
+    problem = _key_problem(key)
+    if problem is not None:
+        raise InvalidAPIKeyError(source, problem)
+    return key
+
+
+def _key_problem(key: str) -> str | None:
+    """Why the key cannot go in an Authorization header as it is, in words that never quote it."""
+    if not key:
+        return "is empty"
+    if key.endswith(("\n", "\r")):
+        return "ends with a line break: strip it (a key read from a file keeps the file's newline)"
+    if not (key.isascii() and key.isprintable()):
+        for position, char in enumerate(key, 1):
+            if not char.isascii():
+                return f"has a non-ASCII character at position {position} of {len(key)}: API keys are plain ASCII"
+            if not char.isprintable():
+                return f"has a control character (U+{ord(char):04X}) at position {position} of {len(key)}"
+    if key != key.strip():
+        return "starts or ends with whitespace: strip it"
+    return None
+
+
+def _checked_retries(value: object, name: str, key: str | None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        shown = redact(repr(value), key)
+        raise ConfigurationError(name, f"must be a whole number of 0 or more, got {type(value).__name__} {shown}")
+    if value < 0:
+        raise ConfigurationError(name, f"must be 0 or more, got {value}")
+    return value
+
+
+def _checked_timeout(value: object, name: str, key: str | None) -> urllib3.Timeout:
+    if isinstance(value, urllib3.Timeout):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        shown = redact(repr(value), key)
+        raise ConfigurationError(
+            name, f"must be seconds (a number above 0) or a urllib3.Timeout, got {type(value).__name__} {shown}"
+        )
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigurationError(name, f"must be a finite number of seconds above 0, got {value}")
+    return urllib3.Timeout(connect=value, read=value)
+
+
+def _checked_base_url(base_url: object, key: str | None) -> str:
+    source = "base_url"
+    url: object = base_url
+    if base_url is None:
+        url = os.environ.get("OPENAI_BASE_URL") or None
+        if url is None:
+            return DEFAULT_BASE_URL
+        source = "OPENAI_BASE_URL"
+    if not isinstance(url, str):
+        raise ConfigurationError(source, f"must be a string, got {type(url).__name__}")
+    shown = redact(repr(url), key)
+    if not url.strip():
+        return _refuse(source, f"is empty: leave it out for {DEFAULT_BASE_URL}, or give the server's URL")
+    if not url.isprintable() or url != url.strip():
+        return _refuse(source, f"has whitespace or a control character: {shown}")
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        if "://" in url:
+            return _refuse(source, f"must use http:// or https://, got {scheme}:// in {shown}")
+        return _refuse(source, f"has no scheme (http:// or https://): {shown}")
+    if not parts.hostname:
+        return _refuse(source, f"has no host: {shown}")
+    return url.rstrip("/")
+
+
+def _refuse(argument: str, problem: str) -> str:
+    raise ConfigurationError(argument, problem)
+
+
+def _check_header(name: str, value: object, key: str | None) -> None:
+    """A header value http.client would refuse (with a message quoting it) is refused here by name."""
+    if not isinstance(value, str):
+        raise ConfigurationError(f"header {name}", f"must be a string, got {type(value).__name__}")
+    if value.isprintable():
+        try:
+            value.encode("latin-1")
+            return
+        except UnicodeEncodeError:
+            raise ConfigurationError(
+                f"header {name}", "has a character that cannot be sent in a header (only Latin-1 can)"
+            ) from None
+    position = next(i for i, char in enumerate(value, 1) if not char.isprintable())
+    raise ConfigurationError(
+        f"header {name}", f"has a control character (U+{ord(value[position - 1]):04X}) at position {position}"
+    )
 
 
 def should_retry(status: int, headers: Mapping[str, str]) -> bool:

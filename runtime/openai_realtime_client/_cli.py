@@ -17,14 +17,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
 
-from .api import check_request_body
+from .api import check_request_body, unknown_fields
 from .client import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ApiClient
-from .errors import APIError, APIKeyMissingError, APIStatusError, RequestValidationError
+from .errors import APIError, APIKeyMissingError, APIStatusError, ConfigurationError, RequestValidationError, redact
+from .types import nearest_name
 
-EXIT_OK, EXIT_API_ERROR, EXIT_USAGE = 0, 1, 2
+# 130: what a shell reports for a command ended by Ctrl-C (128 + SIGINT).
+EXIT_OK, EXIT_API_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 API_KEY_VARIABLE = "OPENAI_API_KEY"
-# A key shorter than this is not looked for in output: replacing every "a" would garble it.
-_MIN_REDACTED_KEY = 8
 _SCALAR_TYPES = ("string", "number", "integer", "boolean")
 _M = TypeVar("_M")
 
@@ -66,9 +66,8 @@ def _build(from_dict: Callable[[dict[str, Any]], _M], body: dict[str, Any]) -> _
 
 
 def _redact(text: str) -> str:
-    """The text with the API key from the environment, should it appear, replaced."""
-    key = os.environ.get(API_KEY_VARIABLE, "")
-    return text.replace(key, "<redacted>") if len(key) >= _MIN_REDACTED_KEY else text
+    """The text with the API key from the environment, or any piece of it, replaced."""
+    return redact(text, os.environ.get(API_KEY_VARIABLE))
 
 
 def _one_line(text: str) -> str:
@@ -225,6 +224,25 @@ def _json_value(text: str) -> Any:
         raise argparse.ArgumentTypeError(f"not valid JSON: {err}") from None
 
 
+def _json_or_text(text: str) -> Any:
+    """For a field that also takes a string: JSON, or else the text itself, so that ``inf`` and
+    ``auto`` need no quotes. Text that starts like JSON's objects, arrays or strings must be JSON."""
+    try:
+        return _parse_json(text)
+    except ValueError as err:
+        if text.lstrip().startswith(("{", "[", '"')):
+            raise argparse.ArgumentTypeError(f"not valid JSON: {err}") from None
+        return text
+
+
+def _takes_string(schema: Mapping[str, Any]) -> bool:
+    if "const" in schema:
+        return isinstance(schema["const"], str)
+    if "string" in _types(schema):
+        return True
+    return any(_takes_string(member) for member in schema.get("oneOf", schema.get("anyOf", ())))
+
+
 def _positive_seconds(text: str) -> float:
     value = _finite_number(text)
     if value <= 0:
@@ -271,7 +289,9 @@ class _HelpFormatter(argparse.HelpFormatter):
 
 class _ArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        super().error(_redact(message))
+        """One line, where argparse prints the whole usage block first: the mistake, then where
+        the options are listed."""
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {_redact(message)} (see {self.prog} --help)\n")
 
 
 def _add_field(group: argparse._ArgumentGroup, field: Field, schema: Mapping[str, Any], required: bool) -> None:
@@ -296,6 +316,10 @@ def _add_field(group: argparse._ArgumentGroup, field: Field, schema: Mapping[str
         notes.append("any text" + ("; known: " + ", ".join(str(value) for value in strings[0]) if strings[0] else ""))
     elif strings is not None:
         options["choices"] = strings[0]
+    elif _takes_string(schema):
+        options["type"] = _json_or_text
+        options["metavar"] = "VALUE"
+        notes.append("JSON or plain text: " + _shape(schema))
     else:
         options["type"] = _json_value
         options["metavar"] = "JSON"
@@ -467,8 +491,45 @@ def _refused_key_option(argv: Sequence[str]) -> bool:
     return False
 
 
+def _option_hint(parser: argparse.ArgumentParser, unknown: Sequence[str]) -> str:
+    """``; did you mean --temperature?`` for the first unknown option close to a known one."""
+    known = [option for action in parser._actions for option in action.option_strings]
+    for token in unknown:
+        if token.startswith("--"):
+            typed = token.split("=", 1)[0]
+            # A shortened option (--temp) first: abbreviations are refused, so say which it would be.
+            starting = [option for option in known if option.startswith(typed)]
+            near = starting[0] if len(starting) == 1 else nearest_name(typed, known)
+            if near is not None:
+                return f"; did you mean {near}?"
+    return ""
+
+
+def _refuse_misspelled_fields(body: Mapping[str, Any], schema: Mapping[str, Any], prog: str) -> None:
+    """A field the description does not name, typed by hand: refused when it is close to a name
+    the description has (``thresh`` for ``threshold``), else sent with a warning, since a server
+    newer than this client may know it."""
+    for path, name, known in unknown_fields(body, schema):
+        where = f"{path}.{name}" if path else name
+        near = nearest_name(name, known)
+        if near is not None:
+            raise UsageError(f"unknown field {where!r}: did you mean {f'{path}.{near}' if path else near!r}?")
+        print(
+            f"{prog}: warning: {_one_line(f'{where!r} is not in the API description; sent as given')}", file=sys.stderr
+        )
+
+
 def main(commands: Sequence[Command], title: str, argv: Sequence[str] | None = None) -> int:
-    """Run the command line over ``commands`` (``__main__.COMMANDS``); returns the exit status."""
+    """Run the command line over ``commands`` (``__main__.COMMANDS``); returns the exit status.
+    Ctrl-C ends it with one line and EXIT_INTERRUPTED, where Python would print a traceback."""
+    try:
+        return _run(commands, title, argv)
+    except KeyboardInterrupt:
+        print(f"python -m {__package__ or __name__.rpartition('.')[0]}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run(commands: Sequence[Command], title: str, argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(commands, title)
     if _refused_key_option(arguments):
@@ -482,11 +543,12 @@ def main(commands: Sequence[Command], title: str, argv: Sequence[str] | None = N
     command: Command = args.command
     command_parser: argparse.ArgumentParser = args.command_parser
     if unknown:
-        # Reported by the command's parser, so the usage shown is the command's.
-        command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        # Reported by the command's parser, so the hint names the command's help.
+        command_parser.error(f"unrecognized arguments: {' '.join(unknown)}{_option_hint(command_parser, unknown)}")
     prog = command_parser.prog
     try:
         body = request_body(command, args)
+        _refuse_misspelled_fields(body, command.body_schema, prog)
         check_request_body(body, command.body_schema)
         if not os.environ.get(API_KEY_VARIABLE):
             raise UsageError(f"no API key: set the {API_KEY_VARIABLE} environment variable (no option takes the key)")
@@ -497,6 +559,11 @@ def main(commands: Sequence[Command], title: str, argv: Sequence[str] | None = N
             answer = command.call(client, body)
     except (UsageError, APIKeyMissingError) as err:
         print(f"{prog}: error: {_one_line(str(err))}", file=sys.stderr)
+        return EXIT_USAGE
+    except ConfigurationError as err:
+        # The key from the environment, or --base-url, that the client cannot work with.
+        shown = f"--base-url {err.problem}" if err.argument == "base_url" else str(err)
+        print(f"{prog}: error: {_one_line(shown)}", file=sys.stderr)
         return EXIT_USAGE
     except RequestValidationError as err:
         print(f"{prog}: error: {_one_line(f'{type(err).__name__}: {err}')}", file=sys.stderr)

@@ -2,6 +2,8 @@
 which statuses are retried. The docs pages read the table from here when they are generated."""
 
 import json
+import threading
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,20 +19,134 @@ class APIKeyMissingError(APIError):
     """Raised before anything is sent when no API key was given and OPENAI_API_KEY is not set."""
 
 
+class ConfigurationError(APIError, ValueError, TypeError):
+    """Raised by ``ApiClient(...)`` or a call's settings for an argument of the wrong type or value."""
+
+    # ``argument`` names it (``max_retries``, ``base_url``, ``OPENAI_BASE_URL``, ``header X``). A
+    # ValueError and a TypeError both, so that either ``except`` catches it.
+
+    def __init__(self, argument: str, problem: str) -> None:
+        self.argument = argument
+        self.problem = problem
+        super().__init__(f"{argument} {problem}")
+
+
+class InvalidAPIKeyError(ConfigurationError):
+    """Raised by ``ApiClient(...)`` for an API key that cannot be sent in a header; never shows the key."""
+
+    # Empty, a control character (a newline left over from a file), a non-ASCII character, or
+    # surrounding spaces: the text names the problem and its position.
+
+
+REDACTED = "<redacted>"
+#: A piece of the API key this long or longer is never shown; a key shorter than this is looked
+#: for whole.
+MIN_REDACTED_PIECE = 8
+
+
+def redact(text: str, secret: str | None) -> str:
+    """``text`` with every piece of ``secret`` of MIN_REDACTED_PIECE or more characters (and the
+    whole secret, when it is shorter) replaced by REDACTED.
+
+    Every longer piece is made of overlapping pieces of exactly that size, so marking where each
+    of those occurs and replacing the marked runs covers them all."""
+    if not secret or not text:
+        return text
+    size = min(MIN_REDACTED_PIECE, len(secret))
+    marked = bytearray(len(text))
+    found = False
+    for piece in {secret[i : i + size] for i in range(len(secret) - size + 1)}:
+        start = text.find(piece)
+        while start != -1:
+            marked[start : start + size] = b"\x01" * size
+            found = True
+            start = text.find(piece, start + 1)
+    if not found:
+        return text
+    parts: list[str] = []
+    position = 0
+    while position < len(text):
+        end = position
+        if marked[position]:
+            while end < len(text) and marked[end]:
+                end += 1
+            parts.append(REDACTED)
+        else:
+            end = marked.find(1, position)
+            end = len(text) if end == -1 else end
+            parts.append(text[position:end])
+        position = end
+    return "".join(parts)
+
+
+def redact_bytes(data: bytes, secret: str | None) -> bytes:
+    """``redact`` for a body: the key is ASCII, so reading the bytes as Latin-1 finds it wherever
+    it occurs, and every other byte goes back unchanged."""
+    if not secret or not data:
+        return data
+    return redact(data.decode("latin-1"), secret).encode("latin-1")
+
+
+def mentions_secret(error: BaseException, secret: str | None) -> bool:
+    """Whether the secret, or a piece of it ``redact`` would hide, shows anywhere in ``error`` or
+    the errors it was raised from: text, repr, args or attributes."""
+    if not secret:
+        return False
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        try:
+            shown = "\n".join((str(current), repr(current), repr(current.args), repr(vars(current))))
+        except Exception:  # a repr that fails cannot be vouched for
+            return True
+        if redact(shown, secret) != shown:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+# The live clients of this process (weakly: a client that is gone is forgotten with its key). A
+# request is checked before any client is involved, so its error cannot be told which key to hide:
+# it hides every live client's.
+# Each has an ``api_key_for_redaction`` property (an ApiClient; typed loosely because client.py
+# imports this module).
+_key_holders: "weakref.WeakSet[Any]" = weakref.WeakSet()
+# A client made in one thread while an error is raised in another would change the set under the
+# iteration.
+_key_holders_lock = threading.Lock()
+
+
+def register_key_holder(holder: Any) -> None:
+    """Called by ``ApiClient(...)``: RequestValidationError hides this client's key from now on."""
+    with _key_holders_lock:
+        _key_holders.add(holder)
+
+
+def _redact_live_keys(text: str) -> str:
+    with _key_holders_lock:
+        holders = list(_key_holders)
+    for holder in holders:
+        text = redact(text, holder.api_key_for_redaction)
+    return text
+
+
 class RequestValidationError(APIError, ValueError):
     """Raised before anything is sent when a request breaks a rule of the API description."""
 
     def __init__(self, path: str, value: object, rule: str, *, missing: bool = False) -> None:
         self.path = path  # e.g. "turn_detection.threshold"; "" for the body as a whole
-        self.value = value
-        self.rule = rule
+        self.rule = _redact_live_keys(rule)
         if missing:
-            text = f"{path} {rule}"
+            text = f"{path} {self.rule}"
         elif path:
-            text = f"{path}={value!r} {rule}"
+            text = f"{path}={value!r} {self.rule}"
         else:
-            text = f"the request body {rule}"
-        super().__init__(text)
+            text = f"the request body {self.rule}"
+        # A value that holds a client's key (passed by mistake) is kept as its redacted repr only.
+        shown_value = _redact_live_keys(repr(value)) if _key_holders else ""
+        self.value = value if not _key_holders or shown_value == repr(value) else shown_value
+        super().__init__(_redact_live_keys(text))
 
 
 class APIConnectionError(APIError):
@@ -226,13 +342,19 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ConfigurationError",
     "ConflictError",
     "InternalServerError",
+    "InvalidAPIKeyError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
     "RequestValidationError",
     "ResponseShapeError",
     "UnprocessableEntityError",
+    "mentions_secret",
+    "redact",
+    "redact_bytes",
+    "register_key_holder",
     "status_error_class",
 ]

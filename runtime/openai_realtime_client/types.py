@@ -1,6 +1,7 @@
 """Shared value types: the UNSET marker, the response wrapper and the stand-in for unknown union members."""
 
-from collections.abc import Mapping
+import warnings
+from collections.abc import Iterable, Mapping
 from typing import Any, Generic, Literal, Self, TypeVar
 
 from attrs import define, field
@@ -28,6 +29,34 @@ def mask_secret(value: object) -> str:
     if len(value) <= 12:
         return "'***'"
     return f"'{value[:3]}...{value[-4:]}'"
+
+
+class UnknownFieldWarning(UserWarning):
+    """Warned by a model's ``from_dict`` for a field it does not know whose name is close to one it
+    does (``temprature``): likely a typo. The field is kept and sent all the same, since a server
+    newer than this client may know it."""
+
+
+def nearest_name(name: str, known: Iterable[str]) -> str | None:
+    """The known name ``name`` is most likely a misspelling of, or None when none is close."""
+    import difflib  # only needed once a name is not known, which is rare
+
+    matches = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
+    return matches[0] if matches else None
+
+
+def warn_unknown_fields(model: str, unknown: Iterable[str], known: tuple[str, ...]) -> None:
+    """Called by ``from_dict`` with the fields it did not know: an UnknownFieldWarning for each one
+    that looks like a misspelling of a known field. Fields with no close known name (most often
+    fields the API added after this client was generated) pass silently."""
+    for name in unknown:
+        near = nearest_name(name, known)
+        if near is not None:
+            warnings.warn(
+                f"{model}: unknown field {name!r} kept and sent as given; did you mean {near!r}?",
+                UnknownFieldWarning,
+                stacklevel=3,
+            )
 
 
 class UnknownVariant:
@@ -89,4 +118,13 @@ class ApiResponse(Generic[T]):
     retries_taken: int = 0
 
 
-__all__ = ["UNSET", "ApiResponse", "UnknownVariant", "Unset", "mask_secret"]
+__all__ = [
+    "UNSET",
+    "ApiResponse",
+    "UnknownFieldWarning",
+    "UnknownVariant",
+    "Unset",
+    "mask_secret",
+    "nearest_name",
+    "warn_unknown_fields",
+]

@@ -227,6 +227,8 @@ MARKDOWN_FILTERS = {
 # that have words (the template global ``schema_keywords`` is the same table).
 _BOUND_KEYWORDS = tuple(keyword for keyword, (_, words) in SCHEMA_KEYWORDS.items() if words)
 _MAX_DEPTH = 32
+# Optional fields shown in a model page's construction example, besides the required ones.
+_CONSTRUCTION_OPTIONAL = 3
 # openapi_document.example's answer to "where did this example come from", in the docs' words.
 _EXAMPLE_SOURCES = {
     "operation": "the request example of this operation in the API description",
@@ -308,6 +310,8 @@ class ModelDoc:
     extra_links: tuple[str, ...]
     example: Any  # untrusted data, or None
     used_by: tuple[UsedBy, ...]
+    # Keyword arguments for the page's construction example: (python name, untrusted value).
+    construction: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -476,7 +480,36 @@ class Docs:
             extra_links=self._links(extra_annotation) if extra_annotation is not None else (),
             example=wrap(example) if example is not None else None,
             used_by=tuple(self._usage()[0].get(model.class_info.name, [])),
+            construction=self._construction(model, raw_properties),
         )
+
+    def _construction(self, model: Any, raw_properties: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+        """Keyword arguments that build the class: every required field, and the first few
+        optional ones, with small valid values (nested objects as plain dicts, which the client
+        accepts where a model belongs)."""
+        arguments: list[tuple[str, Any]] = []
+        optional_left = _CONSTRUCTION_OPTIONAL
+        for prop in [*(model.required_properties or []), *(model.optional_properties or [])]:
+            if not prop.required and optional_left == 0:
+                break
+            value = self._construction_value(raw_properties.get(prop.name.get_untrusted_value(), {}))
+            if not prop.required and (value is None or value == {} or value == []):
+                continue  # says nothing: show another field instead
+            if not prop.required:
+                optional_left -= 1
+            arguments.append((str(prop.python_name), wrap(value)))
+        return tuple(arguments)
+
+    def _construction_value(self, schema: Any) -> Any:
+        """``openapi_document.sample``, but for a union of strings a known value (``"gpt-realtime"``) rather than
+        the placeholder text of its open member."""
+        schema = self._resolve(schema)
+        if isinstance(schema, dict):
+            for member in [*schema.get("anyOf", []), *schema.get("oneOf", [])]:
+                member = self._resolve(member)
+                if isinstance(member, dict) and member.get("enum"):
+                    return member["enum"][0]
+        return openapi_document.sample(self._document, schema)
 
     def _description_of(self, schema: Any) -> UntrustedString | None:
         resolved = self._resolve(schema)

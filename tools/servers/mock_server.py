@@ -144,9 +144,6 @@ class _Spec:
             for template in document.get("paths", {})
         ]
 
-    def resolve(self, node: Any) -> Any:
-        return openapi_document.resolve(self.document, node)
-
     def success_answer(self, method: str, path: str, request: Any = None) -> tuple[int, list[bytes]]:
         """The status of the operation's success answer and the bodies to try, best first: its
         example with the request echoed into it (tools/servers/echo.py), then the example as is."""

@@ -936,7 +936,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    repo = paths.Layout(args.root.resolve())
+    repo = paths.Layout.of(args.root.resolve())
     if args.old is not None:
         old, old_label = load_document(args.old), str(args.old)
     else:

@@ -11,7 +11,17 @@ from attrs import field as _attrs_field
 from ..errors import ResponseShapeError
 from ..models.audio_transcription_delay import AudioTranscriptionDelay, check_audio_transcription_delay
 from ..models.known_transcription_model import KnownTranscriptionModel, check_known_transcription_model
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "model",
+    "language",
+    "languages",
+    "keywords",
+    "prompt",
+    "delay",
+)
 
 
 @_attrs_define
@@ -57,13 +67,25 @@ class AudioTranscription:
             field_dict["language"] = language
         languages: list[str] | Unset = UNSET
         if not isinstance(self.languages, Unset):
-            languages = self.languages
+            languages = (
+                self.languages
+                if isinstance(self.languages, list)
+                else list(self.languages)
+                if isinstance(self.languages, tuple)
+                else self.languages
+            )
 
         if not isinstance(languages, Unset):
             field_dict["languages"] = languages
         keywords: list[str] | Unset = UNSET
         if not isinstance(self.keywords, Unset):
-            keywords = self.keywords
+            keywords = (
+                self.keywords
+                if isinstance(self.keywords, list)
+                else list(self.keywords)
+                if isinstance(self.keywords, tuple)
+                else self.keywords
+            )
 
         if not isinstance(keywords, Unset):
             field_dict["keywords"] = keywords
@@ -113,15 +135,10 @@ class AudioTranscription:
                 delay = check_audio_transcription_delay(_delay)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "model",
-                "language",
-                "languages",
-                "keywords",
-                "prompt",
-                "delay",
-            )
-            raise ResponseShapeError.locate("AudioTranscription", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("AudioTranscription", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("AudioTranscription", d, _FIELDS)
         instance = cls(
             model=model,
             language=language,

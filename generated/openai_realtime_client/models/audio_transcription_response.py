@@ -13,7 +13,15 @@ from ..models.known_transcription_response_model import (
     KnownTranscriptionResponseModel,
     check_known_transcription_response_model,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "model",
+    "language",
+    "languages",
+    "prompt",
+)
 
 
 @_attrs_define
@@ -52,7 +60,13 @@ class AudioTranscriptionResponse:
             field_dict["language"] = language
         languages: list[str] | Unset = UNSET
         if not isinstance(self.languages, Unset):
-            languages = self.languages
+            languages = (
+                self.languages
+                if isinstance(self.languages, list)
+                else list(self.languages)
+                if isinstance(self.languages, tuple)
+                else self.languages
+            )
 
         if not isinstance(languages, Unset):
             field_dict["languages"] = languages
@@ -87,13 +101,10 @@ class AudioTranscriptionResponse:
 
             prompt = d.pop("prompt", UNSET)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "model",
-                "language",
-                "languages",
-                "prompt",
-            )
-            raise ResponseShapeError.locate("AudioTranscriptionResponse", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("AudioTranscriptionResponse", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("AudioTranscriptionResponse", d, _FIELDS)
         instance = cls(
             model=model,
             language=language,

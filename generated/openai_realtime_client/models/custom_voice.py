@@ -9,6 +9,9 @@ from attrs import define as _attrs_define
 
 from ..errors import ResponseShapeError
 
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = ("id",)
+
 
 @_attrs_define
 class CustomVoice:
@@ -32,8 +35,7 @@ class CustomVoice:
         try:
             id = d.pop("id")
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = ("id",)
-            raise ResponseShapeError.locate("CustomVoice", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("CustomVoice", src_dict, d, _FIELDS, err) from err
         instance = cls(
             id=id,
         )

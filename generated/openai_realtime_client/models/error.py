@@ -9,6 +9,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
+from ..types import warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "message",
+    "type",
+    "param",
+    "code",
+)
 
 
 @_attrs_define
@@ -70,13 +79,10 @@ class Error:
             code = _parse_code(d.pop("code"))
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "message",
-                "type",
-                "param",
-                "code",
-            )
-            raise ResponseShapeError.locate("Error", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("Error", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("Error", d, _FIELDS)
         instance = cls(
             message=message,
             type_=type_,

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
+from ..types import warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.error import Error
@@ -22,6 +23,10 @@ def _import_lazily() -> None:
     from ..models.error import Error  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = ("error",)
 
 
 @_attrs_define
@@ -44,7 +49,7 @@ class ErrorResponse:
             _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        error = self.error.to_dict()
+        error = dict(self.error) if isinstance(self.error, dict) else self.error.to_dict()
         field_dict["error"] = error
         return field_dict
 
@@ -58,8 +63,10 @@ class ErrorResponse:
             error = Error.from_dict(d.pop("error"))
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = ("error",)
-            raise ResponseShapeError.locate("ErrorResponse", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("ErrorResponse", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("ErrorResponse", d, _FIELDS)
         instance = cls(
             error=error,
         )

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
 from ..models.file_input_detail import FileInputDetail, check_file_input_detail
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig
@@ -24,6 +24,18 @@ def _import_lazily() -> None:
     from ..models.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "file_id",
+    "filename",
+    "file_data",
+    "prompt_cache_breakpoint",
+    "file_url",
+    "detail",
+)
 
 
 @_attrs_define
@@ -73,7 +85,11 @@ class InputFileContent:
             field_dict["file_data"] = file_data
         prompt_cache_breakpoint: dict[str, Any] | Unset = UNSET
         if not isinstance(self.prompt_cache_breakpoint, Unset):
-            prompt_cache_breakpoint = self.prompt_cache_breakpoint.to_dict()
+            prompt_cache_breakpoint = (
+                dict(self.prompt_cache_breakpoint)
+                if isinstance(self.prompt_cache_breakpoint, dict)
+                else self.prompt_cache_breakpoint.to_dict()
+            )
         if not isinstance(prompt_cache_breakpoint, Unset):
             field_dict["prompt_cache_breakpoint"] = prompt_cache_breakpoint
         file_url = self.file_url
@@ -123,16 +139,10 @@ class InputFileContent:
                 detail = check_file_input_detail(_detail)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "file_id",
-                "filename",
-                "file_data",
-                "prompt_cache_breakpoint",
-                "file_url",
-                "detail",
-            )
-            raise ResponseShapeError.locate("InputFileContent", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("InputFileContent", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("InputFileContent", d, _FIELDS)
         instance = cls(
             type_=type_,
             file_id=file_id,

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
 from ..models.image_detail import ImageDetail, check_image_detail
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig
@@ -24,6 +24,16 @@ def _import_lazily() -> None:
     from ..models.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "detail",
+    "image_url",
+    "file_id",
+    "prompt_cache_breakpoint",
+)
 
 
 @_attrs_define
@@ -72,7 +82,11 @@ class InputImageContent:
             field_dict["file_id"] = file_id
         prompt_cache_breakpoint: dict[str, Any] | Unset = UNSET
         if not isinstance(self.prompt_cache_breakpoint, Unset):
-            prompt_cache_breakpoint = self.prompt_cache_breakpoint.to_dict()
+            prompt_cache_breakpoint = (
+                dict(self.prompt_cache_breakpoint)
+                if isinstance(self.prompt_cache_breakpoint, dict)
+                else self.prompt_cache_breakpoint.to_dict()
+            )
         if not isinstance(prompt_cache_breakpoint, Unset):
             field_dict["prompt_cache_breakpoint"] = prompt_cache_breakpoint
         return field_dict
@@ -113,14 +127,10 @@ class InputImageContent:
                 prompt_cache_breakpoint = PromptCacheBreakpointConfig.from_dict(_prompt_cache_breakpoint)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "detail",
-                "image_url",
-                "file_id",
-                "prompt_cache_breakpoint",
-            )
-            raise ResponseShapeError.locate("InputImageContent", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("InputImageContent", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("InputImageContent", d, _FIELDS)
         instance = cls(
             type_=type_,
             detail=detail,

@@ -12,7 +12,7 @@ from ..errors import ResponseShapeError
 from ..models.callable_tool_allowed_caller import CallableToolAllowedCaller, check_callable_tool_allowed_caller
 from ..models.mcp_tool_approval_setting import MCPToolApprovalSetting, check_mcp_tool_approval_setting
 from ..models.mcp_tool_connector_id import MCPToolConnectorId, check_mcp_tool_connector_id
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.mcp_tool_approval_filter import MCPToolApprovalFilter
@@ -32,6 +32,23 @@ def _import_lazily() -> None:
     from ..models.mcp_tool_headers import MCPToolHeaders  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "server_label",
+    "server_url",
+    "connector_id",
+    "tunnel_id",
+    "authorization",
+    "server_description",
+    "headers",
+    "allowed_tools",
+    "allowed_callers",
+    "require_approval",
+    "defer_loading",
+)
 
 
 @_attrs_define
@@ -100,7 +117,7 @@ class MCPTool:
         if isinstance(self.headers, Unset):
             headers = UNSET
         elif isinstance(self.headers, MCPToolHeaders):
-            headers = self.headers.to_dict()
+            headers = dict(self.headers) if isinstance(self.headers, dict) else self.headers.to_dict()
         else:
             headers = self.headers
         if not isinstance(headers, Unset):
@@ -109,10 +126,18 @@ class MCPTool:
         if isinstance(self.allowed_tools, Unset):
             allowed_tools = UNSET
         elif isinstance(self.allowed_tools, list):
-            allowed_tools = self.allowed_tools
+            allowed_tools = (
+                self.allowed_tools
+                if isinstance(self.allowed_tools, list)
+                else list(self.allowed_tools)
+                if isinstance(self.allowed_tools, tuple)
+                else self.allowed_tools
+            )
 
         elif isinstance(self.allowed_tools, MCPToolFilter):
-            allowed_tools = self.allowed_tools.to_dict()
+            allowed_tools = (
+                dict(self.allowed_tools) if isinstance(self.allowed_tools, dict) else self.allowed_tools.to_dict()
+            )
         else:
             allowed_tools = self.allowed_tools
         if not isinstance(allowed_tools, Unset):
@@ -121,10 +146,13 @@ class MCPTool:
         if isinstance(self.allowed_callers, Unset):
             allowed_callers = UNSET
         elif isinstance(self.allowed_callers, list):
-            allowed_callers = []
-            for allowed_callers_type_0_item_data in self.allowed_callers:
-                allowed_callers_type_0_item: str = allowed_callers_type_0_item_data
-                allowed_callers.append(allowed_callers_type_0_item)
+            if isinstance(self.allowed_callers, list | tuple):
+                allowed_callers = []
+                for allowed_callers_type_0_item_data in self.allowed_callers:
+                    allowed_callers_type_0_item = allowed_callers_type_0_item_data
+                    allowed_callers.append(allowed_callers_type_0_item)
+            else:
+                allowed_callers = self.allowed_callers
 
         else:
             allowed_callers = self.allowed_callers
@@ -134,7 +162,11 @@ class MCPTool:
         if isinstance(self.require_approval, Unset):
             require_approval = UNSET
         elif isinstance(self.require_approval, MCPToolApprovalFilter):
-            require_approval = self.require_approval.to_dict()
+            require_approval = (
+                dict(self.require_approval)
+                if isinstance(self.require_approval, dict)
+                else self.require_approval.to_dict()
+            )
         elif isinstance(self.require_approval, str):
             require_approval = self.require_approval
         else:
@@ -217,8 +249,8 @@ class MCPTool:
                 try:
                     if not isinstance(data, list):
                         raise TypeError()
-                    allowed_callers_type_0 = []
                     _allowed_callers_type_0 = data
+                    allowed_callers_type_0 = []
                     for allowed_callers_type_0_item_data in _allowed_callers_type_0:
                         allowed_callers_type_0_item = check_callable_tool_allowed_caller(
                             allowed_callers_type_0_item_data
@@ -260,21 +292,10 @@ class MCPTool:
 
             defer_loading = d.pop("defer_loading", UNSET)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "server_label",
-                "server_url",
-                "connector_id",
-                "tunnel_id",
-                "authorization",
-                "server_description",
-                "headers",
-                "allowed_tools",
-                "allowed_callers",
-                "require_approval",
-                "defer_loading",
-            )
-            raise ResponseShapeError.locate("MCPTool", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("MCPTool", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("MCPTool", d, _FIELDS)
         instance = cls(
             type_=type_,
             server_label=server_label,

@@ -24,6 +24,13 @@ def _import_lazily() -> None:
     _lazy_imports_done = True
 
 
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "always",
+    "never",
+)
+
+
 @_attrs_define
 class MCPToolApprovalFilter:
     """Attributes:
@@ -41,12 +48,12 @@ class MCPToolApprovalFilter:
         field_dict: dict[str, Any] = {}
         always: dict[str, Any] | Unset = UNSET
         if not isinstance(self.always, Unset):
-            always = self.always.to_dict()
+            always = dict(self.always) if isinstance(self.always, dict) else self.always.to_dict()
         if not isinstance(always, Unset):
             field_dict["always"] = always
         never: dict[str, Any] | Unset = UNSET
         if not isinstance(self.never, Unset):
-            never = self.never.to_dict()
+            never = dict(self.never) if isinstance(self.never, dict) else self.never.to_dict()
         if not isinstance(never, Unset):
             field_dict["never"] = never
         return field_dict
@@ -73,11 +80,7 @@ class MCPToolApprovalFilter:
                 never = MCPToolFilter.from_dict(_never)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "always",
-                "never",
-            )
-            raise ResponseShapeError.locate("MCPToolApprovalFilter", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("MCPToolApprovalFilter", src_dict, d, _FIELDS, err) from err
         instance = cls(
             always=always,
             never=never,

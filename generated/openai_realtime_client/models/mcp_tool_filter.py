@@ -10,6 +10,12 @@ from attrs import define as _attrs_define
 from ..errors import ResponseShapeError
 from ..types import UNSET, Unset
 
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "tool_names",
+    "read_only",
+)
+
 
 @_attrs_define
 class MCPToolFilter:
@@ -26,7 +32,13 @@ class MCPToolFilter:
         field_dict: dict[str, Any] = {}
         tool_names: list[str] | Unset = UNSET
         if not isinstance(self.tool_names, Unset):
-            tool_names = self.tool_names
+            tool_names = (
+                self.tool_names
+                if isinstance(self.tool_names, list)
+                else list(self.tool_names)
+                if isinstance(self.tool_names, tuple)
+                else self.tool_names
+            )
 
         if not isinstance(tool_names, Unset):
             field_dict["tool_names"] = tool_names
@@ -44,11 +56,7 @@ class MCPToolFilter:
 
             read_only = d.pop("read_only", UNSET)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "tool_names",
-                "read_only",
-            )
-            raise ResponseShapeError.locate("MCPToolFilter", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("MCPToolFilter", src_dict, d, _FIELDS, err) from err
         instance = cls(
             tool_names=tool_names,
             read_only=read_only,

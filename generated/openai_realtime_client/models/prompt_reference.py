@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.prompt_variables import PromptVariables
@@ -23,6 +23,14 @@ def _import_lazily() -> None:
     from ..models.prompt_variables import PromptVariables  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "id",
+    "version",
+    "variables",
+)
 
 
 @_attrs_define
@@ -60,7 +68,7 @@ class PromptReference:
         if isinstance(self.variables, Unset):
             variables = UNSET
         elif isinstance(self.variables, PromptVariables):
-            variables = self.variables.to_dict()
+            variables = dict(self.variables) if isinstance(self.variables, dict) else self.variables.to_dict()
         else:
             variables = self.variables
         if not isinstance(variables, Unset):
@@ -103,12 +111,10 @@ class PromptReference:
             variables = _parse_variables(d.pop("variables", UNSET))
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "id",
-                "version",
-                "variables",
-            )
-            raise ResponseShapeError.locate("PromptReference", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("PromptReference", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("PromptReference", d, _FIELDS)
         instance = cls(
             id=id,
             version=version,

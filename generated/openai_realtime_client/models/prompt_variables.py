@@ -46,11 +46,11 @@ class PromptVariables:
         field_dict: dict[str, Any] = {}
         for extra_name, extra_value in self.additional_properties.items():
             if isinstance(extra_value, InputTextContent):
-                field_dict[extra_name] = extra_value.to_dict()
+                field_dict[extra_name] = dict(extra_value) if isinstance(extra_value, dict) else extra_value.to_dict()
             elif isinstance(extra_value, InputImageContent):
-                field_dict[extra_name] = extra_value.to_dict()
+                field_dict[extra_name] = dict(extra_value) if isinstance(extra_value, dict) else extra_value.to_dict()
             elif isinstance(extra_value, InputFileContent):
-                field_dict[extra_name] = extra_value.to_dict()
+                field_dict[extra_name] = dict(extra_value) if isinstance(extra_value, dict) else extra_value.to_dict()
             else:
                 field_dict[extra_name] = extra_value
         return field_dict

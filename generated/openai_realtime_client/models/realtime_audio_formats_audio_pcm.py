@@ -13,7 +13,13 @@ from ..models.realtime_audio_formats_audio_pcm_rate import (
     RealtimeAudioFormatsAudioPcmRate,
     check_realtime_audio_formats_audio_pcm_rate,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "rate",
+)
 
 
 @_attrs_define
@@ -60,11 +66,10 @@ class RealtimeAudioFormatsAudioPcm:
                 rate = check_realtime_audio_formats_audio_pcm_rate(_rate)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "rate",
-            )
-            raise ResponseShapeError.locate("RealtimeAudioFormatsAudioPcm", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeAudioFormatsAudioPcm", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeAudioFormatsAudioPcm", d, _FIELDS)
         instance = cls(
             type_=type_,
             rate=rate,

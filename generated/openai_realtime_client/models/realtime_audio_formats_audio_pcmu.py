@@ -9,6 +9,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
+from ..types import warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = ("type",)
 
 
 @_attrs_define
@@ -40,8 +44,10 @@ class RealtimeAudioFormatsAudioPcmu:
         try:
             type_: Literal["audio/pcmu"] = d.pop("type")
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = ("type",)
-            raise ResponseShapeError.locate("RealtimeAudioFormatsAudioPcmu", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeAudioFormatsAudioPcmu", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeAudioFormatsAudioPcmu", d, _FIELDS)
         instance = cls(
             type_=type_,
         )

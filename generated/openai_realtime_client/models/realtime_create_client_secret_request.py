@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, UnknownVariant, Unset
+from ..types import UNSET, UnknownVariant, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_create_client_secret_request_expires_after import (
@@ -33,6 +33,13 @@ def _import_lazily() -> None:
     from ..models.realtime_transcription_session_create_request_ga import RealtimeTranscriptionSessionCreateRequestGA  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "expires_after",
+    "session",
+)
 
 
 @_attrs_define
@@ -64,18 +71,20 @@ class RealtimeCreateClientSecretRequest:
         field_dict.update(self.additional_properties)
         expires_after: dict[str, Any] | Unset = UNSET
         if not isinstance(self.expires_after, Unset):
-            expires_after = self.expires_after.to_dict()
+            expires_after = (
+                dict(self.expires_after) if isinstance(self.expires_after, dict) else self.expires_after.to_dict()
+            )
         if not isinstance(expires_after, Unset):
             field_dict["expires_after"] = expires_after
         session: dict[str, Any] | Unset
         if isinstance(self.session, Unset):
             session = UNSET
         elif isinstance(self.session, RealtimeSessionCreateRequestGA):
-            session = self.session.to_dict()
+            session = dict(self.session) if isinstance(self.session, dict) else self.session.to_dict()
         elif isinstance(self.session, RealtimeTranscriptionSessionCreateRequestGA):
-            session = self.session.to_dict()
+            session = dict(self.session) if isinstance(self.session, dict) else self.session.to_dict()
         else:
-            session = self.session.to_dict()
+            session = dict(self.session) if isinstance(self.session, dict) else self.session.to_dict()
 
         if not isinstance(session, Unset):
             field_dict["session"] = session
@@ -119,11 +128,10 @@ class RealtimeCreateClientSecretRequest:
             session = _parse_session(d.pop("session", UNSET))
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "expires_after",
-                "session",
-            )
-            raise ResponseShapeError.locate("RealtimeCreateClientSecretRequest", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeCreateClientSecretRequest", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeCreateClientSecretRequest", d, _FIELDS)
         instance = cls(
             expires_after=expires_after,
             session=session,

@@ -9,7 +9,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "anchor",
+    "seconds",
+)
 
 
 @_attrs_define
@@ -49,13 +55,12 @@ class RealtimeCreateClientSecretRequestExpiresAfter:
             anchor: Literal["created_at"] | Unset = d.pop("anchor", UNSET)
             seconds = d.pop("seconds", UNSET)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "anchor",
-                "seconds",
-            )
             raise ResponseShapeError.locate(
-                "RealtimeCreateClientSecretRequestExpiresAfter", src_dict, d, fields, err
+                "RealtimeCreateClientSecretRequestExpiresAfter", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeCreateClientSecretRequestExpiresAfter", d, _FIELDS)
         instance = cls(
             anchor=anchor,
             seconds=seconds,

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UnknownVariant, mask_secret
+from ..types import UnknownVariant, mask_secret, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_session_create_response_ga import RealtimeSessionCreateResponseGA
@@ -26,6 +26,14 @@ def _import_lazily() -> None:
     from ..models.realtime_transcription_session_create_response_ga import RealtimeTranscriptionSessionCreateResponseGA  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "value",
+    "expires_at",
+    "session",
+)
 
 
 @_attrs_define
@@ -60,11 +68,11 @@ class RealtimeCreateClientSecretResponse:
         field_dict["expires_at"] = expires_at
         session: dict[str, Any]
         if isinstance(self.session, RealtimeSessionCreateResponseGA):
-            session = self.session.to_dict()
+            session = dict(self.session) if isinstance(self.session, dict) else self.session.to_dict()
         elif isinstance(self.session, RealtimeTranscriptionSessionCreateResponseGA):
-            session = self.session.to_dict()
+            session = dict(self.session) if isinstance(self.session, dict) else self.session.to_dict()
         else:
-            session = self.session.to_dict()
+            session = dict(self.session) if isinstance(self.session, dict) else self.session.to_dict()
 
         field_dict["session"] = session
         return field_dict
@@ -101,12 +109,10 @@ class RealtimeCreateClientSecretResponse:
             session = _parse_session(d.pop("session"))
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "value",
-                "expires_at",
-                "session",
-            )
-            raise ResponseShapeError.locate("RealtimeCreateClientSecretResponse", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeCreateClientSecretResponse", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeCreateClientSecretResponse", d, _FIELDS)
         instance = cls(
             value=value,
             expires_at=expires_at,

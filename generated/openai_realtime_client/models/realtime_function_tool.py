@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_function_tool_parameters import RealtimeFunctionToolParameters
@@ -23,6 +23,15 @@ def _import_lazily() -> None:
     from ..models.realtime_function_tool_parameters import RealtimeFunctionToolParameters  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "name",
+    "description",
+    "parameters",
+)
 
 
 @_attrs_define
@@ -61,7 +70,7 @@ class RealtimeFunctionTool:
             field_dict["description"] = description
         parameters: dict[str, Any] | Unset = UNSET
         if not isinstance(self.parameters, Unset):
-            parameters = self.parameters.to_dict()
+            parameters = dict(self.parameters) if isinstance(self.parameters, dict) else self.parameters.to_dict()
         if not isinstance(parameters, Unset):
             field_dict["parameters"] = parameters
         return field_dict
@@ -84,13 +93,10 @@ class RealtimeFunctionTool:
                 parameters = RealtimeFunctionToolParameters.from_dict(_parameters)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "name",
-                "description",
-                "parameters",
-            )
-            raise ResponseShapeError.locate("RealtimeFunctionTool", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeFunctionTool", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeFunctionTool", d, _FIELDS)
         instance = cls(
             type_=type_,
             name=name,

@@ -10,7 +10,10 @@ from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
 from ..models.realtime_reasoning_effort import RealtimeReasoningEffort, check_realtime_reasoning_effort
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = ("effort",)
 
 
 @_attrs_define
@@ -50,8 +53,10 @@ class RealtimeReasoning:
                 effort = check_realtime_reasoning_effort(_effort)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = ("effort",)
-            raise ResponseShapeError.locate("RealtimeReasoning", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeReasoning", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeReasoning", d, _FIELDS)
         instance = cls(
             effort=effort,
         )

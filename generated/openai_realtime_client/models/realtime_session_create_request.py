@@ -23,7 +23,7 @@ from ..models.realtime_session_create_request_output_audio_format import (
     RealtimeSessionCreateRequestOutputAudioFormat,
     check_realtime_session_create_request_output_audio_format,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_function_tool import RealtimeFunctionTool
@@ -60,6 +60,27 @@ def _import_lazily() -> None:
     from ..models.realtime_tracing_configuration import RealtimeTracingConfiguration  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "modalities",
+    "model",
+    "instructions",
+    "voice",
+    "input_audio_format",
+    "output_audio_format",
+    "input_audio_transcription",
+    "turn_detection",
+    "input_audio_noise_reduction",
+    "speed",
+    "tracing",
+    "tools",
+    "tool_choice",
+    "temperature",
+    "max_response_output_tokens",
+    "client_secret",
+)
 
 
 @_attrs_define
@@ -126,10 +147,13 @@ class RealtimeSessionCreateRequest:
         field_dict.update(self.additional_properties)
         modalities: list[str] | Unset = UNSET
         if not isinstance(self.modalities, Unset):
-            modalities = []
-            for modalities_item_data in self.modalities:
-                modalities_item: str = modalities_item_data
-                modalities.append(modalities_item)
+            if isinstance(self.modalities, list | tuple):
+                modalities = []
+                for modalities_item_data in self.modalities:
+                    modalities_item = modalities_item_data
+                    modalities.append(modalities_item)
+            else:
+                modalities = self.modalities
 
         if not isinstance(modalities, Unset):
             field_dict["modalities"] = modalities
@@ -168,17 +192,27 @@ class RealtimeSessionCreateRequest:
             field_dict["output_audio_format"] = output_audio_format
         input_audio_transcription: dict[str, Any] | Unset = UNSET
         if not isinstance(self.input_audio_transcription, Unset):
-            input_audio_transcription = self.input_audio_transcription.to_dict()
+            input_audio_transcription = (
+                dict(self.input_audio_transcription)
+                if isinstance(self.input_audio_transcription, dict)
+                else self.input_audio_transcription.to_dict()
+            )
         if not isinstance(input_audio_transcription, Unset):
             field_dict["input_audio_transcription"] = input_audio_transcription
         turn_detection: dict[str, Any] | Unset = UNSET
         if not isinstance(self.turn_detection, Unset):
-            turn_detection = self.turn_detection.to_dict()
+            turn_detection = (
+                dict(self.turn_detection) if isinstance(self.turn_detection, dict) else self.turn_detection.to_dict()
+            )
         if not isinstance(turn_detection, Unset):
             field_dict["turn_detection"] = turn_detection
         input_audio_noise_reduction: dict[str, Any] | Unset = UNSET
         if not isinstance(self.input_audio_noise_reduction, Unset):
-            input_audio_noise_reduction = self.input_audio_noise_reduction.to_dict()
+            input_audio_noise_reduction = (
+                dict(self.input_audio_noise_reduction)
+                if isinstance(self.input_audio_noise_reduction, dict)
+                else self.input_audio_noise_reduction.to_dict()
+            )
         if not isinstance(input_audio_noise_reduction, Unset):
             field_dict["input_audio_noise_reduction"] = input_audio_noise_reduction
         speed = self.speed
@@ -188,17 +222,22 @@ class RealtimeSessionCreateRequest:
         if isinstance(self.tracing, Unset):
             tracing = UNSET
         elif isinstance(self.tracing, RealtimeTracingConfiguration):
-            tracing = self.tracing.to_dict()
+            tracing = dict(self.tracing) if isinstance(self.tracing, dict) else self.tracing.to_dict()
         else:
             tracing = self.tracing
         if not isinstance(tracing, Unset):
             field_dict["tracing"] = tracing
         tools: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.tools, Unset):
-            tools = []
-            for tools_item_data in self.tools:
-                tools_item = tools_item_data.to_dict()
-                tools.append(tools_item)
+            if isinstance(self.tools, list | tuple):
+                tools = []
+                for tools_item_data in self.tools:
+                    tools_item = (
+                        dict(tools_item_data) if isinstance(tools_item_data, dict) else tools_item_data.to_dict()
+                    )
+                    tools.append(tools_item)
+            else:
+                tools = self.tools
 
         if not isinstance(tools, Unset):
             field_dict["tools"] = tools
@@ -217,7 +256,9 @@ class RealtimeSessionCreateRequest:
             field_dict["max_response_output_tokens"] = max_response_output_tokens
         client_secret: dict[str, Any] | Unset = UNSET
         if not isinstance(self.client_secret, Unset):
-            client_secret = self.client_secret.to_dict()
+            client_secret = (
+                dict(self.client_secret) if isinstance(self.client_secret, dict) else self.client_secret.to_dict()
+            )
         if not isinstance(client_secret, Unset):
             field_dict["client_secret"] = client_secret
         return field_dict
@@ -367,25 +408,10 @@ class RealtimeSessionCreateRequest:
                 client_secret = RealtimeSessionCreateRequestClientSecret.from_dict(_client_secret)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "modalities",
-                "model",
-                "instructions",
-                "voice",
-                "input_audio_format",
-                "output_audio_format",
-                "input_audio_transcription",
-                "turn_detection",
-                "input_audio_noise_reduction",
-                "speed",
-                "tracing",
-                "tools",
-                "tool_choice",
-                "temperature",
-                "max_response_output_tokens",
-                "client_secret",
-            )
-            raise ResponseShapeError.locate("RealtimeSessionCreateRequest", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeSessionCreateRequest", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeSessionCreateRequest", d, _FIELDS)
         instance = cls(
             modalities=modalities,
             model=model,

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_session_create_request_client_secret_expires_after import (
@@ -27,6 +27,10 @@ def _import_lazily() -> None:
     )
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = ("expires_after",)
 
 
 @_attrs_define
@@ -52,7 +56,9 @@ class RealtimeSessionCreateRequestClientSecret:
         field_dict.update(self.additional_properties)
         expires_after: dict[str, Any] | Unset = UNSET
         if not isinstance(self.expires_after, Unset):
-            expires_after = self.expires_after.to_dict()
+            expires_after = (
+                dict(self.expires_after) if isinstance(self.expires_after, dict) else self.expires_after.to_dict()
+            )
         if not isinstance(expires_after, Unset):
             field_dict["expires_after"] = expires_after
         return field_dict
@@ -72,10 +78,12 @@ class RealtimeSessionCreateRequestClientSecret:
                 expires_after = RealtimeSessionCreateRequestClientSecretExpiresAfter.from_dict(_expires_after)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = ("expires_after",)
             raise ResponseShapeError.locate(
-                "RealtimeSessionCreateRequestClientSecret", src_dict, d, fields, err
+                "RealtimeSessionCreateRequestClientSecret", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeSessionCreateRequestClientSecret", d, _FIELDS)
         instance = cls(
             expires_after=expires_after,
         )

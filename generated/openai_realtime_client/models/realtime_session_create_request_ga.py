@@ -20,7 +20,7 @@ from ..models.realtime_session_create_request_ga_output_modalities_item import (
 )
 from ..models.realtime_truncation_mode import RealtimeTruncationMode, check_realtime_truncation_mode
 from ..models.tool_choice_options import ToolChoiceOptions, check_tool_choice_options
-from ..types import UNSET, UnknownVariant, Unset
+from ..types import UNSET, UnknownVariant, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.mcp_tool import MCPTool
@@ -58,6 +58,25 @@ def _import_lazily() -> None:
     from ..models.tool_choice_mcp import ToolChoiceMCP  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "output_modalities",
+    "model",
+    "instructions",
+    "audio",
+    "include",
+    "tracing",
+    "tools",
+    "tool_choice",
+    "parallel_tool_calls",
+    "reasoning",
+    "max_output_tokens",
+    "truncation",
+    "prompt",
+)
 
 
 @_attrs_define
@@ -119,10 +138,13 @@ class RealtimeSessionCreateRequestGA:
         field_dict["type"] = type_
         output_modalities: list[str] | Unset = UNSET
         if not isinstance(self.output_modalities, Unset):
-            output_modalities = []
-            for output_modalities_item_data in self.output_modalities:
-                output_modalities_item: str = output_modalities_item_data
-                output_modalities.append(output_modalities_item)
+            if isinstance(self.output_modalities, list | tuple):
+                output_modalities = []
+                for output_modalities_item_data in self.output_modalities:
+                    output_modalities_item = output_modalities_item_data
+                    output_modalities.append(output_modalities_item)
+            else:
+                output_modalities = self.output_modalities
 
         if not isinstance(output_modalities, Unset):
             field_dict["output_modalities"] = output_modalities
@@ -140,15 +162,18 @@ class RealtimeSessionCreateRequestGA:
             field_dict["instructions"] = instructions
         audio: dict[str, Any] | Unset = UNSET
         if not isinstance(self.audio, Unset):
-            audio = self.audio.to_dict()
+            audio = dict(self.audio) if isinstance(self.audio, dict) else self.audio.to_dict()
         if not isinstance(audio, Unset):
             field_dict["audio"] = audio
         include: list[str] | Unset = UNSET
         if not isinstance(self.include, Unset):
-            include = []
-            for include_item_data in self.include:
-                include_item: str = include_item_data
-                include.append(include_item)
+            if isinstance(self.include, list | tuple):
+                include = []
+                for include_item_data in self.include:
+                    include_item = include_item_data
+                    include.append(include_item)
+            else:
+                include = self.include
 
         if not isinstance(include, Unset):
             field_dict["include"] = include
@@ -156,24 +181,32 @@ class RealtimeSessionCreateRequestGA:
         if isinstance(self.tracing, Unset):
             tracing = UNSET
         elif isinstance(self.tracing, RealtimeSessionCreateRequestGATracing):
-            tracing = self.tracing.to_dict()
+            tracing = dict(self.tracing) if isinstance(self.tracing, dict) else self.tracing.to_dict()
         else:
             tracing = self.tracing
         if not isinstance(tracing, Unset):
             field_dict["tracing"] = tracing
         tools: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.tools, Unset):
-            tools = []
-            for tools_item_data in self.tools:
-                tools_item: dict[str, Any]
-                if isinstance(tools_item_data, RealtimeFunctionTool):
-                    tools_item = tools_item_data.to_dict()
-                elif isinstance(tools_item_data, MCPTool):
-                    tools_item = tools_item_data.to_dict()
-                else:
-                    tools_item = tools_item_data.to_dict()
+            if isinstance(self.tools, list | tuple):
+                tools = []
+                for tools_item_data in self.tools:
+                    if isinstance(tools_item_data, RealtimeFunctionTool):
+                        tools_item = (
+                            dict(tools_item_data) if isinstance(tools_item_data, dict) else tools_item_data.to_dict()
+                        )
+                    elif isinstance(tools_item_data, MCPTool):
+                        tools_item = (
+                            dict(tools_item_data) if isinstance(tools_item_data, dict) else tools_item_data.to_dict()
+                        )
+                    else:
+                        tools_item = (
+                            dict(tools_item_data) if isinstance(tools_item_data, dict) else tools_item_data.to_dict()
+                        )
 
-                tools.append(tools_item)
+                    tools.append(tools_item)
+            else:
+                tools = self.tools
 
         if not isinstance(tools, Unset):
             field_dict["tools"] = tools
@@ -183,9 +216,9 @@ class RealtimeSessionCreateRequestGA:
         elif isinstance(self.tool_choice, str):
             tool_choice = self.tool_choice
         elif isinstance(self.tool_choice, ToolChoiceFunction):
-            tool_choice = self.tool_choice.to_dict()
+            tool_choice = dict(self.tool_choice) if isinstance(self.tool_choice, dict) else self.tool_choice.to_dict()
         else:
-            tool_choice = self.tool_choice.to_dict()
+            tool_choice = dict(self.tool_choice) if isinstance(self.tool_choice, dict) else self.tool_choice.to_dict()
 
         if not isinstance(tool_choice, Unset):
             field_dict["tool_choice"] = tool_choice
@@ -194,7 +227,7 @@ class RealtimeSessionCreateRequestGA:
             field_dict["parallel_tool_calls"] = parallel_tool_calls
         reasoning: dict[str, Any] | Unset = UNSET
         if not isinstance(self.reasoning, Unset):
-            reasoning = self.reasoning.to_dict()
+            reasoning = dict(self.reasoning) if isinstance(self.reasoning, dict) else self.reasoning.to_dict()
         if not isinstance(reasoning, Unset):
             field_dict["reasoning"] = reasoning
         max_output_tokens: int | Literal["inf"] | Unset
@@ -210,7 +243,7 @@ class RealtimeSessionCreateRequestGA:
         elif isinstance(self.truncation, str):
             truncation = self.truncation
         else:
-            truncation = self.truncation.to_dict()
+            truncation = dict(self.truncation) if isinstance(self.truncation, dict) else self.truncation.to_dict()
 
         if not isinstance(truncation, Unset):
             field_dict["truncation"] = truncation
@@ -218,7 +251,7 @@ class RealtimeSessionCreateRequestGA:
         if isinstance(self.prompt, Unset):
             prompt = UNSET
         elif isinstance(self.prompt, PromptReference):
-            prompt = self.prompt.to_dict()
+            prompt = dict(self.prompt) if isinstance(self.prompt, dict) else self.prompt.to_dict()
         else:
             prompt = self.prompt
         if not isinstance(prompt, Unset):
@@ -407,23 +440,10 @@ class RealtimeSessionCreateRequestGA:
             prompt = _parse_prompt(d.pop("prompt", UNSET))
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "output_modalities",
-                "model",
-                "instructions",
-                "audio",
-                "include",
-                "tracing",
-                "tools",
-                "tool_choice",
-                "parallel_tool_calls",
-                "reasoning",
-                "max_output_tokens",
-                "truncation",
-                "prompt",
-            )
-            raise ResponseShapeError.locate("RealtimeSessionCreateRequestGA", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeSessionCreateRequestGA", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeSessionCreateRequestGA", d, _FIELDS)
         instance = cls(
             type_=type_,
             output_modalities=output_modalities,

@@ -10,7 +10,10 @@ from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
 from ..models.noise_reduction_type import NoiseReductionType, check_noise_reduction_type
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = ("type",)
 
 
 @_attrs_define
@@ -51,10 +54,12 @@ class RealtimeSessionCreateRequestGAAudioInputNoiseReduction:
                 type_ = check_noise_reduction_type(_type_)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = ("type",)
             raise ResponseShapeError.locate(
-                "RealtimeSessionCreateRequestGAAudioInputNoiseReduction", src_dict, d, fields, err
+                "RealtimeSessionCreateRequestGAAudioInputNoiseReduction", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeSessionCreateRequestGAAudioInputNoiseReduction", d, _FIELDS)
         instance = cls(
             type_=type_,
         )

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
 from ..models.known_voice import KnownVoice, check_known_voice
-from ..types import UNSET, UnknownVariant, Unset
+from ..types import UNSET, UnknownVariant, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.custom_voice import CustomVoice
@@ -33,6 +33,14 @@ def _import_lazily() -> None:
     from ..models.realtime_audio_formats_audio_pcmu import RealtimeAudioFormatsAudioPcmu  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "format",
+    "voice",
+    "speed",
+)
 
 
 @_attrs_define
@@ -69,13 +77,13 @@ class RealtimeSessionCreateRequestGAAudioOutput:
         if isinstance(self.format_, Unset):
             format_ = UNSET
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcm):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcmu):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcma):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         else:
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
 
         if not isinstance(format_, Unset):
             field_dict["format"] = format_
@@ -85,7 +93,7 @@ class RealtimeSessionCreateRequestGAAudioOutput:
         elif isinstance(self.voice, str):
             voice = self.voice
         elif isinstance(self.voice, CustomVoice):
-            voice = self.voice.to_dict()
+            voice = dict(self.voice) if isinstance(self.voice, dict) else self.voice.to_dict()
         else:
             voice = self.voice
         if not isinstance(voice, Unset):
@@ -161,14 +169,12 @@ class RealtimeSessionCreateRequestGAAudioOutput:
 
             speed = d.pop("speed", UNSET)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "format",
-                "voice",
-                "speed",
-            )
             raise ResponseShapeError.locate(
-                "RealtimeSessionCreateRequestGAAudioOutput", src_dict, d, fields, err
+                "RealtimeSessionCreateRequestGAAudioOutput", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeSessionCreateRequestGAAudioOutput", d, _FIELDS)
         instance = cls(
             format_=format_,
             voice=voice,

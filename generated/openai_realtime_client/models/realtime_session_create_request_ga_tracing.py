@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_session_create_request_ga_tracing_metadata import (
@@ -27,6 +27,14 @@ def _import_lazily() -> None:
     )
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "workflow_name",
+    "group_id",
+    "metadata",
+)
 
 
 @_attrs_define
@@ -59,7 +67,7 @@ class RealtimeSessionCreateRequestGATracing:
             field_dict["group_id"] = group_id
         metadata: dict[str, Any] | Unset = UNSET
         if not isinstance(self.metadata, Unset):
-            metadata = self.metadata.to_dict()
+            metadata = dict(self.metadata) if isinstance(self.metadata, dict) else self.metadata.to_dict()
         if not isinstance(metadata, Unset):
             field_dict["metadata"] = metadata
         return field_dict
@@ -81,12 +89,10 @@ class RealtimeSessionCreateRequestGATracing:
                 metadata = RealtimeSessionCreateRequestGATracingMetadata.from_dict(_metadata)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "workflow_name",
-                "group_id",
-                "metadata",
-            )
-            raise ResponseShapeError.locate("RealtimeSessionCreateRequestGATracing", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeSessionCreateRequestGATracing", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeSessionCreateRequestGATracing", d, _FIELDS)
         instance = cls(
             workflow_name=workflow_name,
             group_id=group_id,

@@ -13,7 +13,10 @@ from ..models.realtime_session_create_request_input_audio_noise_reduction_type i
     RealtimeSessionCreateRequestInputAudioNoiseReductionType,
     check_realtime_session_create_request_input_audio_noise_reduction_type,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = ("type",)
 
 
 @_attrs_define
@@ -56,10 +59,12 @@ class RealtimeSessionCreateRequestInputAudioNoiseReduction:
                 type_ = check_realtime_session_create_request_input_audio_noise_reduction_type(_type_)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = ("type",)
             raise ResponseShapeError.locate(
-                "RealtimeSessionCreateRequestInputAudioNoiseReduction", src_dict, d, fields, err
+                "RealtimeSessionCreateRequestInputAudioNoiseReduction", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeSessionCreateRequestInputAudioNoiseReduction", d, _FIELDS)
         instance = cls(
             type_=type_,
         )

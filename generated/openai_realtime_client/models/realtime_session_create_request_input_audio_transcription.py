@@ -9,7 +9,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "model",
+    "language",
+    "prompt",
+)
 
 
 @_attrs_define
@@ -55,14 +62,12 @@ class RealtimeSessionCreateRequestInputAudioTranscription:
             language = d.pop("language", UNSET)
             prompt = d.pop("prompt", UNSET)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "model",
-                "language",
-                "prompt",
-            )
             raise ResponseShapeError.locate(
-                "RealtimeSessionCreateRequestInputAudioTranscription", src_dict, d, fields, err
+                "RealtimeSessionCreateRequestInputAudioTranscription", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeSessionCreateRequestInputAudioTranscription", d, _FIELDS)
         instance = cls(
             model=model,
             language=language,

@@ -17,7 +17,18 @@ from ..models.realtime_session_create_request_turn_detection_type import (
     RealtimeSessionCreateRequestTurnDetectionType,
     check_realtime_session_create_request_turn_detection_type,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "eagerness",
+    "threshold",
+    "prefix_padding_ms",
+    "silence_duration_ms",
+    "create_response",
+    "interrupt_response",
+)
 
 
 @_attrs_define
@@ -110,18 +121,12 @@ class RealtimeSessionCreateRequestTurnDetection:
             create_response = d.pop("create_response", UNSET)
             interrupt_response = d.pop("interrupt_response", UNSET)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "eagerness",
-                "threshold",
-                "prefix_padding_ms",
-                "silence_duration_ms",
-                "create_response",
-                "interrupt_response",
-            )
             raise ResponseShapeError.locate(
-                "RealtimeSessionCreateRequestTurnDetection", src_dict, d, fields, err
+                "RealtimeSessionCreateRequestTurnDetection", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeSessionCreateRequestTurnDetection", d, _FIELDS)
         instance = cls(
             type_=type_,
             eagerness=eagerness,

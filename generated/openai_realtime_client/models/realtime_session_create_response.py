@@ -14,7 +14,7 @@ from ..models.realtime_session_create_response_modalities_item import (
     RealtimeSessionCreateResponseModalitiesItem,
     check_realtime_session_create_response_modalities_item,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_function_tool import RealtimeFunctionTool
@@ -51,6 +51,29 @@ def _import_lazily() -> None:
     from ..models.realtime_tracing_configuration import RealtimeTracingConfiguration  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "client_secret",
+    "id",
+    "object",
+    "model",
+    "modalities",
+    "instructions",
+    "voice",
+    "input_audio_format",
+    "output_audio_format",
+    "input_audio_transcription",
+    "turn_detection",
+    "input_audio_noise_reduction",
+    "speed",
+    "tracing",
+    "tools",
+    "tool_choice",
+    "temperature",
+    "max_response_output_tokens",
+)
 
 
 @_attrs_define
@@ -114,7 +137,9 @@ class RealtimeSessionCreateResponse:
             _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        client_secret = self.client_secret.to_dict()
+        client_secret = (
+            dict(self.client_secret) if isinstance(self.client_secret, dict) else self.client_secret.to_dict()
+        )
         field_dict["client_secret"] = client_secret
         id = self.id
         if not isinstance(id, Unset):
@@ -127,10 +152,13 @@ class RealtimeSessionCreateResponse:
             field_dict["model"] = model
         modalities: list[str] | Unset = UNSET
         if not isinstance(self.modalities, Unset):
-            modalities = []
-            for modalities_item_data in self.modalities:
-                modalities_item: str = modalities_item_data
-                modalities.append(modalities_item)
+            if isinstance(self.modalities, list | tuple):
+                modalities = []
+                for modalities_item_data in self.modalities:
+                    modalities_item = modalities_item_data
+                    modalities.append(modalities_item)
+            else:
+                modalities = self.modalities
 
         if not isinstance(modalities, Unset):
             field_dict["modalities"] = modalities
@@ -156,7 +184,11 @@ class RealtimeSessionCreateResponse:
         if isinstance(self.input_audio_transcription, Unset):
             input_audio_transcription = UNSET
         elif isinstance(self.input_audio_transcription, RealtimeSessionCreateResponseInputAudioTranscription):
-            input_audio_transcription = self.input_audio_transcription.to_dict()
+            input_audio_transcription = (
+                dict(self.input_audio_transcription)
+                if isinstance(self.input_audio_transcription, dict)
+                else self.input_audio_transcription.to_dict()
+            )
         else:
             input_audio_transcription = self.input_audio_transcription
         if not isinstance(input_audio_transcription, Unset):
@@ -165,7 +197,9 @@ class RealtimeSessionCreateResponse:
         if isinstance(self.turn_detection, Unset):
             turn_detection = UNSET
         elif isinstance(self.turn_detection, RealtimeSessionCreateResponseTurnDetection):
-            turn_detection = self.turn_detection.to_dict()
+            turn_detection = (
+                dict(self.turn_detection) if isinstance(self.turn_detection, dict) else self.turn_detection.to_dict()
+            )
         else:
             turn_detection = self.turn_detection
         if not isinstance(turn_detection, Unset):
@@ -174,7 +208,11 @@ class RealtimeSessionCreateResponse:
         if isinstance(self.input_audio_noise_reduction, Unset):
             input_audio_noise_reduction = UNSET
         elif isinstance(self.input_audio_noise_reduction, RealtimeSessionCreateResponseInputAudioNoiseReduction):
-            input_audio_noise_reduction = self.input_audio_noise_reduction.to_dict()
+            input_audio_noise_reduction = (
+                dict(self.input_audio_noise_reduction)
+                if isinstance(self.input_audio_noise_reduction, dict)
+                else self.input_audio_noise_reduction.to_dict()
+            )
         else:
             input_audio_noise_reduction = self.input_audio_noise_reduction
         if not isinstance(input_audio_noise_reduction, Unset):
@@ -186,17 +224,22 @@ class RealtimeSessionCreateResponse:
         if isinstance(self.tracing, Unset):
             tracing = UNSET
         elif isinstance(self.tracing, RealtimeTracingConfiguration):
-            tracing = self.tracing.to_dict()
+            tracing = dict(self.tracing) if isinstance(self.tracing, dict) else self.tracing.to_dict()
         else:
             tracing = self.tracing
         if not isinstance(tracing, Unset):
             field_dict["tracing"] = tracing
         tools: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.tools, Unset):
-            tools = []
-            for tools_item_data in self.tools:
-                tools_item = tools_item_data.to_dict()
-                tools.append(tools_item)
+            if isinstance(self.tools, list | tuple):
+                tools = []
+                for tools_item_data in self.tools:
+                    tools_item = (
+                        dict(tools_item_data) if isinstance(tools_item_data, dict) else tools_item_data.to_dict()
+                    )
+                    tools.append(tools_item)
+            else:
+                tools = self.tools
 
         if not isinstance(tools, Unset):
             field_dict["tools"] = tools
@@ -370,27 +413,10 @@ class RealtimeSessionCreateResponse:
             max_response_output_tokens = _parse_max_response_output_tokens(d.pop("max_response_output_tokens", UNSET))
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "client_secret",
-                "id",
-                "object",
-                "model",
-                "modalities",
-                "instructions",
-                "voice",
-                "input_audio_format",
-                "output_audio_format",
-                "input_audio_transcription",
-                "turn_detection",
-                "input_audio_noise_reduction",
-                "speed",
-                "tracing",
-                "tools",
-                "tool_choice",
-                "temperature",
-                "max_response_output_tokens",
-            )
-            raise ResponseShapeError.locate("RealtimeSessionCreateResponse", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeSessionCreateResponse", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeSessionCreateResponse", d, _FIELDS)
         instance = cls(
             client_secret=client_secret,
             id=id,

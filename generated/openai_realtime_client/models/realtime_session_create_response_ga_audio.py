@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_session_create_response_ga_audio_input import RealtimeSessionCreateResponseGAAudioInput
@@ -26,6 +26,13 @@ def _import_lazily() -> None:
     from ..models.realtime_session_create_response_ga_audio_output import RealtimeSessionCreateResponseGAAudioOutput  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "input",
+    "output",
+)
 
 
 @_attrs_define
@@ -50,12 +57,12 @@ class RealtimeSessionCreateResponseGAAudio:
         field_dict.update(self.additional_properties)
         input_: dict[str, Any] | Unset = UNSET
         if not isinstance(self.input_, Unset):
-            input_ = self.input_.to_dict()
+            input_ = dict(self.input_) if isinstance(self.input_, dict) else self.input_.to_dict()
         if not isinstance(input_, Unset):
             field_dict["input"] = input_
         output: dict[str, Any] | Unset = UNSET
         if not isinstance(self.output, Unset):
-            output = self.output.to_dict()
+            output = dict(self.output) if isinstance(self.output, dict) else self.output.to_dict()
         if not isinstance(output, Unset):
             field_dict["output"] = output
         return field_dict
@@ -82,11 +89,10 @@ class RealtimeSessionCreateResponseGAAudio:
                 output = RealtimeSessionCreateResponseGAAudioOutput.from_dict(_output)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "input",
-                "output",
-            )
-            raise ResponseShapeError.locate("RealtimeSessionCreateResponseGAAudio", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeSessionCreateResponseGAAudio", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeSessionCreateResponseGAAudio", d, _FIELDS)
         instance = cls(
             input_=input_,
             output=output,

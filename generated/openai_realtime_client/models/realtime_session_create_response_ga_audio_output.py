@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
 from ..models.known_voice import KnownVoice, check_known_voice
-from ..types import UNSET, UnknownVariant, Unset
+from ..types import UNSET, UnknownVariant, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_audio_formats_audio_pcm import RealtimeAudioFormatsAudioPcm
@@ -30,6 +30,14 @@ def _import_lazily() -> None:
     from ..models.realtime_audio_formats_audio_pcmu import RealtimeAudioFormatsAudioPcmu  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "format",
+    "voice",
+    "speed",
+)
 
 
 @_attrs_define
@@ -68,13 +76,13 @@ class RealtimeSessionCreateResponseGAAudioOutput:
         if isinstance(self.format_, Unset):
             format_ = UNSET
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcm):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcmu):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcma):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         else:
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
 
         if not isinstance(format_, Unset):
             field_dict["format"] = format_
@@ -150,14 +158,12 @@ class RealtimeSessionCreateResponseGAAudioOutput:
 
             speed = d.pop("speed", UNSET)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "format",
-                "voice",
-                "speed",
-            )
             raise ResponseShapeError.locate(
-                "RealtimeSessionCreateResponseGAAudioOutput", src_dict, d, fields, err
+                "RealtimeSessionCreateResponseGAAudioOutput", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeSessionCreateResponseGAAudioOutput", d, _FIELDS)
         instance = cls(
             format_=format_,
             voice=voice,

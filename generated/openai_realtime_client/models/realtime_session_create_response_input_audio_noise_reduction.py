@@ -9,7 +9,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = ("type",)
 
 
 @_attrs_define
@@ -42,10 +45,12 @@ class RealtimeSessionCreateResponseInputAudioNoiseReduction:
         try:
             type_ = d.pop("type", UNSET)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = ("type",)
             raise ResponseShapeError.locate(
-                "RealtimeSessionCreateResponseInputAudioNoiseReduction", src_dict, d, fields, err
+                "RealtimeSessionCreateResponseInputAudioNoiseReduction", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeSessionCreateResponseInputAudioNoiseReduction", d, _FIELDS)
         instance = cls(
             type_=type_,
         )

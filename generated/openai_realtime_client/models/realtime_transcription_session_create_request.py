@@ -17,7 +17,7 @@ from ..models.realtime_transcription_session_create_request_input_audio_format i
     RealtimeTranscriptionSessionCreateRequestInputAudioFormat,
     check_realtime_transcription_session_create_request_input_audio_format,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.audio_transcription import AudioTranscription
@@ -45,6 +45,16 @@ def _import_lazily() -> None:
     )
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "turn_detection",
+    "input_audio_noise_reduction",
+    "input_audio_format",
+    "input_audio_transcription",
+    "include",
+)
 
 
 @_attrs_define
@@ -84,12 +94,18 @@ class RealtimeTranscriptionSessionCreateRequest:
         field_dict.update(self.additional_properties)
         turn_detection: dict[str, Any] | Unset = UNSET
         if not isinstance(self.turn_detection, Unset):
-            turn_detection = self.turn_detection.to_dict()
+            turn_detection = (
+                dict(self.turn_detection) if isinstance(self.turn_detection, dict) else self.turn_detection.to_dict()
+            )
         if not isinstance(turn_detection, Unset):
             field_dict["turn_detection"] = turn_detection
         input_audio_noise_reduction: dict[str, Any] | Unset = UNSET
         if not isinstance(self.input_audio_noise_reduction, Unset):
-            input_audio_noise_reduction = self.input_audio_noise_reduction.to_dict()
+            input_audio_noise_reduction = (
+                dict(self.input_audio_noise_reduction)
+                if isinstance(self.input_audio_noise_reduction, dict)
+                else self.input_audio_noise_reduction.to_dict()
+            )
         if not isinstance(input_audio_noise_reduction, Unset):
             field_dict["input_audio_noise_reduction"] = input_audio_noise_reduction
         input_audio_format: str | Unset = UNSET
@@ -100,15 +116,22 @@ class RealtimeTranscriptionSessionCreateRequest:
             field_dict["input_audio_format"] = input_audio_format
         input_audio_transcription: dict[str, Any] | Unset = UNSET
         if not isinstance(self.input_audio_transcription, Unset):
-            input_audio_transcription = self.input_audio_transcription.to_dict()
+            input_audio_transcription = (
+                dict(self.input_audio_transcription)
+                if isinstance(self.input_audio_transcription, dict)
+                else self.input_audio_transcription.to_dict()
+            )
         if not isinstance(input_audio_transcription, Unset):
             field_dict["input_audio_transcription"] = input_audio_transcription
         include: list[str] | Unset = UNSET
         if not isinstance(self.include, Unset):
-            include = []
-            for include_item_data in self.include:
-                include_item: str = include_item_data
-                include.append(include_item)
+            if isinstance(self.include, list | tuple):
+                include = []
+                for include_item_data in self.include:
+                    include_item = include_item_data
+                    include.append(include_item)
+            else:
+                include = self.include
 
         if not isinstance(include, Unset):
             field_dict["include"] = include
@@ -165,16 +188,12 @@ class RealtimeTranscriptionSessionCreateRequest:
                     include.append(include_item)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "turn_detection",
-                "input_audio_noise_reduction",
-                "input_audio_format",
-                "input_audio_transcription",
-                "include",
-            )
             raise ResponseShapeError.locate(
-                "RealtimeTranscriptionSessionCreateRequest", src_dict, d, fields, err
+                "RealtimeTranscriptionSessionCreateRequest", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTranscriptionSessionCreateRequest", d, _FIELDS)
         instance = cls(
             turn_detection=turn_detection,
             input_audio_noise_reduction=input_audio_noise_reduction,

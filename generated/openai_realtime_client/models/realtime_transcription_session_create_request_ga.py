@@ -13,7 +13,7 @@ from ..models.realtime_transcription_session_create_request_ga_include_item impo
     RealtimeTranscriptionSessionCreateRequestGAIncludeItem,
     check_realtime_transcription_session_create_request_ga_include_item,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_transcription_session_create_request_ga_audio import (
@@ -31,6 +31,14 @@ def _import_lazily() -> None:
     )
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "audio",
+    "include",
+)
 
 
 @_attrs_define
@@ -64,15 +72,18 @@ class RealtimeTranscriptionSessionCreateRequestGA:
         field_dict["type"] = type_
         audio: dict[str, Any] | Unset = UNSET
         if not isinstance(self.audio, Unset):
-            audio = self.audio.to_dict()
+            audio = dict(self.audio) if isinstance(self.audio, dict) else self.audio.to_dict()
         if not isinstance(audio, Unset):
             field_dict["audio"] = audio
         include: list[str] | Unset = UNSET
         if not isinstance(self.include, Unset):
-            include = []
-            for include_item_data in self.include:
-                include_item: str = include_item_data
-                include.append(include_item)
+            if isinstance(self.include, list | tuple):
+                include = []
+                for include_item_data in self.include:
+                    include_item = include_item_data
+                    include.append(include_item)
+            else:
+                include = self.include
 
         if not isinstance(include, Unset):
             field_dict["include"] = include
@@ -105,14 +116,12 @@ class RealtimeTranscriptionSessionCreateRequestGA:
                     include.append(include_item)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "audio",
-                "include",
-            )
             raise ResponseShapeError.locate(
-                "RealtimeTranscriptionSessionCreateRequestGA", src_dict, d, fields, err
+                "RealtimeTranscriptionSessionCreateRequestGA", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTranscriptionSessionCreateRequestGA", d, _FIELDS)
         instance = cls(
             type_=type_,
             audio=audio,

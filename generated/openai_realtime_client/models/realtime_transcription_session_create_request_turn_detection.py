@@ -13,7 +13,15 @@ from ..models.realtime_transcription_session_create_request_turn_detection_type 
     RealtimeTranscriptionSessionCreateRequestTurnDetectionType,
     check_realtime_transcription_session_create_request_turn_detection_type,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "threshold",
+    "prefix_padding_ms",
+    "silence_duration_ms",
+)
 
 
 @_attrs_define
@@ -75,15 +83,12 @@ class RealtimeTranscriptionSessionCreateRequestTurnDetection:
             prefix_padding_ms = d.pop("prefix_padding_ms", UNSET)
             silence_duration_ms = d.pop("silence_duration_ms", UNSET)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "threshold",
-                "prefix_padding_ms",
-                "silence_duration_ms",
-            )
             raise ResponseShapeError.locate(
-                "RealtimeTranscriptionSessionCreateRequestTurnDetection", src_dict, d, fields, err
+                "RealtimeTranscriptionSessionCreateRequestTurnDetection", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTranscriptionSessionCreateRequestTurnDetection", d, _FIELDS)
         instance = cls(
             type_=type_,
             threshold=threshold,

@@ -13,7 +13,7 @@ from ..models.realtime_transcription_session_create_response_modalities_item imp
     RealtimeTranscriptionSessionCreateResponseModalitiesItem,
     check_realtime_transcription_session_create_response_modalities_item,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.audio_transcription_response import AudioTranscriptionResponse
@@ -41,6 +41,16 @@ def _import_lazily() -> None:
     )
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "client_secret",
+    "modalities",
+    "input_audio_format",
+    "input_audio_transcription",
+    "turn_detection",
+)
 
 
 @_attrs_define
@@ -74,14 +84,19 @@ class RealtimeTranscriptionSessionCreateResponse:
             _import_lazily()
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        client_secret = self.client_secret.to_dict()
+        client_secret = (
+            dict(self.client_secret) if isinstance(self.client_secret, dict) else self.client_secret.to_dict()
+        )
         field_dict["client_secret"] = client_secret
         modalities: list[str] | Unset = UNSET
         if not isinstance(self.modalities, Unset):
-            modalities = []
-            for modalities_item_data in self.modalities:
-                modalities_item: str = modalities_item_data
-                modalities.append(modalities_item)
+            if isinstance(self.modalities, list | tuple):
+                modalities = []
+                for modalities_item_data in self.modalities:
+                    modalities_item = modalities_item_data
+                    modalities.append(modalities_item)
+            else:
+                modalities = self.modalities
 
         if not isinstance(modalities, Unset):
             field_dict["modalities"] = modalities
@@ -92,7 +107,11 @@ class RealtimeTranscriptionSessionCreateResponse:
         if isinstance(self.input_audio_transcription, Unset):
             input_audio_transcription = UNSET
         elif isinstance(self.input_audio_transcription, AudioTranscriptionResponse):
-            input_audio_transcription = self.input_audio_transcription.to_dict()
+            input_audio_transcription = (
+                dict(self.input_audio_transcription)
+                if isinstance(self.input_audio_transcription, dict)
+                else self.input_audio_transcription.to_dict()
+            )
         else:
             input_audio_transcription = self.input_audio_transcription
         if not isinstance(input_audio_transcription, Unset):
@@ -101,7 +120,9 @@ class RealtimeTranscriptionSessionCreateResponse:
         if isinstance(self.turn_detection, Unset):
             turn_detection = UNSET
         elif isinstance(self.turn_detection, RealtimeTranscriptionSessionCreateResponseTurnDetection):
-            turn_detection = self.turn_detection.to_dict()
+            turn_detection = (
+                dict(self.turn_detection) if isinstance(self.turn_detection, dict) else self.turn_detection.to_dict()
+            )
         else:
             turn_detection = self.turn_detection
         if not isinstance(turn_detection, Unset):
@@ -167,16 +188,12 @@ class RealtimeTranscriptionSessionCreateResponse:
             turn_detection = _parse_turn_detection(d.pop("turn_detection", UNSET))
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "client_secret",
-                "modalities",
-                "input_audio_format",
-                "input_audio_transcription",
-                "turn_detection",
-            )
             raise ResponseShapeError.locate(
-                "RealtimeTranscriptionSessionCreateResponse", src_dict, d, fields, err
+                "RealtimeTranscriptionSessionCreateResponse", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTranscriptionSessionCreateResponse", d, _FIELDS)
         instance = cls(
             client_secret=client_secret,
             modalities=modalities,

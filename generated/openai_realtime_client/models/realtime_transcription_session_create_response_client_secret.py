@@ -9,7 +9,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import mask_secret
+from ..types import mask_secret, warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "value",
+    "expires_at",
+)
 
 
 @_attrs_define
@@ -47,13 +53,12 @@ class RealtimeTranscriptionSessionCreateResponseClientSecret:
             value = d.pop("value")
             expires_at = d.pop("expires_at")
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "value",
-                "expires_at",
-            )
             raise ResponseShapeError.locate(
-                "RealtimeTranscriptionSessionCreateResponseClientSecret", src_dict, d, fields, err
+                "RealtimeTranscriptionSessionCreateResponseClientSecret", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTranscriptionSessionCreateResponseClientSecret", d, _FIELDS)
         instance = cls(
             value=value,
             expires_at=expires_at,

@@ -13,7 +13,7 @@ from ..models.realtime_transcription_session_create_response_ga_include_item imp
     RealtimeTranscriptionSessionCreateResponseGAIncludeItem,
     check_realtime_transcription_session_create_response_ga_include_item,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_transcription_session_create_response_ga_audio import (
@@ -31,6 +31,17 @@ def _import_lazily() -> None:
     )
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "id",
+    "object",
+    "expires_at",
+    "include",
+    "audio",
+)
 
 
 @_attrs_define
@@ -74,16 +85,19 @@ class RealtimeTranscriptionSessionCreateResponseGA:
             field_dict["expires_at"] = expires_at
         include: list[str] | Unset = UNSET
         if not isinstance(self.include, Unset):
-            include = []
-            for include_item_data in self.include:
-                include_item: str = include_item_data
-                include.append(include_item)
+            if isinstance(self.include, list | tuple):
+                include = []
+                for include_item_data in self.include:
+                    include_item = include_item_data
+                    include.append(include_item)
+            else:
+                include = self.include
 
         if not isinstance(include, Unset):
             field_dict["include"] = include
         audio: dict[str, Any] | Unset = UNSET
         if not isinstance(self.audio, Unset):
-            audio = self.audio.to_dict()
+            audio = dict(self.audio) if isinstance(self.audio, dict) else self.audio.to_dict()
         if not isinstance(audio, Unset):
             field_dict["audio"] = audio
         return field_dict
@@ -118,17 +132,12 @@ class RealtimeTranscriptionSessionCreateResponseGA:
                 audio = RealtimeTranscriptionSessionCreateResponseGAAudio.from_dict(_audio)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "id",
-                "object",
-                "expires_at",
-                "include",
-                "audio",
-            )
             raise ResponseShapeError.locate(
-                "RealtimeTranscriptionSessionCreateResponseGA", src_dict, d, fields, err
+                "RealtimeTranscriptionSessionCreateResponseGA", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTranscriptionSessionCreateResponseGA", d, _FIELDS)
         instance = cls(
             type_=type_,
             id=id,

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_transcription_session_create_response_ga_audio_input import (
@@ -27,6 +27,10 @@ def _import_lazily() -> None:
     )
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = ("input",)
 
 
 @_attrs_define
@@ -49,7 +53,7 @@ class RealtimeTranscriptionSessionCreateResponseGAAudio:
         field_dict.update(self.additional_properties)
         input_: dict[str, Any] | Unset = UNSET
         if not isinstance(self.input_, Unset):
-            input_ = self.input_.to_dict()
+            input_ = dict(self.input_) if isinstance(self.input_, dict) else self.input_.to_dict()
         if not isinstance(input_, Unset):
             field_dict["input"] = input_
         return field_dict
@@ -69,10 +73,12 @@ class RealtimeTranscriptionSessionCreateResponseGAAudio:
                 input_ = RealtimeTranscriptionSessionCreateResponseGAAudioInput.from_dict(_input_)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = ("input",)
             raise ResponseShapeError.locate(
-                "RealtimeTranscriptionSessionCreateResponseGAAudio", src_dict, d, fields, err
+                "RealtimeTranscriptionSessionCreateResponseGAAudio", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTranscriptionSessionCreateResponseGAAudio", d, _FIELDS)
         instance = cls(
             input_=input_,
         )

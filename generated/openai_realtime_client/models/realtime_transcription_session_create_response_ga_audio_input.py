@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, UnknownVariant, Unset
+from ..types import UNSET, UnknownVariant, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.audio_transcription_response import AudioTranscriptionResponse
@@ -46,6 +46,15 @@ def _import_lazily() -> None:
     )
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "format",
+    "transcription",
+    "noise_reduction",
+    "turn_detection",
+)
 
 
 @_attrs_define
@@ -86,13 +95,13 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
         if isinstance(self.format_, Unset):
             format_ = UNSET
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcm):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcmu):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         elif isinstance(self.format_, RealtimeAudioFormatsAudioPcma):
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
         else:
-            format_ = self.format_.to_dict()
+            format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
 
         if not isinstance(format_, Unset):
             field_dict["format"] = format_
@@ -100,7 +109,9 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
         if isinstance(self.transcription, Unset):
             transcription = UNSET
         elif isinstance(self.transcription, AudioTranscriptionResponse):
-            transcription = self.transcription.to_dict()
+            transcription = (
+                dict(self.transcription) if isinstance(self.transcription, dict) else self.transcription.to_dict()
+            )
         else:
             transcription = self.transcription
         if not isinstance(transcription, Unset):
@@ -109,7 +120,9 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
         if isinstance(self.noise_reduction, Unset):
             noise_reduction = UNSET
         elif isinstance(self.noise_reduction, RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction):
-            noise_reduction = self.noise_reduction.to_dict()
+            noise_reduction = (
+                dict(self.noise_reduction) if isinstance(self.noise_reduction, dict) else self.noise_reduction.to_dict()
+            )
         else:
             noise_reduction = self.noise_reduction
         if not isinstance(noise_reduction, Unset):
@@ -118,7 +131,9 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
         if isinstance(self.turn_detection, Unset):
             turn_detection = UNSET
         elif isinstance(self.turn_detection, RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection):
-            turn_detection = self.turn_detection.to_dict()
+            turn_detection = (
+                dict(self.turn_detection) if isinstance(self.turn_detection, dict) else self.turn_detection.to_dict()
+            )
         else:
             turn_detection = self.turn_detection
         if not isinstance(turn_detection, Unset):
@@ -226,15 +241,12 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
             turn_detection = _parse_turn_detection(d.pop("turn_detection", UNSET))
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "format",
-                "transcription",
-                "noise_reduction",
-                "turn_detection",
-            )
             raise ResponseShapeError.locate(
-                "RealtimeTranscriptionSessionCreateResponseGAAudioInput", src_dict, d, fields, err
+                "RealtimeTranscriptionSessionCreateResponseGAAudioInput", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTranscriptionSessionCreateResponseGAAudioInput", d, _FIELDS)
         instance = cls(
             format_=format_,
             transcription=transcription,

@@ -9,7 +9,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "threshold",
+    "prefix_padding_ms",
+    "silence_duration_ms",
+)
 
 
 @_attrs_define
@@ -60,15 +68,12 @@ class RealtimeTranscriptionSessionCreateResponseTurnDetection:
             prefix_padding_ms = d.pop("prefix_padding_ms", UNSET)
             silence_duration_ms = d.pop("silence_duration_ms", UNSET)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "threshold",
-                "prefix_padding_ms",
-                "silence_duration_ms",
-            )
             raise ResponseShapeError.locate(
-                "RealtimeTranscriptionSessionCreateResponseTurnDetection", src_dict, d, fields, err
+                "RealtimeTranscriptionSessionCreateResponseTurnDetection", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTranscriptionSessionCreateResponseTurnDetection", d, _FIELDS)
         instance = cls(
             type_=type_,
             threshold=threshold,

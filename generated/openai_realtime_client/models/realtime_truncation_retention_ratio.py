@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
 
 if TYPE_CHECKING:
     from ..models.realtime_truncation_retention_ratio_token_limits import RealtimeTruncationRetentionRatioTokenLimits
@@ -23,6 +23,14 @@ def _import_lazily() -> None:
     from ..models.realtime_truncation_retention_ratio_token_limits import RealtimeTruncationRetentionRatioTokenLimits  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "retention_ratio",
+    "token_limits",
+)
 
 
 @_attrs_define
@@ -53,7 +61,9 @@ class RealtimeTruncationRetentionRatio:
         field_dict["retention_ratio"] = retention_ratio
         token_limits: dict[str, Any] | Unset = UNSET
         if not isinstance(self.token_limits, Unset):
-            token_limits = self.token_limits.to_dict()
+            token_limits = (
+                dict(self.token_limits) if isinstance(self.token_limits, dict) else self.token_limits.to_dict()
+            )
         if not isinstance(token_limits, Unset):
             field_dict["token_limits"] = token_limits
         return field_dict
@@ -75,12 +85,10 @@ class RealtimeTruncationRetentionRatio:
                 token_limits = RealtimeTruncationRetentionRatioTokenLimits.from_dict(_token_limits)
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "retention_ratio",
-                "token_limits",
-            )
-            raise ResponseShapeError.locate("RealtimeTruncationRetentionRatio", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeTruncationRetentionRatio", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTruncationRetentionRatio", d, _FIELDS)
         instance = cls(
             type_=type_,
             retention_ratio=retention_ratio,

@@ -9,7 +9,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = ("post_instructions",)
 
 
 @_attrs_define
@@ -40,10 +43,12 @@ class RealtimeTruncationRetentionRatioTokenLimits:
         try:
             post_instructions = d.pop("post_instructions", UNSET)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = ("post_instructions",)
             raise ResponseShapeError.locate(
-                "RealtimeTruncationRetentionRatioTokenLimits", src_dict, d, fields, err
+                "RealtimeTruncationRetentionRatioTokenLimits", src_dict, d, _FIELDS, err
             ) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTruncationRetentionRatioTokenLimits", d, _FIELDS)
         instance = cls(
             post_instructions=post_instructions,
         )

@@ -13,7 +13,15 @@ from ..models.realtime_turn_detection_semantic_vad_eagerness import (
     RealtimeTurnDetectionSemanticVadEagerness,
     check_realtime_turn_detection_semantic_vad_eagerness,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "eagerness",
+    "create_response",
+    "interrupt_response",
+)
 
 
 @_attrs_define
@@ -72,13 +80,10 @@ class RealtimeTurnDetectionSemanticVad:
             create_response = d.pop("create_response", UNSET)
             interrupt_response = d.pop("interrupt_response", UNSET)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "eagerness",
-                "create_response",
-                "interrupt_response",
-            )
-            raise ResponseShapeError.locate("RealtimeTurnDetectionSemanticVad", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeTurnDetectionSemanticVad", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTurnDetectionSemanticVad", d, _FIELDS)
         instance = cls(
             type_=type_,
             eagerness=eagerness,

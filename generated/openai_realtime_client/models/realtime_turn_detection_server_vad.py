@@ -9,7 +9,18 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "threshold",
+    "prefix_padding_ms",
+    "silence_duration_ms",
+    "create_response",
+    "interrupt_response",
+    "idle_timeout_ms",
+)
 
 
 @_attrs_define
@@ -91,16 +102,10 @@ class RealtimeTurnDetectionServerVad:
             idle_timeout_ms = _parse_idle_timeout_ms(d.pop("idle_timeout_ms", UNSET))
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "threshold",
-                "prefix_padding_ms",
-                "silence_duration_ms",
-                "create_response",
-                "interrupt_response",
-                "idle_timeout_ms",
-            )
-            raise ResponseShapeError.locate("RealtimeTurnDetectionServerVad", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("RealtimeTurnDetectionServerVad", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("RealtimeTurnDetectionServerVad", d, _FIELDS)
         instance = cls(
             type_=type_,
             threshold=threshold,

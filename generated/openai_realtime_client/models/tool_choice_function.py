@@ -9,6 +9,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
+from ..types import warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "name",
+)
 
 
 @_attrs_define
@@ -43,11 +50,10 @@ class ToolChoiceFunction:
             type_: Literal["function"] = d.pop("type")
             name = d.pop("name")
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "name",
-            )
-            raise ResponseShapeError.locate("ToolChoiceFunction", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("ToolChoiceFunction", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("ToolChoiceFunction", d, _FIELDS)
         instance = cls(
             type_=type_,
             name=name,

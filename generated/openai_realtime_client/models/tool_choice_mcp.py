@@ -9,7 +9,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..errors import ResponseShapeError
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, warn_unknown_fields
+
+# The JSON names of the fields, in the order from_dict reads them.
+_FIELDS = (
+    "type",
+    "server_label",
+    "name",
+)
 
 
 @_attrs_define
@@ -63,12 +70,10 @@ class ToolChoiceMCP:
             name = _parse_name(d.pop("name", UNSET))
 
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            fields = (
-                "type",
-                "server_label",
-                "name",
-            )
-            raise ResponseShapeError.locate("ToolChoiceMCP", src_dict, d, fields, err) from err
+            raise ResponseShapeError.locate("ToolChoiceMCP", src_dict, d, _FIELDS, err) from err
+        if d:
+            # Kept (a newer server may know them), but a near miss of a known name is warned about.
+            warn_unknown_fields("ToolChoiceMCP", d, _FIELDS)
         instance = cls(
             type_=type_,
             server_label=server_label,

@@ -61,7 +61,7 @@ def check_request_body(value: Any, schema: Mapping[str, Any]) -> None:
     """Raise RequestValidationError naming the first field that breaks the schema."""
     problem = _first_problem(value, schema, "")
     if problem is not None:
-        path, bad_value, rule = problem
+        path, bad_value, rule, _ = problem
         raise RequestValidationError(path, bad_value, rule, missing=rule == _REQUIRED)
 
 
@@ -71,8 +71,36 @@ def _is_type(value: Any, name: str) -> bool:
     return isinstance(value, _JSON_TYPES.get(name, (object,)))
 
 
-def _first_problem(value: Any, schema: Mapping[str, Any], path: str) -> tuple[str, Any, str] | None:
-    """(field path, value, broken rule) of the first problem found, or None."""
+_ARTICLES = {"integer": "an integer", "array": "an array", "object": "an object", "null": "null"}
+
+
+def _json_type(value: Any) -> str:
+    """The JSON type of a Python value, as the schema names types; "number" for an int too: JSON
+    has one kind of number, and "is an integer where a string belongs" would suggest that some
+    other number fits."""
+    for name in ("boolean", "number", "string", "array", "object", "null"):
+        if _is_type(value, name):
+            return name
+    return f"{type(value).__name__} (not JSON)"
+
+
+def _json_kind(value: Any) -> str:
+    """The JSON type of a Python value, with its article: ``a string``, ``an array``."""
+    name = _json_type(value)
+    return _ARTICLES.get(name, f"a {name}")
+
+
+def _type_rule(value: Any, kinds: list[str]) -> str:
+    """``is a string where an array belongs``: what was given, then what the schema takes."""
+    return f"is {_json_kind(value)} where {' or '.join(_ARTICLES.get(k, f'a {k}') for k in kinds)} belongs"
+
+
+# (field path, value, broken rule, the JSON types expected when the rule broken is the type).
+_Problem = tuple[str, Any, str, tuple[str, ...] | None]
+
+
+def _first_problem(value: Any, schema: Mapping[str, Any], path: str) -> _Problem | None:
+    """The first problem found, or None."""
     dispatch = schema.get("discriminator")
     if dispatch is not None and isinstance(value, dict):
         # A discriminated union: the member named by the value's `type` decides, so the message
@@ -80,15 +108,15 @@ def _first_problem(value: Any, schema: Mapping[str, Any], path: str) -> tuple[st
         name, mapping = dispatch["propertyName"], dispatch["mapping"]
         where = f"{path}.{name}" if path else name
         if name not in value:
-            return where, None, _REQUIRED
+            return where, None, _REQUIRED, None
         # The mapping's keys are strings; any other value (a list would not even hash) is not one.
         if not isinstance(value[name], str) or value[name] not in mapping:
-            return where, value[name], "is not one of " + ", ".join(repr(v) for v in mapping)
+            return where, value[name], "is not one of " + ", ".join(repr(v) for v in mapping), None
         members = schema["oneOf"] if "oneOf" in schema else schema["anyOf"]
         return _first_problem(value, members[mapping[value[name]]], path)
     for key in ("anyOf", "oneOf"):
         if key in schema:
-            problems = []
+            problems: list[_Problem] = []
             for variant in schema[key]:
                 problem = _first_problem(value, variant, path)
                 if problem is None:
@@ -96,40 +124,48 @@ def _first_problem(value: Any, schema: Mapping[str, Any], path: str) -> tuple[st
                 problems.append(problem)
             else:
                 # A member of another JSON type (often `null`) says nothing useful: when only one
-                # member takes this type of value, its own complaint is the message.
-                same_type = [p for p in problems if not p[2].startswith("is not of type")]
+                # member takes this type of value, its own complaint is the message; when none
+                # does, the message says which types the members take.
+                same_type = [p for p in problems if p[3] is None or p[0] != path]
                 if len(same_type) == 1:
                     return same_type[0]
-                return path, value, "matches none of: " + "; ".join(p[2] for p in problems)
-    # const first: "is not 'inf'" says more than "is not of type string".
+                if not same_type:
+                    kinds = [k for p in problems for k in p[3] or ()]
+                    expected = tuple(dict.fromkeys(kinds))
+                    return path, value, _type_rule(value, list(expected)), expected
+                rules = list(dict.fromkeys(p[2] for p in same_type))
+                return path, value, "matches none of: " + "; ".join(rules), None
+    # const first: "is not 'inf'" says more than "is a number where a string belongs".
     if "const" in schema and value != schema["const"]:
-        return path, value, f"is not {schema['const']!r}"
+        # Of another JSON type altogether, it counts as a type mismatch (see the unions above).
+        const_type = _json_type(schema["const"])
+        return path, value, f"is not {schema['const']!r}", None if _json_type(value) == const_type else (const_type,)
     kind = schema.get("type")
     if kind is not None:
         kinds = kind if isinstance(kind, list) else [kind]
         if not any(_is_type(value, k) for k in kinds):
-            return path, value, f"is not of type {' or '.join(kinds)}"
+            return path, value, _type_rule(value, kinds), tuple(kinds)
     if "enum" in schema and value not in schema["enum"]:
-        return path, value, "is not one of " + ", ".join(repr(v) for v in schema["enum"])
+        return path, value, "is not one of " + ", ".join(repr(v) for v in schema["enum"]), None
     if isinstance(value, int | float) and not isinstance(value, bool):
         if "minimum" in schema and value < schema["minimum"]:
-            return path, value, f"is below the minimum {schema['minimum']}"
+            return path, value, f"is below the minimum {schema['minimum']}", None
         if "maximum" in schema and value > schema["maximum"]:
-            return path, value, f"is above the maximum {schema['maximum']}"
+            return path, value, f"is above the maximum {schema['maximum']}", None
         if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
-            return path, value, f"is not above {schema['exclusiveMinimum']}"
+            return path, value, f"is not above {schema['exclusiveMinimum']}", None
         if "exclusiveMaximum" in schema and value >= schema["exclusiveMaximum"]:
-            return path, value, f"is not below {schema['exclusiveMaximum']}"
+            return path, value, f"is not below {schema['exclusiveMaximum']}", None
     if isinstance(value, str):
         if "minLength" in schema and len(value) < schema["minLength"]:
-            return path, value, f"is shorter than {schema['minLength']} characters"
+            return path, value, f"is shorter than {schema['minLength']} characters", None
         if "maxLength" in schema and len(value) > schema["maxLength"]:
-            return path, value, f"is longer than {schema['maxLength']} characters"
+            return path, value, f"is longer than {schema['maxLength']} characters", None
     if isinstance(value, list):
         if "minItems" in schema and len(value) < schema["minItems"]:
-            return path, value, f"has fewer than {schema['minItems']} items"
+            return path, value, f"has fewer than {schema['minItems']} items", None
         if "maxItems" in schema and len(value) > schema["maxItems"]:
-            return path, value, f"has more than {schema['maxItems']} items"
+            return path, value, f"has more than {schema['maxItems']} items", None
         if "items" in schema:
             for index, item in enumerate(value):
                 problem = _first_problem(item, schema["items"], f"{path}[{index}]")
@@ -138,13 +174,49 @@ def _first_problem(value: Any, schema: Mapping[str, Any], path: str) -> tuple[st
     if isinstance(value, dict):
         for name in schema.get("required", ()):
             if name not in value:
-                return f"{path}.{name}" if path else name, None, _REQUIRED
+                return f"{path}.{name}" if path else name, None, _REQUIRED, None
         for name, sub_schema in schema.get("properties", {}).items():
             if name in value:
                 problem = _first_problem(value[name], sub_schema, f"{path}.{name}" if path else name)
                 if problem is not None:
                     return problem
     return None
+
+
+def unknown_fields(value: Any, schema: Mapping[str, Any], path: str = "") -> list[tuple[str, str, tuple[str, ...]]]:
+    """Every field of ``value`` that the schema does not name, as (path of its object, its name,
+    the names the schema knows there). In a union, only the member the value is sent as is looked
+    at: the one its discriminator names, or the only member that takes its JSON type."""
+    found: list[tuple[str, str, tuple[str, ...]]] = []
+    _collect_unknown(value, schema, path, found)
+    return found
+
+
+def _collect_unknown(
+    value: Any, schema: Mapping[str, Any], path: str, found: list[tuple[str, str, tuple[str, ...]]]
+) -> None:
+    members = schema.get("oneOf", schema.get("anyOf"))
+    if members:
+        dispatch = schema.get("discriminator")
+        if dispatch is not None:
+            index = dispatch["mapping"].get(value.get(dispatch["propertyName"])) if isinstance(value, dict) else None
+            fitting = [] if index is None else [members[index]]
+        else:
+            fitting = [member for member in members if _first_problem(value, {"type": member.get("type")}, "") is None]
+        if len(fitting) == 1:
+            _collect_unknown(value, fitting[0], path, found)
+        return
+    if isinstance(value, dict) and "properties" in schema:
+        properties = schema["properties"]
+        for name, item in value.items():
+            where = f"{path}.{name}" if path else name
+            if name in properties:
+                _collect_unknown(item, properties[name], where, found)
+            else:
+                found.append((path, name, tuple(properties)))
+    elif isinstance(value, list) and "items" in schema:
+        for index, item in enumerate(value):
+            _collect_unknown(item, schema["items"], f"{path}[{index}]", found)
 
 
 # ---------------------------------------------------------------------------------------------

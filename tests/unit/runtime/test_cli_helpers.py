@@ -164,16 +164,13 @@ def test_bad_option_values_are_refused_saying_why(convert: Any, text: str, messa
     assert str(raised.value) == message
 
 
-def test_the_key_is_redacted_from_output_when_long_enough(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_key_from_the_environment_is_redacted_from_output(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(_cli.API_KEY_VARIABLE, KEY)
     assert _cli._redact(f"a {KEY} b") == "a <redacted> b"
     assert _cli._one_line(f"a\n {KEY}\tb") == "a <redacted> b"
-    monkeypatch.setenv(_cli.API_KEY_VARIABLE, "1234567")
-    assert _cli._redact("a 1234567") == "a 1234567"
-    monkeypatch.setenv(_cli.API_KEY_VARIABLE, "12345678")
-    assert _cli._redact("a 12345678") == "a <redacted>"
+    assert _cli._redact("a 01234567 b") == "a <redacted> b"  # a piece of it, as errors.redact decides
     monkeypatch.delenv(_cli.API_KEY_VARIABLE)
-    assert _cli._redact("a b") == "a b"
+    assert _cli._redact(f"a {KEY}") == f"a {KEY}"
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,7 @@ _JSON_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allo
 
 def _encode_body(body: RealtimeTranscriptionSessionCreateRequest, validate: bool) -> bytes:
     try:
-        payload = body.to_dict()
+        payload = dict(body) if isinstance(body, dict) else body.to_dict()
     except (AttributeError, TypeError, ValueError) as err:
         raise RequestValidationError("", body, f"cannot be turned into JSON: {err}") from err
     if validate:
