@@ -64,6 +64,11 @@ TEST_SELECTION = (
     "tests/codegen/test_pipeline.py",
     "tests/codegen/test_provenance.py",
 )
+# Tests that cannot pass on mutmut's copy whatever the mutant: a warning's stacklevel counts the
+# frames above warnings.warn, and mutmut's trampoline adds its own between the caller and the code.
+DESELECTED = (
+    "tests/unit/test_client_arguments.py::test_from_dict_warns_about_a_misspelled_field_names_the_nearest_and_keeps_it",
+)
 PRAGMA = re.compile(r"#\s*pragma:\s*no mutate")
 
 # mutmut's statuses, grouped as the README's table counts them.
@@ -125,7 +130,8 @@ def _mutmut_config() -> str:
         "source_paths": [str(PACKAGE_SOURCE), "tools"],
         "only_mutate": _mutated_files(),
         "also_copy": also_copy,
-        "pytest_add_cli_args": ["-p", "tests.support.mutation", "-p", "no:randomly"],
+        "pytest_add_cli_args": ["-p", "tests.support.mutation", "-p", "no:randomly"]
+        + [f"--deselect={test}" for test in DESELECTED],
         "pytest_add_cli_args_test_selection": list(TEST_SELECTION),
         "use_git_change_detection": False,
     }
