@@ -168,11 +168,12 @@ TAGGED = {
     ],
     "discriminator": {"propertyName": "type", "mapping": {"a": 0, "b": 1}},
 }
-BODY_SCHEMA = {
+AUDIO = {"type": "object", "properties": {"voice": {"type": "string"}, "speed": {"type": "number"}}}
+BODY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "model": {"type": "string"},
-        "audio": {"type": "object", "properties": {"voice": {"type": "string"}, "speed": {"type": "number"}}},
+        "audio": AUDIO,
         "tools": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}}}},
         "detection": TAGGED,
         "format": {"anyOf": [{"type": "string"}, {"type": "object", "properties": {"rate": {"type": "integer"}}}]},
@@ -198,7 +199,5 @@ def test_unknown_fields_are_named_with_where_they_are_and_what_is_known_there() 
         ("format", "rat", ("rate",)),
     ]
     assert unknown_fields({"audio": {"speed": 1}}, BODY_SCHEMA, "session") == []
-    assert unknown_fields({"x": 1}, BODY_SCHEMA["properties"]["audio"], "session.audio") == [
-        ("session.audio", "x", ("voice", "speed"))
-    ]
+    assert unknown_fields({"x": 1}, AUDIO, "session.audio") == [("session.audio", "x", ("voice", "speed"))]
     assert unknown_fields({"detection": {"type": "c", "z": 1}, "format": "pcm"}, BODY_SCHEMA) == []
