@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PACKAGE := openai_realtime_client
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv import-spec spec-diff generate check-generated verify lint format typecheck browser test mutate bench demo example mock clean
+.PHONY: help venv import-spec spec-diff generate check-generated verify lint format typecheck browser test mutate bench demo example sip-example mock clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -77,6 +77,9 @@ demo: $(STAMP) ## mint a session through the generated client (against the mock 
 
 example: $(STAMP) ## run the token-server example on 127.0.0.1:8000 (PORT=), minting at the mock unless OPENAI_BASE_URL is set
 	PYTHONPATH=generated $(PY) -m tools.servers -- $(PY) -m examples.token_server $(if $(PORT),--port $(PORT))
+
+sip-example: $(STAMP) ## run the SIP answering example on 127.0.0.1:8001 (PORT=) beside the mock; needs OPENAI_WEBHOOK_SECRET
+	PYTHONPATH=generated $(PY) -m tools.servers -- $(PY) -m examples.sip_answering $(if $(PORT),--port $(PORT))
 
 mock: $(STAMP) ## run the spec-driven mock server on 127.0.0.1 (a free port, or PORT=) until Ctrl-C
 	$(PY) -m tools.servers $(if $(PORT),--port $(PORT))

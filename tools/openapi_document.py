@@ -115,13 +115,25 @@ class SchemaValidator:
 
 def iter_operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(method, path, operation) for every operation, in document order."""
-    for path, item in (document.get("paths") or {}).items():
+    return _iter_section_operations(document, "paths")
+
+
+def iter_webhook_operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(method, webhook name, operation) for every operation of the OpenAPI 3.1 ``webhooks``, in order.
+
+    Kept apart from iter_operations: a webhook is a request the vendor sends, not an operation of the API.
+    """
+    return _iter_section_operations(document, "webhooks")
+
+
+def _iter_section_operations(document: dict[str, Any], section: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for name, item in (document.get(section) or {}).items():
         if not isinstance(item, dict):
             continue
         for method in HTTP_METHODS:
             operation = item.get(method)
             if isinstance(operation, dict):
-                yield method, path, operation
+                yield method, name, operation
 
 
 def iter_subschemas(schema: Any, pointer: str) -> Iterator[tuple[dict[str, Any], str]]:
@@ -181,22 +193,26 @@ def iter_root_schemas(document: dict[str, Any]) -> Iterator[tuple[Any, str]]:
             yield from _media_schemas(body.get("content"), f"/components/requestBodies/{escape(name)}")
     for name, response in (components.get("responses") or {}).items():
         yield from _response_schemas(response, f"/components/responses/{escape(name)}")
-    for path, item in (document.get("paths") or {}).items():
-        if not isinstance(item, dict):
+    for section in ("paths", "webhooks"):
+        for name, item in (document.get(section) or {}).items():
+            if isinstance(item, dict):
+                yield from _path_item_schemas(item, f"/{section}/{escape(name)}")
+
+
+def _path_item_schemas(item: dict[str, Any], base: str) -> Iterator[tuple[Any, str]]:
+    """The root schemas of a path item, of ``paths`` or of ``webhooks``."""
+    yield from _parameter_schemas(item.get("parameters"), f"{base}/parameters")
+    for method in HTTP_METHODS:
+        operation = item.get(method)
+        if not isinstance(operation, dict):
             continue
-        base = f"/paths/{escape(path)}"
-        yield from _parameter_schemas(item.get("parameters"), f"{base}/parameters")
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if not isinstance(operation, dict):
-                continue
-            at = f"{base}/{method}"
-            yield from _parameter_schemas(operation.get("parameters"), f"{at}/parameters")
-            body = operation.get("requestBody")
-            if isinstance(body, dict):
-                yield from _media_schemas(body.get("content"), f"{at}/requestBody")
-            for status, response in (operation.get("responses") or {}).items():
-                yield from _response_schemas(response, f"{at}/responses/{escape(str(status))}")
+        at = f"{base}/{method}"
+        yield from _parameter_schemas(operation.get("parameters"), f"{at}/parameters")
+        body = operation.get("requestBody")
+        if isinstance(body, dict):
+            yield from _media_schemas(body.get("content"), f"{at}/requestBody")
+        for status, response in (operation.get("responses") or {}).items():
+            yield from _response_schemas(response, f"{at}/responses/{escape(str(status))}")
 
 
 def find_non_schema(document: dict[str, Any]) -> tuple[str, str] | None:

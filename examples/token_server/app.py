@@ -1,4 +1,6 @@
-"""The token server: serves one page, and mints an ephemeral Realtime session for each ``POST /token``.
+"""The token server: serves one page, mints an ephemeral Realtime session for each ``POST /token``,
+and starts a WebRTC call for each ``POST /call``: the page's SDP offer in, the answer out, through
+``create_realtime_call`` (the unified interface), so the browser never needs a credential for it.
 
 The API key lives in the ``ApiClient`` on this side only. The browser receives the minted
 session's short-lived client secret, its expiry and this server's clock (so the page can count
@@ -27,7 +29,11 @@ from openai_realtime_client import (
     RealtimeApi,
     RequestValidationError,
 )
-from openai_realtime_client.models import RealtimeSessionCreateRequest
+from openai_realtime_client.models import (
+    RealtimeCallCreateRequest,
+    RealtimeSessionCreateRequest,
+    RealtimeSessionCreateRequestGA,
+)
 from openai_realtime_client.types import Unset
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
@@ -55,6 +61,9 @@ SECURITY_HEADERS = {
 }
 
 JSON_TYPE = "application/json"
+SDP_TYPE = "application/sdp"
+# A browser's offer is a few kilobytes; anything much larger is not one.
+MAX_OFFER_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -130,10 +139,13 @@ class TokenApp:
         api: RealtimeApi,
         session: RealtimeSessionCreateRequest,
         *,
+        call_session: RealtimeSessionCreateRequestGA | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._api = api
         self._session = session
+        # The session each call runs with; None leaves it to the service's defaults.
+        self._call_session = call_session
         self._clock = clock
         self._files = {path: ((STATIC / name).read_bytes(), kind) for path, (name, kind) in STATIC_FILES.items()}
 
@@ -153,6 +165,15 @@ class TokenApp:
             if request.mimetype != JSON_TYPE:
                 return _json_response({"error": {"message": f"Send {JSON_TYPE}."}}, 415)
             return self.mint()
+        if request.path == "/call":
+            if request.method != "POST":
+                return _json_response({"error": {"message": "Use POST."}}, 405, {"Allow": "POST"})
+            # As for /token: a content type no cross-site form can send without a preflight.
+            if request.mimetype != SDP_TYPE:
+                return _json_response({"error": {"message": f"Send the offer as {SDP_TYPE}."}}, 415)
+            if (request.content_length or 0) > MAX_OFFER_BYTES:
+                return _json_response({"error": {"message": "The offer is too large."}}, 413)
+            return self.call(request.get_data(cache=False)[:MAX_OFFER_BYTES])
         found = self._files.get(request.path)
         if found is None:
             return Response("not found\n", status=404, content_type="text/plain; charset=utf-8")
@@ -168,18 +189,9 @@ class TokenApp:
         try:
             info = self._api.create_realtime_session_with_http_info(self._session)
         except APIError as error:
-            failure = describe_failure(error)
             # Type, status, code and request id identify the failure for whoever runs the server;
             # the upstream message is left out of the log too, as it can quote part of the key.
-            logger.warning(
-                "minting failed: %s, upstream status %s, code %s, request id %s, %d retries",
-                type(error).__name__,
-                failure.upstream_status,
-                getattr(error, "code", None),
-                failure.request_id,
-                error.retries_taken,
-            )
-            return _json_response(failure.to_json(), failure.http_status)
+            return self._failed("minting", error)
         session = info.data
         secret = session.client_secret
         now = self._clock()
@@ -199,6 +211,43 @@ class TokenApp:
                 "request_id": info.request_id,
             }
         )
+
+    def call(self, offer: bytes) -> Response:
+        """Start one call from the page's SDP offer; answer with the SDP answer and the call id."""
+        try:
+            text = offer.decode()
+        except UnicodeDecodeError:
+            return _json_response({"error": {"message": "The offer is not UTF-8 text."}}, 400)
+        body = RealtimeCallCreateRequest(sdp=text)
+        if self._call_session is not None:
+            body.session = self._call_session
+        try:
+            # Multipart, always: this server authenticates with an API key (see create_realtime_call).
+            call = self._api.create_realtime_call(body)
+        except RequestValidationError as error:
+            if error.path == "sdp":
+                return _json_response({"error": {"message": "The offer is not an SDP session description."}}, 400)
+            return self._failed("starting a call", error)
+        except APIError as error:
+            return self._failed("starting a call", error)
+        logger.info("started call %s", call.call_id)
+        response = Response(call.sdp, status=201, content_type=SDP_TYPE)
+        response.headers["X-Call-Id"] = call.call_id
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def _failed(self, what: str, error: APIError) -> Response:
+        failure = describe_failure(error)
+        logger.warning(
+            "%s failed: %s, upstream status %s, code %s, request id %s, %d retries",
+            what,
+            type(error).__name__,
+            failure.upstream_status,
+            getattr(error, "code", None),
+            failure.request_id,
+            error.retries_taken,
+        )
+        return _json_response(failure.to_json(), failure.http_status)
 
 
 class RequestLogHandler(WSGIRequestHandler):

@@ -19,36 +19,171 @@ from typing import Any
 
 from ._cli import Command, Field, _build
 from ._cli import main as _main
+from .api.realtime import accept_realtime_call as _accept_realtime_call
+from .api.realtime import create_realtime_call as _create_realtime_call
 from .api.realtime import create_realtime_client_secret as _create_realtime_client_secret
 from .api.realtime import create_realtime_session as _create_realtime_session
 from .api.realtime import create_realtime_transcription_session as _create_realtime_transcription_session
+from .api.realtime import create_realtime_translation_client_secret as _create_realtime_translation_client_secret
+from .api.realtime import hangup_realtime_call as _hangup_realtime_call
+from .api.realtime import refer_realtime_call as _refer_realtime_call
+from .api.realtime import reject_realtime_call as _reject_realtime_call
 from .client import ApiClient
+from .models.realtime_call_create_request import RealtimeCallCreateRequest
+from .models.realtime_call_refer_request import RealtimeCallReferRequest
+from .models.realtime_call_reject_request import RealtimeCallRejectRequest
 from .models.realtime_create_client_secret_request import RealtimeCreateClientSecretRequest
 from .models.realtime_session_create_request import RealtimeSessionCreateRequest
+from .models.realtime_session_create_request_ga import RealtimeSessionCreateRequestGA
 from .models.realtime_transcription_session_create_request import RealtimeTranscriptionSessionCreateRequest
+from .models.realtime_translation_client_secret_create_request import RealtimeTranslationClientSecretCreateRequest
 
 TITLE = "OpenAI Realtime"
 
 
+def _accept_realtime_call_call(client: ApiClient, body: dict[str, Any], call_id: str) -> None:
+    _accept_realtime_call.sync(
+        client=client,
+        call_id=call_id,
+        body=_build(RealtimeSessionCreateRequestGA.from_dict, body),
+    )
+
+
+def _create_realtime_call_call(client: ApiClient, body: dict[str, Any]) -> dict[str, Any]:
+    answer = _create_realtime_call.sync(
+        client=client,
+        body=_build(RealtimeCallCreateRequest.from_dict, body),
+    )
+    return {
+        "call_id": answer.call_id,
+        "location": answer.location,
+        "sdp": answer.sdp,
+    }
+
+
 def _create_realtime_client_secret_call(client: ApiClient, body: dict[str, Any]) -> dict[str, Any]:
-    return _create_realtime_client_secret.sync(
-        client=client, body=_build(RealtimeCreateClientSecretRequest.from_dict, body)
-    ).to_dict()
+    answer = _create_realtime_client_secret.sync(
+        client=client,
+        body=_build(RealtimeCreateClientSecretRequest.from_dict, body),
+    )
+    return answer.to_dict()
 
 
 def _create_realtime_session_call(client: ApiClient, body: dict[str, Any]) -> dict[str, Any]:
-    return _create_realtime_session.sync(
-        client=client, body=_build(RealtimeSessionCreateRequest.from_dict, body)
-    ).to_dict()
+    answer = _create_realtime_session.sync(
+        client=client,
+        body=_build(RealtimeSessionCreateRequest.from_dict, body),
+    )
+    return answer.to_dict()
 
 
 def _create_realtime_transcription_session_call(client: ApiClient, body: dict[str, Any]) -> dict[str, Any]:
-    return _create_realtime_transcription_session.sync(
-        client=client, body=_build(RealtimeTranscriptionSessionCreateRequest.from_dict, body)
-    ).to_dict()
+    answer = _create_realtime_transcription_session.sync(
+        client=client,
+        body=_build(RealtimeTranscriptionSessionCreateRequest.from_dict, body),
+    )
+    return answer.to_dict()
+
+
+def _create_realtime_translation_client_secret_call(client: ApiClient, body: dict[str, Any]) -> dict[str, Any]:
+    answer = _create_realtime_translation_client_secret.sync(
+        client=client,
+        body=_build(RealtimeTranslationClientSecretCreateRequest.from_dict, body),
+    )
+    return answer.to_dict()
+
+
+def _hangup_realtime_call_call(client: ApiClient, body: dict[str, Any], call_id: str) -> None:
+    _hangup_realtime_call.sync(
+        client=client,
+        call_id=call_id,
+    )
+
+
+def _refer_realtime_call_call(client: ApiClient, body: dict[str, Any], call_id: str) -> None:
+    _refer_realtime_call.sync(
+        client=client,
+        call_id=call_id,
+        body=_build(RealtimeCallReferRequest.from_dict, body),
+    )
+
+
+def _reject_realtime_call_call(client: ApiClient, body: dict[str, Any], call_id: str) -> None:
+    _reject_realtime_call.sync(
+        client=client,
+        call_id=call_id,
+        body=_build(RealtimeCallRejectRequest.from_dict, body),
+    )
 
 
 COMMANDS: tuple[Command, ...] = (
+    Command(
+        group="calls",
+        action="accept",
+        summary="Accept an incoming SIP call and configure its session.",
+        description="Answers a call announced by the `realtime.call.incoming` webhook, with the session configuration the model runs the call with.",
+        method=_accept_realtime_call.METHOD,
+        path=_accept_realtime_call.PATH,
+        body_schema=_accept_realtime_call.BODY_SCHEMA,
+        arguments=("call_id",),
+        has_body=True,
+        fields=(
+            Field("type", "type", "Always `realtime` for this kind of session."),
+            Field(
+                "output_modalities",
+                "output-modalities",
+                "What the model answers with: audio (with a transcript) or text.",
+            ),
+            Field(
+                "model",
+                "model",
+                "The Realtime model. Any string is accepted; the listed ones were known when this description was written.",
+            ),
+            Field("instructions", "instructions", "System-level guidance prepended to the conversation."),
+            Field("audio", "audio", "Input and output audio settings."),
+            Field("include", "include", "Extra items to include in server events."),
+            Field(
+                "tracing",
+                "tracing",
+                "Send traces of the session to the traces dashboard; `auto` picks the defaults, null turns tracing off.",
+            ),
+            Field("tools", "tools", "Functions and MCP servers the model may use."),
+            Field("tool_choice", "tool-choice", "Whether and which tool the model must use."),
+            Field("parallel_tool_calls", "parallel-tool-calls", ""),
+            Field("reasoning", "reasoning", ""),
+            Field(
+                "max_output_tokens",
+                "max-output-tokens",
+                "A cap on the tokens of each answer, 1 to 4096, or `inf` for the model's own limit.",
+            ),
+            Field("truncation", "truncation", ""),
+            Field("prompt", "prompt", ""),
+        ),
+        secret_paths=(),
+        call=_accept_realtime_call_call,
+    ),
+    Command(
+        group="calls",
+        action="create",
+        summary="Start a WebRTC call from a browser's SDP offer.",
+        description="Sends the offer (and, optionally, the session configuration) and answers with the SDP answer the browser sets as its remote description. With an API key the request is always multipart; a bare SDP body is for clients that hold an ephemeral client secret.",
+        method=_create_realtime_call.METHOD,
+        path=_create_realtime_call.PATH,
+        body_schema=_create_realtime_call.BODY_SCHEMA,
+        arguments=(),
+        has_body=True,
+        fields=(
+            Field(
+                "sdp",
+                "sdp",
+                "The SDP offer the browser's RTCPeerConnection made (sent as an `application/sdp` part).",
+                media_type="application/sdp",
+            ),
+            Field("session", "session", "The configuration of a realtime (speech-to-speech) session."),
+        ),
+        secret_paths=(),
+        call=_create_realtime_call_call,
+    ),
     Command(
         group="client-secrets",
         action="create",
@@ -57,6 +192,8 @@ COMMANDS: tuple[Command, ...] = (
         method=_create_realtime_client_secret.METHOD,
         path=_create_realtime_client_secret.PATH,
         body_schema=_create_realtime_client_secret.BODY_SCHEMA,
+        arguments=(),
+        has_body=True,
         fields=(
             Field("expires_after", "expires-after", "When the secret stops working."),
             Field(
@@ -71,11 +208,16 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         group="sessions",
         action="create",
-        summary="Mint an ephemeral Realtime session token.",
-        description="Configures a Realtime session and returns it together with a client secret that a browser or mobile app can use to connect to the Realtime API directly. The secret expires after a short time (one minute unless `client_secret.expires_after` asks otherwise).",
+        summary="Deprecated: Mint an ephemeral Realtime session token.",
+        description="Deprecated: the service switched this beta operation off (it answers beta_api_shape_disabled). Use `client-secrets create` instead, with the request "
+        + '{"session": {"model": "gpt-realtime", "type": "realtime"}}'
+        + " (--json FILE).\n\n"
+        + "Configures a Realtime session and returns it together with a client secret that a browser or mobile app can use to connect to the Realtime API directly. The secret expires after a short time (one minute unless `client_secret.expires_after` asks otherwise).",
         method=_create_realtime_session.METHOD,
         path=_create_realtime_session.PATH,
         body_schema=_create_realtime_session.BODY_SCHEMA,
+        arguments=(),
+        has_body=True,
         fields=(
             Field("modalities", "modalities", 'What the model may answer with. `["text"]` turns audio off.'),
             Field("model", "model", "The Realtime model."),
@@ -123,11 +265,16 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         group="transcription-sessions",
         action="create",
-        summary="Mint an ephemeral token for a transcription-only Realtime session.",
-        description="Configures a session that only transcribes the caller's audio (no model answers) and returns it with a client secret the browser connects with. The secret is short-lived.",
+        summary="Deprecated: Mint an ephemeral token for a transcription-only Realtime session.",
+        description="Deprecated: the service switched this beta operation off (it answers beta_api_shape_disabled). Use `client-secrets create` instead, with the request "
+        + '{"session": {"audio": {"input": {"transcription": {"model": "gpt-4o-transcribe"}}}, "type": "transcription"}}'
+        + " (--json FILE).\n\n"
+        + "Configures a session that only transcribes the caller's audio (no model answers) and returns it with a client secret the browser connects with. The secret is short-lived.",
         method=_create_realtime_transcription_session.METHOD,
         path=_create_realtime_transcription_session.PATH,
         body_schema=_create_realtime_transcription_session.BODY_SCHEMA,
+        arguments=(),
+        has_body=True,
         fields=(
             Field("turn_detection", "turn-detection", "How the server decides that the speaker has finished a turn."),
             Field(
@@ -154,6 +301,71 @@ COMMANDS: tuple[Command, ...] = (
             ),
         ),
         call=_create_realtime_transcription_session_call,
+    ),
+    Command(
+        group="translations client-secrets",
+        action="create",
+        summary="Mint a client secret for a Realtime translation session.",
+        description="Configures a session that translates the caller's speech into another language and returns a short-lived client secret for it (ten minutes unless `expires_after` asks otherwise).",
+        method=_create_realtime_translation_client_secret.METHOD,
+        path=_create_realtime_translation_client_secret.PATH,
+        body_schema=_create_realtime_translation_client_secret.BODY_SCHEMA,
+        arguments=(),
+        has_body=True,
+        fields=(
+            Field("session", "session", "A translation session's configuration."),
+            Field("expires_after", "expires-after", "When the secret expires, counted from its creation."),
+        ),
+        secret_paths=(("value",),),
+        call=_create_realtime_translation_client_secret_call,
+    ),
+    Command(
+        group="calls",
+        action="hangup",
+        summary="End an active call.",
+        description="Hangs up a call, whether it started over WebRTC or SIP.",
+        method=_hangup_realtime_call.METHOD,
+        path=_hangup_realtime_call.PATH,
+        body_schema={},
+        arguments=("call_id",),
+        has_body=False,
+        fields=(),
+        secret_paths=(),
+        call=_hangup_realtime_call_call,
+    ),
+    Command(
+        group="calls",
+        action="refer",
+        summary="Transfer an active SIP call.",
+        description="Sends a SIP REFER so that the caller is transferred to another destination.",
+        method=_refer_realtime_call.METHOD,
+        path=_refer_realtime_call.PATH,
+        body_schema=_refer_realtime_call.BODY_SCHEMA,
+        arguments=("call_id",),
+        has_body=True,
+        fields=(
+            Field(
+                "target_uri",
+                "target-uri",
+                "The transfer destination as a SIP or tel URI (`sip:agent@example.com`, `tel:+14155550123`).",
+            ),
+        ),
+        secret_paths=(),
+        call=_refer_realtime_call_call,
+    ),
+    Command(
+        group="calls",
+        action="reject",
+        summary="Decline an incoming SIP call.",
+        description="Refuses a call announced by the `realtime.call.incoming` webhook, answering the caller with a SIP status (603 Decline unless another is given).",
+        method=_reject_realtime_call.METHOD,
+        path=_reject_realtime_call.PATH,
+        body_schema=_reject_realtime_call.BODY_SCHEMA,
+        arguments=("call_id",),
+        has_body=True,
+        fields=(Field("status_code", "status-code", ""),),
+        secret_paths=(),
+        call=_reject_realtime_call_call,
     ),
 )
 

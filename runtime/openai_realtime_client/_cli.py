@@ -13,10 +13,12 @@ import os
 import re
 import sys
 import textwrap
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
 
+from . import _cli_webhooks
 from .api import check_request_body, unknown_fields
 from .client import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ApiClient
 from .errors import APIError, APIKeyMissingError, APIStatusError, ConfigurationError, RequestValidationError, redact
@@ -31,16 +33,25 @@ _M = TypeVar("_M")
 
 @dataclass(frozen=True)
 class Field:
-    """A top-level request field: its JSON name, its option (without ``--``) and its description."""
+    """A top-level request field: its JSON name, its option (without ``--``) and its description.
+    ``media_type``: the field is a text part of that media type (an SDP offer), which the option
+    reads from a file, or from stdin with ``-``, instead of taking it on the command line."""
 
     name: str
     option: str
     description: str
+    media_type: str = ""
 
 
 @dataclass(frozen=True)
 class Command:
-    """One operation as ``group action``: what to send it and where its answer keeps the secret."""
+    """One operation as ``group action``: what to send it and where its answer keeps the secret.
+
+    ``group`` may be several words (``translations client-secrets``). ``arguments`` are the path
+    parameters, taken as positional arguments in this order and passed to ``call`` by name.
+    ``has_body``: whether the operation takes a body (``--json`` and the field options). ``call``
+    returns the answer as JSON data, or None when the operation answers without a body (nothing is
+    printed then)."""
 
     group: str
     action: str
@@ -51,7 +62,9 @@ class Command:
     body_schema: Mapping[str, Any]
     fields: tuple[Field, ...]
     secret_paths: tuple[tuple[str, ...], ...]
-    call: Callable[[ApiClient, dict[str, Any]], dict[str, Any]]
+    call: Callable[..., Any]
+    arguments: tuple[str, ...] = ()
+    has_body: bool = True
 
 
 class UsageError(Exception):
@@ -302,7 +315,11 @@ def _add_field(group: argparse._ArgumentGroup, field: Field, schema: Mapping[str
     options: dict[str, Any] = {"dest": "field:" + field.name, "default": argparse.SUPPRESS}
     kind = _scalar_type(schema)
     strings = _string_union(schema)
-    if kind == "boolean":
+    if field.media_type:
+        options["type"] = _TextFile(field.option)
+        options["metavar"] = "FILE|-"
+        notes.append(f"{field.media_type}, read from FILE, or from stdin with -")
+    elif kind == "boolean":
         options["action"] = argparse.BooleanOptionalAction
     elif kind is not None:
         options["type"] = _CONVERTERS[kind]
@@ -334,12 +351,43 @@ def _add_field(group: argparse._ArgumentGroup, field: Field, schema: Mapping[str
     group.add_argument("--" + field.option, help=_help_text(text), **options)
 
 
+class _TextFile:
+    """An option's value read as UTF-8 text from a file, or from stdin for ``-``."""
+
+    def __init__(self, option: str) -> None:
+        self.option = option
+
+    def __call__(self, source: str) -> str:
+        try:
+            return _read_text(f"--{self.option}", source)
+        except UsageError as err:
+            raise argparse.ArgumentTypeError(str(err).split(": ", 1)[-1]) from None
+
+
+def _read_text(option: str, source: str) -> str:
+    shown = "- (stdin)" if source == "-" else source
+    try:
+        # Line endings kept as they are: an SDP offer's lines end in CRLF.
+        if source == "-":
+            stdin = getattr(sys.stdin, "buffer", None)
+            return stdin.read().decode() if stdin is not None else sys.stdin.read()
+        with open(source, encoding="utf-8", newline="") as handle:
+            return handle.read()
+    except OSError as err:
+        raise UsageError(f"{option} {shown}: cannot read it: {err.strerror}") from err
+    except UnicodeDecodeError as err:
+        raise UsageError(f"{option} {shown}: not UTF-8 text: {err.reason}") from err
+
+
 def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentParser:
     """The parser of every command; each command's parser sets ``command`` to its Command.
     ``title`` is the API's name, as the description gives it."""
     prog = f"python -m {__package__ or __name__.rpartition('.')[0]}"
-    width = max(len(f"{c.group} {c.action}") for c in commands) if commands else 0
-    listing = "\n".join(f"  {c.group + ' ' + c.action:<{width}}  {' '.join(c.summary.split())}" for c in commands)
+    entries = [(f"{c.group} {c.action}", c.summary) for c in commands]
+    entries.append((f"{_cli_webhooks.GROUP} {_cli_webhooks.ACTION}", _cli_webhooks.SUMMARY))
+    width = max(len(name) for name, _ in entries)
+    # Listed by group, so that the commands of one group (`calls ...`) stand together.
+    listing = "\n".join(f"  {name:<{width}}  {' '.join(summary.split())}" for name, summary in sorted(entries))
     parser = _ArgumentParser(
         prog=prog,
         usage="%(prog)s [-h] COMMAND ACTION [options]",
@@ -359,15 +407,25 @@ def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentPa
     groups = parser.add_subparsers(
         prog=prog, dest="group", metavar="COMMAND ACTION", required=True, help=argparse.SUPPRESS
     )
-    actions_by_group: dict[str, argparse._SubParsersAction[_ArgumentParser]] = {}
+    # Each word of a group is a level of subcommands: "translations client-secrets create".
+    subparsers: dict[str, argparse._SubParsersAction[_ArgumentParser]] = {"": groups}
     for command in commands:
-        if command.group not in actions_by_group:
-            group_parser = groups.add_parser(command.group, formatter_class=_HelpFormatter, allow_abbrev=False)
-            actions_by_group[command.group] = group_parser.add_subparsers(
-                prog=f"{prog} {command.group}", dest="action", metavar="ACTION", required=True
-            )
+        words = command.group.split()
+        for depth, word in enumerate(words):
+            above, here = " ".join(words[:depth]), " ".join(words[: depth + 1])
+            if here not in subparsers:
+                if above not in subparsers:
+                    raise ValueError(f"the command {above!r} is both a command and a group")
+                level = subparsers[above].add_parser(word, formatter_class=_HelpFormatter, allow_abbrev=False)
+                last = depth == len(words) - 1
+                subparsers[here] = level.add_subparsers(
+                    prog=f"{prog} {here}",
+                    dest="action" if last else f"group:{here}",
+                    metavar="ACTION" if last else "COMMAND",
+                    required=True,
+                )
         summary = " ".join(command.summary.split())
-        sub = actions_by_group[command.group].add_parser(
+        sub = subparsers[command.group].add_parser(
             command.action,
             help=_help_text(summary),
             description=_plain_text(
@@ -385,12 +443,15 @@ def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentPa
             allow_abbrev=False,
         )
         sub.set_defaults(command=command, command_parser=sub)
-        sub.add_argument(
-            "--json",
-            metavar="FILE",
-            help="the whole request as a JSON object, read from FILE, or from stdin with -; "
-            "field options given as well replace its fields",
-        )
+        for name in command.arguments:
+            sub.add_argument("argument:" + name, metavar=name.upper(), help=_help_text(name.replace("_", " ")))
+        if command.has_body:
+            sub.add_argument(
+                "--json",
+                metavar="FILE",
+                help="the whole request as a JSON object, read from FILE, or from stdin with -; "
+                "field options given as well replace its fields",
+            )
         if command.secret_paths:
             where = " or ".join(".".join(path) for path in command.secret_paths)
             sub.add_argument(
@@ -426,21 +487,13 @@ def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentPa
         required = set(command.body_schema.get("required", ()))
         for field in command.fields:
             _add_field(fields, field, properties.get(field.name, {}), field.name in required)
+    _cli_webhooks.add_parser(groups, prog, _HelpFormatter)
     return parser
 
 
 def _read_json(source: str) -> dict[str, Any]:
     shown = "- (stdin)" if source == "-" else source
-    try:
-        if source == "-":
-            text = sys.stdin.read()
-        else:
-            with open(source, encoding="utf-8") as handle:
-                text = handle.read()
-    except OSError as err:
-        raise UsageError(f"--json {shown}: cannot read it: {err.strerror}") from err
-    except UnicodeDecodeError as err:
-        raise UsageError(f"--json {shown}: not UTF-8 text: {err.reason}") from err
+    text = _read_text("--json", source)
     try:
         document = _parse_json(text)
     except ValueError as err:
@@ -453,7 +506,7 @@ def _read_json(source: str) -> dict[str, Any]:
 def request_body(command: Command, args: argparse.Namespace) -> dict[str, Any]:
     """The body to send: --json's object, with the fields given as options replaced, and required
     const fields filled in."""
-    body = _read_json(args.json) if args.json is not None else {}
+    body = _read_json(args.json) if getattr(args, "json", None) is not None else {}
     for dest, value in vars(args).items():
         if dest.startswith("field:"):
             body[dest.removeprefix("field:")] = value
@@ -540,23 +593,29 @@ def _run(commands: Sequence[Command], title: str, argv: Sequence[str] | None) ->
         )
         return EXIT_USAGE
     args, unknown = parser.parse_known_args(arguments)
-    command: Command = args.command
     command_parser: argparse.ArgumentParser = args.command_parser
     if unknown:
         # Reported by the command's parser, so the hint names the command's help.
         command_parser.error(f"unrecognized arguments: {' '.join(unknown)}{_option_hint(command_parser, unknown)}")
     prog = command_parser.prog
+    if hasattr(args, "webhook_command"):
+        return int(args.webhook_command(args, prog))
+    command: Command = args.command
     try:
         body = request_body(command, args)
-        _refuse_misspelled_fields(body, command.body_schema, prog)
-        check_request_body(body, command.body_schema)
+        if command.has_body:
+            _refuse_misspelled_fields(body, command.body_schema, prog)
+            check_request_body(body, command.body_schema)
+        path_arguments = {name: getattr(args, "argument:" + name) for name in command.arguments}
         if not os.environ.get(API_KEY_VARIABLE):
             raise UsageError(f"no API key: set the {API_KEY_VARIABLE} environment variable (no option takes the key)")
         settings: dict[str, Any] = {"max_retries": args.max_retries}
         if args.timeout is not None:
             settings["timeout"] = args.timeout
-        with ApiClient(base_url=args.base_url, **settings) as client:
-            answer = command.call(client, body)
+        # A deprecated operation says so in its help; a warning would be a second line on stderr.
+        with ApiClient(base_url=args.base_url, **settings) as client, warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            answer = command.call(client, body, **path_arguments)
     except (UsageError, APIKeyMissingError) as err:
         print(f"{prog}: error: {_one_line(str(err))}", file=sys.stderr)
         return EXIT_USAGE
@@ -577,6 +636,6 @@ def _run(commands: Sequence[Command], title: str, argv: Sequence[str] | None) ->
             print(f"{prog}: error: the answer carries no client secret", file=sys.stderr)
             return EXIT_API_ERROR
         sys.stdout.write(_redact(secret) + "\n")
-    else:
+    elif answer is not None:
         sys.stdout.write(_redact(json.dumps(answer, indent=2, ensure_ascii=False)) + "\n")
     return EXIT_OK

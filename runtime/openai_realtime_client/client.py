@@ -26,6 +26,7 @@ from urllib3.response import BaseHTTPResponse
 from urllib3.util import parse_url
 
 from ._project import PROJECT_NAME, VERSION
+from ._wire import decode_text
 from .errors import (
     APIConnectionError,
     APIError,
@@ -54,6 +55,7 @@ DEFAULT_TIMEOUT = urllib3.Timeout(connect=5.0, read=60.0)
 # Connections kept per host: enough for a thread pool sharing one client without churning sockets.
 DEFAULT_POOL_MAXSIZE = 16
 USER_AGENT = f"{PROJECT_NAME}/{VERSION}"
+JSON_MEDIA_TYPE = "application/json"
 
 DEFAULT_MAX_RETRIES = 2
 INITIAL_BACKOFF = 0.5
@@ -191,32 +193,43 @@ class ApiClient:
         path: str,
         *,
         body: bytes | None,
-        parse: Callable[[Any], T],
+        parse: Callable[[Any], T] | None = None,
+        parse_with_headers: Callable[[Any, Mapping[str, str]], T] | None = None,
+        content_type: str = JSON_MEDIA_TYPE,
+        answer: str | None = JSON_MEDIA_TYPE,
         timeout: float | urllib3.Timeout | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ApiResponse[T]:
         """Send a request, retrying what is safe to retry; return the parsed 2xx response.
 
-        ``parse`` turns the decoded JSON into the operation's model. ``timeout`` and
-        ``max_retries`` override the client's settings for this call; ``extra_headers`` are added
-        to this call's headers (they cannot replace Authorization). Raises an ``APIError``
-        subclass for everything else. Used by the generated operations; call it directly only for
-        operations this client does not describe.
+        ``content_type`` is the media type of ``body`` (with its parameters, such as a multipart
+        boundary). ``answer`` is the media type of the 2xx body: JSON is decoded, a text type is
+        decoded and checked (``_wire.decode_text``), None means no body (``parse`` gets None).
+        ``parse`` turns that into the operation's result; ``parse_with_headers`` instead, when the
+        result reads the answer's headers too. A body or header that does not fit raises
+        ``APIResponseValidationError``. ``timeout`` and ``max_retries`` override the client's
+        settings for this call; ``extra_headers`` are added to this call's headers (they cannot
+        replace Authorization). Raises an ``APIError`` subclass for everything else. Used by the
+        generated operations; call it directly only for operations this client does not describe.
         """
         if self._api_key is None:
             raise APIKeyMissingError(
                 "no API key: pass api_key= to ApiClient or set the OPENAI_API_KEY environment variable"
             )
+        if (parse is None) == (parse_with_headers is None):
+            raise TypeError("request() takes exactly one of parse and parse_with_headers")
         key = self._api_key
         url = self.base_url + path
         attempt_timeout = self.timeout if timeout is None else _checked_timeout(timeout, "timeout", key)
         retries_allowed = self.max_retries if max_retries is None else _checked_retries(max_retries, "max_retries", key)
         headers_sent = self._headers
+        if content_type != JSON_MEDIA_TYPE or answer not in (JSON_MEDIA_TYPE, None):
+            headers_sent = {**headers_sent, "Content-Type": content_type, "Accept": answer or "*/*"}
         if extra_headers:
             for name, value in extra_headers.items():
                 _check_header(name, value, key)
-            headers_sent = {**self._headers, **extra_headers, "Authorization": self._headers["Authorization"]}
+            headers_sent = {**headers_sent, **extra_headers, "Authorization": self._headers["Authorization"]}
         debug = logger.isEnabledFor(logging.DEBUG)
         retries_taken = 0
         while True:
@@ -250,7 +263,7 @@ class ApiClient:
                 continue
             # What the server sent may quote the key (a 401 often does): the error keeps it redacted.
             shown_headers = _redacted_headers(headers, key)
-            raise status_error_class(status)(
+            raise status_error_class(status, raw)(
                 status_code=status,
                 headers=shown_headers,
                 body=redact_bytes(raw, key),
@@ -258,7 +271,7 @@ class ApiClient:
                 retries_taken=retries_taken,
             )
 
-        outcome = _parse_body(raw, headers, parse)
+        outcome = _parse_body(raw, headers, answer, parse, parse_with_headers)
         if isinstance(outcome, _Failed):
             shown_id = None if request_id is None else redact(request_id, key)
             raise APIResponseValidationError(
@@ -369,12 +382,29 @@ class _Failed:
         self.cause = cause
 
 
-def _parse_body(raw: bytes, headers: Mapping[str, str], parse: Callable[[Any], T]) -> T | _Failed:
+def _parse_body(
+    raw: bytes,
+    headers: Mapping[str, str],
+    answer: str | None,
+    parse: Callable[[Any], T] | None,
+    parse_with_headers: Callable[[Any, Mapping[str, str]], T] | None,
+) -> T | _Failed:
+    """The 2xx body decoded as its media type says (JSON, checked text, or nothing), then parsed."""
+    decoded: Any = None
+    if answer == JSON_MEDIA_TYPE or (answer is not None and answer.endswith("+json")):
+        try:
+            decoded = json.loads(raw)
+        except ValueError as err:
+            return _Failed(_not_json(raw, headers, err), err)
+    elif answer is not None:
+        try:
+            decoded = decode_text(answer, raw)
+        except ValueError as err:
+            return _Failed(str(err), err)
     try:
-        decoded = json.loads(raw)
-    except ValueError as err:
-        return _Failed(_not_json(raw, headers, err), err)
-    try:
+        if parse_with_headers is not None:
+            return parse_with_headers(decoded, headers)
+        assert parse is not None  # request() checked that one of the two is given
         return parse(decoded)
     except _PARSE_ERRORS as err:
         return _Failed(_parse_failure(err), err)

@@ -231,6 +231,9 @@ def _describe(err: Exception) -> str:
 class APIStatusError(APIError):
     """Raised for a non-2xx status that has no more specific class below."""
 
+    #: Appended to the message: what to do about this error, for the classes that know.
+    HINT = ""
+
     def __init__(
         self,
         *,
@@ -255,6 +258,8 @@ class APIStatusError(APIError):
             text += f": {' '.join(self.message.split())}"
         if request_id:
             text += f" (request id {request_id})"
+        if self.HINT:
+            text += f"; {self.HINT}"
         super().__init__(text)
 
 
@@ -278,6 +283,19 @@ class ConflictError(APIStatusError):
     """Raised for 409: the request clashed with another one in flight."""
 
 
+class BetaApiShapeDisabledError(BadRequestError):
+    """Raised for a 4xx with the code ``beta_api_shape_disabled``; the message says what to call instead."""
+
+    #: The error code that selects this class.
+    CODE = "beta_api_shape_disabled"
+    #: What to call instead; the deprecation note of each beta method gives its equivalent request.
+    HINT = (
+        "the beta Realtime API shape is switched off: call create_realtime_client_secret "
+        "(POST /realtime/client_secrets) with session.type 'realtime' for a session, or 'transcription' "
+        "for a transcription session, instead"
+    )
+
+
 class UnprocessableEntityError(APIStatusError):
     """Raised for 422: the request was well formed but could not be carried out."""
 
@@ -288,6 +306,46 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """Raised for any status of 500 or above: the service failed."""
+
+
+class WebhookVerificationError(APIError):
+    """Raised when a webhook is refused (``webhooks`` module); the subclass says why. Answer it with 400."""
+
+
+class PayloadNotBytesError(WebhookVerificationError, TypeError):
+    """Raised when the body is not bytes (a ``str`` included): the signature covers the exact bytes sent."""
+
+
+class MissingSecretError(WebhookVerificationError):
+    """Raised when no webhook secret was passed and ``OPENAI_WEBHOOK_SECRET`` is unset or empty."""
+
+
+class InvalidSecretError(WebhookVerificationError):
+    """Raised when the webhook secret is empty, or a ``str`` that is not base64 after an optional ``whsec_``."""
+
+
+class MissingHeaderError(WebhookVerificationError):
+    """Raised when ``webhook-id``, ``webhook-timestamp`` or ``webhook-signature`` is absent or empty."""
+
+
+class MalformedHeaderError(WebhookVerificationError):
+    """Raised when a webhook header is repeated, not UTF-8, or not in its format (integer, ``version,value``)."""
+
+
+class NoMatchingSignatureError(WebhookVerificationError):
+    """Raised when no ``v1`` entry of ``webhook-signature`` matches the body, id, timestamp and secret."""
+
+
+class TimestampTooOldError(WebhookVerificationError):
+    """Raised when a correctly signed webhook's timestamp is more than ``tolerance`` seconds in the past."""
+
+
+class TimestampInFutureError(WebhookVerificationError):
+    """Raised when a correctly signed webhook's timestamp is more than ``tolerance`` seconds ahead of now."""
+
+
+class MalformedPayloadError(WebhookVerificationError):
+    """Raised by ``webhooks.unwrap`` when a signed body is not a JSON object or does not fit its type's model."""
 
 
 # Every status from SERVER_ERROR_FROM up raises InternalServerError; any other status not in
@@ -307,10 +365,14 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 }
 
 
-def status_error_class(status_code: int) -> type[APIStatusError]:
-    """The exception class for a non-2xx status."""
+def status_error_class(status_code: int, body: bytes = b"") -> type[APIStatusError]:
+    """The exception class for a non-2xx status; a 4xx whose error code has its own class gets that."""
     if status_code >= SERVER_ERROR_FROM:
         return InternalServerError
+    code = BetaApiShapeDisabledError.CODE
+    # The cheap byte search first: most error bodies never need decoding here.
+    if status_code >= 400 and code.encode() in body and _error_detail(body).get("code") == code:
+        return BetaApiShapeDisabledError
     return _STATUS_ERRORS.get(status_code, APIStatusError)
 
 
@@ -342,16 +404,27 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BetaApiShapeDisabledError",
     "ConfigurationError",
     "ConflictError",
     "InternalServerError",
     "InvalidAPIKeyError",
+    "InvalidSecretError",
+    "MalformedHeaderError",
+    "MalformedPayloadError",
+    "MissingHeaderError",
+    "MissingSecretError",
+    "NoMatchingSignatureError",
     "NotFoundError",
+    "PayloadNotBytesError",
     "PermissionDeniedError",
     "RateLimitError",
     "RequestValidationError",
     "ResponseShapeError",
+    "TimestampInFutureError",
+    "TimestampTooOldError",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
     "mentions_secret",
     "redact",
     "redact_bytes",

@@ -9,10 +9,11 @@ on the request:
   HMAC-SHA256 over ``<webhook-id>.<webhook-timestamp>.<body>``. One matching entry is enough, so that a
   secret can be rotated; entries of other versions (``v1a,...``) are skipped.
 
-:func:`verify_signature` checks those, :func:`unwrap` checks them and returns the event, and :func:`sign`
-makes the signature header, for testing a receiver. Every refusal raises a subclass of
-:class:`WebhookVerificationError` whose message names the cause and never contains the secret, a
-signature or the body.
+:func:`verify_signature` checks those, :func:`unwrap` checks them and returns the event as the model of
+its ``type`` (the description's webhooks decide which), and :func:`sign` makes the signature header,
+for testing a receiver. Every refusal raises a subclass of :class:`WebhookVerificationError` (an
+``APIError``, defined in ``errors.py`` with the package's other exceptions) whose message names the
+cause and never contains the secret, a signature or the body.
 
 The secret
     The dashboard shows it as ``whsec_`` followed by the base64 of the key. A ``str`` is read that way,
@@ -22,19 +23,36 @@ The secret
     the prefix, which it uses as UTF-8 text; the secrets the vendor hands out all have the prefix, so
     the two agree on them.) When ``secret`` is not given it is read from ``OPENAI_WEBHOOK_SECRET``.
 
-Standard library only: the module has no dependencies.
+Verification uses the standard library only; the event models are the package's own.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import hmac
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TypeAlias, TypeVar, runtime_checkable
+
+from ._webhook_events import WebhookEvent, parse_webhook_event
+from .errors import (
+    InvalidSecretError,
+    MalformedHeaderError,
+    MalformedPayloadError,
+    MissingHeaderError,
+    MissingSecretError,
+    NoMatchingSignatureError,
+    PayloadNotBytesError,
+    ResponseShapeError,
+    TimestampInFutureError,
+    TimestampTooOldError,
+    WebhookVerificationError,
+)
 
 __all__ = [
     "DEFAULT_TOLERANCE",
@@ -47,8 +65,10 @@ __all__ = [
     "MissingSecretError",
     "NoMatchingSignatureError",
     "PayloadNotBytesError",
+    "ReplayGuard",
     "TimestampInFutureError",
     "TimestampTooOldError",
+    "WebhookEvent",
     "WebhookVerificationError",
     "sign",
     "unwrap",
@@ -64,46 +84,6 @@ _ID = "webhook-id"
 _TIMESTAMP = "webhook-timestamp"
 _SIGNATURE = "webhook-signature"
 _SIGNED_VERSION = "v1"
-
-
-class WebhookVerificationError(Exception):
-    """A webhook was refused: the subclass says why. Answer such a request with 400 and do not act on it."""
-
-
-class PayloadNotBytesError(WebhookVerificationError, TypeError):
-    """Raised when the body is not bytes (a ``str`` included): the signature covers the exact bytes sent."""
-
-
-class MissingSecretError(WebhookVerificationError):
-    """Raised when no secret was passed and ``OPENAI_WEBHOOK_SECRET`` is unset or empty."""
-
-
-class InvalidSecretError(WebhookVerificationError):
-    """Raised when the secret is empty, or is a ``str`` that is not base64 after an optional ``whsec_``."""
-
-
-class MissingHeaderError(WebhookVerificationError):
-    """Raised when ``webhook-id``, ``webhook-timestamp`` or ``webhook-signature`` is absent or empty."""
-
-
-class MalformedHeaderError(WebhookVerificationError):
-    """Raised when a webhook header is repeated, not UTF-8, or not in its format (integer, ``version,value``)."""
-
-
-class NoMatchingSignatureError(WebhookVerificationError):
-    """Raised when no ``v1`` entry of ``webhook-signature`` matches the body, id, timestamp and secret."""
-
-
-class TimestampTooOldError(WebhookVerificationError):
-    """Raised when a correctly signed webhook's timestamp is more than ``tolerance`` seconds in the past."""
-
-
-class TimestampInFutureError(WebhookVerificationError):
-    """Raised when a correctly signed webhook's timestamp is more than ``tolerance`` seconds ahead of now."""
-
-
-class MalformedPayloadError(WebhookVerificationError):
-    """Raised by :func:`unwrap` when a correctly signed body is not a UTF-8 JSON object."""
 
 
 @runtime_checkable
@@ -172,12 +152,15 @@ def verify_signature(
 
 def unwrap(
     payload: Payload, headers: HeadersLike, secret: str | bytes | None = None, tolerance: int = DEFAULT_TOLERANCE
-) -> dict[str, Any]:
-    """Verify the webhook as :func:`verify_signature` does, then return its event.
+) -> WebhookEvent:
+    """Verify the webhook as :func:`verify_signature` does, then return its event, typed.
 
-    The event is the body's JSON object, as handed on by :func:`_parse_event`. Raises what
+    The event is the model of its ``type`` among the webhooks of the API description (such as
+    ``models.WebhookRealtimeCallIncoming`` for ``realtime.call.incoming``), fields it does not name
+    kept in ``additional_properties``; an event of a type this client does not know arrives as
+    :class:`~.types.UnknownVariant`, which keeps the object as sent. Raises what
     :func:`verify_signature` raises, and :class:`MalformedPayloadError` when the signed body is not a
-    UTF-8 JSON object.
+    UTF-8 JSON object or does not fit the model of its ``type``.
     """
     verify_signature(payload, headers, secret, tolerance)
     data = _quietly(lambda: json.loads(bytes(payload).decode("utf-8")))  # pragma: no mutate: codec names ignore case
@@ -188,15 +171,55 @@ def unwrap(
     return _parse_event(data)
 
 
-def _parse_event(data: dict[str, Any]) -> dict[str, Any]:
-    """Turn a verified event's JSON object into what :func:`unwrap` returns.
+def _parse_event(data: dict[str, Any]) -> WebhookEvent:
+    """A verified event's JSON object as the model of its ``type`` (``_webhook_events.py``, rendered from
+    the description's webhooks), or ``UnknownVariant`` for a type it does not list."""
+    try:
+        return parse_webhook_event(data)
+    except ResponseShapeError as err:
+        # The message names the field and JSON types, not the values; raised outside the except
+        # block so that the body read does not ride along as the refusal's context.
+        problem = str(err)
+    raise MalformedPayloadError(f"the signed event does not fit its model: {problem}")
 
-    The one place where event types come in: for now the object is returned as it is. This function is
-    meant to be replaced by parsing into the event models generated from the description's webhooks
-    (a union keyed on ``type``, unknown types kept as a typed stand-in); ``unwrap``'s return type
-    changes with it.
+
+class ReplayGuard:
+    """The ``webhook-id`` of each delivery acted on lately, so that a receiver acts on a delivery once.
+
+    A signature proves who sent a delivery, not that it arrives for the first time: a captured request
+    verifies again until its timestamp is ``tolerance`` seconds old, and the vendor sends the same
+    ``webhook-id`` again when it retries. ``first_time`` records an id and says whether it is new; each
+    id is kept until its ``webhook-timestamp`` plus ``tolerance``, after which verification refuses a
+    replay anyway. Call it after verifying, never before (forged requests would fill it with the ids of
+    deliveries to come). In memory and thread-safe: right for one process; several processes need a
+    shared store with an atomic "insert if absent".
     """
-    return data
+
+    def __init__(self, tolerance: int = DEFAULT_TOLERANCE) -> None:
+        self._tolerance = tolerance
+        self._expiry: dict[str, int] = {}
+        self._queue: list[tuple[int, str]] = []  # (expiry, id), soonest first
+        self._lock = threading.Lock()
+
+    def first_time(self, msg_id: str, timestamp: int) -> bool:
+        """Whether ``msg_id`` is new; it is recorded either way, until ``timestamp`` plus the tolerance."""
+        now = _now()
+        with self._lock:
+            while self._queue and self._queue[0][0] < now:
+                expiry, old = heapq.heappop(self._queue)
+                if self._expiry.get(old) == expiry:
+                    del self._expiry[old]
+            if msg_id in self._expiry:
+                return False
+            expiry = timestamp + self._tolerance
+            self._expiry[msg_id] = expiry
+            heapq.heappush(self._queue, (expiry, msg_id))
+            return True
+
+    def forget(self, msg_id: str) -> None:
+        """Drop ``msg_id``, so that the next delivery with it is acted on (when acting on it failed)."""
+        with self._lock:
+            self._expiry.pop(msg_id, None)
 
 
 def sign(payload: Payload, secret: str | bytes, msg_id: str, timestamp: int) -> str:

@@ -126,7 +126,9 @@ def test_the_new_operation_is_listed_as_a_command(translation: tuple[Path, Path]
     assert result.returncode == 0, result.stderr
     listed = [line.split(None, 2) for line in result.stdout.splitlines() if line.startswith("  ") and "create" in line]
     assert ["translation-sessions", "create", "Mint a token for a translation session."] in listed
-    assert len(listed) == 4
+    # One `... create` line per operation without a path parameter (the others are `calls accept` etc.).
+    document = openapi_document.load(translation[1])
+    assert len(listed) == sum("{" not in path for path in document["paths"])
 
 
 def test_its_options_follow_the_field_types(translation: tuple[Path, Path]) -> None:
@@ -211,7 +213,7 @@ def test_its_rules_are_checked_before_anything_is_sent(
 def _add_path_parameter(document: dict[str, Any]) -> None:
     operation = _operation("renew-realtime-session", request="RealtimeSessionCreateRequest")
     operation["parameters"] = [{"name": "session_id", "in": "path", "required": True, "schema": {"type": "string"}}]
-    document["paths"]["/realtime/sessions/{session_id}/renew"] = {"post": operation}
+    document["paths"]["/realtime/sessions/renew/{session_id}"] = {"post": operation}
 
 
 def _add_get(document: dict[str, Any]) -> None:
@@ -226,7 +228,7 @@ def _add_request_field(name: str, schema: dict[str, Any]) -> Callable[[dict[str,
 
 
 def _add_second_sessions(document: dict[str, Any]) -> None:
-    document["paths"]["/beta/realtime/sessions"] = {
+    document["paths"]["/realtime/sessions/"] = {
         "post": _operation("create-beta-realtime-session", request="RealtimeSessionCreateRequest")
     }
 
@@ -234,7 +236,11 @@ def _add_second_sessions(document: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (_add_path_parameter, "cannot generate renew_realtime_session: the command line does not take path parameters"),
+        (
+            _add_path_parameter,
+            "cannot generate renew_realtime_session: the command line takes path parameters only as "
+            "`/<group>/{id}/<action>`",
+        ),
         (_add_get, "cannot generate get_realtime_session_status: the command line has no action for GET operations"),
         (
             _add_request_field("api_key", {"type": "string"}),
@@ -261,3 +267,46 @@ def test_what_the_command_line_cannot_express_stops_generation(
     with pytest.raises(GenerationError, match=re.escape(message)):
         render(tmp_path / "out", spec=spec)
     assert not (tmp_path / "out" / PACKAGE / "__main__.py").exists()
+
+
+# --- what the operation templates cannot render stops generation, naming the operation (tools/codegen/wire.py)
+
+
+def _binary_call_body(document: dict[str, Any]) -> None:
+    content = document["paths"]["/realtime/calls"]["post"]["requestBody"]["content"]
+    content["application/sdp"]["schema"] = {"type": "string", "format": "binary"}
+
+
+def _xml_answer(document: dict[str, Any]) -> None:
+    answer = document["paths"]["/realtime/calls"]["post"]["responses"]["201"]
+    answer["content"] = {"application/sdp": {"schema": {"type": "object"}}}
+
+
+def _integer_header(document: dict[str, Any]) -> None:
+    answer = document["paths"]["/realtime/calls"]["post"]["responses"]["201"]
+    answer["headers"]["Location"]["schema"] = {"type": "integer"}
+
+
+def _query_parameter(document: dict[str, Any]) -> None:
+    operation = document["paths"]["/realtime/calls/{call_id}/hangup"]["post"]
+    operation["parameters"].append({"name": "reason", "in": "query", "schema": {"type": "string"}})
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_binary_call_body, "cannot generate create_realtime_call: a application/sdp body that is not text"),
+        (_xml_answer, "cannot generate create_realtime_call: a application/sdp answer that is not text"),
+        (_integer_header, "cannot generate create_realtime_call: its answer's header Location is not a string"),
+        (_query_parameter, "cannot generate hangup_realtime_call: query, header and cookie parameters"),
+    ],
+    ids=["binary-body", "non-text-answer", "integer-header", "query-parameter"],
+)
+def test_what_the_operation_templates_cannot_render_stops_generation(
+    change: Callable[[dict[str, Any]], None], message: str, tmp_path: Path
+) -> None:
+    spec = _spec(tmp_path, change)
+
+    with pytest.raises(GenerationError, match=re.escape(message)):
+        render(tmp_path / "out", spec=spec)
+    assert not (tmp_path / "out" / PACKAGE / "__main__.py").exists()  # stopped before the last stage

@@ -28,7 +28,9 @@ VERDICTS = {
     "r03-enum-value-added.yaml": False,  # known values of an open enum
     "r04-openapi-3.1.yaml": False,  # 3.0 -> 3.1; its stray `nullable` on the session request's tracing counts
     "r05-json.json": False,  # YAML -> JSON
-    "r06-endpoint-added.json": False,  # POST /realtime/client_secrets
+    # POST /realtime/client_secrets and the others added; and the call's session, kept since the calls
+    # operations are selected, moves from the beta to the GA shape (breaking, checked below).
+    "r06-endpoint-added.json": True,
     "r07-field-removed.json": True,  # a request field gone
     "r08-field-required.json": True,  # a request field now required
     # The swap is detected and overlays/10-realtime-sessions-shapes.yaml pins the live shapes, which are
@@ -97,11 +99,25 @@ def test_a_release_without_a_selected_operation_is_reported_and_the_removal_flag
         import_spec.load_overlays(import_spec.OVERLAYS),
         report,
     )
-    assert report.texts("missing") == ["POST /realtime/client_secrets"]
-    assert "/realtime/client_secrets" not in document["paths"]
+    # The GA secret endpoint, translation secrets and call control came later (this stand-in
+    # release has POST /realtime/calls already).
+    missing = [
+        "POST /realtime/client_secrets",
+        "POST /realtime/translations/client_secrets",
+        "POST /realtime/calls/{call_id}/accept",
+        "POST /realtime/calls/{call_id}/hangup",
+        "POST /realtime/calls/{call_id}/refer",
+        "POST /realtime/calls/{call_id}/reject",
+    ]
+    assert sorted(report.texts("missing")) == sorted(missing)
+    assert not set(document["paths"]) & {entry.split()[1] for entry in missing}
+    # Webhooks came with OpenAPI 3.1: a 3.0 release reports the selected ones missing and imports.
+    assert report.texts("missing-webhook") == ["realtime_call_incoming", "live_call_incoming"]
+    assert report.texts("kept-webhook") == [] and "webhooks" not in document
     changes = spec_diff.diff_documents(spec_diff.load_document(paths.SPEC), document)
     removed = [c for c in changes if c.kind == "operation-removed"]
-    assert len(removed) == 1 and removed[0].breaking and "/realtime/client_secrets" in removed[0].id
+    assert len(removed) == len(missing) and all(c.breaking for c in removed)
+    assert {c.id.split()[2] for c in removed} == {entry.split()[1] for entry in missing}
 
 
 @pytest.mark.parametrize("release", list(VERDICTS))
@@ -114,6 +130,11 @@ def test_spec_diff_verdict_between_consecutive_releases(release: str, imported: 
     assert any(c.breaking for c in changes) is VERDICTS[release], [c.id for c in changes]
     if release == "r05-json.json":
         assert changes == [], "the same content as JSON should leave nothing to report"
+    elif release == "r06-endpoint-added.json":
+        breaking = [c.id for c in changes if c.breaking]
+        assert all(" POST /realtime/calls request.session" in change for change in breaking), breaking
+        added = {c.id.split(" ", 2)[2] for c in changes if c.kind == "operation-added"}
+        assert {"/realtime/client_secrets", "/realtime/translations/client_secrets"} <= added
     else:
         assert changes
 

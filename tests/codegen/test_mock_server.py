@@ -9,11 +9,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 import urllib3
 
 from tests.support.payloads import session
 from tests.support.ports import closed_port
 from tools import paths
+from tools.servers import mock_media
 from tools.servers.mock_server import MockServer, ScriptedResponse
 
 AUTH = {"Authorization": "Bearer k", "Content-Type": "application/json"}
@@ -198,3 +200,34 @@ def test_make_mock_listens_on_the_port_given() -> None:
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
+
+
+# --- bodies that are not JSON (tools/servers/mock_media.py): an SDP check of its own, and an answer a browser accepts
+
+OFFER = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (OFFER, None),
+        ("o=- 1 2 IN IP4 1.2.3.4\r\nv=0\r\ns=-\r\n", "must start with the line v=0"),
+        ("v=0\r\ns=-\r\n", "needs the o= line"),
+        ("v=0\r\no=x\r\ns=-\r\nhello\r\n", "must be <letter>=<value>"),
+    ],
+)
+def test_the_mock_checks_sdp_on_its_own(text: str, problem: str | None) -> None:
+    found = mock_media.sdp_problem(text)
+    assert found is None if problem is None else problem in (found or "")
+
+
+def test_the_mock_answers_an_offer_with_the_answerers_role_and_fresh_ice_credentials() -> None:
+    offer = OFFER + "a=ice-ufrag:abcd\r\na=ice-pwd:0123456789abcdef01234567\r\na=setup:actpass\r\n"
+    offer += "a=candidate:1 1 udp 1 h 9 typ host\r\n"
+    answer = mock_media.answer_sdp(offer)
+
+    assert mock_media.sdp_problem(answer) is None
+    assert "a=setup:active" in answer and "a=setup:actpass" not in answer
+    assert "a=ice-ufrag:abcd" not in answer and "a=ice-ufrag:" in answer
+    assert "a=candidate" not in answer
+    assert answer.endswith("\r\n") and "\n" not in answer.replace("\r\n", "")

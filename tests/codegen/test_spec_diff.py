@@ -1068,3 +1068,69 @@ def test_the_regeneration_diff_is_available_as_a_function(regenerated: tuple[Pat
     assert verdicts[f"api-removed {REQUEST_MODEL}.speed"] is True
     assert verdicts[f"api-added {REQUEST_MODEL}.language"] is False
     assert all(verdict for change_id, verdict in verdicts.items() if "speed" in change_id)
+
+
+# --- path parameters, multipart parts, other media types and response headers (the calls operations)
+
+FULL = load_document(paths.SPEC)
+CREATE_CALL = "POST /realtime/calls"
+ACCEPT = "POST /realtime/calls/{call_id}/accept"
+
+
+def _calls(document: dict[str, Any]) -> dict[str, Any]:
+    return {**document, "paths": {p: i for p, i in document["paths"].items() if p.startswith("/realtime/calls")}}
+
+
+def _call_op(document: dict[str, Any], path: str = "/realtime/calls") -> dict[str, Any]:
+    return document["paths"][path]["post"]  # type: ignore[no-any-return]
+
+
+def test_a_path_parameter_is_compared_by_location_and_name() -> None:
+    old = _calls(copy.deepcopy(FULL))
+    new = copy.deepcopy(old)
+    accept = "/realtime/calls/{call_id}/accept"
+    _call_op(new, accept)["parameters"][0]["schema"] = {"type": "integer"}
+    _call_op(new, accept)["parameters"].append({"in": "query", "name": "dry_run", "required": True, "schema": {}})
+    _call_op(new, "/realtime/calls/{call_id}/hangup")["parameters"] = []
+
+    verdicts = _verdicts(diff_documents(old, new))
+
+    assert verdicts[f"type-changed {ACCEPT} request.path:call_id"] is True
+    assert verdicts[f"parameter-added {ACCEPT} request.query:dry_run"] is True
+    assert verdicts["parameter-removed POST /realtime/calls/{call_id}/hangup request.path:call_id"] is True
+    assert diff_documents(old, copy.deepcopy(old)) == []
+
+
+def test_multipart_parts_and_other_media_types_of_a_body_are_compared() -> None:
+    old = _calls(copy.deepcopy(FULL))
+    new = copy.deepcopy(old)
+    content = _call_op(new)["requestBody"]["content"]
+    content["multipart/form-data"]["encoding"]["sdp"]["contentType"] = "text/plain"
+    del content["application/sdp"]
+    _schemas(new)["RealtimeCallCreateRequest"]["properties"].pop("session")
+
+    verdicts = _verdicts(diff_documents(old, new))
+
+    # The default (multipart, listed first) is compared field by field, as a JSON body is.
+    assert verdicts[f"field-removed {CREATE_CALL} request.session"] is True
+    assert verdicts[f"part-media-type-changed {CREATE_CALL} request.sdp"] is True
+    assert verdicts[f"request-media-type-removed {CREATE_CALL} request<application/sdp>"] is True
+    back = _verdicts(diff_documents(new, old))
+    assert back[f"request-media-type-added {CREATE_CALL} request<application/sdp>"] is False
+
+
+def test_response_headers_are_compared_and_a_header_that_may_go_missing_breaks() -> None:
+    old = _calls(copy.deepcopy(FULL))
+    optional, removed = copy.deepcopy(old), copy.deepcopy(old)
+    optional["paths"]["/realtime/calls"]["post"]["responses"]["201"]["headers"]["Location"]["required"] = False
+    del removed["paths"]["/realtime/calls"]["post"]["responses"]["201"]["headers"]["Location"]
+
+    assert _verdicts(diff_documents(old, optional)) == {
+        f"response-header-required-changed {CREATE_CALL} response.header:location": True
+    }
+    assert _verdicts(diff_documents(old, removed)) == {
+        f"response-header-removed {CREATE_CALL} response.header:location": True
+    }
+    assert _verdicts(diff_documents(removed, old)) == {
+        f"response-header-added {CREATE_CALL} response.header:location": False
+    }

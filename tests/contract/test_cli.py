@@ -8,7 +8,7 @@ import pkgutil
 import shutil
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -40,10 +40,15 @@ def operation_modules() -> list[ModuleType]:
 
 
 def command_of(module: ModuleType) -> str:
-    """What the feature promises: the path's last segment with - for _, and `create` for POST."""
+    """What the feature promises: the path's words after its first (the API's area) with - for _,
+    then `create` for POST, or the segment after a path parameter (`calls accept CALL_ID`)."""
     method, path = str(module.METHOD), str(module.PATH)
     assert method == "POST"
-    return path.rstrip("/").rsplit("/", 1)[-1].replace("_", "-") + " create"
+    words = [word.replace("_", "-") for word in path.strip("/").split("/")[1:]]
+    parameters = [i for i, word in enumerate(words) if word.startswith("{")]
+    if parameters:
+        return " ".join(words[: parameters[0]] + words[-1:])
+    return " ".join([*words, "create"])
 
 
 def example_answer(path: str) -> dict[str, Any]:
@@ -65,6 +70,9 @@ class Case:
     secret: tuple[str, ...]
     violation: tuple[str, ...]
     violation_message: str
+    # The options a request needs at least (its required fields), and the body they mean.
+    minimal: tuple[str, ...] = ()
+    minimal_body: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def argv(self) -> list[str]:
@@ -151,8 +159,26 @@ CASES = (
         violation=("--expires-after", '{"seconds": 5}'),
         violation_message="expires_after.seconds=5 is below the minimum 10",
     ),
+    Case(
+        command="translations client-secrets create",
+        path="/realtime/translations/client_secrets",
+        options=(
+            ("--expires-after", '{"seconds": 900}'),
+            ("--session", '{"model": "gpt-realtime-translate", "audio": {"output": {"language": "fr"}}}'),
+        ),
+        body={
+            "expires_after": {"seconds": 900},
+            "session": {"model": "gpt-realtime-translate", "audio": {"output": {"language": "fr"}}},
+        },
+        secret=("value",),
+        violation=("--expires-after", '{"seconds": 7201}'),
+        violation_message="expires_after.seconds=7201 is above the maximum 7200",
+        minimal=("--session", '{"model": "gpt-realtime-translate"}'),
+        minimal_body={"session": {"model": "gpt-realtime-translate"}},
+    ),
 )
 BY_COMMAND = {case.command: case for case in CASES}
+CALL_COMMANDS = {"calls create", "calls accept", "calls hangup", "calls refer", "calls reject"}
 
 
 def _ids(case: Case) -> str:
@@ -164,17 +190,23 @@ def _ids(case: Case) -> str:
 
 def test_every_operation_is_a_command_and_the_top_level_help_lists_them(tmp_path: Path) -> None:
     expected = {command_of(module) for module in operation_modules()}
-    # One command per operation of RealtimeApi, and a case in this file for each of them.
-    operations = [name for name in vars(RealtimeApi) if name.startswith("create_") and "_with_" not in name]
-    assert len(expected) == len(operations) == 3
-    assert set(BY_COMMAND) == expected
+    # One command per operation of RealtimeApi; a case in this file for each that answers JSON, and
+    # tests of their own (below) for the calls commands.
+    operations = [name for name in vars(RealtimeApi) if not name.startswith("_") and "_with_" not in name]
+    assert len(expected) == len(operations) == 9
+    assert set(BY_COMMAND) | CALL_COMMANDS == expected
 
     result = run_cli("--help", cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"usage: python -m {PACKAGE} [-h] COMMAND ACTION [options]")
-    listed = [line.split(None, 2) for line in result.stdout.splitlines() if line.startswith("  ") and "create" in line]
-    assert {f"{group} {action}" for group, action, _summary in listed} == expected
+    listed = {
+        " ".join(line.split()[: len(command.split())])
+        for line in result.stdout.splitlines()
+        for command in expected
+        if line.startswith("  " + command + " ")
+    }
+    assert listed == expected
     assert "OPENAI_API_KEY" in result.stdout
 
 
@@ -211,11 +243,12 @@ def test_the_body_sent_is_what_the_options_say_and_the_answer_is_printed_as_json
 
 @pytest.mark.parametrize("case", CASES, ids=_ids)
 def test_no_options_send_an_empty_object(case: Case, mock_server: MockServer, tmp_path: Path) -> None:
-    result = run_cli(*case.command.split(), "--base-url", mock_server.url, cwd=tmp_path)
+    # Beyond the required fields, if any: without them the request is refused (a test below).
+    result = run_cli(*case.command.split(), *case.minimal, "--base-url", mock_server.url, cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     (received,) = mock_server.received
-    assert received.json() == {}
+    assert received.json() == case.minimal_body
 
 
 @pytest.mark.parametrize("case", CASES, ids=_ids)
@@ -224,7 +257,7 @@ def test_secret_prints_only_the_client_secret(case: Case, mock_server: MockServe
     for name in case.secret:
         expected = expected[name]
 
-    result = run_cli(*case.command.split(), "--secret", "--base-url", mock_server.url, cwd=tmp_path)
+    result = run_cli(*case.command.split(), *case.minimal, "--secret", "--base-url", mock_server.url, cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert expected.startswith("ek_")
@@ -287,7 +320,9 @@ def test_an_error_status_is_exit_1_with_one_line_naming_class_status_and_request
     body = vendor_error("Slow down,\nplease.", "x")
     mock_server.script(ScriptedResponse(status, body, headers={"x-request-id": f"req_cli_{status}"}))
 
-    result = run_cli(*case.command.split(), "--max-retries", "0", "--base-url", mock_server.url, cwd=tmp_path)
+    result = run_cli(
+        *case.command.split(), *case.minimal, "--max-retries", "0", "--base-url", mock_server.url, cwd=tmp_path
+    )
 
     assert result.returncode == 1
     assert result.stdout == ""
@@ -357,7 +392,7 @@ def test_a_server_that_echoes_the_key_does_not_get_it_printed(mock_server: MockS
 
 @pytest.mark.parametrize("case", CASES, ids=_ids)
 def test_a_bound_violation_is_exit_2_naming_the_field(case: Case, mock_server: MockServer, tmp_path: Path) -> None:
-    result = run_cli(*case.command.split(), *case.violation, "--base-url", mock_server.url, cwd=tmp_path)
+    result = run_cli(*case.command.split(), *case.minimal, *case.violation, "--base-url", mock_server.url, cwd=tmp_path)
 
     assert result.returncode == 2
     assert result.stdout == ""
@@ -534,3 +569,105 @@ def test_a_vendored_copy_runs_under_its_own_module_path(mock_server: MockServer,
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ek_")
     assert one_line(usage.stderr).startswith(f"python -m {module} sessions create: error: RequestValidationError")
+
+
+# --- the calls commands: SDP from a file or stdin, the call id as an argument ---------------------
+
+SDP_OFFER = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n"
+
+
+def test_calls_create_reads_the_offer_from_a_file_and_prints_the_call(mock_server: MockServer, tmp_path: Path) -> None:
+    offer = tmp_path / "offer.sdp"
+    offer.write_bytes(SDP_OFFER.encode())
+
+    result = run_cli(
+        "calls", "create", "--sdp", str(offer), "--session", '{"type": "realtime", "model": "gpt-realtime"}',
+        "--base-url", mock_server.url, cwd=tmp_path,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    printed = json.loads(result.stdout)
+    assert printed["call_id"].startswith("rtc_") and printed["location"].endswith(printed["call_id"])
+    assert printed["sdp"].startswith("v=0") and "a=mid:0" in printed["sdp"]  # the mock answers the offer
+    (received,) = mock_server.received
+    assert received.problems == ()
+    assert (received.header("content-type") or "").startswith("multipart/form-data; boundary=")
+    assert b"Content-Type: application/sdp\r\n\r\n" + SDP_OFFER.encode() in received.body
+
+
+def test_calls_create_reads_the_offer_from_stdin(mock_server: MockServer, tmp_path: Path) -> None:
+    result = run_cli("calls", "create", "--sdp", "-", "--base-url", mock_server.url, cwd=tmp_path, stdin=SDP_OFFER)
+
+    assert result.returncode == 0, result.stderr
+    assert mock_server.received[0].problems == ()
+
+
+def test_calls_create_refuses_an_unreadable_file_and_text_that_is_not_sdp(
+    mock_server: MockServer, tmp_path: Path
+) -> None:
+    missing = run_cli("calls", "create", "--sdp", str(tmp_path / "nope.sdp"), cwd=tmp_path)
+    not_sdp = run_cli("calls", "create", "--sdp", "-", "--base-url", mock_server.url, cwd=tmp_path, stdin="hello")
+
+    assert missing.returncode == 2 and "--sdp" in missing.stderr and "cannot read it" in missing.stderr
+    assert not_sdp.returncode == 2
+    assert "sdp='hello' is not an SDP session description" in one_line(not_sdp.stderr)
+    assert mock_server.received == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "path", "body"),
+    [
+        (
+            ("accept", "rtc_1", "--instructions", "Hi."),
+            "accept",
+            {"type": "realtime", "instructions": "Hi."},
+        ),
+        (("hangup", "rtc_1"), "hangup", None),
+        (("refer", "rtc_1", "--target-uri", "tel:+14155550123"), "refer", {"target_uri": "tel:+14155550123"}),
+        (("reject", "rtc_1", "--status-code", "486"), "reject", {"status_code": 486}),
+    ],
+    ids=["accept", "hangup", "refer", "reject"],
+)
+def test_call_control_commands_take_the_call_id_and_print_nothing(
+    mock_server: MockServer, tmp_path: Path, argv: tuple[str, ...], path: str, body: Any
+) -> None:
+    result = run_cli("calls", *argv, "--base-url", mock_server.url, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    (received,) = mock_server.received
+    assert received.problems == ()
+    assert received.path.endswith(f"/realtime/calls/rtc_1/{path}")
+    assert (received.json() if body is not None else received.body) == (body if body is not None else b"")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("reject", "rtc_1", "--status-code", "700"), "status_code=700 is above the maximum 699"),
+        (("hangup", "rtc/1"), "call_id='rtc/1' must not contain a slash"),
+        (("hangup", ""), "call_id='' must not be empty"),
+    ],
+    ids=["status-bound", "slash", "empty"],
+)
+def test_call_control_commands_refuse_bad_input(
+    mock_server: MockServer, tmp_path: Path, argv: tuple[str, ...], message: str
+) -> None:
+    result = run_cli("calls", *argv, "--base-url", mock_server.url, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert message in one_line(result.stderr)
+    assert mock_server.received == []
+
+
+def test_calls_help_shows_the_file_option_and_the_beta_commands_say_they_are_deprecated(tmp_path: Path) -> None:
+    create = run_cli("calls", "create", "--help", cwd=tmp_path, key=None)
+    accept = run_cli("calls", "accept", "--help", cwd=tmp_path, key=None)
+    sessions = run_cli("sessions", "create", "--help", cwd=tmp_path, key=None)
+
+    assert "--sdp FILE|-" in create.stdout and "application/sdp, read from FILE, or from stdin with -" in " ".join(
+        create.stdout.split()
+    )
+    assert "CALL_ID" in accept.stdout
+    text = " ".join(sessions.stdout.split())
+    assert "Deprecated" in text and "client-secrets create" in text and '"type": "realtime"' in text

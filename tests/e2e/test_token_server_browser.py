@@ -270,3 +270,40 @@ def test_a_failed_mint_shows_a_safe_message(
     # Not the key, and not the API's own message, which is where a fragment of the key would come from.
     assert "Incorrect API key" not in page and "The server had an error" not in page
     assert_no_key_reached_the_browser(browser, caplog)
+
+
+def test_a_call_posts_the_browsers_offer_and_shows_the_call_id(
+    browser: WebDriver,
+    token_server: TokenServer,
+    mock_server: MockServer,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    watch_logs(caplog)
+    browser.get(token_server.url)
+    wait_for_state(browser, "ready")
+    mock_server.reset()
+
+    browser.find_element(By.ID, "start-call").click()
+    body = browser.find_element(By.TAG_NAME, "body")
+    WebDriverWait(browser, 15).until(lambda _: body.get_attribute("data-call") in ("answered", "unanswered", "error"))
+    browser.execute_script("document.getElementById('call-panel').scrollIntoView()")
+    shot = screenshot(browser, tmp_path, "call-started")
+
+    (received,) = mock_server.received
+    assert received.problems == ()
+    assert received.path.endswith("/realtime/calls")
+    assert received.header("Authorization") == f"Bearer {TEST_API_KEY}"
+    # What reached the API is the offer Chromium's RTCPeerConnection made, sent as a multipart part.
+    assert (received.header("content-type") or "").startswith("multipart/form-data; boundary=")
+    assert b"Content-Type: application/sdp" in received.body
+    assert b"a=fingerprint:" in received.body and b"m=audio " in received.body and b"m=application " in received.body
+    call_id = text_of(browser, "call-id")
+    assert call_id.startswith("rtc_") and f"started call {call_id}" in caplog.text
+    # The mock's answer, built from the offer, is one the browser takes as its remote description.
+    assert body.get_attribute("data-call") == "answered", text_of(browser, "call-remote")
+    assert text_of(browser, "call-status") == "Call started."
+    assert text_of(browser, "call-remote") == "accepted as the remote description"
+    assert [e for e in browser_console(browser) if e.get("level") == "SEVERE"] == []
+    assert_no_key_reached_the_browser(browser, caplog)
+    assert shot.stat().st_size > 5_000

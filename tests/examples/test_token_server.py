@@ -337,3 +337,75 @@ def test_without_a_key_it_is_refused_at_start() -> None:
     assert process.returncode == 2
     assert out == ""
     assert err.strip() == "token_server: OPENAI_API_KEY is not set; export your key"
+
+
+# --- POST /call: the browser's SDP offer in, the answer and the call id out ----------------------
+
+OFFER = "v=0\r\no=- 7 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=setup:actpass\r\n"
+
+
+def call(server: TokenServer, body: bytes = OFFER.encode(), **headers: str) -> urllib3.BaseHTTPResponse:
+    headers = headers or {"Content-Type": "application/sdp"}
+    return urllib3.request("POST", server.url + "call", body=body, headers=headers, retries=False)
+
+
+def test_a_call_sends_the_offer_as_multipart_and_answers_with_sdp_and_the_call_id(
+    token_server: TokenServer, mock_server: MockServer
+) -> None:
+    response = call(token_server)
+
+    assert response.status == 201
+    assert response.headers["Content-Type"].startswith("application/sdp")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Call-Id"].startswith("rtc_")
+    answer = response.data.decode()
+    assert answer.startswith("v=0\r\n") and "a=setup:active" in answer  # the mock answers the offer
+    (received,) = mock_server.received
+    assert received.problems == ()
+    assert received.header("Authorization") == f"Bearer {TEST_API_KEY}"
+    assert (received.header("content-type") or "").startswith("multipart/form-data; boundary=")
+    assert OFFER.encode() in received.body
+    for where in (response.data.decode(), str(response.headers)):
+        assert TEST_API_KEY not in where
+
+
+@pytest.mark.parametrize(
+    ("method", "body", "headers", "status"),
+    [
+        ("GET", b"", {}, 405),
+        ("POST", OFFER.encode(), {"Content-Type": "text/plain"}, 415),
+        ("POST", b"hello", {"Content-Type": "application/sdp"}, 400),
+        ("POST", b"v=0\r\n\xff", {"Content-Type": "application/sdp"}, 400),
+        ("POST", b"v=0\r\n" + b"a=x\r\n" * 20_000, {"Content-Type": "application/sdp"}, 413),
+    ],
+    ids=["get", "wrong-type", "not-sdp", "not-utf8", "too-large"],
+)
+def test_a_bad_call_request_is_refused_without_calling_the_api(
+    token_server: TokenServer,
+    mock_server: MockServer,
+    method: str,
+    body: bytes,
+    headers: dict[str, str],
+    status: int,
+) -> None:
+    response = urllib3.request(method, token_server.url + "call", body=body or None, headers=headers, retries=False)
+
+    assert response.status == status
+    assert "error" in response.json()
+    assert mock_server.received == []
+
+
+def test_a_failed_call_becomes_a_safe_json_error(token_server: TokenServer, mock_server: MockServer) -> None:
+    mock_server.script(ScriptedResponse(401, LEAKY_401, headers={"x-request-id": "req_call_401"}))
+
+    response = call(token_server)
+
+    assert response.status == 502
+    assert response.json() == {
+        "error": {
+            "message": "The API refused this server's API key (HTTP 401).",
+            "upstream_status": 401,
+            "request_id": "req_call_401",
+        }
+    }
+    assert TEST_API_KEY[-8:] not in response.data.decode()

@@ -4,9 +4,9 @@ Under mutation the package ``openai_realtime_client`` is the scratch tree's muta
 generated package, and mutmut runs against each mutant the tests it saw reaching the mutated
 function in this process. Two kinds of tests would be missed:
 
-- Tests that import runtime/ itself (``runtime.openai_realtime_client.*``, ``runtime_modules.load``)
-  would load the unmutated files under other names, so those names are pointed at the package's
-  modules; the bytes are the same (after the header), as tests/codegen/test_runtime_copy.py checks.
+- Tests that import runtime/ itself (``runtime.openai_realtime_client.*``) would load the
+  unmutated files under other names, so those names are pointed at the package's modules; the
+  bytes are the same (after the header), as tests/codegen/test_runtime_copy.py checks.
 - Tests that run the command line in a subprocess (``tests.support.cli.run_cli``, which runs the
   package this process imports) reach the CLI engine where mutmut cannot see it. The subprocess
   inherits MUTANT_UNDER_TEST, so it runs the mutant; while mutmut records which tests reach what,
@@ -24,7 +24,7 @@ import pytest
 from mutmut.mutation.trampoline import get_mutant_under_test
 from mutmut.stats import record_trampoline_hit
 
-from tests.support import cli, runtime_modules
+from tests.support import cli
 from tools import paths
 
 _RECORDING = "stats"  # mutmut's MUTANT_UNDER_TEST while it records which tests reach which function
@@ -34,15 +34,14 @@ _ORIGINAL = "__mutmut_orig"  # suffix of the unmutated copy mutmut keeps of each
 def _alias_runtime_modules() -> None:
     package = importlib.import_module(paths.PACKAGE_NAME)
     sys.modules[f"runtime.{paths.PACKAGE_NAME}"] = package
-    files = [*sorted(runtime_modules.RUNTIME_PACKAGE.rglob("*.py")), runtime_modules.RUNTIME_PACKAGE / "_project.py"]
-    for file in files:
-        relative = file.relative_to(runtime_modules.RUNTIME_PACKAGE).with_suffix("")
+    runtime = paths.RUNTIME / paths.PACKAGE_NAME
+    for file in [*sorted(runtime.rglob("*.py")), runtime / "_project.py"]:
+        relative = file.relative_to(runtime).with_suffix("")
         parts = relative.parts[:-1] if relative.name == "__init__" else relative.parts
         if not parts:
             continue
         module = importlib.import_module(".".join((paths.PACKAGE_NAME, *parts)))
         sys.modules[".".join(("runtime", paths.PACKAGE_NAME, *parts))] = module
-        sys.modules[runtime_modules.module_name("/".join(parts))] = module
 
 
 def _mutated_functions(module: ModuleType) -> list[str]:

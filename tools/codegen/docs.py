@@ -289,13 +289,16 @@ class PropertyDoc:
 
 @dataclass(frozen=True)
 class UsedBy:
-    """Where a class appears: in a field of another class, or as an operation's body or result."""
+    """Where a class appears: in a field of another class, as an operation's body or result, or as the
+    event a webhook delivers."""
 
     class_name: str = ""  # the class holding the field
     field_name: UntrustedString | None = None
     api_class: str = ""  # or the API class and method
     method: str = ""
     role: str = ""  # "request body" or "response"
+    webhook: UntrustedString | None = None  # or the webhook delivering it, and its event type
+    event_type: UntrustedString | None = None
 
 
 @dataclass(frozen=True)
@@ -365,8 +368,16 @@ class Docs:
     """The ``docs`` template global: ``docs.model(model)``, ``docs.enum(enum)``,
     ``docs.operation(endpoint)``, ``docs.servers()``, ``docs.tag_description(tag)``."""
 
-    def __init__(self, document: dict[str, Any], models: Iterable[Any], enums: Iterable[Any], collections: Any) -> None:
+    def __init__(
+        self,
+        document: dict[str, Any],
+        models: Iterable[Any],
+        enums: Iterable[Any],
+        collections: Any,
+        webhook_events: Iterable[Any] = (),
+    ) -> None:
         self._document = document
+        self._webhook_events = tuple(webhook_events)  # tools.codegen.webhook_events.WebhookEvent
         self._models = {model.class_info.name: model for model in models}
         self._enums = {enum.class_info.name: enum for enum in enums}
         self._collections = collections
@@ -639,6 +650,10 @@ class Docs:
                                 used_by.setdefault(used, []).append(
                                     UsedBy(api_class=api_class, method=str(endpoint.name), role="response")
                                 )
+            for event in self._webhook_events:
+                used_by.setdefault(event.class_name, []).append(
+                    UsedBy(webhook=event.webhook, event_type=event.event_type)
+                )
             self._used_by, self._open_in = used_by, open_in
         return self._used_by, self._open_in
 

@@ -35,7 +35,7 @@ from openapi_python_client.strings import PythonCode, pascal_case
 
 from runtime.openai_realtime_client import verify as verify_script
 from tools import command, openapi_document, paths
-from tools.codegen import docs, generator_adapter
+from tools.codegen import docs, generator_adapter, webhook_events, wire
 from tools.codegen.runtime_facts import CHECKED_KEYWORDS, ERROR_CLASSES, SCHEMA_KEYWORDS, STATUS_CODES
 
 GENERATED_HEADER = (
@@ -165,12 +165,12 @@ class _BodySchemas:
     def __init__(self, spec: Path) -> None:
         self._document = openapi_document.load(spec)
 
-    def __call__(self, endpoint: Any) -> str:
+    def __call__(self, endpoint: Any, media_type: str = "application/json") -> str:
         path = endpoint.path.get_untrusted_value()
         try:
             operation = self._document["paths"][path][endpoint.method]
             body = openapi_document.resolve(self._document, operation.get("requestBody", {}))
-            schema = body.get("content", {}).get("application/json", {}).get("schema", {})
+            schema = body.get("content", {}).get(media_type, {}).get("schema", {})
             return repr(self._prune(schema, depth=0))
         except openapi_document.RefError as err:
             raise GenerationError(f"{endpoint.method.upper()} {path}: cannot resolve its body schema: {err}") from err
@@ -190,6 +190,10 @@ class _BodySchemas:
         if depth > 64:
             raise GenerationError("a request schema nests more than 64 levels (a cycle?)")
         schema = openapi_document.resolve(self._document, schema)
+        # A lone allOf member is the schema itself (how 3.1 descriptions put a $ref beside siblings).
+        while isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
+            rest = {key: value for key, value in schema.items() if key != "allOf"}
+            schema = {**openapi_document.resolve(self._document, schema["allOf"][0]), **rest}
         pruned: dict[str, Any] = {}
         for key, value in schema.items():
             if key not in VALIDATED_KEYWORDS:
@@ -224,6 +228,7 @@ def _run_stage_one(out_dir: Path, spec: Path, config_path: Path, templates: Path
     # never be blamed for what the generator already left out.
     _raise_on_problems(generator_adapter.parse_problems(project))
     generator_adapter.add_unknown_variants(project.openapi.models)
+    events = _webhook_events(spec, project)
     env = generator_adapter.environment(project)
     env.finalize = _refuse_unescaped
     env.filters.update(docs.MARKDOWN_FILTERS)
@@ -234,20 +239,35 @@ def _run_stage_one(out_dir: Path, spec: Path, config_path: Path, templates: Path
             models=project.openapi.models,
             enums=project.openapi.enums,
             collections=project.openapi.endpoint_collections_by_tag,
+            webhook_events=events,
         ),
         unsupported=_unsupported,
         success_response=_success_response,
         is_secret=_is_secret,
         request_body_schema=_BodySchemas(spec),
+        wire=wire.Wires(spec, _unsupported),
         const_fields=_ConstFields(project.openapi.models),
         manifest_name=MANIFEST_NAME,
         status_codes=STATUS_CODES,
         schema_keywords=SCHEMA_KEYWORDS,
         error_classes=ERROR_CLASSES,
+        webhook_events=events,
     )
     with contextlib.redirect_stdout(io.StringIO()):
         _raise_on_problems(project.build())
     return project
+
+
+def _webhook_events(spec: Path, project: Project) -> tuple[webhook_events.WebhookEvent, ...]:
+    """Template global ``webhook_events``: per webhook of the description, its event model and ``type``."""
+    try:
+        return webhook_events.webhook_events(
+            openapi_document.load(spec),
+            project.openapi.models,
+            generator_adapter.component_class_name(project.config),
+        )
+    except webhook_events.WebhookEventError as err:
+        raise GenerationError(f"cannot generate the webhook events: {err}") from err
 
 
 def stage_two_outputs(templates: Path, package_name: str) -> list[tuple[str, str]]:

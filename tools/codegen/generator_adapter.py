@@ -9,7 +9,7 @@ templates/README.md, "Bumping openapi-python-client"). Property kinds are decide
 ``isinstance`` on the generator's public classes, not by the name of the template it picks.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -23,6 +23,7 @@ from openapi_python_client.parser.properties import AnyProperty, ModelProperty
 from openapi_python_client.parser.properties.const import ConstProperty
 from openapi_python_client.parser.properties.list_property import ListProperty
 from openapi_python_client.parser.properties.none import NoneProperty
+from openapi_python_client.parser.properties.schemas import Class
 from openapi_python_client.parser.properties.union import UnionProperty
 from openapi_python_client.strings import PythonIdentifier
 
@@ -60,6 +61,15 @@ def environment(project: Project) -> Environment:
     same environment so both stages follow the same rules.
     """
     return project.env
+
+
+def component_class_name(config: Config) -> Callable[[str], str]:
+    """The class name the generator gives the component schema of a name (``class_overrides`` applied).
+
+    ``Class.from_string`` is how the generator names every component's class; the webhook events
+    (tools/webhook_events.py) use it to find the model of a webhook's payload.
+    """
+    return lambda name: str(Class.from_string(string=name, config=config).name)
 
 
 def is_model_property(prop: object) -> bool:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
 from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound
@@ -39,6 +39,7 @@ from werkzeug.wrappers import Request, Response
 
 from tools import command, openapi_document, paths
 from tools.openapi_document import escape
+from tools.servers import mock_media
 from tools.servers.echo import Echo
 from tools.servers.local_server import LocalWSGIServer
 
@@ -137,31 +138,51 @@ class _Spec:
         self.base_path = self.base_path.rstrip("/")
         # Match the servers' path on any host, so the mock validates on whatever port it got.
         served = dict(document, servers=[{"url": self.base_path or "/"}])
-        self.validator = OpenAPI.from_dict(served)
+        self.validator = OpenAPI.from_dict(
+            served, config=Config(extra_media_type_deserializers=mock_media.EXTRA_DESERIALIZERS)
+        )
         self._echo = Echo(document)
         self._routes = [
             (re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"), template)
             for template in document.get("paths", {})
         ]
 
-    def success_answer(self, method: str, path: str, request: Any = None) -> tuple[int, list[bytes]]:
-        """The status of the operation's success answer and the bodies to try, best first: its
-        example with the request echoed into it (tools/servers/echo.py), then the example as is."""
+    def template(self, path: str) -> str:
         relative = path.removeprefix(self.base_path) or "/"
-        template = next(t for pattern, t in self._routes if pattern.match(relative))
+        template: str = next(t for pattern, t in self._routes if pattern.match(relative))
+        return template
+
+    def operation(self, method: str, path: str) -> dict[str, Any]:
+        operation: dict[str, Any] = self.document["paths"][self.template(path)][method.lower()]
+        return operation
+
+    def success_answer(
+        self, method: str, path: str, request: Any = None, content_type: str = "", raw: bytes = b""
+    ) -> tuple[int, list[bytes], str, dict[str, str]]:
+        """The status of the operation's success answer, the bodies to try, best first (its example
+        with the request echoed into it (tools/servers/echo.py), then the example as is), their
+        media type and the headers the description declares (tools/servers/mock_media.py). A
+        non-JSON answer is built from the request's content type and raw body (an SDP answer)."""
+        template = self.template(path)
         responses = self.document["paths"][template][method.lower()]["responses"]
         status = min(int(code) for code in responses if code.isdigit() and 200 <= int(code) < 300)
         response, at = openapi_document.target(
             self.document, f"/paths/{escape(template)}/{method.lower()}/responses/{status}"
         )
-        media = response.get("content", {}).get(JSON)
+        headers = mock_media.example_headers(self.document, response)
+        content = response.get("content", {})
+        media = content.get(JSON)
+        if media is None and content:
+            media_type, other = next(iter(content.items()))
+            return status, [mock_media.text_answer(other, media_type, content_type, raw)], media_type, headers
         if media is None:
-            return status, [b""]
+            return status, [b""], JSON, headers
         value, _ = openapi_document.example(self.document, media)
         echoed = (
             self._echo.answer(value, request, f"{at}/content/{escape(JSON)}/schema") if "schema" in media else value
         )
-        return status, [json.dumps(body).encode() for body in ([echoed, value] if echoed != value else [value])]
+        bodies = [json.dumps(body).encode() for body in ([echoed, value] if echoed != value else [value])]
+        return status, bodies, JSON, headers
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -216,6 +237,11 @@ class MockServer(LocalWSGIServer):
         openapi_request = WerkzeugOpenAPIRequest(request)
         errors = list(self._spec.validator.iter_request_errors(openapi_request))
         rejections = [_rejection(error) for error in errors]
+        if not rejections:
+            operation = self._spec.operation(request.method, request.path)
+            found = mock_media.request_problems(self._spec.document, operation, request.content_type or "", body)
+            if found:
+                rejections.append(_Rejection(400, "Invalid request body: " + "; ".join(found), None, "invalid_value"))
         with self._lock:
             self._received.append(
                 ReceivedRequest(
@@ -239,9 +265,11 @@ class MockServer(LocalWSGIServer):
             for name, value in scripted.headers.items():
                 response.headers[name] = value  # replaces a header of the same name, whatever its case
             return response
-        status, bodies = self._spec.success_answer(request.method, request.path, _json_or_none(body))
+        status, bodies, media_type, answer_headers = self._spec.success_answer(
+            request.method, request.path, _json_or_none(body), request.content_type or "", body
+        )
         for payload in bodies:
-            response = Response(payload, status=status, headers=headers, content_type=JSON)
+            response = Response(payload, status=status, headers={**headers, **answer_headers}, content_type=media_type)
             problems = [
                 str(e)
                 for e in self._spec.validator.iter_response_errors(openapi_request, WerkzeugOpenAPIResponse(response))

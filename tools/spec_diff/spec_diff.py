@@ -1,10 +1,12 @@
 """``make spec-diff``: report what changed between two versions of openapi.yaml and fail on breaking changes.
 
-Compares every operation's JSON request body (what users send) and 2xx response body (what users
-read), field by field, and judges each difference from the point of view of a user of the
-generated client. Then compares the public API of the checked-in generated/ package with a fresh
-regeneration from the new description (tools/spec_diff/api_surface.py). Breaking changes fail the run
-unless listed in the ack file (spec-diff-ack.yaml) or accepted with --accept-breaking.
+Compares every operation's parameters, request body (what users send: the JSON or first-listed
+media type field by field, the other media types, the media type of each multipart part) and 2xx
+response (what users read: the body field by field, and its headers), and judges each difference
+from the point of view of a user of the generated client. Then compares the public API of the
+checked-in generated/ package with a fresh regeneration from the new description
+(tools/spec_diff/api_surface.py). Breaking changes fail the run unless listed in the ack file
+(spec-diff-ack.yaml) or accepted with --accept-breaking.
 """
 
 import argparse
@@ -463,13 +465,33 @@ class _Differ:
             elif key not in old_ops:
                 self.add("operation-added", where, "new operation", breaking=False)
             else:
+                self._parameters(old_ops[key], new_ops[key], where)
                 self._request(old_ops[key], new_ops[key], where)
                 self._responses(old_ops[key], new_ops[key], where)
         return sorted(self.changes, key=Change.sort_key)
 
     # -- operations ---------------------------------------------------------------------------
 
+    def _parameters(self, old_op: Mapping[str, Any], new_op: Mapping[str, Any], op: str) -> None:
+        """Path (and other) parameters, by location and name: `<op> request.path:call_id`."""
+        old, new = _parameters(self.old, old_op), _parameters(self.new, new_op)
+        for key in sorted(old.keys() | new.keys()):
+            where = f"{op} request.{key[0]}:{key[1]}"
+            if key not in new:
+                self.add("parameter-removed", where, "parameter removed", breaking=True)
+            elif key not in old:
+                required = new[key].get("required") is True
+                detail = "new required parameter" if required else "new optional parameter"
+                self.add("parameter-added", where, detail, breaking=required)
+            else:
+                old_required, new_required = old[key].get("required") is True, new[key].get("required") is True
+                if old_required != new_required:
+                    detail = "now required" if new_required else "now optional"
+                    self.add("parameter-required-changed", where, detail, breaking=new_required)
+                self.schema(old[key].get("schema"), new[key].get("schema"), where, request=True)
+
     def _request(self, old_op: Mapping[str, Any], new_op: Mapping[str, Any], op: str) -> None:
+        self._other_request_media(old_op, new_op, op)
         old, new = _request_body(self.old, old_op), _request_body(self.new, new_op)
         if old is None and new is None:
             return
@@ -491,6 +513,32 @@ class _Differ:
             self.add("request-content-type-changed", f"{op} request", detail, breaking=True)
             return
         self.schema(old_schema, new_schema, f"{op} request", request=True)
+        self._parts(old_op, new_op, old_type, f"{op} request")
+
+    def _other_request_media(self, old_op: Mapping[str, Any], new_op: Mapping[str, Any], op: str) -> None:
+        """The media types of a body besides the one the client sends by default (the bare SDP of
+        a call): each removed one is breaking (callers asked for it with content_type=)."""
+        old, new = _request_media(self.old, old_op), _request_media(self.new, new_op)
+        for name in old[1:]:
+            if name not in new:
+                self.add("request-media-type-removed", f"{op} request<{name}>", "no longer accepted", breaking=True)
+        for name in new[1:]:
+            if name not in old:
+                self.add("request-media-type-added", f"{op} request<{name}>", "also accepted now", breaking=False)
+        for name in old[1:]:
+            if name in new[1:]:
+                old_schema, new_schema = _media_schema(self.old, old_op, name), _media_schema(self.new, new_op, name)
+                self.schema(old_schema, new_schema, f"{op} request<{name}>", request=True)
+
+    def _parts(self, old_op: Mapping[str, Any], new_op: Mapping[str, Any], media_type: str, where: str) -> None:
+        """The media type each multipart part is sent as (`encoding`); a change is breaking."""
+        if media_type != "multipart/form-data":
+            return
+        old, new = _part_types(self.old, old_op, media_type), _part_types(self.new, new_op, media_type)
+        for part in sorted(old.keys() & new.keys()):
+            if old[part] != new[part]:
+                detail = f"part sent as {old[part]}, now {new[part]}"
+                self.add("part-media-type-changed", f"{where}.{part}", detail, breaking=True)
 
     def _responses(self, old_op: Mapping[str, Any], new_op: Mapping[str, Any], op: str) -> None:
         old, new = _responses(self.old, old_op, op), _responses(self.new, new_op, op)
@@ -525,6 +573,23 @@ class _Differ:
             self.add("success-content-type-changed", where, detail, breaking=True)
         elif old_type is not None:
             self.schema(old_schema, new_schema, where, request=False)
+        self._headers(old[old_success], new[new_success], where)
+
+    def _headers(self, old_response: Mapping[str, Any], new_response: Mapping[str, Any], where: str) -> None:
+        """The success response's headers, which a result may read (a call id from Location)."""
+        old, new = _headers(self.old, old_response), _headers(self.new, new_response)
+        for name in sorted(old.keys() | new.keys()):
+            at = f"{where}.header:{name}"
+            if name not in new:
+                self.add("response-header-removed", at, "header no longer documented", breaking=True)
+            elif name not in old:
+                self.add("response-header-added", at, "new header", breaking=False)
+            else:
+                old_required, new_required = old[name].get("required") is True, new[name].get("required") is True
+                if old_required != new_required:
+                    detail = "now always sent" if new_required else "may now be missing"
+                    self.add("response-header-required-changed", at, detail, breaking=not new_required)
+                self.schema(old[name].get("schema"), new[name].get("schema"), at, request=False)
 
     # -- schemas ------------------------------------------------------------------------------
 
@@ -757,10 +822,11 @@ def _operations(side: _Document) -> dict[tuple[str, str], Mapping[str, Any]]:
 
 
 def _pick_content(content: Any) -> tuple[str, Any] | None:
-    """The JSON media type of a content map (application/json first), or the first one."""
+    """The JSON media type of a content map (application/json first), or else the first one listed:
+    what the client sends by default (multipart for a call, before its bare SDP)."""
     if not isinstance(content, dict) or not content:
         return None
-    names = sorted(str(name) for name in content)
+    names = [str(name) for name in content]
     chosen = next((n for n in names if n == "application/json"), None) or next((n for n in names if "json" in n), None)
     name = chosen or names[0]
     media = content.get(name)
@@ -777,6 +843,59 @@ def _request_body(side: _Document, operation: Mapping[str, Any]) -> tuple[bool, 
     if picked is None:
         return None
     return body.get("required") is True, picked[0], picked[1]
+
+
+def _request_media(side: _Document, operation: Mapping[str, Any]) -> list[str]:
+    """The media types of the body, the one _pick_content chooses first."""
+    picked = _request_body(side, operation)
+    if picked is None:
+        return []
+    body, _ = side.resolve(operation["requestBody"])
+    return [picked[1], *(str(name) for name in body.get("content", {}) if str(name) != picked[1])]
+
+
+def _media_schema(side: _Document, operation: Mapping[str, Any], name: str) -> Any:
+    body, _ = side.resolve(operation["requestBody"])
+    media = body.get("content", {}).get(name)
+    return media.get("schema") if isinstance(media, dict) else None
+
+
+def _part_types(side: _Document, operation: Mapping[str, Any], name: str) -> dict[str, str]:
+    """Part name -> the media type its `encoding` names (parts without one are left out)."""
+    body, _ = side.resolve(operation["requestBody"])
+    media = body.get("content", {}).get(name)
+    encoding = media.get("encoding") if isinstance(media, dict) else None
+    if not isinstance(encoding, dict):
+        return {}
+    return {
+        str(part): str(entry["contentType"])
+        for part, entry in encoding.items()
+        if isinstance(entry, dict) and "contentType" in entry
+    }
+
+
+def _parameters(side: _Document, operation: Mapping[str, Any]) -> dict[tuple[str, str], Mapping[str, Any]]:
+    found: dict[tuple[str, str], Mapping[str, Any]] = {}
+    listed = operation.get("parameters") or []
+    if not isinstance(listed, list):
+        side.fail("the parameters of an operation are not a list")
+    for parameter in listed:
+        parameter, _ = side.resolve(parameter)
+        if isinstance(parameter, dict) and "name" in parameter and "in" in parameter:
+            found[(str(parameter["in"]), str(parameter["name"]))] = parameter
+    return found
+
+
+def _headers(side: _Document, response: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """The response's headers by name, matched case-insensitively (as HTTP does)."""
+    found: dict[str, Mapping[str, Any]] = {}
+    listed = response.get("headers") or {}
+    if not isinstance(listed, dict):
+        side.fail("the headers of a response are not a mapping")
+    for name, header in listed.items():
+        header, _ = side.resolve(header)
+        found[str(name).lower()] = header if isinstance(header, dict) else {}
+    return found
 
 
 def _responses(side: _Document, operation: Mapping[str, Any], op: str) -> dict[str, Mapping[str, Any]]:

@@ -2,8 +2,8 @@
 
 Steps, each reported:
 1. read the source (YAML or JSON, OpenAPI 3.0 or 3.1);
-2. keep the operations listed in spec-selection.yaml (an operation a release lacks is reported and
-   left out) and exactly the components they reference, transitively; rename schemas as the
+2. keep the operations and webhooks listed in spec-selection.yaml (one a release lacks is reported
+   and left out) and exactly the components they reference, transitively; rename schemas as the
    selection says;
 3. strip the vendor's prose (descriptions, summaries, titles) and extensions (``x-...``); openapi.yaml
    says things in the project's own words, which the overlays add;
@@ -24,7 +24,7 @@ import json
 import re
 import tempfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -47,6 +47,7 @@ from tools.openapi_document import (
     iter_refs_at,
     iter_root_schemas,
     iter_subschemas,
+    iter_webhook_operations,
     resolve,
     unescape,
 )
@@ -98,6 +99,7 @@ _FIX_RELEASE = "this release cannot be imported as is: correct it with an overla
 class Selection:
     operations: tuple[tuple[str, str], ...]  # (method, path)
     renames: dict[str, str]
+    webhooks: tuple[str, ...] = ()  # names in the description's `webhooks` (OpenAPI 3.1)
 
 
 @dataclass
@@ -315,10 +317,24 @@ def load_selection(path: Path) -> Selection:
     renames = data.get("renames") or {}
     if not isinstance(renames, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in renames.items()):
         fail("/renames", "maps vendor schema names to ours")
-    unknown = set(data) - {"operations", "renames"}
+    unknown = set(data) - {"operations", "renames", "webhooks"}
     if unknown:
         fail("", f"unknown key(s) {', '.join(sorted(unknown))}")
-    return Selection(tuple(operations), dict(renames))
+    return Selection(tuple(operations), dict(renames), _selected_webhooks(data.get("webhooks"), fail))
+
+
+def _selected_webhooks(entries: Any, fail: Callable[[str, str], NoReturn]) -> tuple[str, ...]:
+    """The selection's ``webhooks:``: names of the description's webhooks, each once (none when absent)."""
+    if entries is None:
+        return ()
+    if not isinstance(entries, list):
+        fail("/webhooks", "needs a list of webhook names, as the description's `webhooks` spells them")
+    names: list[str] = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, str) or not entry or entry != entry.strip() or entry in names:
+            fail(f"/webhooks/{index}", f"{entry!r} is not a webhook name, or is listed twice")
+        names.append(entry)
+    return tuple(names)
 
 
 def load_overlays(directory: Path) -> list[tuple[str, dict[str, Any]]]:
@@ -370,6 +386,7 @@ def select(source: dict[str, Any], selection: Selection, report: Report, source_
         target[method] = copy.deepcopy(operation)
         used_tags.update(t for t in operation.get("tags") or [] if isinstance(t, str))
         report.add("kept", f"{method.upper()} {path}")
+    _select_webhooks(source, selection.webhooks, result, report)
     if not result["paths"]:
         raise SpecImportError(
             source_name, "/paths", "none of the operations in spec-selection.yaml is in it",
@@ -390,6 +407,20 @@ def select(source: dict[str, Any], selection: Selection, report: Report, source_
     result["components"] = kept
     report.add("shaken", str(sum(len(v) for v in components.values() if isinstance(v, dict)) - len(reached)))
     return result
+
+
+def _select_webhooks(source: dict[str, Any], names: Iterable[str], result: dict[str, Any], report: Report) -> None:
+    """Copies the selected webhooks into ``result``; their components are then reached like an
+    operation's. A release without them (3.0 has no ``webhooks``) reports each as missing."""
+    available = source.get("webhooks")
+    if not isinstance(available, dict):
+        available = {}
+    for name in names:
+        if not isinstance(available.get(name), dict):
+            report.add("missing-webhook", name)
+            continue
+        result.setdefault("webhooks", {})[name] = copy.deepcopy(available[name])
+        report.add("kept-webhook", name)
 
 
 def shake(document: dict[str, Any], file: str = "source", remedy: str = _FIX_RELEASE) -> int:
@@ -498,6 +529,8 @@ def strip(document: dict[str, Any], report: Report) -> None:
         if isinstance(scheme, dict):
             scheme.pop("description", None)
     for _, _, operation in iter_operations(document):
+        _strip_operation(operation)
+    for _, _, operation in iter_webhook_operations(document):
         _strip_operation(operation)
     for response in (components.get("responses") or {}).values():
         _strip_response(response)
@@ -863,11 +896,13 @@ def canonical(document: dict[str, Any]) -> dict[str, Any]:
         schema.clear()
         schema.update(ordered)
     result["paths"] = dict(sorted(result.get("paths", {}).items()))
+    if "webhooks" in result:
+        result["webhooks"] = dict(sorted(result["webhooks"].items()))
     components = result.get("components") or {}
     for kind in components:
         if isinstance(components[kind], dict):
             components[kind] = dict(sorted(components[kind].items()))
-    order = ("openapi", "info", "servers", "security", "tags", "paths", "components")
+    order = ("openapi", "info", "servers", "security", "tags", "paths", "webhooks", "components")
     return {k: result[k] for k in (*order, *[k for k in result if k not in order]) if k in result}
 
 
@@ -1079,8 +1114,13 @@ def print_report(report: Report, output: Path, verbose: bool) -> None:
         print(f"==> import-spec: {text}")
     for text in report.texts("kept"):
         print(f"    kept     {text}")
+    for text in report.texts("kept-webhook"):
+        print(f"    kept     webhook {text}")
     for text in report.texts("missing"):
         print(f"    MISSING  {text}: not in this release, left out (make spec-diff shows the removal)")
+    for text in report.texts("missing-webhook"):
+        # spec-diff compares operations; a webhook's removal shows in the public API (its event class).
+        print(f"    MISSING  webhook {text}: not in this release, left out (make spec-diff shows its class's removal)")
     counts = [
         ("renamed", "schemas renamed"), ("extensions", ""), ("const", "single-value enums made const"),
         ("nullable", "`nullable: true` rewritten"), ("array-type", "`type: array` added"),

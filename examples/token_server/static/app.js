@@ -1,7 +1,8 @@
 "use strict";
 // Asks this page's server for an ephemeral Realtime session once per page load, then counts down
 // to the token's expiry. The API key never comes here: the server answers with the short-lived
-// token only, or with an error message it wrote itself.
+// token only, or with an error message it wrote itself. "Start a call" sends this browser's WebRTC
+// offer to the server, which starts the call and answers with the SDP answer and the call's id.
 
 const SHOWN_CHARS = 6; // how much of the token the page displays
 
@@ -91,4 +92,66 @@ async function mint() {
   showSession(payload);
 }
 
+function setCall(state, status) {
+  document.body.dataset.call = state;
+  byId("call-status").textContent = status;
+}
+
+function callFailed(message) {
+  setCall("error", message);
+  byId("start-call").disabled = false;
+}
+
+async function startCall() {
+  byId("start-call").disabled = true;
+  setCall("offering", "Making an offer\u2026");
+  let peer;
+  try {
+    peer = new RTCPeerConnection();
+    // Audio both ways and the events channel, as a Realtime call has; no microphone is asked for.
+    peer.addTransceiver("audio", { direction: "sendrecv" });
+    peer.createDataChannel("oai-events");
+    await peer.setLocalDescription(await peer.createOffer());
+  } catch (error) {
+    callFailed(`This browser could not make a WebRTC offer: ${error.message}`);
+    return;
+  }
+  let response;
+  try {
+    response = await fetch("/call", {
+      method: "POST",
+      headers: { "Content-Type": "application/sdp" },
+      body: peer.localDescription.sdp,
+      cache: "no-store",
+    });
+  } catch {
+    callFailed("The token server could not be reached.");
+    return;
+  }
+  if (!response.ok) {
+    let payload = null;
+    try {
+      payload = await response.json();
+    } catch {
+      // described below from the status alone
+    }
+    callFailed(describeError(payload && payload.error, response.status));
+    return;
+  }
+  const answer = await response.text();
+  byId("call-id").textContent = response.headers.get("X-Call-Id") || "(none given)";
+  byId("call-details").hidden = false;
+  try {
+    await peer.setRemoteDescription({ type: "answer", sdp: answer });
+    byId("call-remote").textContent = "accepted as the remote description";
+    setCall("answered", "Call started.");
+  } catch (error) {
+    byId("call-remote").textContent = `not accepted: ${error.message}`;
+    setCall("unanswered", "Call started, but this browser did not accept the answer.");
+  }
+  // Nothing is connected in this demo: let go of the connection.
+  peer.close();
+}
+
+byId("start-call").addEventListener("click", startCall);
 mint();

@@ -44,6 +44,9 @@ if TYPE_CHECKING:
     from .realtime_audio_formats_audio_pcm_rate import RealtimeAudioFormatsAudioPcmRate
     from .realtime_audio_formats_audio_pcma import RealtimeAudioFormatsAudioPcma
     from .realtime_audio_formats_audio_pcmu import RealtimeAudioFormatsAudioPcmu
+    from .realtime_call_create_request import RealtimeCallCreateRequest
+    from .realtime_call_refer_request import RealtimeCallReferRequest
+    from .realtime_call_reject_request import RealtimeCallRejectRequest
     from .realtime_create_client_secret_request import RealtimeCreateClientSecretRequest
     from .realtime_create_client_secret_request_expires_after import RealtimeCreateClientSecretRequestExpiresAfter
     from .realtime_create_client_secret_response import RealtimeCreateClientSecretResponse
@@ -164,6 +167,35 @@ if TYPE_CHECKING:
     from .realtime_transcription_session_create_response_turn_detection import (
         RealtimeTranscriptionSessionCreateResponseTurnDetection,
     )
+    from .realtime_translation_client_secret_create_request import RealtimeTranslationClientSecretCreateRequest
+    from .realtime_translation_client_secret_create_request_expires_after import (
+        RealtimeTranslationClientSecretCreateRequestExpiresAfter,
+    )
+    from .realtime_translation_client_secret_create_response import RealtimeTranslationClientSecretCreateResponse
+    from .realtime_translation_session import RealtimeTranslationSession
+    from .realtime_translation_session_audio import RealtimeTranslationSessionAudio
+    from .realtime_translation_session_audio_input import RealtimeTranslationSessionAudioInput
+    from .realtime_translation_session_audio_input_noise_reduction_type_0 import (
+        RealtimeTranslationSessionAudioInputNoiseReductionType0,
+    )
+    from .realtime_translation_session_audio_input_transcription_type_0 import (
+        RealtimeTranslationSessionAudioInputTranscriptionType0,
+    )
+    from .realtime_translation_session_audio_output import RealtimeTranslationSessionAudioOutput
+    from .realtime_translation_session_create_request import RealtimeTranslationSessionCreateRequest
+    from .realtime_translation_session_create_request_audio import RealtimeTranslationSessionCreateRequestAudio
+    from .realtime_translation_session_create_request_audio_input import (
+        RealtimeTranslationSessionCreateRequestAudioInput,
+    )
+    from .realtime_translation_session_create_request_audio_input_noise_reduction_type_0 import (
+        RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionType0,
+    )
+    from .realtime_translation_session_create_request_audio_input_transcription_type_0 import (
+        RealtimeTranslationSessionCreateRequestAudioInputTranscriptionType0,
+    )
+    from .realtime_translation_session_create_request_audio_output import (
+        RealtimeTranslationSessionCreateRequestAudioOutput,
+    )
     from .realtime_truncation_mode import RealtimeTruncationMode
     from .realtime_truncation_retention_ratio import RealtimeTruncationRetentionRatio
     from .realtime_truncation_retention_ratio_token_limits import RealtimeTruncationRetentionRatioTokenLimits
@@ -173,6 +205,12 @@ if TYPE_CHECKING:
     from .tool_choice_function import ToolChoiceFunction
     from .tool_choice_mcp import ToolChoiceMCP
     from .tool_choice_options import ToolChoiceOptions
+    from .webhook_live_call_incoming import WebhookLiveCallIncoming
+    from .webhook_live_call_incoming_data import WebhookLiveCallIncomingData
+    from .webhook_live_call_incoming_data_sip_headers_item import WebhookLiveCallIncomingDataSipHeadersItem
+    from .webhook_realtime_call_incoming import WebhookRealtimeCallIncoming
+    from .webhook_realtime_call_incoming_data import WebhookRealtimeCallIncomingData
+    from .webhook_realtime_call_incoming_data_sip_headers_item import WebhookRealtimeCallIncomingDataSipHeadersItem
 
 __all__ = (
     "AudioTranscription",
@@ -207,6 +245,9 @@ __all__ = (
     "RealtimeAudioFormatsAudioPcma",
     "RealtimeAudioFormatsAudioPcmRate",
     "RealtimeAudioFormatsAudioPcmu",
+    "RealtimeCallCreateRequest",
+    "RealtimeCallReferRequest",
+    "RealtimeCallRejectRequest",
     "RealtimeCreateClientSecretRequest",
     "RealtimeCreateClientSecretRequestExpiresAfter",
     "RealtimeCreateClientSecretResponse",
@@ -273,6 +314,21 @@ __all__ = (
     "RealtimeTranscriptionSessionCreateResponseGAIncludeItem",
     "RealtimeTranscriptionSessionCreateResponseModalitiesItem",
     "RealtimeTranscriptionSessionCreateResponseTurnDetection",
+    "RealtimeTranslationClientSecretCreateRequest",
+    "RealtimeTranslationClientSecretCreateRequestExpiresAfter",
+    "RealtimeTranslationClientSecretCreateResponse",
+    "RealtimeTranslationSession",
+    "RealtimeTranslationSessionAudio",
+    "RealtimeTranslationSessionAudioInput",
+    "RealtimeTranslationSessionAudioInputNoiseReductionType0",
+    "RealtimeTranslationSessionAudioInputTranscriptionType0",
+    "RealtimeTranslationSessionAudioOutput",
+    "RealtimeTranslationSessionCreateRequest",
+    "RealtimeTranslationSessionCreateRequestAudio",
+    "RealtimeTranslationSessionCreateRequestAudioInput",
+    "RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionType0",
+    "RealtimeTranslationSessionCreateRequestAudioInputTranscriptionType0",
+    "RealtimeTranslationSessionCreateRequestAudioOutput",
     "RealtimeTruncationMode",
     "RealtimeTruncationRetentionRatio",
     "RealtimeTruncationRetentionRatioTokenLimits",
@@ -282,6 +338,12 @@ __all__ = (
     "ToolChoiceFunction",
     "ToolChoiceMCP",
     "ToolChoiceOptions",
+    "WebhookLiveCallIncoming",
+    "WebhookLiveCallIncomingData",
+    "WebhookLiveCallIncomingDataSipHeadersItem",
+    "WebhookRealtimeCallIncoming",
+    "WebhookRealtimeCallIncomingData",
+    "WebhookRealtimeCallIncomingDataSipHeadersItem",
 )
 
 # The module each name comes from.
@@ -318,6 +380,9 @@ _MODULES = {
     "RealtimeAudioFormatsAudioPcmRate": ".realtime_audio_formats_audio_pcm_rate",
     "RealtimeAudioFormatsAudioPcma": ".realtime_audio_formats_audio_pcma",
     "RealtimeAudioFormatsAudioPcmu": ".realtime_audio_formats_audio_pcmu",
+    "RealtimeCallCreateRequest": ".realtime_call_create_request",
+    "RealtimeCallReferRequest": ".realtime_call_refer_request",
+    "RealtimeCallRejectRequest": ".realtime_call_reject_request",
     "RealtimeCreateClientSecretRequest": ".realtime_create_client_secret_request",
     "RealtimeCreateClientSecretRequestExpiresAfter": ".realtime_create_client_secret_request_expires_after",
     "RealtimeCreateClientSecretResponse": ".realtime_create_client_secret_response",
@@ -384,6 +449,21 @@ _MODULES = {
     "RealtimeTranscriptionSessionCreateResponseGAIncludeItem": ".realtime_transcription_session_create_response_ga_include_item",
     "RealtimeTranscriptionSessionCreateResponseModalitiesItem": ".realtime_transcription_session_create_response_modalities_item",
     "RealtimeTranscriptionSessionCreateResponseTurnDetection": ".realtime_transcription_session_create_response_turn_detection",
+    "RealtimeTranslationClientSecretCreateRequest": ".realtime_translation_client_secret_create_request",
+    "RealtimeTranslationClientSecretCreateRequestExpiresAfter": ".realtime_translation_client_secret_create_request_expires_after",
+    "RealtimeTranslationClientSecretCreateResponse": ".realtime_translation_client_secret_create_response",
+    "RealtimeTranslationSession": ".realtime_translation_session",
+    "RealtimeTranslationSessionAudio": ".realtime_translation_session_audio",
+    "RealtimeTranslationSessionAudioInput": ".realtime_translation_session_audio_input",
+    "RealtimeTranslationSessionAudioInputNoiseReductionType0": ".realtime_translation_session_audio_input_noise_reduction_type_0",
+    "RealtimeTranslationSessionAudioInputTranscriptionType0": ".realtime_translation_session_audio_input_transcription_type_0",
+    "RealtimeTranslationSessionAudioOutput": ".realtime_translation_session_audio_output",
+    "RealtimeTranslationSessionCreateRequest": ".realtime_translation_session_create_request",
+    "RealtimeTranslationSessionCreateRequestAudio": ".realtime_translation_session_create_request_audio",
+    "RealtimeTranslationSessionCreateRequestAudioInput": ".realtime_translation_session_create_request_audio_input",
+    "RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionType0": ".realtime_translation_session_create_request_audio_input_noise_reduction_type_0",
+    "RealtimeTranslationSessionCreateRequestAudioInputTranscriptionType0": ".realtime_translation_session_create_request_audio_input_transcription_type_0",
+    "RealtimeTranslationSessionCreateRequestAudioOutput": ".realtime_translation_session_create_request_audio_output",
     "RealtimeTruncationMode": ".realtime_truncation_mode",
     "RealtimeTruncationRetentionRatio": ".realtime_truncation_retention_ratio",
     "RealtimeTruncationRetentionRatioTokenLimits": ".realtime_truncation_retention_ratio_token_limits",
@@ -393,6 +473,12 @@ _MODULES = {
     "ToolChoiceFunction": ".tool_choice_function",
     "ToolChoiceMCP": ".tool_choice_mcp",
     "ToolChoiceOptions": ".tool_choice_options",
+    "WebhookLiveCallIncoming": ".webhook_live_call_incoming",
+    "WebhookLiveCallIncomingData": ".webhook_live_call_incoming_data",
+    "WebhookLiveCallIncomingDataSipHeadersItem": ".webhook_live_call_incoming_data_sip_headers_item",
+    "WebhookRealtimeCallIncoming": ".webhook_realtime_call_incoming",
+    "WebhookRealtimeCallIncomingData": ".webhook_realtime_call_incoming_data",
+    "WebhookRealtimeCallIncomingDataSipHeadersItem": ".webhook_realtime_call_incoming_data_sip_headers_item",
 }
 
 if not TYPE_CHECKING:

@@ -1,16 +1,30 @@
-"""The one module the runtime imports that a template renders, ``_project``, taken from the
-checked-in generated/ package, so that runtime/ imports as it is, without regenerating."""
+"""The modules the runtime imports that templates render, ``_project``, ``_webhook_events`` and the
+``models`` package they use, taken from the checked-in generated/ package, so that runtime/ imports
+as it is, without regenerating. Mounted under ``runtime.openai_realtime_client``, their relative
+imports (``..types``, ``..errors``) reach the runtime's own modules."""
 
 import importlib.util
 import sys
 
 from tools import paths
 
-_PROJECT = "runtime.openai_realtime_client._project"
+_RUNTIME = "runtime.openai_realtime_client"
+_GENERATED = paths.GENERATED / paths.PACKAGE_NAME
 
-if _PROJECT not in sys.modules:
-    _spec = importlib.util.spec_from_file_location(_PROJECT, paths.GENERATED / paths.PACKAGE_NAME / "_project.py")
-    assert _spec is not None and _spec.loader is not None
-    _module = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(_module)
-    sys.modules[_PROJECT] = _module
+
+def _mount(name: str, *, package: bool = False) -> None:
+    qualified = f"{_RUNTIME}.{name}"
+    if qualified in sys.modules:
+        return
+    location = _GENERATED / name / "__init__.py" if package else _GENERATED / f"{name}.py"
+    search = [str(location.parent)] if package else None
+    spec = importlib.util.spec_from_file_location(qualified, location, submodule_search_locations=search)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[qualified] = module
+    spec.loader.exec_module(module)
+
+
+_mount("_project")
+_mount("models", package=True)
+_mount("_webhook_events")

@@ -28,7 +28,7 @@ def _headers(timestamp: int | str = NOW, msg_id: str = "wh_1", signature: str | 
 
 def _refusal(headers: Any, payload: Any = BODY, kind: type[Exception] = webhooks.WebhookVerificationError) -> str:
     with pytest.raises(kind) as raised:
-        webhooks.unwrap(payload, headers, KEY, tolerance=NOW + 100)
+        webhooks.unwrap(payload, headers, KEY, tolerance=NOW + 100)  # verifies, then reads the body
     return str(raised.value)
 
 
@@ -42,7 +42,7 @@ def test_headers_of_the_wrong_shape_are_a_type_error_saying_which_shapes_work(he
 
 def test_header_pairs_may_have_bytes_names_but_nothing_else() -> None:
     pairs = [(name.encode(), value) for name, value in _headers().items()]
-    assert webhooks.unwrap(BODY, pairs, KEY, tolerance=NOW + 100) == {"type": "x"}
+    webhooks.verify_signature(BODY, pairs, KEY, tolerance=NOW + 100)
     assert _refusal([(7, "x")], kind=TypeError) == "a header name must be str or bytes, not int"
 
 

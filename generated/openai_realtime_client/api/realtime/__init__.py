@@ -5,23 +5,37 @@
 from collections.abc import Callable, Mapping
 from functools import partial
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Literal, Self, TypeVar
 
 import urllib3
 
+from ..._wire import warn_deprecated
 from ...client import DEFAULT_POOL_MAXSIZE, ApiClient
+from ...models.realtime_call_create_request import RealtimeCallCreateRequest
+from ...models.realtime_call_refer_request import RealtimeCallReferRequest
+from ...models.realtime_call_reject_request import RealtimeCallRejectRequest
 from ...models.realtime_create_client_secret_request import RealtimeCreateClientSecretRequest
 from ...models.realtime_create_client_secret_response import RealtimeCreateClientSecretResponse
 from ...models.realtime_session_create_request import RealtimeSessionCreateRequest
+from ...models.realtime_session_create_request_ga import RealtimeSessionCreateRequestGA
 from ...models.realtime_session_create_response import RealtimeSessionCreateResponse
 from ...models.realtime_transcription_session_create_request import RealtimeTranscriptionSessionCreateRequest
 from ...models.realtime_transcription_session_create_response import RealtimeTranscriptionSessionCreateResponse
+from ...models.realtime_translation_client_secret_create_request import RealtimeTranslationClientSecretCreateRequest
+from ...models.realtime_translation_client_secret_create_response import RealtimeTranslationClientSecretCreateResponse
 from ...types import UNSET, ApiResponse, Unset
+from .create_realtime_call import CreateRealtimeCallResult
 
 _T = TypeVar("_T")
+from . import accept_realtime_call as _accept_realtime_call
+from . import create_realtime_call as _create_realtime_call
 from . import create_realtime_client_secret as _create_realtime_client_secret
 from . import create_realtime_session as _create_realtime_session
 from . import create_realtime_transcription_session as _create_realtime_transcription_session
+from . import create_realtime_translation_client_secret as _create_realtime_translation_client_secret
+from . import hangup_realtime_call as _hangup_realtime_call
+from . import refer_realtime_call as _refer_realtime_call
+from . import reject_realtime_call as _reject_realtime_call
 
 
 class RealtimeApi:
@@ -37,6 +51,192 @@ class RealtimeApi:
 
     def __repr__(self) -> str:
         return f"RealtimeApi({self.client!r})"
+
+    def accept_realtime_call(
+        self,
+        call_id: str,
+        body: RealtimeSessionCreateRequestGA,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Accept an incoming SIP call and configure its session.
+
+        Answers a call announced by the `realtime.call.incoming` webhook, with the session configuration
+        the model runs the call with.
+
+        POST /realtime/calls/{call_id}/accept
+
+        Args:
+            call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+                of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
+            body (RealtimeSessionCreateRequestGA): The configuration of a realtime (speech-to-speech)
+                session.
+            timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
+            max_retries: retries for this call instead of the client's.
+            extra_headers: headers added to this call only.
+
+        Returns:
+            None
+
+        Raises:
+            APIStatusError: the server answered with a non-2xx status (a subclass names which), after
+                the retries allowed.
+            APIConnectionError: no response arrived (APITimeoutError when it took too long).
+            RequestValidationError: the body or a path parameter breaks a rule of the description;
+                nothing was sent.
+            APIKeyMissingError: the client has no API key; nothing was sent.
+        """
+        return _accept_realtime_call.sync(
+            client=self.client,
+            call_id=call_id,
+            body=body,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
+    def accept_realtime_call_with_http_info(
+        self,
+        call_id: str,
+        body: RealtimeSessionCreateRequestGA,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiResponse[None]:
+        """Accept an incoming SIP call and configure its session.
+
+        Answers a call announced by the `realtime.call.incoming` webhook, with the session configuration
+        the model runs the call with.
+
+        POST /realtime/calls/{call_id}/accept
+
+        Args:
+            call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+                of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
+            body (RealtimeSessionCreateRequestGA): The configuration of a realtime (speech-to-speech)
+                session.
+            timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
+            max_retries: retries for this call instead of the client's.
+            extra_headers: headers added to this call only.
+
+        Returns:
+            ApiResponse[None]: the parsed body with status, headers,
+                raw bytes and request id.
+
+        Raises:
+            APIStatusError: the server answered with a non-2xx status (a subclass names which), after
+                the retries allowed.
+            APIConnectionError: no response arrived (APITimeoutError when it took too long).
+            RequestValidationError: the body or a path parameter breaks a rule of the description;
+                nothing was sent.
+            APIKeyMissingError: the client has no API key; nothing was sent.
+        """
+        return _accept_realtime_call.sync_detailed(
+            client=self.client,
+            call_id=call_id,
+            body=body,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
+    def create_realtime_call(
+        self,
+        body: RealtimeCallCreateRequest | str,
+        *,
+        content_type: Literal["multipart/form-data", "application/sdp"] = "multipart/form-data",
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> CreateRealtimeCallResult:
+        """Start a WebRTC call from a browser's SDP offer.
+
+        Sends the offer (and, optionally, the session configuration) and answers with the SDP answer the
+        browser sets as its remote description. With an API key the request is always multipart; a bare
+        SDP body is for clients that hold an ephemeral client secret.
+
+        POST /realtime/calls
+
+        Args:
+            body (RealtimeCallCreateRequest): What a WebRTC call starts from, sent as multipart parts.
+            body (str):
+            content_type: the media type the body is sent as: "multipart/form-data", "application/sdp". The first, the
+                default, takes the request model; the others take text.
+            timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
+            max_retries: retries for this call instead of the client's.
+            extra_headers: headers added to this call only.
+
+        Returns:
+            CreateRealtimeCallResult
+
+        Raises:
+            APIStatusError: the server answered with a non-2xx status (a subclass names which), after
+                the retries allowed.
+            APIConnectionError: no response arrived (APITimeoutError when it took too long).
+            APIResponseValidationError: the 2xx body was not application/sdp text, or the Location header was missing or named no call_id.
+            RequestValidationError: the body or a path parameter breaks a rule of the description;
+                nothing was sent.
+            APIKeyMissingError: the client has no API key; nothing was sent.
+        """
+        return _create_realtime_call.sync(
+            client=self.client,
+            body=body,
+            content_type=content_type,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
+    def create_realtime_call_with_http_info(
+        self,
+        body: RealtimeCallCreateRequest | str,
+        *,
+        content_type: Literal["multipart/form-data", "application/sdp"] = "multipart/form-data",
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiResponse[CreateRealtimeCallResult]:
+        """Start a WebRTC call from a browser's SDP offer.
+
+        Sends the offer (and, optionally, the session configuration) and answers with the SDP answer the
+        browser sets as its remote description. With an API key the request is always multipart; a bare
+        SDP body is for clients that hold an ephemeral client secret.
+
+        POST /realtime/calls
+
+        Args:
+            body (RealtimeCallCreateRequest): What a WebRTC call starts from, sent as multipart parts.
+            body (str):
+            content_type: the media type the body is sent as: "multipart/form-data", "application/sdp". The first, the
+                default, takes the request model; the others take text.
+            timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
+            max_retries: retries for this call instead of the client's.
+            extra_headers: headers added to this call only.
+
+        Returns:
+            ApiResponse[CreateRealtimeCallResult]: the parsed body with status, headers,
+                raw bytes and request id.
+
+        Raises:
+            APIStatusError: the server answered with a non-2xx status (a subclass names which), after
+                the retries allowed.
+            APIConnectionError: no response arrived (APITimeoutError when it took too long).
+            APIResponseValidationError: the 2xx body was not application/sdp text, or the Location header was missing or named no call_id.
+            RequestValidationError: the body or a path parameter breaks a rule of the description;
+                nothing was sent.
+            APIKeyMissingError: the client has no API key; nothing was sent.
+        """
+        return _create_realtime_call.sync_detailed(
+            client=self.client,
+            body=body,
+            content_type=content_type,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
 
     def create_realtime_client_secret(
         self,
@@ -69,9 +269,10 @@ class RealtimeApi:
                 the retries allowed.
             APIConnectionError: no response arrived (APITimeoutError when it took too long).
             APIResponseValidationError: a 2xx body was not JSON or did not fit the response schema.
+            RequestValidationError: the body or a path parameter breaks a rule of the description;
+                nothing was sent.
             APIKeyMissingError: the client has no API key; nothing was sent.
         """
-
         return _create_realtime_client_secret.sync(
             client=self.client,
             body=body,
@@ -112,9 +313,10 @@ class RealtimeApi:
                 the retries allowed.
             APIConnectionError: no response arrived (APITimeoutError when it took too long).
             APIResponseValidationError: a 2xx body was not JSON or did not fit the response schema.
+            RequestValidationError: the body or a path parameter breaks a rule of the description;
+                nothing was sent.
             APIKeyMissingError: the client has no API key; nothing was sent.
         """
-
         return _create_realtime_client_secret.sync_detailed(
             client=self.client,
             body=body,
@@ -132,6 +334,12 @@ class RealtimeApi:
         extra_headers: Mapping[str, str] | None = None,
     ) -> RealtimeSessionCreateResponse:
         """Mint an ephemeral Realtime session token.
+
+        .. deprecated::
+            Deprecated: the service switched this beta operation off (it answers
+            `beta_api_shape_disabled`). Call
+            `create_realtime_client_secret(RealtimeCreateClientSecretRequest.from_dict({"session":
+            {"type": "realtime", "model": "gpt-realtime"}}))` instead.
 
         Configures a Realtime session and returns it together with a client secret that a browser or
         mobile app can use to connect to the Realtime API directly. The secret expires after a short
@@ -154,9 +362,11 @@ class RealtimeApi:
                 the retries allowed.
             APIConnectionError: no response arrived (APITimeoutError when it took too long).
             APIResponseValidationError: a 2xx body was not JSON or did not fit the response schema.
+            RequestValidationError: the body or a path parameter breaks a rule of the description;
+                nothing was sent.
             APIKeyMissingError: the client has no API key; nothing was sent.
         """
-
+        warn_deprecated(_create_realtime_session.PATH, _create_realtime_session.DEPRECATION)
         return _create_realtime_session.sync(
             client=self.client,
             body=body,
@@ -174,6 +384,12 @@ class RealtimeApi:
         extra_headers: Mapping[str, str] | None = None,
     ) -> ApiResponse[RealtimeSessionCreateResponse]:
         """Mint an ephemeral Realtime session token.
+
+        .. deprecated::
+            Deprecated: the service switched this beta operation off (it answers
+            `beta_api_shape_disabled`). Call
+            `create_realtime_client_secret(RealtimeCreateClientSecretRequest.from_dict({"session":
+            {"type": "realtime", "model": "gpt-realtime"}}))` instead.
 
         Configures a Realtime session and returns it together with a client secret that a browser or
         mobile app can use to connect to the Realtime API directly. The secret expires after a short
@@ -197,9 +413,11 @@ class RealtimeApi:
                 the retries allowed.
             APIConnectionError: no response arrived (APITimeoutError when it took too long).
             APIResponseValidationError: a 2xx body was not JSON or did not fit the response schema.
+            RequestValidationError: the body or a path parameter breaks a rule of the description;
+                nothing was sent.
             APIKeyMissingError: the client has no API key; nothing was sent.
         """
-
+        warn_deprecated(_create_realtime_session.PATH, _create_realtime_session.DEPRECATION)
         return _create_realtime_session.sync_detailed(
             client=self.client,
             body=body,
@@ -217,6 +435,13 @@ class RealtimeApi:
         extra_headers: Mapping[str, str] | None = None,
     ) -> RealtimeTranscriptionSessionCreateResponse:
         """Mint an ephemeral token for a transcription-only Realtime session.
+
+        .. deprecated::
+            Deprecated: the service switched this beta operation off (it answers
+            `beta_api_shape_disabled`). Call
+            `create_realtime_client_secret(RealtimeCreateClientSecretRequest.from_dict({"session":
+            {"type": "transcription", "audio": {"input": {"transcription": {"model":
+            "gpt-4o-transcribe"}}}}}))` instead.
 
         Configures a session that only transcribes the caller's audio (no model answers) and returns it
         with a client secret the browser connects with. The secret is short-lived.
@@ -238,9 +463,11 @@ class RealtimeApi:
                 the retries allowed.
             APIConnectionError: no response arrived (APITimeoutError when it took too long).
             APIResponseValidationError: a 2xx body was not JSON or did not fit the response schema.
+            RequestValidationError: the body or a path parameter breaks a rule of the description;
+                nothing was sent.
             APIKeyMissingError: the client has no API key; nothing was sent.
         """
-
+        warn_deprecated(_create_realtime_transcription_session.PATH, _create_realtime_transcription_session.DEPRECATION)
         return _create_realtime_transcription_session.sync(
             client=self.client,
             body=body,
@@ -258,6 +485,13 @@ class RealtimeApi:
         extra_headers: Mapping[str, str] | None = None,
     ) -> ApiResponse[RealtimeTranscriptionSessionCreateResponse]:
         """Mint an ephemeral token for a transcription-only Realtime session.
+
+        .. deprecated::
+            Deprecated: the service switched this beta operation off (it answers
+            `beta_api_shape_disabled`). Call
+            `create_realtime_client_secret(RealtimeCreateClientSecretRequest.from_dict({"session":
+            {"type": "transcription", "audio": {"input": {"transcription": {"model":
+            "gpt-4o-transcribe"}}}}}))` instead.
 
         Configures a session that only transcribes the caller's audio (no model answers) and returns it
         with a client secret the browser connects with. The secret is short-lived.
@@ -280,11 +514,355 @@ class RealtimeApi:
                 the retries allowed.
             APIConnectionError: no response arrived (APITimeoutError when it took too long).
             APIResponseValidationError: a 2xx body was not JSON or did not fit the response schema.
+            RequestValidationError: the body or a path parameter breaks a rule of the description;
+                nothing was sent.
             APIKeyMissingError: the client has no API key; nothing was sent.
         """
-
+        warn_deprecated(_create_realtime_transcription_session.PATH, _create_realtime_transcription_session.DEPRECATION)
         return _create_realtime_transcription_session.sync_detailed(
             client=self.client,
+            body=body,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
+    def create_realtime_translation_client_secret(
+        self,
+        body: RealtimeTranslationClientSecretCreateRequest,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> RealtimeTranslationClientSecretCreateResponse:
+        """Mint a client secret for a Realtime translation session.
+
+        Configures a session that translates the caller's speech into another language and returns a
+        short-lived client secret for it (ten minutes unless `expires_after` asks otherwise).
+
+        POST /realtime/translations/client_secrets
+
+        Args:
+            body (RealtimeTranslationClientSecretCreateRequest): The translation session to mint a
+                client secret for, and how long the secret lives.
+            timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
+            max_retries: retries for this call instead of the client's.
+            extra_headers: headers added to this call only.
+
+        Returns:
+            RealtimeTranslationClientSecretCreateResponse
+
+        Raises:
+            APIStatusError: the server answered with a non-2xx status (a subclass names which), after
+                the retries allowed.
+            APIConnectionError: no response arrived (APITimeoutError when it took too long).
+            APIResponseValidationError: a 2xx body was not JSON or did not fit the response schema.
+            RequestValidationError: the body or a path parameter breaks a rule of the description;
+                nothing was sent.
+            APIKeyMissingError: the client has no API key; nothing was sent.
+        """
+        return _create_realtime_translation_client_secret.sync(
+            client=self.client,
+            body=body,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
+    def create_realtime_translation_client_secret_with_http_info(
+        self,
+        body: RealtimeTranslationClientSecretCreateRequest,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiResponse[RealtimeTranslationClientSecretCreateResponse]:
+        """Mint a client secret for a Realtime translation session.
+
+        Configures a session that translates the caller's speech into another language and returns a
+        short-lived client secret for it (ten minutes unless `expires_after` asks otherwise).
+
+        POST /realtime/translations/client_secrets
+
+        Args:
+            body (RealtimeTranslationClientSecretCreateRequest): The translation session to mint a
+                client secret for, and how long the secret lives.
+            timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
+            max_retries: retries for this call instead of the client's.
+            extra_headers: headers added to this call only.
+
+        Returns:
+            ApiResponse[RealtimeTranslationClientSecretCreateResponse]: the parsed body with status, headers,
+                raw bytes and request id.
+
+        Raises:
+            APIStatusError: the server answered with a non-2xx status (a subclass names which), after
+                the retries allowed.
+            APIConnectionError: no response arrived (APITimeoutError when it took too long).
+            APIResponseValidationError: a 2xx body was not JSON or did not fit the response schema.
+            RequestValidationError: the body or a path parameter breaks a rule of the description;
+                nothing was sent.
+            APIKeyMissingError: the client has no API key; nothing was sent.
+        """
+        return _create_realtime_translation_client_secret.sync_detailed(
+            client=self.client,
+            body=body,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
+    def hangup_realtime_call(
+        self,
+        call_id: str,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """End an active call.
+
+        Hangs up a call, whether it started over WebRTC or SIP.
+
+        POST /realtime/calls/{call_id}/hangup
+
+        Args:
+            call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+                of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
+            timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
+            max_retries: retries for this call instead of the client's.
+            extra_headers: headers added to this call only.
+
+        Returns:
+            None
+
+        Raises:
+            APIStatusError: the server answered with a non-2xx status (a subclass names which), after
+                the retries allowed.
+            APIConnectionError: no response arrived (APITimeoutError when it took too long).
+            RequestValidationError: the body or a path parameter breaks a rule of the description;
+                nothing was sent.
+            APIKeyMissingError: the client has no API key; nothing was sent.
+        """
+        return _hangup_realtime_call.sync(
+            client=self.client,
+            call_id=call_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
+    def hangup_realtime_call_with_http_info(
+        self,
+        call_id: str,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiResponse[None]:
+        """End an active call.
+
+        Hangs up a call, whether it started over WebRTC or SIP.
+
+        POST /realtime/calls/{call_id}/hangup
+
+        Args:
+            call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+                of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
+            timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
+            max_retries: retries for this call instead of the client's.
+            extra_headers: headers added to this call only.
+
+        Returns:
+            ApiResponse[None]: the parsed body with status, headers,
+                raw bytes and request id.
+
+        Raises:
+            APIStatusError: the server answered with a non-2xx status (a subclass names which), after
+                the retries allowed.
+            APIConnectionError: no response arrived (APITimeoutError when it took too long).
+            RequestValidationError: the body or a path parameter breaks a rule of the description;
+                nothing was sent.
+            APIKeyMissingError: the client has no API key; nothing was sent.
+        """
+        return _hangup_realtime_call.sync_detailed(
+            client=self.client,
+            call_id=call_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
+    def refer_realtime_call(
+        self,
+        call_id: str,
+        body: RealtimeCallReferRequest,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Transfer an active SIP call.
+
+        Sends a SIP REFER so that the caller is transferred to another destination.
+
+        POST /realtime/calls/{call_id}/refer
+
+        Args:
+            call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+                of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
+            body (RealtimeCallReferRequest): Where a SIP call is transferred to.
+            timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
+            max_retries: retries for this call instead of the client's.
+            extra_headers: headers added to this call only.
+
+        Returns:
+            None
+
+        Raises:
+            APIStatusError: the server answered with a non-2xx status (a subclass names which), after
+                the retries allowed.
+            APIConnectionError: no response arrived (APITimeoutError when it took too long).
+            RequestValidationError: the body or a path parameter breaks a rule of the description;
+                nothing was sent.
+            APIKeyMissingError: the client has no API key; nothing was sent.
+        """
+        return _refer_realtime_call.sync(
+            client=self.client,
+            call_id=call_id,
+            body=body,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
+    def refer_realtime_call_with_http_info(
+        self,
+        call_id: str,
+        body: RealtimeCallReferRequest,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiResponse[None]:
+        """Transfer an active SIP call.
+
+        Sends a SIP REFER so that the caller is transferred to another destination.
+
+        POST /realtime/calls/{call_id}/refer
+
+        Args:
+            call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+                of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
+            body (RealtimeCallReferRequest): Where a SIP call is transferred to.
+            timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
+            max_retries: retries for this call instead of the client's.
+            extra_headers: headers added to this call only.
+
+        Returns:
+            ApiResponse[None]: the parsed body with status, headers,
+                raw bytes and request id.
+
+        Raises:
+            APIStatusError: the server answered with a non-2xx status (a subclass names which), after
+                the retries allowed.
+            APIConnectionError: no response arrived (APITimeoutError when it took too long).
+            RequestValidationError: the body or a path parameter breaks a rule of the description;
+                nothing was sent.
+            APIKeyMissingError: the client has no API key; nothing was sent.
+        """
+        return _refer_realtime_call.sync_detailed(
+            client=self.client,
+            call_id=call_id,
+            body=body,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
+    def reject_realtime_call(
+        self,
+        call_id: str,
+        body: RealtimeCallRejectRequest | Unset = UNSET,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Decline an incoming SIP call.
+
+        Refuses a call announced by the `realtime.call.incoming` webhook, answering the caller with a
+        SIP status (603 Decline unless another is given).
+
+        POST /realtime/calls/{call_id}/reject
+
+        Args:
+            call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+                of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
+            body (RealtimeCallRejectRequest | Unset): How a SIP call is declined.
+            timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
+            max_retries: retries for this call instead of the client's.
+            extra_headers: headers added to this call only.
+
+        Returns:
+            None
+
+        Raises:
+            APIStatusError: the server answered with a non-2xx status (a subclass names which), after
+                the retries allowed.
+            APIConnectionError: no response arrived (APITimeoutError when it took too long).
+            RequestValidationError: the body or a path parameter breaks a rule of the description;
+                nothing was sent.
+            APIKeyMissingError: the client has no API key; nothing was sent.
+        """
+        return _reject_realtime_call.sync(
+            client=self.client,
+            call_id=call_id,
+            body=body,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
+    def reject_realtime_call_with_http_info(
+        self,
+        call_id: str,
+        body: RealtimeCallRejectRequest | Unset = UNSET,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiResponse[None]:
+        """Decline an incoming SIP call.
+
+        Refuses a call announced by the `realtime.call.incoming` webhook, answering the caller with a
+        SIP status (603 Decline unless another is given).
+
+        POST /realtime/calls/{call_id}/reject
+
+        Args:
+            call_id (str): The call's id, from the `realtime.call.incoming` webhook or the `Location`
+                of the call's creation. Example: rtc_0123456789abcdef0123456789abcdef.
+            body (RealtimeCallRejectRequest | Unset): How a SIP call is declined.
+            timeout: seconds per attempt, or a urllib3.Timeout, instead of the client's.
+            max_retries: retries for this call instead of the client's.
+            extra_headers: headers added to this call only.
+
+        Returns:
+            ApiResponse[None]: the parsed body with status, headers,
+                raw bytes and request id.
+
+        Raises:
+            APIStatusError: the server answered with a non-2xx status (a subclass names which), after
+                the retries allowed.
+            APIConnectionError: no response arrived (APITimeoutError when it took too long).
+            RequestValidationError: the body or a path parameter breaks a rule of the description;
+                nothing was sent.
+            APIKeyMissingError: the client has no API key; nothing was sent.
+        """
+        return _reject_realtime_call.sync_detailed(
+            client=self.client,
+            call_id=call_id,
             body=body,
             timeout=timeout,
             max_retries=max_retries,
@@ -331,6 +909,94 @@ class AsyncRealtimeApi:
         import asyncio  # noqa: PLC0415
 
         return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+
+    async def accept_realtime_call(
+        self,
+        call_id: str,
+        body: RealtimeSessionCreateRequestGA,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Awaitable ``RealtimeApi.accept_realtime_call``; see there."""
+        return await self._run(
+            partial(
+                _accept_realtime_call.sync,
+                client=self.client,
+                call_id=call_id,
+                body=body,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+            )
+        )
+
+    async def accept_realtime_call_with_http_info(
+        self,
+        call_id: str,
+        body: RealtimeSessionCreateRequestGA,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiResponse[None]:
+        """Awaitable ``RealtimeApi.accept_realtime_call_with_http_info``; see there."""
+        return await self._run(
+            partial(
+                _accept_realtime_call.sync_detailed,
+                client=self.client,
+                call_id=call_id,
+                body=body,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+            )
+        )
+
+    async def create_realtime_call(
+        self,
+        body: RealtimeCallCreateRequest | str,
+        *,
+        content_type: Literal["multipart/form-data", "application/sdp"] = "multipart/form-data",
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> CreateRealtimeCallResult:
+        """Awaitable ``RealtimeApi.create_realtime_call``; see there."""
+        return await self._run(
+            partial(
+                _create_realtime_call.sync,
+                client=self.client,
+                body=body,
+                content_type=content_type,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+            )
+        )
+
+    async def create_realtime_call_with_http_info(
+        self,
+        body: RealtimeCallCreateRequest | str,
+        *,
+        content_type: Literal["multipart/form-data", "application/sdp"] = "multipart/form-data",
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiResponse[CreateRealtimeCallResult]:
+        """Awaitable ``RealtimeApi.create_realtime_call_with_http_info``; see there."""
+        return await self._run(
+            partial(
+                _create_realtime_call.sync_detailed,
+                client=self.client,
+                body=body,
+                content_type=content_type,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+            )
+        )
 
     async def create_realtime_client_secret(
         self,
@@ -381,6 +1047,7 @@ class AsyncRealtimeApi:
         extra_headers: Mapping[str, str] | None = None,
     ) -> RealtimeSessionCreateResponse:
         """Awaitable ``RealtimeApi.create_realtime_session``; see there."""
+        warn_deprecated(_create_realtime_session.PATH, _create_realtime_session.DEPRECATION)
         return await self._run(
             partial(
                 _create_realtime_session.sync,
@@ -401,6 +1068,7 @@ class AsyncRealtimeApi:
         extra_headers: Mapping[str, str] | None = None,
     ) -> ApiResponse[RealtimeSessionCreateResponse]:
         """Awaitable ``RealtimeApi.create_realtime_session_with_http_info``; see there."""
+        warn_deprecated(_create_realtime_session.PATH, _create_realtime_session.DEPRECATION)
         return await self._run(
             partial(
                 _create_realtime_session.sync_detailed,
@@ -421,6 +1089,7 @@ class AsyncRealtimeApi:
         extra_headers: Mapping[str, str] | None = None,
     ) -> RealtimeTranscriptionSessionCreateResponse:
         """Awaitable ``RealtimeApi.create_realtime_transcription_session``; see there."""
+        warn_deprecated(_create_realtime_transcription_session.PATH, _create_realtime_transcription_session.DEPRECATION)
         return await self._run(
             partial(
                 _create_realtime_transcription_session.sync,
@@ -441,6 +1110,7 @@ class AsyncRealtimeApi:
         extra_headers: Mapping[str, str] | None = None,
     ) -> ApiResponse[RealtimeTranscriptionSessionCreateResponse]:
         """Awaitable ``RealtimeApi.create_realtime_transcription_session_with_http_info``; see there."""
+        warn_deprecated(_create_realtime_transcription_session.PATH, _create_realtime_transcription_session.DEPRECATION)
         return await self._run(
             partial(
                 _create_realtime_transcription_session.sync_detailed,
@@ -452,5 +1122,177 @@ class AsyncRealtimeApi:
             )
         )
 
+    async def create_realtime_translation_client_secret(
+        self,
+        body: RealtimeTranslationClientSecretCreateRequest,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> RealtimeTranslationClientSecretCreateResponse:
+        """Awaitable ``RealtimeApi.create_realtime_translation_client_secret``; see there."""
+        return await self._run(
+            partial(
+                _create_realtime_translation_client_secret.sync,
+                client=self.client,
+                body=body,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+            )
+        )
 
-__all__ = ["AsyncRealtimeApi", "RealtimeApi"]
+    async def create_realtime_translation_client_secret_with_http_info(
+        self,
+        body: RealtimeTranslationClientSecretCreateRequest,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiResponse[RealtimeTranslationClientSecretCreateResponse]:
+        """Awaitable ``RealtimeApi.create_realtime_translation_client_secret_with_http_info``; see there."""
+        return await self._run(
+            partial(
+                _create_realtime_translation_client_secret.sync_detailed,
+                client=self.client,
+                body=body,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+            )
+        )
+
+    async def hangup_realtime_call(
+        self,
+        call_id: str,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Awaitable ``RealtimeApi.hangup_realtime_call``; see there."""
+        return await self._run(
+            partial(
+                _hangup_realtime_call.sync,
+                client=self.client,
+                call_id=call_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+            )
+        )
+
+    async def hangup_realtime_call_with_http_info(
+        self,
+        call_id: str,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiResponse[None]:
+        """Awaitable ``RealtimeApi.hangup_realtime_call_with_http_info``; see there."""
+        return await self._run(
+            partial(
+                _hangup_realtime_call.sync_detailed,
+                client=self.client,
+                call_id=call_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+            )
+        )
+
+    async def refer_realtime_call(
+        self,
+        call_id: str,
+        body: RealtimeCallReferRequest,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Awaitable ``RealtimeApi.refer_realtime_call``; see there."""
+        return await self._run(
+            partial(
+                _refer_realtime_call.sync,
+                client=self.client,
+                call_id=call_id,
+                body=body,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+            )
+        )
+
+    async def refer_realtime_call_with_http_info(
+        self,
+        call_id: str,
+        body: RealtimeCallReferRequest,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiResponse[None]:
+        """Awaitable ``RealtimeApi.refer_realtime_call_with_http_info``; see there."""
+        return await self._run(
+            partial(
+                _refer_realtime_call.sync_detailed,
+                client=self.client,
+                call_id=call_id,
+                body=body,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+            )
+        )
+
+    async def reject_realtime_call(
+        self,
+        call_id: str,
+        body: RealtimeCallRejectRequest | Unset = UNSET,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Awaitable ``RealtimeApi.reject_realtime_call``; see there."""
+        return await self._run(
+            partial(
+                _reject_realtime_call.sync,
+                client=self.client,
+                call_id=call_id,
+                body=body,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+            )
+        )
+
+    async def reject_realtime_call_with_http_info(
+        self,
+        call_id: str,
+        body: RealtimeCallRejectRequest | Unset = UNSET,
+        *,
+        timeout: float | urllib3.Timeout | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ApiResponse[None]:
+        """Awaitable ``RealtimeApi.reject_realtime_call_with_http_info``; see there."""
+        return await self._run(
+            partial(
+                _reject_realtime_call.sync_detailed,
+                client=self.client,
+                call_id=call_id,
+                body=body,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+            )
+        )
+
+
+__all__ = [
+    "AsyncRealtimeApi",
+    "RealtimeApi",
+    "CreateRealtimeCallResult",
+]

@@ -1,4 +1,4 @@
-"""openai_realtime_client.webhooks, checked against the reference implementation of Standard Webhooks.
+"""runtime/openai_realtime_client/webhooks.py, checked against the reference implementation of Standard Webhooks.
 
 Both run with the same frozen clock. Where the two differ on purpose (timestamps that are not canonical
 integers, signatures in a non-canonical base64 spelling, a str body) only this module's side is asserted.
@@ -6,10 +6,6 @@ integers, signatures in a non-canonical base64 spelling, a str body) only this m
 
 import base64
 import json
-import logging
-import re
-import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, tzinfo
@@ -23,11 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from urllib3 import HTTPHeaderDict
 from werkzeug.datastructures import Headers
-from werkzeug.test import Client
 
-from tests.support import runtime_modules
-
-webhooks = runtime_modules.load("webhooks")
+from runtime.openai_realtime_client import errors, webhooks
+from runtime.openai_realtime_client.types import UnknownVariant
 
 NOW = 1_767_225_600  # 2026-01-01T00:00:00Z
 TOLERANCE = 300
@@ -430,7 +424,7 @@ def test_invalid_secret(secret: str | bytes) -> None:
 
 def test_secret_of_the_wrong_type_is_a_type_error() -> None:
     with pytest.raises(TypeError):
-        webhooks.verify_signature(b"{}", signed(b"{}", b"key"), 12345)
+        webhooks.verify_signature(b"{}", signed(b"{}", b"key"), 12345)  # type: ignore[arg-type]
 
 
 def test_secret_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -471,9 +465,10 @@ def test_sign_refuses_what_could_not_be_sent(args: tuple[Any, ...], message: str
 
 
 def test_unwrap_returns_the_event_through_the_parse_hook() -> None:
-    event = {"id": "evt_1", "type": "realtime.call.incoming", "data": {"call_id": "rtc_1"}}
+    # A type no webhook of the description has: the typed stand-in, keeping the object as sent.
+    event = {"id": "evt_1", "type": "example.call.ended", "data": {"call_id": "rtc_1"}}
     body = json.dumps(event).encode()
-    assert webhooks.unwrap(body, signed(body, b"key"), b"key") == event
+    assert webhooks.unwrap(body, signed(body, b"key"), b"key") == UnknownVariant(event)
     seen: list[dict[str, Any]] = []
 
     def parse(data: dict[str, Any]) -> Any:
@@ -481,7 +476,7 @@ def test_unwrap_returns_the_event_through_the_parse_hook() -> None:
         return ("parsed", data["type"])
 
     with mock.patch.object(webhooks, "_parse_event", parse):
-        assert webhooks.unwrap(body, signed(body, b"key"), b"key") == ("parsed", "realtime.call.incoming")
+        assert webhooks.unwrap(body, signed(body, b"key"), b"key") == ("parsed", "example.call.ended")
     assert seen == [event]
 
 
@@ -489,6 +484,21 @@ def test_unwrap_returns_the_event_through_the_parse_hook() -> None:
 def test_unwrap_refuses_a_signed_body_that_is_not_a_json_object(body: bytes) -> None:
     with pytest.raises(webhooks.MalformedPayloadError):
         webhooks.unwrap(body, signed(body, b"key"), b"key")
+
+
+def test_unwrap_refuses_an_event_of_a_known_type_that_does_not_fit_its_model_without_showing_it() -> None:
+    private = "sip:+15550100@caller.example.invalid"
+    event = {"id": "evt_1", "type": "realtime.call.incoming", "created_at": NOW, "data": {"call_id": private}}
+    body = json.dumps(event).encode()
+    with pytest.raises(webhooks.MalformedPayloadError) as caught:
+        webhooks.unwrap(body, signed(body, b"key"), b"key")
+    # The field that did not fit is named; the values are not, and nothing of the body rides along.
+    assert str(caught.value) == (
+        "the signed event does not fit its model: data.sip_headers: required field missing in "
+        "WebhookRealtimeCallIncomingData"
+    )
+    assert caught.value.__context__ is None and caught.value.__cause__ is None
+    assert private not in repr(caught.value.args)
 
 
 def test_unwrap_verifies_before_parsing() -> None:
@@ -507,6 +517,10 @@ def test_error_hierarchy_has_a_docstring_per_cause() -> None:
     for cause in causes:
         assert issubclass(cause, webhooks.WebhookVerificationError)
         assert cause.__doc__ and cause.__doc__.startswith("Raised ")
+        # One hierarchy: defined in errors.py, so the package exports them with its other exceptions.
+        assert getattr(errors, cause.__name__) is cause and cause.__name__ in errors.__all__
+    assert issubclass(webhooks.WebhookVerificationError, errors.APIError)
+    assert "WebhookVerificationError" in errors.__all__
 
 
 # --- nothing secret in any refusal ----------------------------------------------------------------------
@@ -566,40 +580,15 @@ def test_no_refusal_shows_the_secret_a_signature_or_the_body(key: bytes, body: b
         assert not leaked, f"{type(error).__name__} shows part of a secret, signature or body"
 
 
-# --- the receiver the documentation shows ----------------------------------------------------------------
+# --- the replay guard --------------------------------------------------------------------------------------
 
 
-def test_the_documented_receiver(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    document = (runtime_modules.RUNTIME_PACKAGE.parent / "WEBHOOKS.md").read_text(encoding="utf-8")
-    [snippet] = re.findall(r"```python\n(.*?)```", document, re.DOTALL)
-    monkeypatch.setitem(sys.modules, "openai_realtime_client.webhooks", webhooks)
-    monkeypatch.setenv("OPENAI_WEBHOOK_SECRET", whsec(b"receiver key"))
-    namespace: dict[str, Any] = {"__name__": "webhooks_snippet"}
-    exec(compile(snippet, "runtime/WEBHOOKS.md", "exec"), namespace)
-    answered: list[dict[str, Any]] = []
-    namespace["answer"] = answered.append
-    client = Client(namespace["receive"])
-    now = int(time.time())  # the snippet keeps ids by the real clock
-
-    def deliver(event_id: str, key: bytes = b"receiver key", timestamp: int = now, body: bytes = b"") -> int:
-        body = body or json.dumps({"id": event_id, "type": "realtime.call.incoming"}).encode()
-        with clock_at(now):
-            response = client.post("/hook", data=body, headers=signed(body, key, f"wh_{event_id}", timestamp))
-        return response.status_code
-
-    with caplog.at_level(logging.WARNING):
-        assert deliver("1") == 200
-        assert deliver("1") == 200  # a replay, or the vendor retrying: acknowledged, not acted on
-        assert deliver("2", key=b"not the secret") == 400
-        assert deliver("3", timestamp=now - TOLERANCE - 1) == 400
-        assert deliver("4", body=b"[]") == 400
-        assert deliver("5", timestamp=now + TOLERANCE) == 200
-    assert [event["id"] for event in answered] == ["1", "5"]
-    assert len(caplog.records) == 3 and whsec(b"receiver key")[6:14] not in caplog.text
-
-    # An id is forgotten once its delivery could no longer verify, and not before.
-    seen = namespace["SeenDeliveries"]()
-    assert seen.first_time("wh_old", now - TOLERANCE - 2)
-    assert seen.first_time("wh_old", now - TOLERANCE - 2)
-    assert seen.first_time("wh_new", now)
-    assert not seen.first_time("wh_new", now)
+def test_the_replay_guard_acts_once_per_id_until_its_delivery_could_no_longer_verify() -> None:
+    guard = webhooks.ReplayGuard(tolerance=TOLERANCE)
+    assert guard.first_time("wh_a", NOW) and not guard.first_time("wh_a", NOW)
+    assert guard.first_time("wh_b", NOW - TOLERANCE)  # still verifiable at NOW: kept
+    assert not guard.first_time("wh_b", NOW - TOLERANCE)
+    with clock_at(NOW + TOLERANCE + 1):  # wh_a's window is over: a replay would be refused by verification
+        assert guard.first_time("wh_a", NOW)
+    guard.forget("wh_a")
+    assert guard.first_time("wh_a", NOW)  # acting on it failed: the retry is acted on

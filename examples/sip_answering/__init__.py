@@ -1,0 +1,1 @@
+"""The SIP answering service example (see README.md)."""
