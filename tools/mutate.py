@@ -214,7 +214,11 @@ def collect() -> tuple[list[ModuleScore], list[tuple[str, str, str]]]:
     scores: list[ModuleScore] = []
     survivors: list[tuple[str, str, str]] = []
     for mutated in _mutated_files():
-        meta = json.loads((TREE / "mutants" / f"{mutated}.meta").read_text())
+        meta_path = TREE / "mutants" / f"{mutated}.meta"
+        if not meta_path.exists():  # added to the lists after the last run
+            print(f"mutate: {_repository_file(mutated)} has no results yet", file=sys.stderr)
+            continue
+        meta = json.loads(meta_path.read_text())
         statuses: Counter[str] = Counter()
         repository_file = _repository_file(mutated)
         for name, exit_code in sorted(meta["exit_code_by_key"].items()):
