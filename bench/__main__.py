@@ -3,7 +3,9 @@
 One run measures, against a fast local server in its own process (pinned to another CPU than
 the clients when there are two): the per-call CPU and wall time of sequential calls, import time,
 cold start, throughput of 8 threads sharing a client, peak RSS after many calls, connection reuse
-over TLS, and the wall time of ``make generate``. It prints a table, each figure beside its ratio
+over TLS, the wall time of ``make generate``, and bursts of concurrent async calls (100, 1,000 and
+5,000 at once) against a server that answers after 200 ms, beside the vendor SDK's two async
+transports (httpx, its default, and aiohttp) and raw aiohttp. It prints a table, each figure beside its ratio
 to the floor of the same run and the issue's targets, and writes every figure as JSON
 (``bench/results.json`` unless ``--output`` says otherwise) with the machine it ran on.
 
@@ -50,16 +52,26 @@ class Settings:
     tls_calls: int
     tls_rounds: int
     generate_runs: int
+    burst_sizes: tuple[int, ...]  # calls started at once
+    burst_rounds: tuple[int, ...]  # timed bursts per size, after a first one
+    burst_delay: float  # seconds the server takes to answer
 
 
 FULL = Settings(
     warmup=500, calls=2000, rounds=9, import_runs=15, threads=8, thread_calls=500, thread_rounds=3,
     rss_calls=10_000, tls_warmup=200, tls_calls=1000, tls_rounds=5, generate_runs=3,
+    burst_sizes=(100, 1000, 5000), burst_rounds=(5, 3, 2), burst_delay=0.2,
 )  # fmt: skip
 SMOKE = Settings(
     warmup=5, calls=20, rounds=2, import_runs=2, threads=8, thread_calls=3, thread_rounds=1,
     rss_calls=50, tls_warmup=5, tls_calls=20, tls_rounds=1, generate_runs=1,
+    burst_sizes=(5, 20), burst_rounds=(1, 1), burst_delay=0.05,
 )  # fmt: skip
+# The async clients of the burst: this client, then (in the vendor's environment, which has
+# aiohttp) the SDK with each of its transports, raw aiohttp (a floor for async Python), and this
+# client's models over aiohttp (a prototype: would an event-loop transport be worth having?).
+VENDOR_BURST_CLIENTS = ("vendor_async", "vendor_aiohttp", "aiohttp_floor")
+PROTOTYPE_CLIENT = "ours_aiohttp"
 
 
 def _log(message: str) -> None:
@@ -80,7 +92,8 @@ def run(settings: Settings, *, smoke: bool, vendor: environment.Vendor, package:
     client_cpu, server_cpu = (cpus[0], cpus[-1]) if len(cpus) >= 2 else (None, None)
     server_cpus = () if server_cpu is None else (server_cpu,)
 
-    machine = {**environment.machine(), "openai": vendor.version}  # before this process is pinned
+    # Before this process is pinned; the load average says how busy the machine was.
+    machine = {**environment.machine(), "openai": vendor.version, "load_average": os.getloadavg()}
     # First, with every CPU: the generator runs ruff, which uses as many as it gets.
     _log(f"timing make generate ({settings.generate_runs} run(s))")
     generate = measure.generate(settings.generate_runs)
@@ -180,8 +193,37 @@ def run(settings: Settings, *, smoke: bool, vendor: environment.Vendor, package:
                 "wall_us": statistics.median(r["wall_us"] for r in rounds),
                 "cpu_us": statistics.median(r["cpu_us"] for r in rounds),
             }
+        results["burst"] = bursts(settings, project, other, request_file, response_file, server_cpus, client_cpu)
     results["targets"] = report.targets(results)
     return results
+
+
+def bursts(
+    settings: Settings,
+    project: Interpreter,
+    other: Interpreter | None,
+    request_file: Path,
+    response_file: Path,
+    server_cpus: Sequence[int],
+    client_cpu: int | None,
+) -> dict[str, Any]:
+    """Per burst size, per async client: one fresh process (so its peak RSS is the burst's)."""
+    clients = {"ours_async": project}
+    if other is not None:
+        clients.update({name: other for name in VENDOR_BURST_CLIENTS})
+        clients[PROTOTYPE_CLIENT] = Interpreter(other.python, project.pythonpath)
+    found: dict[str, Any] = {"delay_s": settings.burst_delay, "load_average": os.getloadavg()[0]}
+    with KeepAliveServer(response_file, cpus=server_cpus, delay=settings.burst_delay) as server:
+        for size, rounds in zip(settings.burst_sizes, settings.burst_rounds, strict=True):
+            _log(f"bursts of {size:,} async calls against a {settings.burst_delay * 1000:.0f} ms upstream")
+            found[str(size)] = figures = {}
+            for name, interpreter in clients.items():
+                figures[name] = measure.runner(
+                    interpreter, "burst", [name], base_url=server.base_url, body_file=request_file, calls=size,
+                    rounds=rounds, cpu=client_cpu,
+                )  # fmt: skip
+    found["load_average_after"] = os.getloadavg()[0]
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,30 +15,50 @@ for, so the same file serves both environments. Modes:
 - ``tls``: over HTTPS with a fresh client trusting ``--ca-certs``, ``--warmup`` calls, then
   ``--calls`` timed calls; per-call wall and CPU time of those (the server counts the connections
   of them all).
+- ``burst``: an async client, as it comes, gets ``--calls`` calls started at once, ``--rounds``
+  times after a first burst; per burst: the calls that failed (the first failure is kept), calls
+  that succeeded per second over its wall time, each call's latency
+  from the burst's start (queueing included), CPU time per call, and the connections the server
+  accepted during it (``GET /__accepted`` before and after); then the process's peak RSS, and
+  the warnings (but the beta operation's DeprecationWarning) and log records of level WARNING
+  seen throughout.
 
 Clients: ``floor`` (a urllib3 ``PoolManager`` posting pre-serialized bytes, reply not parsed),
 ``ours`` (``RealtimeApi.create_realtime_session``), ``ours_info``
 (``create_realtime_session_with_http_info``), ``vendor`` (the vendor SDK's
-``client.beta.realtime.sessions.create``). Every call is checked to have succeeded.
+``client.beta.realtime.sessions.create``). Async clients for ``burst``: ``ours_async``
+(``AsyncRealtimeApi(ApiClient())``), ``vendor_async`` (``AsyncOpenAI``, httpx underneath),
+``vendor_aiohttp`` (``AsyncOpenAI(http_client=DefaultAioHttpClient())``), ``aiohttp_floor`` (an
+``aiohttp.ClientSession`` without a connection limit posting pre-serialized bytes, reply not
+parsed: a floor for async Python), ``ours_aiohttp`` (a prototype: this client's models and checks
+over that session, for the question whether an aiohttp transport would be worth having). Every
+call is checked to have succeeded.
 """
 
 import argparse
+import asyncio
 import gc
+import http.client
 import json
+import logging
 import os
 import resource
 import statistics
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 # A placeholder, not a key: the benchmark server accepts anything.
 API_KEY = "sk-bench-placeholder-0000000000000000"
 SESSIONS_PATH = "/realtime/sessions"
 
 Call = Callable[[], None]
+AsyncCall = Callable[[], Awaitable[None]]
+Close = Callable[[], Awaitable[None]]
 
 
 def _floor(base_url: str, body: dict[str, Any], ca_certs: str | None) -> Call:
@@ -111,6 +131,168 @@ def build(name: str, base_url: str, body: dict[str, Any], ca_certs: str | None =
     if name == "vendor":
         return _vendor(base_url, body, ca_certs)
     raise ValueError(f"unknown client {name!r}")
+
+
+async def _async_client(name: str, base_url: str, body: dict[str, Any]) -> tuple[AsyncCall, Close]:
+    """A coroutine function making one call with the named async client, and how to close it.
+    Built inside the running loop: aiohttp's session needs one."""
+    if name == "ours_async":
+        from openai_realtime_client import ApiClient, AsyncRealtimeApi
+        from openai_realtime_client.models import RealtimeSessionCreateRequest
+
+        client = ApiClient(api_key=API_KEY, base_url=base_url)
+        api = AsyncRealtimeApi(client)
+        request = RealtimeSessionCreateRequest.from_dict(body)
+
+        async def ours() -> None:
+            if not (await api.create_realtime_session(request)).client_secret.value:
+                raise RuntimeError("ours_async: no client secret")
+
+        async def close_ours() -> None:
+            api.close()
+            client.close()
+
+        return ours, close_ours
+    if name in ("vendor_async", "vendor_aiohttp"):
+        import openai
+
+        http_client = openai.DefaultAioHttpClient() if name == "vendor_aiohttp" else None
+        vendor = openai.AsyncOpenAI(api_key=API_KEY, base_url=base_url, http_client=http_client)
+        sessions = vendor.beta.realtime.sessions
+
+        async def theirs() -> None:
+            if not (await sessions.create(**body)).client_secret.value:
+                raise RuntimeError(f"{name}: no client secret")
+
+        return theirs, vendor.close
+    if name == "ours_aiohttp":
+        return _ours_over_aiohttp(base_url, body)
+    if name == "aiohttp_floor":
+        import aiohttp
+
+        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        url = base_url + SESSIONS_PATH
+        raw = json.dumps(body, separators=(",", ":")).encode()
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {API_KEY}"}
+
+        async def floor() -> None:
+            async with session.post(url, data=raw, headers=headers) as response:
+                if response.status != 200 or not await response.read():
+                    raise RuntimeError(f"aiohttp_floor: HTTP {response.status}")
+
+        return floor, session.close
+    raise ValueError(f"unknown async client {name!r}")
+
+
+def _ours_over_aiohttp(base_url: str, body: dict[str, Any]) -> tuple[AsyncCall, Close]:
+    """A prototype, not a transport: what this client does per call (the request model to JSON,
+    checked against the description; the answer parsed into the response model) over an aiohttp
+    session, with no retries, error mapping or timeouts. What an event-loop transport would cost
+    at best."""
+    import aiohttp
+    from openai_realtime_client.api.realtime import create_realtime_session as operation
+    from openai_realtime_client.models import RealtimeSessionCreateRequest
+
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+    url = base_url + SESSIONS_PATH
+    request = RealtimeSessionCreateRequest.from_dict(body)
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {API_KEY}"}
+
+    async def call() -> None:
+        raw, _ = operation._encode_body(request, "application/json", True)
+        async with session.post(url, data=raw, headers=headers) as response:
+            answer = await response.read()
+        if response.status != 200 or not operation._parse_response(json.loads(answer)).client_secret.value:
+            raise RuntimeError(f"ours_aiohttp: HTTP {response.status}")
+
+    return call, session.close
+
+
+def _accepted(base_url: str) -> int:
+    """Connections the benchmark server has accepted so far (its own GET /__accepted aside)."""
+    where = urlsplit(base_url)
+    connection = http.client.HTTPConnection(where.hostname or "127.0.0.1", where.port, timeout=10)
+    try:
+        connection.request("GET", "/__accepted")
+        return int(connection.getresponse().read())
+    finally:
+        connection.close()
+
+
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen.append(f"{record.name}: {record.getMessage()}")
+
+
+async def _bursts(name: str, base_url: str, body: dict[str, Any], *, calls: int, rounds: int) -> dict[str, Any]:
+    call, close = await _async_client(name, base_url, body)
+
+    async def timed(started: float) -> float:
+        await call()
+        return time.perf_counter() - started
+
+    measured: list[dict[str, Any]] = []
+    for _ in range(rounds + 1):  # the first burst opens the connections; the others are timed
+        before = _accepted(base_url)
+        gc.collect()
+        cpu, started = time.process_time(), time.perf_counter()
+        outcomes = await asyncio.gather(*(timed(started) for _ in range(calls)), return_exceptions=True)
+        wall, used = time.perf_counter() - started, time.process_time() - cpu
+        # A client that gives up on some calls of a burst (its timeouts) is reported, not excused:
+        # its throughput counts the calls that succeeded.
+        failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+        latencies = sorted(outcome for outcome in outcomes if isinstance(outcome, float))
+        if not latencies:
+            raise RuntimeError(f"{name}: all {calls} calls failed: {failures[0]!r}") from failures[0]
+        measured.append({
+            "failed": len(failures),
+            "failure": repr(failures[0])[:200] if failures else None,
+            "calls_per_s": len(latencies) / wall,
+            "cpu_us_per_call": used / calls * 1e6,
+            "p50_s": latencies[len(latencies) // 2],
+            "p99_s": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+            "connections": _accepted(base_url) - before,
+        })  # fmt: skip
+    await close()
+    first, timed_rounds = measured[0], measured[1:]
+    middle = sorted(timed_rounds, key=lambda r: r["calls_per_s"])[len(timed_rounds) // 2]
+    return {
+        "calls": calls,
+        "rounds": rounds,
+        "calls_per_s": middle["calls_per_s"],
+        "p50_s": middle["p50_s"],
+        "p99_s": middle["p99_s"],
+        "cpu_us_per_call": statistics.median(r["cpu_us_per_call"] for r in timed_rounds),
+        "first_burst_connections": first["connections"],
+        "later_connections": [r["connections"] for r in timed_rounds],
+        "failed": [r["failed"] for r in measured],  # the first burst's, then each timed one's
+        "failure": next((r["failure"] for r in measured if r["failure"]), None),
+        "calls_per_s_rounds": [round(r["calls_per_s"], 1) for r in timed_rounds],
+    }
+
+
+def burst(name: str, base_url: str, body: dict[str, Any], *, calls: int, rounds: int) -> dict[str, Any]:
+    """``rounds`` timed bursts of ``calls`` concurrent calls after a first one, in a fresh loop."""
+    handler = _Warnings()
+    logging.getLogger().addHandler(handler)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = asyncio.run(_bursts(name, base_url, body, calls=calls, rounds=rounds))
+    logging.getLogger().removeHandler(handler)
+    # The operation's own DeprecationWarning (the beta endpoint) is not about the transport.
+    shown = [w for w in caught if not issubclass(w.category, DeprecationWarning)]
+    seen = handler.seen + [f"{w.category.__name__}: {w.message}" for w in shown]
+    return {
+        **result,
+        # Linux reports ru_maxrss in KiB.
+        "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "warnings": len(seen),
+        "warnings_first": seen[:3],
+    }
 
 
 def _timed(call: Call, calls: int) -> tuple[float, float]:
@@ -189,7 +371,7 @@ def peak_rss(call: Call, *, calls: int) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench/runner.py", description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["seq", "threads", "rss", "tls"])
+    parser.add_argument("mode", choices=["seq", "threads", "rss", "tls", "burst"])
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--body", required=True, help="file holding the request body as JSON")
     parser.add_argument("--clients", required=True, help="comma-separated: floor, ours, ours_info, vendor")
@@ -205,8 +387,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     with open(args.body, encoding="utf-8") as handle:
         body = json.load(handle)
     names = args.clients.split(",")
-    clients = {name: build(name, args.base_url, body, args.ca_certs) for name in names}
     result: dict[str, Any]
+    if args.mode == "burst":
+        (name,) = names
+        print(json.dumps(burst(name, args.base_url, body, calls=args.calls, rounds=args.rounds)))
+        return 0
+    clients = {name: build(name, args.base_url, body, args.ca_certs) for name in names}
     if args.mode == "seq":
         result = sequential(clients, warmup=args.warmup, calls=args.calls, rounds=args.rounds)
     elif args.mode == "threads":

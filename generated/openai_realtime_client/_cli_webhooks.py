@@ -86,12 +86,12 @@ def run(args: argparse.Namespace, prog: str) -> int:
     body = sys.stdin.buffer.read()
     try:
         webhooks.verify_signature(body, headers, secret, args.tolerance)
-    except InvalidSecretError as err:
-        print(f"{prog}: error: {args.secret_env}: {err}", file=sys.stderr)
-        return EXIT_USAGE
     except WebhookVerificationError as err:
-        print(f"{prog}: refused: {type(err).__name__}: {err}", file=sys.stderr)
-        return EXIT_REFUSED
+        # A secret that is no secret is the caller's mistake (usage); anything else is the delivery's.
+        usage = isinstance(err, InvalidSecretError)
+        line = f"error: {args.secret_env}: {err}" if usage else f"refused: {type(err).__name__}: {err}"
+        print(f"{prog}: {line}", file=sys.stderr)
+        return EXIT_USAGE if usage else EXIT_REFUSED
     shown_id = " ".join(args.id.split())  # one line, whatever the option held
     print(f"valid: webhook-id {shown_id}, timestamp {args.timestamp}, {len(body)} bytes of body")
     return EXIT_VALID

@@ -2,6 +2,7 @@
 # repository. Do not edit: change the description or the templates and regenerate.
 """ApiClient: configuration, one urllib3 pool, and the one place where a request is sent."""
 
+import contextlib
 import http.client
 import json
 import logging
@@ -10,18 +11,19 @@ import os
 import random
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 from urllib.parse import urlsplit
 
 import urllib3
-from urllib3.connectionpool import HTTPConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, EmptyPoolError, NewConnectionError, ReadTimeoutError
 from urllib3.exceptions import HTTPError as _Urllib3Error
 from urllib3.exceptions import TimeoutError as _Urllib3Timeout
 from urllib3.response import BaseHTTPResponse
@@ -47,6 +49,9 @@ from .errors import (
 )
 from .types import ApiResponse
 
+if TYPE_CHECKING:
+    from urllib3._base_connection import BaseHTTPConnection
+
 T = TypeVar("T")
 
 # The package's own logger name, whatever package it was vendored under.
@@ -54,8 +59,10 @@ logger = logging.getLogger(__name__.rpartition(".")[0] or __name__)
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_TIMEOUT = urllib3.Timeout(connect=5.0, read=60.0)
-# Connections kept per host: enough for a thread pool sharing one client without churning sockets.
-DEFAULT_POOL_MAXSIZE = 16
+# Connections per host, and so the calls in flight at once (AsyncRealtimeApi runs as many worker
+# threads). A burst of page loads against a 200 ms upstream needs hundreds in flight: 1,000 calls
+# finish in two round trips with 512, and an idle connection costs a socket and ~10 KiB.
+DEFAULT_MAX_CONNECTIONS = 512
 USER_AGENT = f"{PROJECT_NAME}/{VERSION}"
 JSON_MEDIA_TYPE = "application/json"
 
@@ -94,7 +101,12 @@ class ApiClient:
         pool_manager: A caller's own ``urllib3.PoolManager`` or ``ProxyManager`` (for proxies or a
             CA bundle). The caller keeps ownership: ``close()`` leaves it open.
         timeout: Seconds per attempt, or a ``urllib3.Timeout``; defaults to 5 s to connect and
-            60 s to read.
+            60 s to read. The connect part also bounds the time an attempt waits for a free
+            connection, and for an async call the time it waited for a worker.
+        max_connections: Connections kept to the API host, which is also the number of calls in
+            flight at once: threads beyond it wait for a connection (counted against the connect
+            timeout), and ``AsyncRealtimeApi`` runs this many worker threads. Default 512.
+            With ``pool_manager=``, the manager's own ``maxsize`` is used.
         max_retries: Further attempts after a connection error, a timeout, or a status that
             ``should_retry`` accepts (``errors.RETRIED_STATUSES`` and every status from
             ``errors.SERVER_ERROR_FROM`` up, unless the server says otherwise); default 2, so 3
@@ -114,19 +126,19 @@ class ApiClient:
         project: str | None = None,
         ca_certs: str | None = None,
         client_side_validation: bool = True,
+        max_connections: int | None = None,
     ) -> None:
         # The key first: every other argument's error text is redacted with it.
         self._api_key: str | None = _checked_api_key(api_key)
         register_key_holder(self)
         self.max_retries: int = _checked_retries(max_retries, "max_retries", self._api_key)
+        self.max_connections: int = _pool_size(max_connections, pool_manager)
         self.client_side_validation = client_side_validation
         self.base_url: str = _checked_base_url(base_url, self._api_key)
         self.timeout: urllib3.Timeout = _checked_timeout(timeout, "timeout", self._api_key)
         self._owns_pool = pool_manager is None
         self._pool: urllib3.PoolManager = (
-            pool_manager
-            if pool_manager is not None
-            else urllib3.PoolManager(maxsize=DEFAULT_POOL_MAXSIZE, cert_reqs="CERT_REQUIRED", ca_certs=ca_certs)
+            pool_manager if pool_manager is not None else _own_pool_manager(self.max_connections, ca_certs)
         )
         # Built once: every call sends the same headers, so nothing is assembled per request.
         headers = {
@@ -233,21 +245,30 @@ class ApiClient:
                 _check_header(name, value, key)
             headers_sent = {**headers_sent, **extra_headers, "Authorization": self._headers["Authorization"]}
         debug = logger.isEnabledFor(logging.DEBUG)
+        # Set by AsyncRealtimeApi's worker thread: the call's budget and whether it was cancelled.
+        control = _current.control
+        first_timeout = attempt_timeout
+        if control is not None:
+            first_timeout = _first_attempt_timeout(control, method, url, attempt_timeout, key)
         retries_taken = 0
         while True:
             started = time.monotonic() if debug else 0.0
+            timeout_used = first_timeout if retries_taken == 0 else attempt_timeout
             # The same body bytes on every attempt.
-            response = self._attempt(method, url, body, headers_sent, attempt_timeout)
+            response = self._attempt(method, url, body, headers_sent, timeout_used)
             if isinstance(response, _Urllib3Error):
-                failure = _connection_failure(method, url, response, attempt_timeout, key)
+                if isinstance(response, EmptyPoolError):
+                    failure: APIError = _pool_wait_failure(method, url, timeout_used, self.max_connections, key)
+                else:
+                    failure = _connection_failure(method, url, response, timeout_used, key)
                 failure.retries_taken = retries_taken
                 if debug:
                     _log_attempt(method, url, headers_sent, retries_taken, started, f"failed: {failure}", None, key)
-                if retries_taken >= retries_allowed:
+                # A cancelled call makes no further attempt (nobody waits for it).
+                if retries_taken >= retries_allowed or _pause(retry_delay(retries_taken, None), control):
                     # Raised outside any except block, so that the urllib3 error is its cause only
                     # when nothing in it shows the key.
                     raise failure from _clean_cause(response, key)
-                _sleep(retry_delay(retries_taken, None))
                 retries_taken += 1
                 continue
 
@@ -259,8 +280,11 @@ class ApiClient:
                 _log_attempt(method, url, headers_sent, retries_taken, started, f"HTTP {status}", request_id, key)
             if 200 <= status < 300:
                 break
-            if retries_taken < retries_allowed and should_retry(status, headers):
-                _sleep(retry_delay(retries_taken, headers))
+            if (
+                retries_taken < retries_allowed
+                and should_retry(status, headers)
+                and not _pause(retry_delay(retries_taken, headers), control)
+            ):
                 retries_taken += 1
                 continue
             # What the server sent may quote the key (a 401 often does): the error keeps it redacted.
@@ -318,6 +342,8 @@ class ApiClient:
                 method, url, body=body, headers=headers, timeout=timeout, retries=False, redirect=False
             )
         host, target = route
+        # Waiting for a free connection (the pool blocks at max_connections) is part of connecting.
+        pool_timeout = timeout.connect_timeout
         cached = self._host_pool
         if cached is not None and cached[0] == host and cached[1].pool is not None:
             pool = cached[1]
@@ -330,10 +356,143 @@ class ApiClient:
             body=body,
             headers=headers,
             timeout=timeout,
+            # urllib3 annotates it int, but it is a queue.get timeout: seconds, as a float.
+            pool_timeout=pool_timeout if isinstance(pool_timeout, int | float) else None,  # type: ignore[arg-type]
             retries=False,
             redirect=False,
             assert_same_host=False,
         )
+
+
+def _pool_size(max_connections: object, pool_manager: urllib3.PoolManager | None) -> int:
+    """The one figure for connections, calls in flight and async workers; a caller's pool manager
+    brings its own (urllib3's default is 1), and a different max_connections beside it is refused."""
+    if max_connections is not None and (
+        isinstance(max_connections, bool) or not isinstance(max_connections, int) or max_connections < 1
+    ):
+        raise ConfigurationError("max_connections", f"must be a whole number of 1 or more, got {max_connections!r}")
+    if pool_manager is None:
+        return DEFAULT_MAX_CONNECTIONS if max_connections is None else max_connections
+    own = int(pool_manager.connection_pool_kw.get("maxsize", 1))
+    if max_connections is not None and max_connections != own:
+        raise ConfigurationError(
+            "max_connections",
+            f"is {max_connections} but the pool_manager's maxsize is {own}: "
+            "give the pool manager the size you want and leave max_connections out",
+        )
+    return own
+
+
+def _own_pool_manager(max_connections: int, ca_certs: str | None) -> urllib3.PoolManager:
+    """A pool that never holds more than ``max_connections`` per host: a thread beyond them waits
+    for one (block=True) instead of opening a connection the pool would then discard with a warning."""
+    manager = urllib3.PoolManager(maxsize=max_connections, block=True, cert_reqs="CERT_REQUIRED", ca_certs=ca_certs)
+    # Its pools tell a cancelled async call which connection to shut down.
+    manager.pool_classes_by_scheme = {"http": _TrackedHTTPPool, "https": _TrackedHTTPSPool}
+    return manager
+
+
+class CallControl:
+    """What AsyncRealtimeApi tells the call it runs in a worker thread: when the call started
+    waiting (the wait counts against its connect timeout), and whether its caller cancelled it.
+    Cancelling shuts the socket of the attempt under way, so a stalled read ends at once, and no
+    further attempt starts."""
+
+    __slots__ = ("_connection", "_lock", "_wake", "cancelled", "queued_at")
+
+    def __init__(self, queued_at: float) -> None:
+        self.queued_at = queued_at
+        self.cancelled = False
+        self._lock = threading.Lock()
+        self._connection: object = None
+        self._wake: threading.Event | None = None
+
+    def cancel(self) -> None:
+        """Called from the event loop's thread: stop the call where it is."""
+        with self._lock:
+            self.cancelled = True
+            connection, wake = self._connection, self._wake
+        if wake is not None:
+            wake.set()
+        sock = getattr(connection, "sock", None)
+        if isinstance(sock, socket.socket):
+            # The plain socket's shutdown, also for TLS: it wakes a blocked read in the worker
+            # without closing the descriptor under it (the worker's urllib3 closes it).
+            with contextlib.suppress(OSError):  # already closed
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def _attach(self, connection: object) -> None:
+        with self._lock:
+            self._connection = connection
+
+    def _detach(self) -> None:
+        with self._lock:
+            self._connection = None
+
+    def _pause(self, seconds: float) -> bool:
+        """Sleep before a retry unless cancelled meanwhile; True when cancelled."""
+        with self._lock:
+            if self.cancelled:
+                return True
+            if self._wake is None:
+                self._wake = threading.Event()
+            wake = self._wake
+        return wake.wait(seconds)
+
+
+class _Current(threading.local):
+    control: CallControl | None = None
+
+
+# The control of the call a worker thread is running, if any: the generated operations call
+# ApiClient.request without knowing about it.
+_current = _Current()
+
+
+def _first_attempt_timeout(
+    control: CallControl, method: str, url: str, timeout: urllib3.Timeout, key: str | None
+) -> urllib3.Timeout:
+    """The first attempt's timeout, its connect part less the time the call already waited."""
+    if control.cancelled:
+        raise APIConnectionError(redact(f"{method} {url} was cancelled before it was sent", key))
+    connect = timeout.connect_timeout
+    if not isinstance(connect, int | float):
+        return timeout
+    waited = time.monotonic() - control.queued_at
+    if waited >= connect:
+        problem = f"waited {waited:.2f} s for a worker, the connect timeout is {connect:g} s"
+        raise APITimeoutError(redact(f"{method} {url} timed out: {problem}", key))
+    return urllib3.Timeout(connect=connect - waited, read=timeout.read_timeout, total=timeout.total)
+
+
+def _pause(seconds: float, control: CallControl | None) -> bool:
+    """Wait before a retry; True when the call was cancelled (then no retry follows)."""
+    if control is None:
+        _sleep(seconds)
+        return False
+    return control._pause(seconds)
+
+
+class _TrackedHTTPPool(HTTPConnectionPool):
+    """A connection pool that lets a worker's CallControl see the connection it is using."""
+
+    def _get_conn(self, timeout: float | None = None) -> "BaseHTTPConnection":
+        connection = super()._get_conn(timeout)
+        control = _current.control
+        if control is not None:
+            control._attach(connection)
+        return connection
+
+    def _put_conn(self, conn: "BaseHTTPConnection | None") -> None:
+        control = _current.control
+        if control is not None:
+            # Before it goes back: another thread may take it at once.
+            control._detach()
+        super()._put_conn(conn)
+
+
+class _TrackedHTTPSPool(_TrackedHTTPPool, HTTPSConnectionPool):
+    pass
 
 
 @lru_cache(maxsize=256)
@@ -425,6 +584,17 @@ def _not_json(raw: bytes, headers: Mapping[str, str], err: ValueError) -> str:
     return f"expected JSON, got {content_type or 'no Content-Type'} ({shown})"
 
 
+def _pool_wait_failure(method: str, url: str, timeout: urllib3.Timeout, size: int, key: str | None) -> APIError:
+    """The error for an attempt that found every connection in use for its whole connect timeout."""
+    return APITimeoutError(
+        redact(
+            f"{method} {url} timed out waiting for a free connection: all {size} were in use "
+            f"for the whole connect timeout ({timeout.connect_timeout} s)",
+            key,
+        )
+    )
+
+
 def _connection_failure(
     method: str, url: str, err: _Urllib3Error, timeout: urllib3.Timeout, key: str | None
 ) -> APIError:
@@ -507,15 +677,18 @@ def _parse_failure(err: Exception) -> str:
 # never shows the key.
 
 
+def _given_or_env(value: object, argument: str, variable: str) -> tuple[object, str]:
+    """The value and the name it came by: the argument, else the environment variable (empty counts as unset,
+    as in most tools)."""
+    if value is not None:
+        return value, argument
+    return os.environ.get(variable) or None, variable
+
+
 def _checked_api_key(api_key: object) -> str | None:
-    source = "api_key"
-    key: object = api_key
-    if api_key is None:
-        # An empty variable counts as unset, as in most tools.
-        key = os.environ.get("OPENAI_API_KEY") or None
-        if key is None:
-            return None
-        source = "OPENAI_API_KEY"
+    key, source = _given_or_env(api_key, "api_key", "OPENAI_API_KEY")
+    if key is None:
+        return None
     if not isinstance(key, str):
         raise InvalidAPIKeyError(source, f"must be a string, got {type(key).__name__}")
     problem = _key_problem(key)
@@ -564,13 +737,9 @@ def _checked_timeout(value: object, name: str, key: str | None) -> urllib3.Timeo
 
 
 def _checked_base_url(base_url: object, key: str | None) -> str:
-    source = "base_url"
-    url: object = base_url
-    if base_url is None:
-        url = os.environ.get("OPENAI_BASE_URL") or None
-        if url is None:
-            return DEFAULT_BASE_URL
-        source = "OPENAI_BASE_URL"
+    url, source = _given_or_env(base_url, "base_url", "OPENAI_BASE_URL")
+    if url is None:
+        return DEFAULT_BASE_URL
     if not isinstance(url, str):
         raise ConfigurationError(source, f"must be a string, got {type(url).__name__}")
     shown = redact(repr(url), key)
@@ -661,11 +830,12 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_CONNECTIONS",
     "DEFAULT_MAX_RETRIES",
-    "DEFAULT_POOL_MAXSIZE",
     "DEFAULT_TIMEOUT",
     "USER_AGENT",
     "ApiClient",
+    "CallControl",
     "retry_delay",
     "should_retry",
 ]

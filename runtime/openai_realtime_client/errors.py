@@ -157,6 +157,10 @@ class APITimeoutError(APIConnectionError):
     """Raised when connecting or waiting for the response took longer than the timeout."""
 
 
+class QueueFullError(APIError):
+    """Raised by an async call, before anything is sent, when ``max_queued`` calls already wait."""
+
+
 class APIResponseValidationError(APIError):
     """Raised when a 2xx response body is not JSON or does not fit the response schema."""
 
@@ -418,6 +422,7 @@ __all__ = [
     "NotFoundError",
     "PayloadNotBytesError",
     "PermissionDeniedError",
+    "QueueFullError",
     "RateLimitError",
     "RequestValidationError",
     "ResponseShapeError",

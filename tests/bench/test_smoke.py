@@ -69,6 +69,12 @@ def test_every_figure_is_measured(smoke_run: tuple[dict[str, Any], str]) -> None
         "cpu_per_call_with_http_info_x_floor",
         "vendor_cpu_per_call_over_ours",
         "import_x_urllib3",
+        "burst_calls_per_s_over_vendor",
+        "burst_p99_s",
+        "burst_vendor_cpu_over_ours",
+        "burst_connections_after_first",
+        "burst_warnings",
+        "burst_failed_calls",
     }
     assert results["targets"]["vendor_cpu_per_call_over_ours"]["met"] is None  # not measured in a smoke run
     for path, number in _numbers(results):
@@ -83,10 +89,34 @@ def test_over_tls_each_client_keeps_to_one_connection(smoke_run: tuple[dict[str,
         assert figure["calls"] == results["settings"]["tls_calls"] and figure["wall_us"] > 0
 
 
+def test_bursts_are_measured_at_each_size_with_connections_and_warnings_counted(
+    smoke_run: tuple[dict[str, Any], str],
+) -> None:
+    results, _ = smoke_run
+    settings, burst = results["settings"], results["burst"]
+    assert burst["delay_s"] == settings["burst_delay"] > 0
+    for size, rounds in zip(settings["burst_sizes"], settings["burst_rounds"], strict=True):
+        (name,) = burst[str(size)]  # the vendor's three are left out of a smoke run
+        figure = burst[str(size)][name]
+        assert name == "ours_async" and figure["calls"] == size and figure["rounds"] == rounds
+        assert figure["calls_per_s"] > 0 and figure["cpu_us_per_call"] > 0 and figure["max_rss_mib"] > 0
+        # Every call waited for the server's delay, and no later than the whole burst.
+        assert settings["burst_delay"] <= figure["p50_s"] <= figure["p99_s"] <= size / figure["calls_per_s"] + 0.05
+        # One connection per call in flight, all opened by the first burst, and nothing warned.
+        assert 1 <= figure["first_burst_connections"] <= size
+        assert figure["later_connections"] == [0] * rounds and figure["warnings"] == 0
+        assert figure["failed"] == [0] * (rounds + 1) and figure["failure"] is None
+    targets = results["targets"]
+    for name in ("burst_connections_after_first", "burst_warnings", "burst_failed_calls"):
+        assert targets[name]["met"] is True, name
+    assert targets["burst_calls_per_s_over_vendor"]["met"] is None  # no burst of 1,000 and no vendor here
+
+
 def test_the_table_shows_each_section_and_target(smoke_run: tuple[dict[str, Any], str]) -> None:
     _, table = smoke_run
     for heading in ("Per call, sequential", "Import:", "Cold start:", "8 threads sharing one client",
-                    "Peak RSS", "TLS on loopback", "make generate", "Targets"):  # fmt: skip
+                    "Peak RSS", "TLS on loopback", "make generate", "Burst: 5 async calls", "Burst: 20 async calls",
+                    "Targets"):  # fmt: skip
         assert heading in table, heading
     assert "create_realtime_session_with_http_info" in table
     assert "vendor SDK: not measured (smoke run)" in table

@@ -1,15 +1,22 @@
 """AsyncRealtimeApi never blocks the event loop; one ApiClient serves many threads without leaking."""
 
 import asyncio
+import logging
+import threading
 import time
+import warnings
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from openai_realtime_client import ApiClient, AsyncRealtimeApi, BadRequestError, RealtimeApi
+from openai_realtime_client.client import DEFAULT_MAX_CONNECTIONS
 from openai_realtime_client.models import RealtimeSessionCreateRequest
 
 from tests.support.keep_alive_server import KeepAliveServer
-from tests.support.payloads import TEST_API_KEY, session, vendor_error
+from tests.support.payloads import TEST_API_KEY, encoded, session, vendor_error
 from tools.servers.mock_server import MockServer, ScriptedResponse
 
 SESSION = session("ek_async")
@@ -61,22 +68,75 @@ def test_async_with_http_info_and_errors_match_the_sync_api(mock_server: MockSer
     asyncio.run(scenario())
 
 
-def test_one_client_shared_by_16_threads_making_1000_calls_opens_at_most_16_connections(
-    keep_alive_server: KeepAliveServer,
+def _counting_server(tmp_path: Path, delay: float) -> KeepAliveServer:
+    """A keep-alive server in its own process that answers every mint after ``delay`` seconds and
+    counts the sockets it accepts."""
+    body = tmp_path / "session.json"
+    body.write_bytes(encoded(SESSION))
+    return KeepAliveServer(body, delay=delay)
+
+
+@contextmanager
+def _no_warnings(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fails if anything warns or logs at WARNING ("Connection pool is full, discarding connection")."""
+    with caplog.at_level(logging.WARNING), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    # create_realtime_session is the deprecated beta operation: its DeprecationWarning is not the pool's.
+    assert [str(w.message) for w in caught if not issubclass(w.category, DeprecationWarning)] == []
+
+
+def test_one_client_shared_by_256_threads_keeps_exactly_its_pools_connections(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    client = ApiClient(api_key=TEST_API_KEY, base_url=keep_alive_server.base_url)
-    api = RealtimeApi(client)
+    # Each answer takes 50 ms, so all 16 connections are in use long before the first comes back.
+    with _counting_server(tmp_path, delay=0.05) as server, _no_warnings(caplog):
+        client = ApiClient(api_key=TEST_API_KEY, base_url=server.base_url, max_connections=16)
+        api = RealtimeApi(client)
+        start = threading.Barrier(256)
 
-    def mint(_: int) -> str:
-        return api.create_realtime_session(RealtimeSessionCreateRequest()).client_secret.value
+        def mint(_: int) -> list[str]:
+            start.wait()
+            return [api.create_realtime_session(RealtimeSessionCreateRequest()).client_secret.value for _ in range(2)]
 
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        secrets = list(executor.map(mint, range(1000)))
+        with ThreadPoolExecutor(max_workers=256) as executor:
+            secrets = [secret for batch in executor.map(mint, range(256)) for secret in batch]
+        accepted = server.accepted()
+        client.close()
 
-    assert secrets == [session()["client_secret"]["value"]] * 1000
-    # Counted at the server: a connection not put back, or dropped, would have been replaced by a new one.
-    assert 1 <= keep_alive_server.accepted() <= 16
-    pool = client.pool_manager.connection_from_url(client.base_url)
-    assert pool.num_requests == 1000
-    assert pool.pool is not None and pool.pool.qsize() == 16
-    client.close()
+    assert secrets == ["ek_async"] * 512
+    # 256 threads, 16 connections: the others waited for one instead of opening and discarding their own.
+    assert accepted == 16
+
+
+# The defaults with a burst of 1,000; and a pool of 64 with answers slow enough (200 ms) that the
+# first burst fills it even on a busy machine, where starting 64 threads takes a while.
+@pytest.mark.parametrize(("max_connections", "calls", "delay"), [(None, 1000, 0.05), (64, 256, 0.2)])
+def test_bursts_of_async_calls_stay_within_the_pool_and_never_warn(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, max_connections: int | None, calls: int, delay: float
+) -> None:
+    with _counting_server(tmp_path, delay=delay) as server, _no_warnings(caplog):
+
+        async def burst(api: AsyncRealtimeApi) -> list[str]:
+            request = RealtimeSessionCreateRequest()
+            sessions = await asyncio.gather(*(api.create_realtime_session(request) for _ in range(calls)))
+            return [session.client_secret.value for session in sessions]
+
+        async def scenario() -> tuple[int, int, int]:
+            client = ApiClient(api_key=TEST_API_KEY, base_url=server.base_url, max_connections=max_connections)
+            async with AsyncRealtimeApi(client) as api:
+                assert await burst(api) == ["ek_async"] * calls
+                first = server.accepted()
+                assert await burst(api) == ["ek_async"] * calls
+                threads = api._engine.threads
+            client.close()
+            return first, server.accepted(), threads
+
+        first, after, threads = asyncio.run(scenario())
+
+    pool = DEFAULT_MAX_CONNECTIONS if max_connections is None else max_connections
+    assert threads <= pool and after <= pool
+    if max_connections is not None:
+        # A burst that fills the pool opens every connection there is to open; the next opens none.
+        assert first == after == max_connections

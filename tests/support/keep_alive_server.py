@@ -1,10 +1,13 @@
 """A keep-alive HTTP server that counts the connections it accepts, in its own process.
 
-``python -m tests.support.keep_alive_server BODY_FILE [--tls CERT KEY] [--cpus 1]`` answers ``POST
-/v1/realtime/sessions`` (and ``POST /v1/realtime/client_secrets``) with the JSON in BODY_FILE,
-always the same pre-built 200 response, keeps connections alive, and counts the connections it
-accepts, so a test (or the benchmark, which also wants it fast) can tell whether a client reused
-its connection: the mock server cannot, as every client socket it sees may be a new one. Anything
+``python -m tests.support.keep_alive_server BODY_FILE [--tls CERT KEY] [--cpus 1] [--delay 0.2]``
+answers ``POST /v1/realtime/sessions`` (and ``POST /v1/realtime/client_secrets``) with the JSON in
+BODY_FILE, always the same pre-built 200 response, ``--delay`` seconds after the request arrived
+(an upstream that takes its time, without blocking the other connections), keeps connections
+alive, and counts the connections it accepts, so a test (or the benchmark, which also wants it
+fast) can tell whether a client reused its connection: the mock server cannot, as every client
+socket it sees may be a new one. ``GET /__accepted`` answers that count as the body and closes
+(its own connection is not counted), so a client process can read it between bursts. Anything
 else gets a 404. It listens on 127.0.0.1 only, optionally over TLS (``throwaway_authority`` makes
 the files), and pins itself to the CPUs it is given.
 
@@ -29,6 +32,7 @@ from typing import IO, Self
 HOST = "127.0.0.1"
 MODULE = "tests.support.keep_alive_server"
 ANSWERED_PATHS = frozenset({b"/v1/realtime/sessions", b"/v1/realtime/client_secrets"})
+COUNT_PATH = b"/__accepted"
 # A request head larger than this is refused: no client under test sends one.
 MAX_HEAD = 64 * 1024
 START_TIMEOUT = 30.0
@@ -64,14 +68,15 @@ def throwaway_authority(scratch: Path) -> Authority:
     return result
 
 
-def build_response(body: bytes, *, status: str = "200 OK") -> bytes:
-    """The complete bytes of an HTTP/1.1 answer carrying a JSON body, connection kept alive."""
+def build_response(body: bytes, *, status: str = "200 OK", close: bool = False) -> bytes:
+    """The complete bytes of an HTTP/1.1 answer carrying a JSON body, connection kept alive
+    unless ``close``."""
     head = (
         f"HTTP/1.1 {status}\r\n"
         "Content-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\n"
         "x-request-id: req_keepalive_000000000000\r\n"
-        "Connection: keep-alive\r\n"
+        f"Connection: {'close' if close else 'keep-alive'}\r\n"
         "\r\n"
     )
     return head.encode("ascii") + body
@@ -90,9 +95,10 @@ class _Counter:
 class _Connection(asyncio.Protocol):
     """One client connection: parse request heads just enough to find the path and the body."""
 
-    def __init__(self, answer: bytes, accepted: _Counter) -> None:
+    def __init__(self, answer: bytes, accepted: _Counter, delay: float) -> None:
         self._answer = answer
         self._accepted = accepted
+        self._delay = delay
         self._buffer = bytearray()
         self._transport: asyncio.Transport | None = None
 
@@ -120,8 +126,20 @@ class _Connection(asyncio.Protocol):
             del self._buffer[:total]
             method, _, rest = head.partition(b" ")
             target = rest.partition(b" ")[0]
-            answer = self._answer if method == b"POST" and target in ANSWERED_PATHS else _NOT_FOUND
             assert self._transport is not None
+            if method == b"GET" and target == COUNT_PATH:
+                self._accepted.value -= 1  # this connection is the asker's, not a client's
+                self._transport.write(build_response(str(self._accepted.value).encode(), close=True))
+                self._close()
+                return
+            answer = self._answer if method == b"POST" and target in ANSWERED_PATHS else _NOT_FOUND
+            if self._delay > 0:
+                asyncio.get_running_loop().call_later(self._delay, self._write, answer)
+            else:
+                self._transport.write(answer)
+
+    def _write(self, answer: bytes) -> None:
+        if self._transport is not None and not self._transport.is_closing():
             self._transport.write(answer)
 
     def _close(self) -> None:
@@ -162,7 +180,7 @@ def _control(accepted: _Counter, stdin: IO[str], stdout: IO[str], stop: "asyncio
     stop.get_loop().call_soon_threadsafe(finish)
 
 
-async def _serve(body: bytes, tls: TlsFiles | None) -> None:
+async def _serve(body: bytes, tls: TlsFiles | None, delay: float) -> None:
     context: ssl.SSLContext | None = None
     if tls is not None:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -170,7 +188,8 @@ async def _serve(body: bytes, tls: TlsFiles | None) -> None:
     accepted = _Counter()
     answer = build_response(body)
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: _Connection(answer, accepted), HOST, 0, ssl=context, backlog=512)
+    # A deep backlog: a burst connects a thousand sockets at once.
+    server = await loop.create_server(lambda: _Connection(answer, accepted, delay), HOST, 0, ssl=context, backlog=4096)
     stop: asyncio.Future[None] = loop.create_future()
     sys.stdout.write(f"{server.sockets[0].getsockname()[1]}\n")
     sys.stdout.flush()
@@ -184,11 +203,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("body", type=Path, help="file holding the JSON body of every 200 answer")
     parser.add_argument("--tls", nargs=2, type=Path, metavar=("CERT_CHAIN", "KEY"), help="serve HTTPS with these")
     parser.add_argument("--cpus", default="", help="comma-separated CPUs to pin the server to")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait before each answer")
     args = parser.parse_args(argv)
     if args.cpus:
         os.sched_setaffinity(0, {int(cpu) for cpu in args.cpus.split(",")})
     tls = TlsFiles(args.tls[0], args.tls[1]) if args.tls else None
-    asyncio.run(_serve(args.body.read_bytes(), tls))
+    asyncio.run(_serve(args.body.read_bytes(), tls, args.delay))
     return 0
 
 
@@ -198,13 +218,17 @@ class KeepAliveServer:
     ``accepted()`` is the number of connections accepted so far; ``reset()`` sets it back to 0.
     """
 
-    def __init__(self, body_file: Path, *, tls: TlsFiles | None = None, cpus: Sequence[int] = ()) -> None:
+    def __init__(
+        self, body_file: Path, *, tls: TlsFiles | None = None, cpus: Sequence[int] = (), delay: float = 0.0
+    ) -> None:
         self.tls = tls
         self._command = [sys.executable, "-m", MODULE, str(body_file)]
         if tls is not None:
             self._command += ["--tls", str(tls.cert_chain), str(tls.private_key)]
         if cpus:
             self._command += ["--cpus", ",".join(str(cpu) for cpu in cpus)]
+        if delay:
+            self._command += ["--delay", str(delay)]
         self._process: subprocess.Popen[str] | None = None
         self.port = 0
 

@@ -10,7 +10,7 @@ from typing import Literal, Self, TypeVar
 import urllib3
 
 from ..._wire import warn_deprecated
-from ...client import DEFAULT_POOL_MAXSIZE, ApiClient
+from ...client import ApiClient
 from ...models.realtime_call_create_request import RealtimeCallCreateRequest
 from ...models.realtime_call_refer_request import RealtimeCallReferRequest
 from ...models.realtime_call_reject_request import RealtimeCallRejectRequest
@@ -873,19 +873,23 @@ class RealtimeApi:
 class AsyncRealtimeApi:
     """The same operations as ``RealtimeApi``, awaited; they never block the event loop.
 
-    urllib3 has no asynchronous transport, so each call runs on a thread pool owned by this
-    object (as many threads as the client keeps connections per host) while the loop goes on.
-    A cancelled call stops waiting at once; its HTTP request finishes in the background. Use it
-    as an async context manager, or call ``close()``, to release the threads.
+    urllib3 has no asynchronous transport, so each call runs on a worker thread, as many workers
+    as the client has connections (``ApiClient(max_connections=)``), started as calls arrive.
+    Calls beyond them wait in a queue; the wait counts against the call's connect timeout, and
+    ``max_queued`` bounds the queue (the call after it raises ``QueueFullError`` at once; without
+    a bound, calls wait). A cancelled call leaves the queue, or stops its request where it is,
+    and makes no further attempt. Use it as an async context manager, or call ``close()``, to
+    release the threads.
     """
 
-    def __init__(self, client: ApiClient, *, max_workers: int = DEFAULT_POOL_MAXSIZE) -> None:
-        # asyncio and the thread pool are imported by the async class alone, so that a program
-        # that never uses it does not pay for importing them.
-        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+    def __init__(self, client: ApiClient, *, max_queued: int | None = None) -> None:
+        # asyncio and the engine are imported by the async class alone, so that a program that
+        # never uses it does not pay for importing them.
+        from ..._async import CallEngine, connect_budget  # noqa: PLC0415
 
         self.client = client
-        self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="realtime-api")
+        self._engine = CallEngine(client.max_connections, max_queued=max_queued, name="AsyncRealtimeApi")
+        self._connect_budget = connect_budget
 
     def __repr__(self) -> str:
         return f"AsyncRealtimeApi({self.client!r})"
@@ -902,13 +906,11 @@ class AsyncRealtimeApi:
         self.close()
 
     def close(self) -> None:
-        """Stop the worker threads once the calls under way have finished."""
-        self._executor.shutdown(wait=False)
+        """Take no new calls; the workers end once the calls queued and under way have finished."""
+        self._engine.close()
 
-    async def _run(self, call: Callable[[], _T]) -> _T:
-        import asyncio  # noqa: PLC0415
-
-        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+    async def _run(self, call: Callable[[], _T], timeout: float | urllib3.Timeout | None) -> _T:
+        return await self._engine.run(call, self._connect_budget(self.client, timeout))
 
     async def accept_realtime_call(
         self,
@@ -929,7 +931,8 @@ class AsyncRealtimeApi:
                 timeout=timeout,
                 max_retries=max_retries,
                 extra_headers=extra_headers,
-            )
+            ),
+            timeout,
         )
 
     async def accept_realtime_call_with_http_info(
@@ -951,7 +954,8 @@ class AsyncRealtimeApi:
                 timeout=timeout,
                 max_retries=max_retries,
                 extra_headers=extra_headers,
-            )
+            ),
+            timeout,
         )
 
     async def create_realtime_call(
@@ -973,7 +977,8 @@ class AsyncRealtimeApi:
                 timeout=timeout,
                 max_retries=max_retries,
                 extra_headers=extra_headers,
-            )
+            ),
+            timeout,
         )
 
     async def create_realtime_call_with_http_info(
@@ -995,7 +1000,8 @@ class AsyncRealtimeApi:
                 timeout=timeout,
                 max_retries=max_retries,
                 extra_headers=extra_headers,
-            )
+            ),
+            timeout,
         )
 
     async def create_realtime_client_secret(
@@ -1015,7 +1021,8 @@ class AsyncRealtimeApi:
                 timeout=timeout,
                 max_retries=max_retries,
                 extra_headers=extra_headers,
-            )
+            ),
+            timeout,
         )
 
     async def create_realtime_client_secret_with_http_info(
@@ -1035,7 +1042,8 @@ class AsyncRealtimeApi:
                 timeout=timeout,
                 max_retries=max_retries,
                 extra_headers=extra_headers,
-            )
+            ),
+            timeout,
         )
 
     async def create_realtime_session(
@@ -1056,7 +1064,8 @@ class AsyncRealtimeApi:
                 timeout=timeout,
                 max_retries=max_retries,
                 extra_headers=extra_headers,
-            )
+            ),
+            timeout,
         )
 
     async def create_realtime_session_with_http_info(
@@ -1077,7 +1086,8 @@ class AsyncRealtimeApi:
                 timeout=timeout,
                 max_retries=max_retries,
                 extra_headers=extra_headers,
-            )
+            ),
+            timeout,
         )
 
     async def create_realtime_transcription_session(
@@ -1098,7 +1108,8 @@ class AsyncRealtimeApi:
                 timeout=timeout,
                 max_retries=max_retries,
                 extra_headers=extra_headers,
-            )
+            ),
+            timeout,
         )
 
     async def create_realtime_transcription_session_with_http_info(
@@ -1119,7 +1130,8 @@ class AsyncRealtimeApi:
                 timeout=timeout,
                 max_retries=max_retries,
                 extra_headers=extra_headers,
-            )
+            ),
+            timeout,
         )
 
     async def create_realtime_translation_client_secret(
@@ -1139,7 +1151,8 @@ class AsyncRealtimeApi:
                 timeout=timeout,
                 max_retries=max_retries,
                 extra_headers=extra_headers,
-            )
+            ),
+            timeout,
         )
 
     async def create_realtime_translation_client_secret_with_http_info(
@@ -1159,7 +1172,8 @@ class AsyncRealtimeApi:
                 timeout=timeout,
                 max_retries=max_retries,
                 extra_headers=extra_headers,
-            )
+            ),
+            timeout,
         )
 
     async def hangup_realtime_call(
@@ -1179,7 +1193,8 @@ class AsyncRealtimeApi:
                 timeout=timeout,
                 max_retries=max_retries,
                 extra_headers=extra_headers,
-            )
+            ),
+            timeout,
         )
 
     async def hangup_realtime_call_with_http_info(
@@ -1199,7 +1214,8 @@ class AsyncRealtimeApi:
                 timeout=timeout,
                 max_retries=max_retries,
                 extra_headers=extra_headers,
-            )
+            ),
+            timeout,
         )
 
     async def refer_realtime_call(
@@ -1221,7 +1237,8 @@ class AsyncRealtimeApi:
                 timeout=timeout,
                 max_retries=max_retries,
                 extra_headers=extra_headers,
-            )
+            ),
+            timeout,
         )
 
     async def refer_realtime_call_with_http_info(
@@ -1243,7 +1260,8 @@ class AsyncRealtimeApi:
                 timeout=timeout,
                 max_retries=max_retries,
                 extra_headers=extra_headers,
-            )
+            ),
+            timeout,
         )
 
     async def reject_realtime_call(
@@ -1265,7 +1283,8 @@ class AsyncRealtimeApi:
                 timeout=timeout,
                 max_retries=max_retries,
                 extra_headers=extra_headers,
-            )
+            ),
+            timeout,
         )
 
     async def reject_realtime_call_with_http_info(
@@ -1287,7 +1306,8 @@ class AsyncRealtimeApi:
                 timeout=timeout,
                 max_retries=max_retries,
                 extra_headers=extra_headers,
-            )
+            ),
+            timeout,
         )
 
 
