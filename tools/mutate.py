@@ -35,7 +35,8 @@ SUMMARY = SCRATCH / "scores.json"
 PACKAGE_SOURCE = Path("src") / paths.PACKAGE_NAME
 # The runtime's modules (runtime/openai_realtime_client/, copied into the package), every function.
 RUNTIME_MODULES = (
-    "client.py", "errors.py", "types.py", "api/__init__.py", "_cli.py", "_cli_webhooks.py", "_lazy.py", "_wire.py",
+    "client.py", "errors.py", "types.py", "api/__init__.py", "_async.py", "_cli.py", "_cli_webhooks.py", "_lazy.py",
+    "_wire.py",
     "verify.py", "webhooks.py",
 )  # fmt: skip
 # The pipeline's decision code, by function (mutmut's names: x_<function>, xǁ<class>ǁ<method>):
