@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PACKAGE := openai_realtime_client
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv import-spec spec-diff generate check-generated verify lint format typecheck browser test bench demo example sip-example mock clean
+.PHONY: help venv import-spec spec-diff generate check-generated verify lint format typecheck browser test mutate bench demo example sip-example mock clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -56,6 +56,16 @@ endif
 
 test: browser check-generated verify lint typecheck ## everything CI runs: browser (required unless SKIP_BROWSER=1), check-generated, verify, lint, mypy, every test
 	$(PY) -m pytest
+
+# Not part of `make test`: takes long (see README, How this is tested). The mutation tester's pins are in
+# requirements-mutate.txt, installed on top of requirements.txt. AGAIN=1 keeps the last run's results and
+# reruns only the mutants not killed and those of changed functions (after adding tests or pragmas).
+MUTATE_STAMP := $(VENV)/.installed-mutate
+$(MUTATE_STAMP): $(STAMP) requirements-mutate.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-mutate.txt && touch $(MUTATE_STAMP)
+
+mutate: $(MUTATE_STAMP) ## mutation testing of runtime/ and the pipeline's decisions: scores per module, survivors in .mutate/
+	$(PY) -m tools.mutate $(if $(filter 1 yes true,$(AGAIN)),--again)
 
 # Not part of `make test` (which runs it with --smoke, to check the harness). The first run installs
 # the vendor's SDK into bench/.venv-openai from bench/requirements-openai.txt.

@@ -5,8 +5,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openai_realtime_client
+
 from tests.support.payloads import TEST_API_KEY
 from tools import paths
+
+# Where this process imports the package from (generated/; under `make mutate`, the mutated copy),
+# so that the command line in the subprocess is the same code.
+PACKAGE_ROOT = Path(openai_realtime_client.__file__).resolve().parent.parent
 
 
 def run_cli(
@@ -15,7 +21,7 @@ def run_cli(
     key: str | None = TEST_API_KEY,
     stdin: str | None = None,
     module: str = paths.PACKAGE_NAME,
-    pythonpath: Path = paths.GENERATED,
+    pythonpath: Path = PACKAGE_ROOT,
 ) -> subprocess.CompletedProcess[str]:
     """The command line of the package at ``pythonpath``, with no OPENAI_* setting but the key (if
     any). Fails the test if the key shows up in anything it printed."""

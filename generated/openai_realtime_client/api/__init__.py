@@ -111,7 +111,8 @@ def _first_problem(value: Any, schema: Mapping[str, Any], path: str) -> _Problem
         where = f"{path}.{name}" if path else name
         if name not in value:
             return where, None, _REQUIRED, None
-        if value[name] not in mapping:
+        # The mapping's keys are strings; any other value (a list would not even hash) is not one.
+        if not isinstance(value[name], str) or value[name] not in mapping:
             return where, value[name], "is not one of " + ", ".join(repr(v) for v in mapping), None
         members = schema["oneOf"] if "oneOf" in schema else schema["anyOf"]
         return _first_problem(value, members[mapping[value[name]]], path)

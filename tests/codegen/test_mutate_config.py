@@ -1,0 +1,43 @@
+"""``make mutate``'s configuration (tools/mutate.py) still names what is there: a renamed module,
+function or test file would otherwise quietly drop out of the mutation run."""
+
+import ast
+import fnmatch
+from pathlib import Path
+
+from tools import mutate, paths
+
+RUNTIME_PACKAGE = paths.RUNTIME / paths.PACKAGE_NAME
+
+
+def _mutmut_names(source: Path) -> set[str]:
+    """mutmut's names of a file's functions and methods: x_<function>, xǁ<class>ǁ<method>."""
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(f"x_{node.name}")
+        elif isinstance(node, ast.ClassDef):
+            names |= {
+                f"xǁ{node.name}ǁ{item.name}"
+                for item in node.body
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+            }
+    return names
+
+
+def test_every_runtime_module_is_mutated() -> None:
+    on_disk = {path.relative_to(RUNTIME_PACKAGE).as_posix() for path in RUNTIME_PACKAGE.rglob("*.py")}
+    assert on_disk == set(mutate.RUNTIME_MODULES)
+
+
+def test_every_selected_function_of_the_pipeline_exists() -> None:
+    for file, patterns in mutate.TOOLS_FUNCTIONS.items():
+        names = _mutmut_names(paths.REPO / file)
+        unmatched = [pattern for pattern in patterns if not fnmatch.filter(names, pattern)]
+        assert unmatched == [], file
+
+
+def test_the_test_selection_exists_and_the_pytest_setting_it_rewrites_is_there() -> None:
+    assert [entry for entry in mutate.TEST_SELECTION if not (paths.REPO / entry).exists()] == []
+    assert 'pythonpath = ["generated", "."]' in (paths.REPO / "pyproject.toml").read_text(encoding="utf-8")

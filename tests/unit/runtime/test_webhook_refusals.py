@@ -1,0 +1,85 @@
+"""Each refusal of runtime/openai_realtime_client/webhooks.py says exactly what is wrong, and the
+header rules hold at their edges (tests/unit/test_webhooks.py compares verdicts with the reference
+implementation; this pins the messages and boundaries it does not compare)."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from runtime.openai_realtime_client import webhooks
+
+KEY = b"k" * 32
+BODY = b'{"type": "x"}'
+NOW = 1_767_225_600
+
+
+@pytest.fixture(autouse=True)
+def _clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(webhooks, "_now", lambda: NOW)
+    yield
+
+
+def _headers(timestamp: int | str = NOW, msg_id: str = "wh_1", signature: str | None = None) -> dict[str, str]:
+    if signature is None:
+        signature = webhooks.sign(BODY, KEY, msg_id, int(timestamp))
+    return {"webhook-id": msg_id, "webhook-timestamp": str(timestamp), "webhook-signature": signature}
+
+
+def _refusal(headers: Any, payload: Any = BODY, kind: type[Exception] = webhooks.WebhookVerificationError) -> str:
+    with pytest.raises(kind) as raised:
+        webhooks.unwrap(payload, headers, KEY, tolerance=NOW + 100)  # verifies, then reads the body
+    return str(raised.value)
+
+
+SHAPE = "headers must be a mapping, an object with .items(), or (name, value) pairs"
+
+
+@pytest.mark.parametrize("headers", ["webhook-id: x", b"raw", 7, [("a", "b", "c")], ["ab"]])
+def test_headers_of_the_wrong_shape_are_a_type_error_saying_which_shapes_work(headers: Any) -> None:
+    assert _refusal(headers, kind=TypeError) == SHAPE
+
+
+def test_header_pairs_may_have_bytes_names_but_nothing_else() -> None:
+    pairs = [(name.encode(), value) for name, value in _headers().items()]
+    webhooks.verify_signature(BODY, pairs, KEY, tolerance=NOW + 100)
+    assert _refusal([(7, "x")], kind=TypeError) == "a header name must be str or bytes, not int"
+
+
+def test_header_values_must_be_utf8_text() -> None:
+    headers: dict[str, Any] = {**_headers(), "webhook-id": b"\xff"}
+    assert _refusal(headers) == "the webhook-id header is not UTF-8"
+    headers["webhook-id"] = 5
+    assert _refusal(headers, kind=TypeError) == "the webhook-id header must be str or bytes, not int"
+
+
+@pytest.mark.parametrize("timestamp", ["0", "7", "1" * 20])
+def test_a_timestamp_in_plain_decimal_is_read_even_at_its_edges(timestamp: str) -> None:
+    assert webhooks._timestamp(timestamp) == int(timestamp)
+
+
+@pytest.mark.parametrize("timestamp", ["00", "01", "1" * 21, "+1", "1.0", "\u0661"])
+def test_any_other_spelling_of_the_timestamp_is_refused(timestamp: str) -> None:
+    with pytest.raises(webhooks.MalformedHeaderError) as raised:
+        webhooks._timestamp(timestamp)
+    assert str(raised.value) == "the webhook-timestamp header is not whole seconds since the Unix epoch"
+
+
+def test_a_signature_entry_is_split_at_its_first_comma() -> None:
+    assert webhooks._offered_signatures("v1,a,b v2,c v1,d") == [b"a,b", b"d"]
+
+
+def test_sign_takes_any_timestamp_from_zero_and_refuses_bad_arguments_saying_why() -> None:
+    assert webhooks.sign(BODY, KEY, "wh_1", 0).startswith("v1,")
+    with pytest.raises(ValueError) as raised:
+        webhooks.sign(BODY, KEY, "wh_1", -1)
+    assert str(raised.value) == "timestamp must be whole seconds since the Unix epoch, 0 or more"
+    with pytest.raises(ValueError) as raised:
+        webhooks.sign(BODY, KEY, " wh_1", 1)
+    assert str(raised.value) == "msg_id must be a non-empty string without surrounding whitespace"
+
+
+def test_a_signed_body_that_is_not_json_is_refused_as_such() -> None:
+    body = b"\xff not json"
+    headers = {**_headers(), "webhook-signature": webhooks.sign(body, KEY, "wh_1", NOW)}
+    assert _refusal(headers, payload=body, kind=webhooks.MalformedPayloadError) == "the signed body is not UTF-8 JSON"
