@@ -47,8 +47,10 @@ def test_50_concurrent_calls_with_200ms_answers_overlap_and_the_loop_keeps_runni
     secrets, elapsed, ticks = asyncio.run(scenario())
 
     assert secrets == ["ek_async"] * 50
-    assert elapsed < 0.25 * 50 * 0.2  # sequential calls would take 10 s
-    assert ticks >= elapsed / 0.01 * 0.5  # the loop ran its other task all along
+    # Sequential calls would take 10 s and a blocked loop would tick about never; the margins are wide
+    # because a loaded 2-core machine delays both the answers and the ticker's wake-ups.
+    assert elapsed < 0.5 * 50 * 0.2
+    assert ticks >= elapsed / 0.01 * 0.2  # the loop ran its other task all along
     assert len(mock_server.received) == 50
 
 
