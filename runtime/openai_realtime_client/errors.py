@@ -44,9 +44,22 @@ REDACTED = "<redacted>"
 MIN_REDACTED_PIECE = 8
 
 
+def redaction_marker(secret: str) -> str:
+    """What ``redact`` puts in place of the secret: REDACTED, unless the marker could itself show a
+    piece of this secret (a piece inside it, or, for a secret with an angle bracket, one made of the
+    marker's edge and the text beside it). Then a run of a character the secret does not have,
+    which no piece of the secret can overlap."""
+    size = min(MIN_REDACTED_PIECE, len(secret))
+    pieces = (secret[i : i + size] for i in range(len(secret) - size + 1))
+    if not {"<", ">"} & set(secret) and not any(piece in REDACTED for piece in pieces):
+        return REDACTED
+    unused = next(c for c in map(chr, range(ord("*"), 0x110000)) if c not in secret)
+    return unused * len(REDACTED)
+
+
 def redact(text: str, secret: str | None) -> str:
     """``text`` with every piece of ``secret`` of MIN_REDACTED_PIECE or more characters (and the
-    whole secret, when it is shorter) replaced by REDACTED.
+    whole secret, when it is shorter) replaced by ``redaction_marker(secret)``.
 
     Every longer piece is made of overlapping pieces of exactly that size, so marking where each
     of those occurs and replacing the marked runs covers them all."""
@@ -63,6 +76,7 @@ def redact(text: str, secret: str | None) -> str:
             start = text.find(piece, start + 1)
     if not found:
         return text
+    marker = redaction_marker(secret)
     parts: list[str] = []
     position = 0
     while position < len(text):
@@ -70,7 +84,7 @@ def redact(text: str, secret: str | None) -> str:
         if marked[position]:
             while end < len(text) and marked[end]:
                 end += 1
-            parts.append(REDACTED)
+            parts.append(marker)
         else:
             end = marked.find(1, position)
             end = len(text) if end == -1 else end

@@ -21,7 +21,7 @@ from openai_realtime_client import (
     RequestValidationError,
 )
 from openai_realtime_client import client as client_module
-from openai_realtime_client.errors import MIN_REDACTED_PIECE, REDACTED, redact
+from openai_realtime_client.errors import MIN_REDACTED_PIECE, REDACTED, redact, redaction_marker
 from openai_realtime_client.models import RealtimeSessionCreateRequest
 
 from tests.support.fault_server import Action, FaultServer, raw, reply, stall
@@ -232,6 +232,28 @@ def test_an_empty_key_is_refused_but_an_empty_environment_variable_counts_as_uns
     assert not ApiClient().has_api_key
 
 
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        ("<redacte", "<redacte"),  # the marker would contain the key
+        ("sk-redacted-0123", "sk-redacted-0123"),  # a piece of the key is the marker's word
+        ("ted>abcdQQQQQQQQ", "QQQQQQQQabcd"),  # the marker's edge and the text beside it make a piece
+        ("QQQQQQQQ<reda", "<redaQQQQQQQQ"),
+    ],
+)
+def test_a_key_the_marker_could_rebuild_gets_another_marker(key: str, text: str) -> None:
+    marker = redaction_marker(key)
+    shown = redact(text, key)
+
+    assert marker != REDACTED and not set(marker) & set(key)
+    assert leaked(key, shown) == [] and marker in shown
+
+
+def test_an_ordinary_key_is_replaced_by_the_readable_marker() -> None:
+    assert redaction_marker("sk-proj-0123456789abcdef") == REDACTED
+    assert redact("key sk-proj-0123456789abcdef.", "sk-proj-0123456789abcdef") == "key <redacted>."
+
+
 @settings(max_examples=300, deadline=None)
 @given(key=keys, filler=st.text(string.printable, max_size=40), data=st.data())
 def test_redact_leaves_no_piece_and_nothing_else_changes(key: str, filler: str, data: st.DataObject) -> None:
@@ -242,5 +264,5 @@ def test_redact_leaves_no_piece_and_nothing_else_changes(key: str, filler: str, 
     shown = redact(text, key)
 
     assert leaked(key, shown) == []
-    assert REDACTED in shown
+    assert redaction_marker(key) in shown
     assert redact(filler, key) == filler or leaked(key, filler)
