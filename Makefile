@@ -72,7 +72,7 @@ mutate: $(MUTATE_STAMP) ## mutation testing of runtime/ and the pipeline's decis
 bench: $(STAMP) ## benchmark against raw urllib3 and the vendor's SDK; prints a table, writes bench/results.json
 	PYTHONPATH=generated $(PY) -m bench
 
-demo: $(STAMP) ## mint a session through the generated client (against the mock unless OPENAI_BASE_URL is set)
+demo: $(STAMP) ## mint a client secret for a Realtime session, printed masked (against the mock unless OPENAI_BASE_URL is set)
 	PYTHONPATH=generated $(PY) -m tools.servers -- $(PY) -m examples.demo
 
 example: $(STAMP) ## run the token-server example on 127.0.0.1:8000 (PORT=), minting at the mock unless OPENAI_BASE_URL is set

@@ -1,1 +1,2 @@
-"""A token server that mints ephemeral Realtime sessions for a browser page; see README.md here."""
+"""A token server that mints short-lived client secrets for Realtime sessions for a browser page; see
+README.md here."""

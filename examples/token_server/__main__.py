@@ -13,10 +13,9 @@ import os
 import sys
 
 from openai_realtime_client import ApiClient, ConfigurationError, RealtimeApi
-from openai_realtime_client.models import RealtimeSessionCreateRequest
 from werkzeug.serving import make_server
 
-from .app import RequestLogHandler, TokenApp
+from .app import RequestLogHandler, TokenApp, realtime_session
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"token_server: {error}", file=sys.stderr)
         return 2
     with client:
-        app = TokenApp(RealtimeApi(client), RealtimeSessionCreateRequest(model=args.model, voice=args.voice))
+        app = TokenApp(RealtimeApi(client), realtime_session(args.model, args.voice))
         try:
             server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=RequestLogHandler)
         except OSError as error:

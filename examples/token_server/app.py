@@ -1,11 +1,12 @@
-"""The token server: serves one page, mints an ephemeral Realtime session for each ``POST /token``,
-and starts a WebRTC call for each ``POST /call``: the page's SDP offer in, the answer out, through
-``create_realtime_call`` (the unified interface), so the browser never needs a credential for it.
+"""The token server: serves one page, mints a client secret for a Realtime session for each
+``POST /token`` (``create_realtime_client_secret``, the GA operation), and starts a WebRTC call for
+each ``POST /call``: the page's SDP offer in, the answer out, through ``create_realtime_call`` (the
+unified interface), so the browser never needs a credential for it.
 
-The API key lives in the ``ApiClient`` on this side only. The browser receives the minted
-session's short-lived client secret, its expiry and this server's clock (so the page can count
-down without trusting its own clock), or, when minting fails, a message written here: the text of
-the upstream error is never passed on, because the API's own messages can quote part of the key.
+The API key lives in the ``ApiClient`` on this side only. The browser receives the short-lived
+client secret, its expiry and this server's clock (so the page can count down without trusting its
+own clock), or, when minting fails, a message written here: the text of the upstream error is never
+passed on, because the API's own messages can quote part of the key.
 """
 
 import json
@@ -31,10 +32,11 @@ from openai_realtime_client import (
 )
 from openai_realtime_client.models import (
     RealtimeCallCreateRequest,
-    RealtimeSessionCreateRequest,
+    RealtimeCreateClientSecretRequest,
     RealtimeSessionCreateRequestGA,
+    RealtimeSessionCreateRequestGAAudio,
+    RealtimeSessionCreateRequestGAAudioOutput,
 )
-from openai_realtime_client.types import Unset
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
@@ -121,8 +123,10 @@ def describe_failure(error: APIError) -> MintFailure:
     return MintFailure(500, "Minting a session failed.")
 
 
-def _optional(value: str | Unset) -> str | None:
-    return None if isinstance(value, Unset) else value
+def realtime_session(model: str, voice: str) -> RealtimeSessionCreateRequestGA:
+    """The session each minted secret opens; in the GA shape the voice is the audio output's."""
+    output = RealtimeSessionCreateRequestGAAudioOutput(voice=voice)
+    return RealtimeSessionCreateRequestGA(model=model, audio=RealtimeSessionCreateRequestGAAudio(output=output))
 
 
 def _json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -132,18 +136,19 @@ def _json_response(payload: Any, status: int = 200, headers: dict[str, str] | No
 
 
 class TokenApp:
-    """The WSGI application: ``GET /`` (and its script and style sheet), ``POST /token``."""
+    """The WSGI application: ``GET /`` (and its script and style sheet), ``POST /token``, ``POST /call``."""
 
     def __init__(
         self,
         api: RealtimeApi,
-        session: RealtimeSessionCreateRequest,
+        session: RealtimeSessionCreateRequestGA,
         *,
         call_session: RealtimeSessionCreateRequestGA | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._api = api
-        self._session = session
+        # The same request for every page load: the session each minted secret opens.
+        self._secret_request = RealtimeCreateClientSecretRequest(session=session)
         # The session each call runs with; None leaves it to the service's defaults.
         self._call_session = call_session
         self._clock = clock
@@ -185,19 +190,21 @@ class TokenApp:
         return response
 
     def mint(self) -> Response:
-        """Mint one session and answer with its token and expiry, or with a safe error."""
+        """Mint one client secret and answer with it and its expiry, or with a safe error."""
         try:
-            info = self._api.create_realtime_session_with_http_info(self._session)
+            info = self._api.create_realtime_client_secret_with_http_info(self._secret_request)
         except APIError as error:
             # Type, status, code and request id identify the failure for whoever runs the server;
             # the upstream message is left out of the log too, as it can quote part of the key.
             return self._failed("minting", error)
-        session = info.data
-        secret = session.client_secret
+        secret = info.data
+        # Read as JSON, whichever kind of session the answer says it opens (even one this client
+        # does not know): only its id and model are passed on.
+        session = secret.session.to_dict()
         now = self._clock()
         logger.info(
             "minted session %s, expires in %d s, request id %s",
-            _optional(session.id),
+            session.get("id"),
             secret.expires_at - now,
             info.request_id,
         )
@@ -206,8 +213,8 @@ class TokenApp:
                 "token": secret.value,
                 "expires_at": secret.expires_at,
                 "server_time": now,
-                "session_id": _optional(session.id),
-                "model": _optional(session.model),
+                "session_id": session.get("id"),
+                "model": session.get("model"),
                 "request_id": info.request_id,
             }
         )

@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 from openai_realtime_client import ApiClient, RealtimeApi
-from openai_realtime_client.models import RealtimeSessionCreateRequest
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -27,10 +26,10 @@ from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
-from examples.token_server.app import TokenApp
+from examples.token_server.app import TokenApp, realtime_session
 from tests.support import browser as browser_requirement
 from tests.support.browser import CHROMEDRIVER, CHROMIUM
-from tests.support.payloads import TEST_API_KEY, session, vendor_error
+from tests.support.payloads import TEST_API_KEY, client_secret, vendor_error
 from tests.support.ports import closed_port
 from tests.support.token_server import TokenServer
 from tools import paths
@@ -89,13 +88,14 @@ def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WebDriv
 def token_server(mock_server: MockServer) -> Iterator[TokenServer]:
     """The example's server on a free port of 127.0.0.1, minting at the mock with the test key."""
     with ApiClient(api_key=TEST_API_KEY, base_url=mock_server.url) as client:
-        app = TokenApp(RealtimeApi(client), RealtimeSessionCreateRequest(model="gpt-realtime", voice="alloy"))
+        app = TokenApp(RealtimeApi(client), realtime_session("gpt-realtime", "alloy"))
         with TokenServer(app) as server:
             yield server
 
 
 def minted_session(token: str, expires_at: int) -> dict[str, Any]:
-    return session(token, expires_at, id="sess_e2e_0001", voice="alloy")
+    """The GA answer: the secret and its expiry at the top, the session it opens beside them."""
+    return client_secret(token, expires_at, id="sess_e2e_0001", audio={"output": {"voice": "alloy"}})
 
 
 def text_of(driver: WebDriver, element_id: str) -> str:
@@ -189,9 +189,16 @@ def test_a_minted_token_is_shown_masked_and_counts_down_to_its_expiry(
     assert token not in browser.page_source  # the page holds it, but shows only its start
     # No console errors: the script ran under the server's Content-Security-Policy untouched.
     assert [e for e in browser_console(browser) if e.get("level") == "SEVERE"] == []
-    # The key went from the token server to the API, and nowhere near the browser.
-    assert [r.header("Authorization") for r in mock_server.received] == [f"Bearer {TEST_API_KEY}"]
+    # The key went from the token server to the API's GA operation (not the retired beta
+    # /realtime/sessions), and nowhere near the browser.
+    [request] = mock_server.received
+    assert (request.path, request.problems) == ("/v1/realtime/client_secrets", ())
+    assert request.header("Authorization") == f"Bearer {TEST_API_KEY}"
+    assert request.json() == {
+        "session": {"type": "realtime", "model": "gpt-realtime", "audio": {"output": {"voice": "alloy"}}}
+    }
     assert "minted session sess_e2e_0001" in caplog.text  # the logs checked below were captured
+    assert token not in caplog.text
     assert_no_key_reached_the_browser(browser, caplog)
     assert shot.stat().st_size > 5_000
 

@@ -8,7 +8,7 @@ import pytest
 from examples import demo
 from tests.examples.test_token_server import _environment_without_api_settings, _start_example
 from tests.support.fault_server import Action, FaultServer, reply
-from tests.support.payloads import TEST_API_KEY, session
+from tests.support.payloads import TEST_API_KEY, client_secret
 
 PIECE = TEST_API_KEY[5:30]
 
@@ -18,15 +18,22 @@ def _pieces_shown(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "answer",
+    ("answer", "exit_status"),
     [
-        reply(401, json.dumps({"error": {"message": f"Incorrect API key provided: {PIECE}"}}).encode()),
-        reply(200, json.dumps(session("ek_1234567890abcdef", instructions=PIECE)).encode(), {"x-request-id": PIECE}),
+        (reply(401, json.dumps({"error": {"message": f"Incorrect API key provided: {PIECE}"}}).encode()), 1),
+        (
+            reply(
+                200,
+                json.dumps(client_secret("ek_1234567890abcdef", instructions=PIECE)).encode(),
+                {"x-request-id": PIECE},
+            ),
+            0,
+        ),
     ],
     ids=["401-quoting-the-key", "200-echoing-the-key"],
 )
 def test_the_demo_prints_no_piece_of_the_key(
-    answer: Action, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    answer: Action, exit_status: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with FaultServer(answer) as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.url)
@@ -34,9 +41,10 @@ def test_the_demo_prints_no_piece_of_the_key(
         status = demo.main()
     printed = capsys.readouterr()
 
-    assert status in (0, 1)
+    assert status == exit_status, printed.err
     assert "<redacted>" in printed.out + printed.err
     assert _pieces_shown(printed.out + printed.err) == []
+    assert "ek_1234567890abcdef" not in printed.out + printed.err  # the minted secret is masked too
 
 
 def test_the_demo_refuses_a_key_with_a_newline_in_one_line(

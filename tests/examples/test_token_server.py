@@ -16,18 +16,22 @@ from typing import Any
 import pytest
 import urllib3
 from openai_realtime_client import ApiClient, RealtimeApi
-from openai_realtime_client.models import RealtimeSessionCreateRequest
+from openai_realtime_client.models import RealtimeSessionCreateRequestGA
 
-from examples.token_server.app import SECURITY_HEADERS, TokenApp
-from tests.support.payloads import TEST_API_KEY, vendor_error
+from examples.token_server.app import SECURITY_HEADERS, TokenApp, realtime_session
+from tests.support.payloads import TEST_API_KEY, session, vendor_error
 from tests.support.ports import closed_port
 from tests.support.token_server import TokenServer
 from tools import paths
 from tools.servers.mock_server import PLACEHOLDER_KEY, MockServer, ScriptedResponse
 
 JSON_HEADERS = {"Content-Type": "application/json"}
-SESSION = RealtimeSessionCreateRequest(model="gpt-realtime", voice="alloy")
-NOW = 1_798_761_540.25  # a minute before the spec example's expires_at
+SESSION = realtime_session("gpt-realtime", "alloy")
+NOW = 1_798_762_140.25  # a minute before the spec example's expires_at
+# The GA operation every mint goes to; the beta POST /realtime/sessions is never asked.
+MINT_PATH = "/v1/realtime/client_secrets"
+# What SESSION (the example's defaults) sends there: a Realtime session in the GA request shape.
+MINT_BODY = {"session": {"type": "realtime", "model": "gpt-realtime", "audio": {"output": {"voice": "alloy"}}}}
 REQUEST_ID = re.compile(r"req_mock_\d{6}")  # the mock numbers its answers
 
 
@@ -56,23 +60,23 @@ def test_a_mint_returns_the_token_its_expiry_and_the_server_clock(
     minted = response.json()
     assert REQUEST_ID.fullmatch(minted.pop("request_id"))
     assert minted == {
-        "token": "ek_example0000000000000000000000",
-        "expires_at": 1798761600,
+        "token": "ek_example2222222222222222222222",
+        "expires_at": 1798762200,
         "server_time": NOW,
-        "session_id": "sess_0b1c2d3e4f5a6b7c8d9e0f1a",
+        "session_id": "sess_1a2b3c4d5e6f7a8b9c0d1e2f",
         "model": "gpt-realtime",
     }
     (received,) = mock_server.received
-    assert received.problems == ()
+    assert (received.method, received.path, received.problems) == ("POST", MINT_PATH, ())
     assert received.header("Authorization") == f"Bearer {TEST_API_KEY}"
-    assert received.json() == {"model": "gpt-realtime", "voice": "alloy"}
+    assert received.json() == MINT_BODY
 
 
 def test_every_load_mints_a_new_session(token_server: TokenServer, mock_server: MockServer) -> None:
     ids = [mint(token_server).json()["request_id"] for _ in range(3)]
 
     assert len(set(ids)) == 3 and all(REQUEST_ID.fullmatch(i) for i in ids)
-    assert len(mock_server.received) == 3
+    assert [request.path for request in mock_server.received] == [MINT_PATH] * 3
 
 
 @pytest.mark.parametrize(
@@ -167,8 +171,15 @@ FAST_RETRY = {"retry-after-ms": "1"}
             "The API's answer could not be read (HTTP 200).",
             200,
         ),
+        (
+            # The beta operation's answer: its secret is under client_secret, not at the top.
+            [ScriptedResponse(200, session())],
+            502,
+            "The API's answer could not be read (HTTP 200).",
+            200,
+        ),
     ],
-    ids=["401", "403", "400", "429-retried", "5xx-retried", "html-200", "no-client-secret"],
+    ids=["401", "403", "400", "429-retried", "5xx-retried", "html-200", "no-client-secret", "beta-shaped-200"],
 )
 def test_an_api_failure_becomes_a_safe_json_error(
     token_server: TokenServer,
@@ -225,7 +236,7 @@ def test_a_stalled_api_is_a_timeout(mock_server: MockServer) -> None:
 
 def test_settings_the_description_forbids_are_refused_before_anything_is_sent(mock_server: MockServer) -> None:
     client = ApiClient(api_key=TEST_API_KEY, base_url=mock_server.url)
-    app = TokenApp(RealtimeApi(client), RealtimeSessionCreateRequest(model="gpt-realtime", temperature=2.5))
+    app = TokenApp(RealtimeApi(client), RealtimeSessionCreateRequestGA(model="gpt-realtime", max_output_tokens=5000))
     with client, TokenServer(app) as server:
         response = mint(server)
 
@@ -278,9 +289,10 @@ def test_one_command_starts_it_against_its_own_mock_and_prints_the_address() -> 
         returncode, output = _stop(process)
 
     assert page.status == 200 and b"Realtime session token" in page.data
-    assert minted.status == 200 and minted.json()["token"] == "ek_example0000000000000000000000"
+    assert minted.status == 200 and minted.json()["token"] == "ek_example2222222222222222222222"
     assert returncode == 0
-    assert "minted session sess_0b1c2d3e4f5a6b7c8d9e0f1a" in output
+    assert "minted session sess_1a2b3c4d5e6f7a8b9c0d1e2f" in output
+    assert "ek_example2222222222222222222222" not in output  # the secret is never logged
     assert PLACEHOLDER_KEY not in output and PLACEHOLDER_KEY not in minted.data.decode()
 
 
@@ -310,7 +322,7 @@ def test_copied_out_of_the_repository_it_runs_with_the_generated_package_alone(
 
     assert minted.status == 200 and minted.json()["token"].startswith("ek_"), output
     assert returncode == 0
-    assert [request.path for request in mock_server.received] == ["/v1/realtime/sessions"]
+    assert [request.path for request in mock_server.received] == [MINT_PATH]
 
 
 def test_with_openai_base_url_it_mints_there_with_openai_api_key(mock_server: MockServer) -> None:
@@ -325,8 +337,11 @@ def test_with_openai_base_url_it_mints_there_with_openai_api_key(mock_server: Mo
         returncode, output = _stop(process)
 
     assert minted.status == 200
-    assert [r.header("Authorization") for r in mock_server.received] == [f"Bearer {TEST_API_KEY}"]
-    assert returncode == 0 and TEST_API_KEY not in output
+    [request] = mock_server.received
+    assert (request.path, request.header("Authorization")) == (MINT_PATH, f"Bearer {TEST_API_KEY}")
+    # --model and --voice left at their defaults, in the GA request shape.
+    assert request.json() == MINT_BODY
+    assert returncode == 0 and TEST_API_KEY not in output and minted.json()["token"] not in output
 
 
 def test_without_a_key_it_is_refused_at_start() -> None:

@@ -22,6 +22,13 @@ def session(secret: str = "ek_abc123", expires_at: int = EXPIRES_AT, **fields: A
     }
 
 
+def client_secret(value: str = "ek_abc123", expires_at: int = EXPIRES_AT, **fields: Any) -> dict[str, Any]:
+    """A 200 body of ``POST /realtime/client_secrets`` for a Realtime session that fits the
+    description; ``fields`` add to or replace the session's id, object, type and model."""
+    realtime = {"type": "realtime", "object": "realtime.session", "id": "sess_1", "model": "gpt-realtime"}
+    return {"value": value, "expires_at": expires_at, "session": {**realtime, **fields}}
+
+
 def vendor_error(
     message: str, type_: str = "invalid_request_error", *, param: str | None = None, code: str | None = None
 ) -> dict[str, Any]:

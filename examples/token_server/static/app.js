@@ -1,7 +1,7 @@
 "use strict";
-// Asks this page's server for an ephemeral Realtime session once per page load, then counts down
-// to the token's expiry. The API key never comes here: the server answers with the short-lived
-// token only, or with an error message it wrote itself. "Start a call" sends this browser's WebRTC
+// Asks this page's server for a token once per page load (a client secret the server mints for a
+// Realtime session), then counts down to its expiry. The API key never comes here: the server
+// answers with the short-lived token only, or with an error message it wrote itself. "Start a call" sends this browser's WebRTC
 // offer to the server, which starts the call and answers with the SDP answer and the call's id.
 
 const SHOWN_CHARS = 6; // how much of the token the page displays
