@@ -1,5 +1,6 @@
 """Overlay 1.0 semantics (tools/spec_import/overlay.py) and import-spec's single steps on small documents."""
 
+import copy
 import re
 from pathlib import Path
 from typing import Any
@@ -183,3 +184,129 @@ def test_a_bad_selection_or_overlay_fails_the_import_with_one_line(
         "import-spec: 10-x.yaml: /actions: must be a non-empty list; correct the overlay (overlays/README.md)\n"
     )
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("vendor", "ours"),
+    [
+        # Anything a type list cannot carry (a $ref, enum, const or allOf) moves into an anyOf with null,
+        # even beside a declared type; default and description stay on the outer schema.
+        (
+            {"type": "object", "$ref": "#/components/schemas/T", "nullable": True},
+            {"anyOf": [{"type": "object", "$ref": "#/components/schemas/T"}, {"type": "null"}]},
+        ),
+        (
+            {"type": "string", "enum": ["a"], "default": "a", "description": "d", "nullable": True},
+            {"default": "a", "description": "d", "anyOf": [{"type": "string", "enum": ["a"]}, {"type": "null"}]},
+        ),
+        (
+            {"type": "string", "const": "c", "nullable": True},
+            {"anyOf": [{"type": "string", "const": "c"}, {"type": "null"}]},
+        ),
+        (
+            {"type": "object", "allOf": [{"required": ["a"]}], "nullable": True},
+            {"anyOf": [{"type": "object", "allOf": [{"required": ["a"]}]}, {"type": "null"}]},
+        ),
+        ({"description": "any", "nullable": True}, {"description": "any", "anyOf": [{}, {"type": "null"}]}),
+        ({"type": ["string", "integer"], "nullable": True}, {"type": ["string", "integer", "null"]}),
+        ({"type": ["string", "null"], "nullable": True}, {"type": ["string", "null"]}),
+        ({"anyOf": [{"type": "string"}, {"type": "null"}], "nullable": True}, {"type": ["string", "null"]}),
+        ({"type": "string", "nullable": False}, {"type": "string"}),
+    ],
+)
+def test_nullable_becomes_a_null_type_or_a_null_member(vendor: dict[str, Any], ours: dict[str, Any]) -> None:
+    schemas = {"S": copy.deepcopy(vendor), "T": {"type": "object"}}
+    document: dict[str, Any] = {"openapi": "3.0.3", "paths": {}, "components": {"schemas": schemas}}
+    report = import_spec.Report()
+    import_spec.normalize(document, report)
+    assert schemas["S"] == ours
+    assert report.texts("nullable") == (["/components/schemas/S"] if vendor["nullable"] else [])
+
+
+@pytest.mark.timeout(10)
+def test_a_ref_chain_that_loops_is_left_as_it_is() -> None:
+    schemas: dict[str, Any] = {
+        "A": {"$ref": "#/components/schemas/B"},
+        "B": {"$ref": "#/components/schemas/A"},
+        "User": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}},
+    }
+    document: dict[str, Any] = {"openapi": "3.1.0", "paths": {}, "components": {"schemas": schemas}}
+    report = import_spec.Report()
+    import_spec.normalize(document, report)
+    assert schemas["User"]["properties"]["a"] == {"$ref": "#/components/schemas/A"}
+    assert report.texts("ref-chain") == []
+
+
+def _sessions(request: Any, response: Any, **components: dict[str, Any]) -> dict[str, Any]:
+    """A document whose POST /realtime/sessions sends request and answers 200 with response (None: no such body)."""
+    operation: dict[str, Any] = {"responses": {"200": {"description": "ok"}}}
+    if request is not None:
+        operation["requestBody"] = {"content": {"application/json": {"schema": request}}}
+    if response is not None:
+        operation["responses"]["200"]["content"] = {"application/json": {"schema": response}}
+    return {"openapi": "3.1.0", "paths": {"/realtime/sessions": {"post": operation}}, "components": components}
+
+
+STRING: dict[str, Any] = {"type": "string"}
+MINTED: dict[str, Any] = {
+    "type": "object",
+    "properties": {"value": {"type": "string"}, "expires_at": {"type": "integer"}},
+}
+SWAPPED_REQUEST: dict[str, Any] = {
+    "type": "object",
+    "properties": {"client_secret": MINTED, "voice": {"type": "string"}},
+}
+SWAPPED_RESPONSE: dict[str, Any] = {"type": "object", "properties": {"model": {"type": "string"}}}
+SWAP_EVIDENCE = "has client_secret.value and no model (the response's shape); {} has no client_secret"
+
+
+def test_the_session_swap_is_detected_with_the_pointers_of_both_schemas() -> None:
+    detect = import_spec.DETECTORS["swapped-session-schemas"]
+    inline = _sessions(SWAPPED_REQUEST, SWAPPED_RESPONSE)
+    assert detect(inline) == "the request " + SWAP_EVIDENCE.format("the response")
+
+    # Named schemas are named by their pointer; the request body and the secret may be $refs too.
+    request = {**SWAPPED_REQUEST, "properties": {"client_secret": {"$ref": "#/components/schemas/Secret"}}}
+    named = _sessions(
+        {"$ref": "#/components/schemas/Req"},
+        {"$ref": "#/components/schemas/Resp"},
+        schemas={"Req": request, "Resp": SWAPPED_RESPONSE, "Secret": MINTED},
+    )
+    named["paths"]["/realtime/sessions"]["post"]["requestBody"] = {"$ref": "#/components/requestBodies/Body"}
+    named["components"]["requestBodies"] = {
+        "Body": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Req"}}}}
+    }
+    expected = "/components/schemas/Req " + SWAP_EVIDENCE.format("/components/schemas/Resp")
+    assert detect(named) == expected
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        pytest.param(_sessions(SWAPPED_REQUEST, None), id="no-response-body"),
+        pytest.param(_sessions(None, SWAPPED_RESPONSE), id="no-request-body"),
+        pytest.param(_sessions(True, SWAPPED_RESPONSE), id="request-schema-not-a-mapping"),
+        pytest.param(_sessions(SWAPPED_REQUEST, True), id="response-schema-not-a-mapping"),
+        pytest.param(
+            _sessions({"$ref": "#/components/schemas/Req"}, SWAPPED_RESPONSE, schemas={"Req": True}),
+            id="request-schema-refers-to-a-boolean",
+        ),
+        pytest.param(_sessions({"type": "object", "properties": {"voice": STRING}}, SWAPPED_RESPONSE), id="no-secret"),
+        pytest.param(
+            _sessions({"type": "object", "properties": {"client_secret": STRING}}, SWAPPED_RESPONSE),
+            id="secret-not-an-object",
+        ),
+        pytest.param(
+            _sessions({"properties": {"client_secret": {"properties": {"expires_after": {}}}}}, SWAPPED_RESPONSE),
+            id="secret-without-value",
+        ),
+        pytest.param(
+            _sessions({"properties": {**SWAPPED_REQUEST["properties"], "model": STRING}}, SWAPPED_RESPONSE),
+            id="request-has-model",
+        ),
+        pytest.param(_sessions(SWAPPED_REQUEST, {"properties": {"client_secret": MINTED}}), id="response-has-secret"),
+        pytest.param({"openapi": "3.1.0", "paths": {}}, id="no-operation"),
+    ],
+)
+def test_a_session_operation_without_the_swap_is_not_flagged(document: dict[str, Any]) -> None:
+    assert import_spec.DETECTORS["swapped-session-schemas"](document) is None

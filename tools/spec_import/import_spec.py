@@ -937,12 +937,12 @@ APPLY_WHEN = "x-apply-when"
 DEFECT = "x-defect"
 
 
-def _operation_schema(document: dict[str, Any], path: str, side: str) -> tuple[str, dict[str, Any]] | None:
+def _operation_schema(document: dict[str, Any], path: str, *, request: bool) -> tuple[str, dict[str, Any]] | None:
     """The pointer and JSON schema of POST path's request body, or of its 200 response, following $refs."""
     operation = ((document.get("paths") or {}).get(path) or {}).get("post")
     if not isinstance(operation, dict):
         return None
-    holder = operation.get("requestBody") if side == "request" else (operation.get("responses") or {}).get("200")
+    holder = operation.get("requestBody") if request else (operation.get("responses") or {}).get("200")
     try:
         holder = resolve(document, holder)
         schema = holder["content"]["application/json"]["schema"]
@@ -956,13 +956,13 @@ def _operation_schema(document: dict[str, Any], path: str, side: str) -> tuple[s
 def _detect_swapped_session_schemas(document: dict[str, Any]) -> str | None:
     """The swap of the newest releases: POST /realtime/sessions takes a schema with the response's shape
     (a minted client_secret {value, ...}, no model) and answers one without a client secret."""
-    request = _operation_schema(document, "/realtime/sessions", "request")
-    response = _operation_schema(document, "/realtime/sessions", "response")
+    request = _operation_schema(document, "/realtime/sessions", request=True)
+    response = _operation_schema(document, "/realtime/sessions", request=False)
     if request is None or response is None:
         return None
     (request_at, request_schema), (response_at, response_schema) = request, response
     properties = request_schema.get("properties") or {}
-    secret = resolve(document, properties.get("client_secret")) if "client_secret" in properties else None
+    secret = resolve(document, properties.get("client_secret"))
     mints = isinstance(secret, dict) and "value" in (secret.get("properties") or {})
     if not mints or "model" in properties or "client_secret" in (response_schema.get("properties") or {}):
         return None
