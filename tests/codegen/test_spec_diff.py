@@ -102,119 +102,392 @@ CLOSED_ABC, CLOSED_A = {**CLOSED_AB, "enum": ["a", "b", "c"]}, {**CLOSED_AB, "en
 REQ, RESP = "request", "response"
 STR, INT = {"type": "string"}, {"type": "integer"}
 
-# (side, old schema of field x, new schema, {id (kind and location): breaking})
+# (side, old schema of field x, new schema, {id (kind and location): (breaking, detail)})
 FIELD_RULES = [
-    pytest.param(REQ, INT, STR, {"type-changed": True}, id="type-request"),
-    pytest.param(RESP, INT, STR, {"type-changed": True}, id="type-response"),
-    pytest.param(REQ, INT, {"type": "number"}, {"type-changed": False}, id="int-to-number-req"),
-    pytest.param(RESP, INT, {"type": "number"}, {"type-changed": True}, id="int-to-number-resp"),
-    pytest.param(REQ, {"type": "number"}, INT, {"type-changed": True}, id="number-to-int-req"),
+    pytest.param(REQ, INT, STR, {"type-changed": (True, "was integer, now string")}, id="type-request"),
+    pytest.param(RESP, INT, STR, {"type-changed": (True, "was integer, now string")}, id="type-response"),
     pytest.param(
-        "request", STR, {"type": ["string", "integer"]}, {"type-changed": False}, id="type-list-wider"
+        REQ,
+        INT,
+        {"type": "number"},
+        {"type-changed": (False, "was integer, now number (wider)")},
+        id="int-to-number-req",
     ),
     pytest.param(
-        "request", STR, {"anyOf": [STR, INT]},
-        {"variant-added|integer": False}, id="variant-added-request",
+        RESP, INT, {"type": "number"}, {"type-changed": (True, "was integer, now number")}, id="int-to-number-resp"
     ),
     pytest.param(
-        "response", STR, {"anyOf": [STR, INT]},
-        {"variant-added|integer": True}, id="variant-added-response",
+        REQ, {"type": "number"}, INT, {"type-changed": (True, "was number, now integer")}, id="number-to-int-req"
     ),
     pytest.param(
-        "request", {"oneOf": [STR, INT]}, STR,
-        {"variant-removed|integer": True}, id="variant-removed-request",
+        "request",
+        STR,
+        {"type": ["string", "integer"]},
+        {"type-changed": (False, "was string, now integer or string (wider)")},
+        id="type-list-wider",
     ),
     pytest.param(
-        "response", {"oneOf": [STR, INT]}, STR,
-        {"variant-removed|integer": False}, id="variant-removed-response",
+        "request",
+        STR,
+        {"anyOf": [STR, INT]},
+        {"variant-added|integer": (False, "new union variant integer")},
+        id="variant-added-request",
     ),
     pytest.param(
-        "response", STR, {"type": ["string", "null"]}, {"nullable-added": True}, id="null-type-list-resp"
+        "response",
+        STR,
+        {"anyOf": [STR, INT]},
+        {"variant-added|integer": (True, "new union variant integer")},
+        id="variant-added-response",
     ),
     pytest.param(
-        "response", STR, {"anyOf": [STR, {"type": "null"}]}, {"nullable-added": True},
+        "request",
+        {"oneOf": [STR, INT]},
+        STR,
+        {"variant-removed|integer": (True, "union variant integer removed")},
+        id="variant-removed-request",
+    ),
+    pytest.param(
+        "response",
+        {"oneOf": [STR, INT]},
+        STR,
+        {"variant-removed|integer": (False, "union variant integer removed")},
+        id="variant-removed-response",
+    ),
+    pytest.param(
+        "response",
+        STR,
+        {"type": ["string", "null"]},
+        {"nullable-added": (True, "may now be null")},
+        id="null-type-list-resp",
+    ),
+    pytest.param(
+        "response",
+        STR,
+        {"anyOf": [STR, {"type": "null"}]},
+        {"nullable-added": (True, "may now be null")},
         id="null-anyof-resp",
     ),
     pytest.param(
-        "response", STR, {"type": "string", "nullable": True}, {"nullable-added": True},
+        "response",
+        STR,
+        {"type": "string", "nullable": True},
+        {"nullable-added": (True, "may now be null")},
         id="null-openapi30-resp",
     ),
     pytest.param(
-        "request", STR, {"anyOf": [STR, {"type": "null"}]}, {"nullable-added": False},
+        "request",
+        STR,
+        {"anyOf": [STR, {"type": "null"}]},
+        {"nullable-added": (False, "now accepts null")},
         id="null-anyof-req",
     ),
     pytest.param(
-        "request", {"type": ["string", "null"]}, STR, {"nullable-removed": True}, id="null-removed-req"
+        "request",
+        {"type": ["string", "null"]},
+        STR,
+        {"nullable-removed": (True, "no longer accepts null")},
+        id="null-removed-req",
     ),
     pytest.param(
-        "response", {"type": ["string", "null"]}, STR, {"nullable-removed": False}, id="null-removed-resp"
+        "response",
+        {"type": ["string", "null"]},
+        STR,
+        {"nullable-removed": (False, "is never null now")},
+        id="null-removed-resp",
     ),
     pytest.param(
-        "request", {"type": ["string", "null"]}, {"anyOf": [STR, {"type": "null"}]}, {},
+        "request",
+        {"type": ["string", "null"]},
+        {"anyOf": [STR, {"type": "null"}]},
+        {},
         id="null-spellings-equal",
     ),
-    pytest.param(REQ, CLOSED_AB, CLOSED_ABC, {"enum-value-added=c": False}, id="enum-add-req"),
-    pytest.param(RESP, CLOSED_AB, CLOSED_ABC, {"enum-value-added=c": False}, id="enum-add-resp"),
-    pytest.param(REQ, CLOSED_AB, CLOSED_A, {"enum-value-removed=b": True}, id="enum-rm-req"),
-    pytest.param(RESP, CLOSED_AB, CLOSED_A, {"enum-value-removed=b": False}, id="enum-rm-resp"),
+    pytest.param(REQ, CLOSED_AB, CLOSED_ABC, {"enum-value-added=c": (False, 'new value "c"')}, id="enum-add-req"),
+    pytest.param(RESP, CLOSED_AB, CLOSED_ABC, {"enum-value-added=c": (False, 'new value "c"')}, id="enum-add-resp"),
+    pytest.param(REQ, CLOSED_AB, CLOSED_A, {"enum-value-removed=b": (True, '"b" no longer allowed')}, id="enum-rm-req"),
     pytest.param(
-        "request", OPEN_AB, OPEN_AC, {"enum-known-value-removed=b": False, "enum-known-value-added=c": False},
+        RESP, CLOSED_AB, CLOSED_A, {"enum-value-removed=b": (False, '"b" no longer allowed')}, id="enum-rm-resp"
+    ),
+    pytest.param(
+        "request",
+        OPEN_AB,
+        OPEN_AC,
+        {
+            "enum-known-value-removed=b": (
+                False,
+                'known value "b" no longer listed (open enum: any value is accepted)',
+            ),
+            "enum-known-value-added=c": (False, 'known value "c" now listed (open enum: any value is accepted)'),
+        },
         id="open-enum-known-values",
     ),
-    pytest.param(REQ, CLOSED_AB, OPEN_AB, {"enum-opened": False}, id="closed-to-open"),
-    pytest.param(REQ, OPEN_AB, CLOSED_AB, {"enum-closed": True}, id="open-to-closed-req"),
-    pytest.param(RESP, OPEN_AB, CLOSED_AB, {"enum-closed": False}, id="open-to-closed-resp"),
-    pytest.param(REQ, STR, CLOSED_AB, {"enum-constraint-added": True}, id="enum-constraint-req"),
-    pytest.param(RESP, STR, CLOSED_AB, {"enum-constraint-added": False}, id="enum-constraint-resp"),
-    pytest.param(REQ, CLOSED_AB, STR, {"enum-constraint-removed": False}, id="enum-lifted"),
-    pytest.param(REQ, {"const": "a"}, {"const": "b"}, {"const-changed": True}, id="const-req"),
-    pytest.param(RESP, {"type": "string", "const": "a"}, {"const": "b"}, {"const-changed": True}, id="const-resp"),
+    pytest.param(
+        REQ,
+        CLOSED_AB,
+        OPEN_AB,
+        {"enum-opened": (False, "closed enum became open: any value is accepted")},
+        id="closed-to-open",
+    ),
+    pytest.param(
+        REQ,
+        OPEN_AB,
+        CLOSED_AB,
+        {"enum-closed": (True, "open enum became closed: only the listed values are accepted")},
+        id="open-to-closed-req",
+    ),
+    pytest.param(
+        RESP,
+        OPEN_AB,
+        CLOSED_AB,
+        {"enum-closed": (False, "open enum became closed: only the listed values are accepted")},
+        id="open-to-closed-resp",
+    ),
+    pytest.param(
+        REQ,
+        STR,
+        CLOSED_AB,
+        {"enum-constraint-added": (True, "now limited to the listed values")},
+        id="enum-constraint-req",
+    ),
+    pytest.param(
+        RESP,
+        STR,
+        CLOSED_AB,
+        {"enum-constraint-added": (False, "now limited to the listed values")},
+        id="enum-constraint-resp",
+    ),
+    pytest.param(
+        REQ,
+        CLOSED_AB,
+        STR,
+        {"enum-constraint-removed": (False, "no longer limited to listed values")},
+        id="enum-lifted",
+    ),
+    pytest.param(REQ, {"const": "a"}, {"const": "b"}, {"const-changed": (True, 'was "a", now "b"')}, id="const-req"),
+    pytest.param(
+        RESP,
+        {"type": "string", "const": "a"},
+        {"const": "b"},
+        {"const-changed": (True, 'was "a", now "b"')},
+        id="const-resp",
+    ),
     pytest.param(REQ, {"type": "string", "const": "a"}, {"const": "a"}, {}, id="const-type-inferred"),
     pytest.param(
-        "request", {"type": "number", "maximum": 1.2}, {"type": "number", "maximum": 1.0},
-        {"bound-tightened:maximum": True}, id="max-lowered-req",
+        "request",
+        {"type": "number", "maximum": 1.2},
+        {"type": "number", "maximum": 1.0},
+        {"bound-tightened:maximum": (True, "maximum 1.2 -> 1.0")},
+        id="max-lowered-req",
     ),
     pytest.param(
-        "request", {"type": "number", "maximum": 1.0}, {"type": "number", "maximum": 1.2},
-        {"bound-loosened:maximum": False}, id="max-raised-req",
+        "request",
+        {"type": "number", "maximum": 1.0},
+        {"type": "number", "maximum": 1.2},
+        {"bound-loosened:maximum": (False, "maximum 1.0 -> 1.2")},
+        id="max-raised-req",
     ),
     pytest.param(
-        "request", {"type": "integer", "minimum": 1}, {"type": "integer", "minimum": 2},
-        {"bound-tightened:minimum": True}, id="min-raised-req",
+        "request",
+        {"type": "integer", "minimum": 1},
+        {"type": "integer", "minimum": 2},
+        {"bound-tightened:minimum": (True, "minimum 1 -> 2")},
+        id="min-raised-req",
     ),
     pytest.param(
-        "request", STR, {"type": "string", "minLength": 1}, {"bound-tightened:minLength": True},
+        "request",
+        STR,
+        {"type": "string", "minLength": 1},
+        {"bound-tightened:minLength": (True, "new minLength 1")},
         id="new-bound-req",
     ),
     pytest.param(
-        "request", {"type": "array", "maxItems": 3}, {"type": "array"}, {"bound-loosened:maxItems": False},
+        "request",
+        {"type": "array", "maxItems": 3},
+        {"type": "array"},
+        {"bound-loosened:maxItems": (False, "maxItems 3 removed")},
         id="bound-removed-req",
     ),
     pytest.param(
-        "request", {"type": "number", "minimum": 0}, {"type": "number", "minimum": 0, "exclusiveMinimum": True},
-        {"bound-loosened:minimum": False, "bound-tightened:exclusiveMinimum": True}, id="openapi30-exclusive-flag",
+        "request",
+        {"type": "number", "minimum": 0},
+        {"type": "number", "minimum": 0, "exclusiveMinimum": True},
+        {
+            "bound-loosened:minimum": (False, "minimum 0 removed"),
+            "bound-tightened:exclusiveMinimum": (True, "new exclusiveMinimum 0"),
+        },
+        id="openapi30-exclusive-flag",
     ),
     pytest.param(
-        "response", {"type": "number", "maximum": 1.2}, {"type": "number", "maximum": 1.0},
-        {"bound-tightened:maximum": False}, id="max-lowered-resp",
+        "response",
+        {"type": "number", "maximum": 1.2},
+        {"type": "number", "maximum": 1.0},
+        {"bound-tightened:maximum": (False, "maximum 1.2 -> 1.0")},
+        id="max-lowered-resp",
     ),
-]  # fmt: skip
+    pytest.param(REQ, STR, {**STR, "const": "a"}, {"const-added": (True, 'now always "a"')}, id="const-added-req"),
+    pytest.param(RESP, STR, {**STR, "const": "a"}, {"const-added": (False, 'now always "a"')}, id="const-added-resp"),
+    pytest.param(
+        REQ, {**STR, "const": "a"}, STR, {"const-removed": (False, 'no longer always "a"')}, id="const-gone-req"
+    ),
+    pytest.param(
+        RESP, {**STR, "const": "a"}, STR, {"const-removed": (True, 'no longer always "a"')}, id="const-gone-resp"
+    ),
+    pytest.param(REQ, {}, STR, {"type-changed": (True, "was any type, now string")}, id="any-to-string-req"),
+    pytest.param(REQ, STR, {}, {"type-changed": (False, "was string, now any type (wider)")}, id="string-to-any-req"),
+    pytest.param(RESP, STR, {}, {"type-changed": (True, "was string, now any type")}, id="string-to-any-resp"),
+    pytest.param(REQ, STR, {"not": {}}, {"type-changed": (True, "was string, now nothing")}, id="string-to-nothing"),
+    pytest.param(
+        REQ,
+        {"type": ["string", "integer"]},
+        STR,
+        {"type-changed": (True, "was integer or string, now string")},
+        id="type-list-narrower",
+    ),
+    # Where the old and new types share values, the rest of the schema is still compared; where not, not.
+    pytest.param(
+        REQ,
+        {"type": "integer", "maximum": 5},
+        {"type": "number", "maximum": 3},
+        {
+            "type-changed": (False, "was integer, now number (wider)"),
+            "bound-tightened:maximum": (True, "maximum 5 -> 3"),
+        },
+        id="overlapping-types-compare-bounds",
+    ),
+    pytest.param(
+        REQ,
+        {"type": "number", "maximum": 5},
+        {"type": "integer", "maximum": 3},
+        {"type-changed": (True, "was number, now integer"), "bound-tightened:maximum": (True, "maximum 5 -> 3")},
+        id="number-to-integer-compares-bounds",
+    ),
+    pytest.param(
+        REQ,
+        {"type": "string", "maxLength": 5},
+        {"type": "integer", "maximum": 3},
+        {"type-changed": (True, "was string, now integer")},
+        id="disjoint-types-stop",
+    ),
+    pytest.param(
+        REQ,
+        {"type": "integer", "maximum": 5},
+        {"maximum": 3},
+        {
+            "type-changed": (False, "was integer, now any type (wider)"),
+            "bound-tightened:maximum": (True, "maximum 5 -> 3"),
+        },
+        id="any-type-overlaps-everything",
+    ),
+    pytest.param(
+        REQ,
+        {"type": "integer", "minimum": 2},
+        {"type": "integer", "minimum": 1},
+        {"bound-loosened:minimum": (False, "minimum 2 -> 1")},
+        id="min-lowered-req",
+    ),
+    pytest.param(
+        REQ,
+        {"type": "integer", "exclusiveMaximum": 3},
+        {"type": "integer", "exclusiveMaximum": 4},
+        {"bound-loosened:exclusiveMaximum": (False, "exclusiveMaximum 3 -> 4")},
+        id="exclusive-max-raised",
+    ),
+    pytest.param(
+        REQ,
+        {"type": "array", "minItems": 1},
+        {"type": "array", "minItems": 2},
+        {"bound-tightened:minItems": (True, "minItems 1 -> 2")},
+        id="min-items-raised",
+    ),
+    pytest.param(
+        REQ,
+        {"type": "object", "maxProperties": 2},
+        {"type": "object", "maxProperties": 1},
+        {"bound-tightened:maxProperties": (True, "maxProperties 2 -> 1")},
+        id="max-properties-lowered",
+    ),
+    pytest.param(
+        REQ,
+        OPEN_AB,
+        {"anyOf": [STR, {**STR, "enum": ["a", "b", "c"]}]},
+        {"enum-known-value-added=c": (False, 'known value "c" now listed (open enum: any value is accepted)')},
+        id="open-enum-value-listed",
+    ),
+    pytest.param(
+        REQ,
+        OPEN_AB,
+        CLOSED_A,
+        {
+            "enum-closed": (True, "open enum became closed: only the listed values are accepted"),
+            "enum-known-value-removed=b": (False, 'known value "b" no longer listed'),
+        },
+        id="open-to-closed-drops-a-value",
+    ),
+    pytest.param(
+        REQ,
+        CLOSED_A,
+        OPEN_AB,
+        {
+            "enum-opened": (False, "closed enum became open: any value is accepted"),
+            "enum-known-value-added=b": (False, 'known value "b" now listed (open enum: any value is accepted)'),
+        },
+        id="closed-to-open-adds-a-value",
+    ),
+    pytest.param(
+        REQ,
+        {"type": "integer", "enum": [1, 2]},
+        {"type": "integer", "enum": [2, 3, 3]},
+        {"enum-value-removed=1": (True, "1 no longer allowed"), "enum-value-added=3": (False, "new value 3")},
+        id="enum-values-compared-as-json",
+    ),
+    # A union's own null member is judged once, on the union, not again on the variant that carries it.
+    pytest.param(
+        REQ,
+        {"anyOf": [STR, INT]},
+        {"anyOf": [{"type": ["string", "null"]}, INT]},
+        {"nullable-added": (False, "now accepts null")},
+        id="null-inside-a-variant",
+    ),
+    pytest.param(
+        RESP,
+        {"oneOf": [{"const": "a"}, {"const": "b"}, INT]},
+        {"oneOf": [INT, {"const": "b"}]},
+        {"variant-removed|a": (False, "union variant a (string) removed")},
+        id="variants-labelled-by-const",
+    ),
+    pytest.param(
+        REQ,
+        {"anyOf": [{"type": "object", "properties": {"a": STR}}, {"type": "object", "properties": {"b": STR}}]},
+        {"anyOf": [{"type": "object", "properties": {"a": STR}}]},
+        {"variant-removed|1": (True, "union variant 1 (object) removed")},
+        id="variants-labelled-by-position",
+    ),
+    pytest.param(
+        RESP,
+        {"oneOf": [INT, {"const": "b"}]},
+        {"oneOf": [{"const": "a"}, {"const": "b"}, INT]},
+        {"variant-added|a": (True, "new union variant a (string)")},
+        id="variant-added-labelled-by-const",
+    ),
+]
 
 
 @pytest.mark.parametrize(("side", "old", "new", "expected"), FIELD_RULES)
 def test_verdict_rules_for_one_field(
-    side: str, old: dict[str, Any], new: dict[str, Any], expected: dict[str, bool]
+    side: str, old: dict[str, Any], new: dict[str, Any], expected: dict[str, tuple[bool, str]]
 ) -> None:
     changes = diff_documents(_field(old, side=side), _field(new, side=side))
 
     want = {}
-    for key, breaking in expected.items():
+    for key, (breaking, detail) in expected.items():
         kind, _, qualifier = key.partition("=")
         kind, bar, variant = kind.partition("|")
         kind, colon, keyword = kind.partition(":")
         where = f"{side}.x" + (f"|{variant}" if bar else "") + (f":{keyword}" if colon else "")
-        want[f"{kind} {THINGS} {where}" + (f"={qualifier}" if qualifier else "")] = breaking
-    assert _verdicts(changes) == want
+        want[f"{kind} {THINGS} {where}" + (f"={qualifier}" if qualifier else "")] = (breaking, detail)
+    assert {change.id: (change.breaking, change.detail) for change in changes} == want
+    assert len(changes) == len(want)
 
 
 def test_identical_documents_have_no_changes(spec: dict[str, Any]) -> None:
