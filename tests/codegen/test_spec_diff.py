@@ -20,7 +20,7 @@ import yaml
 
 from tools import paths
 from tools.spec_diff.api_surface import diff_against_regeneration, diff_api, extract_api
-from tools.spec_diff.spec_diff import Change, SpecDiffError, diff_documents, load_document, main
+from tools.spec_diff.spec_diff import Change, Report, SpecDiffError, diff_documents, load_document, main
 
 OP = "POST /realtime/sessions"
 THINGS = "POST /things"
@@ -1407,3 +1407,329 @@ def test_response_headers_are_compared_and_a_header_that_may_go_missing_breaks()
     assert _verdicts(diff_documents(removed, old)) == {
         f"response-header-added {CREATE_CALL} response.header:location": False
     }
+
+
+# -- exact details of each rule, both directions --------------------------------------------------
+
+
+def _judged(changes: list[Change]) -> dict[str, tuple[bool, str]]:
+    """{id: (breaking, detail)}; ids are unique within one report."""
+    judged = {change.id: (change.breaking, change.detail) for change in changes}
+    assert len(judged) == len(changes), [change.id for change in changes]
+    return judged
+
+
+FILLED = {"type": "string", "default": "d"}
+OLD_OBJECT = {
+    "type": "object",
+    "properties": {"keep": STR, "gone": STR, "opt": STR, "req": STR, "dflt": FILLED},
+    "required": ["req"],
+}
+NEW_OBJECT = {
+    "type": "object",
+    "properties": {
+        "keep": STR,
+        "opt": STR,
+        "req": STR,
+        "dflt": FILLED,
+        "new_opt": STR,
+        "new_req": STR,
+        "new_dflt": FILLED,
+    },
+    "required": ["opt", "dflt", "new_req", "new_dflt"],
+}
+
+
+def test_object_fields_added_removed_and_required_are_judged_by_direction() -> None:
+    request = diff_documents(_field(OLD_OBJECT, side=REQ), _field(NEW_OBJECT, side=REQ))
+    response = diff_documents(_field(OLD_OBJECT, side=RESP), _field(NEW_OBJECT, side=RESP))
+
+    x = f"{THINGS} request.x"
+    assert _judged(request) == {
+        f"field-removed {x}.gone": (True, "field removed"),
+        f"field-added {x}.new_opt": (False, "new optional field"),
+        f"field-added {x}.new_req": (True, "new required field"),
+        f"field-added {x}.new_dflt": (False, "new required field; the client sends its default"),
+        f"field-now-required {x}.opt": (True, "must now be sent"),
+        f"field-now-required {x}.dflt": (False, "must now be sent; the client sends its default"),
+        f"field-now-optional {x}.req": (False, "may now be left out"),
+    }
+    x = f"{THINGS} response.x"
+    assert _judged(response) == {
+        f"field-removed {x}.gone": (True, "field removed"),
+        f"field-added {x}.new_opt": (False, "new field"),
+        f"field-added {x}.new_req": (False, "new field"),
+        f"field-added {x}.new_dflt": (False, "new field"),
+        f"field-now-required {x}.opt": (False, "now always present"),
+        f"field-now-required {x}.dflt": (False, "now always present"),
+        f"field-now-optional {x}.req": (True, "may now be absent (unset)"),
+    }
+    # Breaking changes first, then by id.
+    assert [change.id for change in request] == sorted(
+        (change.id for change in request), key=lambda i: (not _judged(request)[i][0], i)
+    )
+
+
+@pytest.mark.parametrize("side", [REQ, RESP])
+def test_undeclared_fields_allowed_forbidden_and_their_values(side: str) -> None:
+    closed = {"type": "object", "additionalProperties": False}
+    open_ = {"type": "object"}
+    strings, integers = {**open_, "additionalProperties": STR}, {**open_, "additionalProperties": INT}
+    x = f"{THINGS} {side}.x"
+
+    assert _judged(diff_documents(_field(open_, side=side), _field(closed, side=side))) == {
+        f"additional-properties-forbidden {x}": (side == REQ, "undeclared fields now refused")
+    }
+    assert _judged(diff_documents(_field(closed, side=side), _field(strings, side=side))) == {
+        f"additional-properties-allowed {x}": (False, "undeclared fields now allowed")
+    }
+    assert _judged(diff_documents(_field(strings, side=side), _field(integers, side=side))) == {
+        f"type-changed {x}{{}}": (True, "was string, now integer")
+    }
+    # Anything allowed, then only strings (and back): the values are compared with "any type".
+    assert _judged(diff_documents(_field(open_, side=side), _field(strings, side=side))) == {
+        f"type-changed {x}{{}}": (True, "was any type, now string")
+    }
+    assert _judged(diff_documents(_field(strings, side=side), _field(open_, side=side))) == {
+        f"type-changed {x}{{}}": (side == RESP, "was string, now any type" + (" (wider)" if side == REQ else ""))
+    }
+
+
+def test_array_items_are_compared_with_their_nullability() -> None:
+    old = {"type": "array", "items": STR}
+    new = {"type": "array", "items": {"type": ["string", "null"]}}
+    assert _judged(diff_documents(_field(old, side=RESP), _field(new, side=RESP))) == {
+        f"nullable-added {THINGS} response.x[]": (True, "may now be null")
+    }
+    assert _judged(diff_documents(_field(STR, side=REQ), _field(old, side=REQ))) == {
+        f"type-changed {THINGS} request.x": (True, "was string, now array")
+    }
+    assert _judged(diff_documents(_field({"type": "array"}, side=REQ), _field(old, side=REQ))) == {
+        f"type-changed {THINGS} request.x[]": (True, "was any type, now string")
+    }
+
+
+def _operation_with(**parts: Any) -> dict[str, Any]:
+    """A document whose POST /things is exactly parts (responses default to a bare 200)."""
+    operation = {"responses": {"200": {"description": "ok"}}, **parts}
+    return {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/things": {"post": operation}}}
+
+
+def _param(name: str, *, required: bool, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"in": "query", "name": name, "required": required, "schema": schema or STR}
+
+
+def test_parameters_added_removed_and_required_changed() -> None:
+    old = _operation_with(
+        parameters=[_param("gone", required=False), _param("a", required=False), _param("b", required=True)]
+    )
+    new = _operation_with(
+        parameters=[
+            _param("a", required=True),
+            _param("b", required=False, schema=INT),
+            _param("new_opt", required=False),
+            _param("new_req", required=True),
+        ]
+    )
+    q = f"{THINGS} request.query"
+    assert _judged(diff_documents(old, new)) == {
+        f"parameter-removed {q}:gone": (True, "parameter removed"),
+        f"parameter-required-changed {q}:a": (True, "now required"),
+        f"parameter-required-changed {q}:b": (False, "now optional"),
+        f"type-changed {q}:b": (True, "was string, now integer"),
+        f"parameter-added {q}:new_opt": (False, "new optional parameter"),
+        f"parameter-added {q}:new_req": (True, "new required parameter"),
+    }
+
+
+def _body(required: bool, content: dict[str, Any]) -> dict[str, Any]:
+    return {"required": required, "content": content}
+
+
+JSON_BODY = {"application/json": {"schema": {"type": "object"}}}
+
+
+def test_request_bodies_added_removed_and_required_changed() -> None:
+    bare = _operation_with()
+    optional, required = (
+        _operation_with(requestBody=_body(False, JSON_BODY)),
+        _operation_with(requestBody=_body(True, JSON_BODY)),
+    )
+    at = f"{THINGS} request"
+
+    assert _judged(diff_documents(bare, optional)) == {f"request-body-added {at}": (False, "new optional request body")}
+    assert _judged(diff_documents(bare, required)) == {f"request-body-added {at}": (True, "new required request body")}
+    assert _judged(diff_documents(required, bare)) == {f"request-body-removed {at}": (True, "request body removed")}
+    assert _judged(diff_documents(optional, required)) == {
+        f"request-body-required-changed {at}": (True, "request body now required")
+    }
+    assert _judged(diff_documents(required, optional)) == {
+        f"request-body-required-changed {at}": (False, "request body now optional")
+    }
+    form = _operation_with(
+        requestBody=_body(True, {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}})
+    )
+    assert _judged(diff_documents(required, form)) == {
+        f"request-content-type-changed {at}": (True, "was application/json, now application/x-www-form-urlencoded")
+    }
+    # A body without content is no body; the same for both sides.
+    assert diff_documents(bare, _operation_with(requestBody=_body(True, {}))) == []
+
+
+def test_other_media_types_and_multipart_parts_of_a_request() -> None:
+    def document(sdp_schema: dict[str, Any], part_type: str, *others: str) -> dict[str, Any]:
+        multipart = {
+            "schema": {"type": "object", "properties": {"sdp": STR}},
+            "encoding": {"sdp": {"contentType": part_type}, "bare": {"style": "form"}},
+        }
+        content: dict[str, Any] = {"multipart/form-data": multipart, "application/sdp": {"schema": sdp_schema}}
+        content.update({name: {"schema": STR} for name in others})
+        return _operation_with(requestBody=_body(True, content))
+
+    old = document(STR, "application/sdp", "text/plain")
+    new = document({"type": "string", "maxLength": 9}, "text/plain", "application/octet-stream")
+    at = f"{THINGS} request"
+    assert _judged(diff_documents(old, new)) == {
+        f"part-media-type-changed {at}.sdp": (True, "part sent as application/sdp, now text/plain"),
+        f"request-media-type-removed {at}<text/plain>": (True, "no longer accepted"),
+        f"request-media-type-added {at}<application/octet-stream>": (False, "also accepted now"),
+        f"bound-tightened {at}<application/sdp>:maxLength": (True, "new maxLength 9"),
+    }
+    # Only multipart bodies have parts: a JSON body's encoding is not read.
+    json_old = _operation_with(
+        requestBody=_body(True, {"application/json": {"schema": {}, "encoding": {"a": {"contentType": "x/a"}}}})
+    )
+    json_new = _operation_with(
+        requestBody=_body(True, {"application/json": {"schema": {}, "encoding": {"a": {"contentType": "x/b"}}}})
+    )
+    assert diff_documents(json_old, json_new) == []
+
+
+def _responses(**by_code: dict[str, Any]) -> dict[str, Any]:
+    return _operation_with(responses={code.removeprefix("s"): response for code, response in by_code.items()})
+
+
+OK_JSON = {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}
+OK_BARE = {"description": "ok"}
+
+
+def test_responses_other_than_the_success_are_informational_and_named_by_kind() -> None:
+    old = _responses(s200=OK_BARE, s404=OK_BARE, s302=OK_BARE, default=OK_BARE)
+    new = _responses(s200=OK_BARE, s503=OK_BARE, s101=OK_BARE, s202=OK_BARE)
+    assert _judged(diff_documents(old, new)) == {
+        f"error-response-removed {THINGS} 404": (False, "HTTP 404 no longer documented"),
+        f"other-response-removed {THINGS} 302": (False, "HTTP 302 no longer documented"),
+        f"error-response-removed {THINGS} DEFAULT": (False, "the default response no longer documented"),
+        f"error-response-added {THINGS} 503": (False, "HTTP 503 now documented"),
+        f"other-response-added {THINGS} 101": (False, "HTTP 101 now documented"),
+        f"other-response-added {THINGS} 202": (False, "HTTP 202 now documented"),
+    }
+
+
+def test_the_success_response_is_the_lowest_2xx_and_its_changes_are_judged() -> None:
+    at = f"{THINGS} response"
+    # An exact code comes before a 2XX range, whichever is listed first.
+    ranged = _responses(s2XX=OK_JSON, s201=OK_JSON)
+    assert _judged(diff_documents(_responses(s201=OK_JSON), ranged)) == {
+        f"other-response-added {THINGS} 2XX": (False, "HTTP 2XX now documented")
+    }
+    assert _judged(diff_documents(_responses(s200=OK_JSON), _responses(s2xx=OK_JSON))) == {
+        f"success-status-changed {at}": (True, "was 200, now 2XX")
+    }
+    errors_only = _responses(s400=OK_BARE)
+    assert _judged(diff_documents(_responses(s200=OK_JSON, s400=OK_BARE), errors_only)) == {
+        f"success-response-removed {at}": (True, "no 2xx response (was 200)")
+    }
+    assert _judged(diff_documents(errors_only, _responses(s204=OK_BARE, s400=OK_BARE))) == {
+        f"success-response-added {at}": (False, "now answers 204")
+    }
+    assert _judged(diff_documents(_responses(s200=OK_BARE), _responses(s200=OK_JSON))) == {
+        f"response-body-added {at}": (False, "now returns application/json")
+    }
+    assert _judged(diff_documents(_responses(s200=OK_JSON), _responses(s200=OK_BARE))) == {
+        f"response-body-removed {at}": (True, "no longer returns application/json")
+    }
+    assert diff_documents(_responses(s200=OK_BARE), _responses(s200=OK_BARE)) == []
+    assert diff_documents(errors_only, errors_only) == []
+
+
+def test_response_headers_in_detail() -> None:
+    def document(**headers: dict[str, Any]) -> dict[str, Any]:
+        return _responses(s200={"description": "ok", "headers": headers})
+
+    old = document(Gone={"schema": STR}, Sent={"required": True, "schema": STR}, Maybe={"schema": STR})
+    new = document(sent={"schema": INT}, MAYBE={"required": True, "schema": STR}, New={"schema": STR})
+    at = f"{THINGS} response.header"
+    assert _judged(diff_documents(old, new)) == {
+        f"response-header-removed {at}:gone": (True, "header no longer documented"),
+        f"response-header-required-changed {at}:sent": (True, "may now be missing"),
+        f"type-changed {at}:sent": (True, "was string, now integer"),
+        f"response-header-required-changed {at}:maybe": (False, "now always sent"),
+        f"response-header-added {at}:new": (False, "new header"),
+    }
+
+
+def test_operations_added_and_removed_in_detail() -> None:
+    old = _operation_with()
+    new = copy.deepcopy(old)
+    new["paths"]["/things"]["get"] = new["paths"]["/things"].pop("post")
+    new["paths"]["/other"] = {"delete": {"responses": {}}}
+    assert [(c.id, c.breaking, c.detail) for c in diff_documents(old, new)] == [
+        (f"operation-removed {THINGS}", True, "operation removed"),
+        ("operation-added DELETE /other", False, "new operation"),
+        ("operation-added GET /things", False, "new operation"),
+    ]
+
+
+def test_the_report_orders_by_verdict_then_id_and_counts_each_verdict() -> None:
+    def change(kind: str, where: str, breaking: bool, detail: str = "d") -> Change:
+        return Change(kind=kind, where=where, detail=detail, breaking=breaking)
+
+    changes = [
+        change("b-ok", "x", False),
+        change("z-breaking", "x", True),
+        change("a-acked", "x", True),
+        change("a-ok", "x", False, "second"),
+        change("a-ok", "x", False, "first"),
+        change("m-breaking", "x", True),
+    ]
+    report = Report()
+    report.section("header", changes, {"a-acked x", "b-ok x"}, accept_breaking=False)
+    report.section("empty", [], set(), accept_breaking=True)
+    assert report.lines == [
+        "header",
+        "BREAKING                 m-breaking x -- d",
+        "BREAKING                 z-breaking x -- d",
+        "breaking (acknowledged)  a-acked x -- d",
+        "ok                       a-ok x -- first",
+        "ok                       a-ok x -- second",
+        "ok                       b-ok x -- d",
+        "empty",
+        "No changes",
+    ]
+    assert report.exit_code == 1
+    assert report.summary(0) == (
+        "summary: 6 changes, 3 breaking (1 acknowledged), 3 not breaking; FAIL: 2 unacknowledged breaking changes"
+    )
+
+    accepted = Report()
+    accepted.section("h", changes[1:3], {"a-acked x"}, accept_breaking=True)
+    assert accepted.lines[1:] == [
+        "breaking (acknowledged)  a-acked x -- d",
+        "breaking (accepted)      z-breaking x -- d",
+    ]
+    assert accepted.exit_code == 0
+    assert accepted.summary(2) == (
+        "summary: 2 changes, 2 breaking (1 acknowledged, 1 accepted with --accept-breaking), 0 not breaking; "
+        "2 stale acknowledgements; OK"
+    )
+
+    one = Report()
+    one.section("h", changes[1:2], set(), accept_breaking=False)
+    assert one.summary(1) == (
+        "summary: 1 change, 1 breaking, 0 not breaking; 1 stale acknowledgement; FAIL: 1 unacknowledged breaking change"
+    )
+    only_ok = Report()
+    only_ok.section("h", changes[:1], set(), accept_breaking=False)
+    assert (only_ok.exit_code, only_ok.summary(0)) == (0, "summary: 1 change, 0 breaking, 1 not breaking; OK")
+    assert Report().summary(3) == "summary: No changes; 3 stale acknowledgements; OK"
