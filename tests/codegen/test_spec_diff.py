@@ -20,7 +20,7 @@ import yaml
 
 from tools import paths
 from tools.spec_diff.api_surface import diff_against_regeneration, diff_api, extract_api
-from tools.spec_diff.spec_diff import Change, Report, SpecDiffError, diff_documents, load_document, main
+from tools.spec_diff.spec_diff import MAX_DEPTH, Change, Report, SpecDiffError, diff_documents, load_document, main
 
 OP = "POST /realtime/sessions"
 THINGS = "POST /things"
@@ -407,6 +407,8 @@ FIELD_RULES = [
         {"bound-tightened:maxProperties": (True, "maxProperties 2 -> 1")},
         id="max-properties-lowered",
     ),
+    # An OpenAPI 3.0 exclusive flag without its bound bounds nothing; a boolean is no bound.
+    pytest.param(REQ, {"type": "number", "exclusiveMinimum": True}, {"type": "number"}, {}, id="lone-exclusive-flag"),
     pytest.param(
         REQ,
         OPEN_AB,
@@ -1580,7 +1582,11 @@ def test_other_media_types_and_multipart_parts_of_a_request() -> None:
     def document(sdp_schema: dict[str, Any], part_type: str, *others: str) -> dict[str, Any]:
         multipart = {
             "schema": {"type": "object", "properties": {"sdp": STR}},
-            "encoding": {"sdp": {"contentType": part_type}, "bare": {"style": "form"}},
+            "encoding": {
+                "sdp": {"contentType": part_type},
+                "bare": {"style": "form"},
+                part_type: {"contentType": "x/y"},
+            },
         }
         content: dict[str, Any] = {"multipart/form-data": multipart, "application/sdp": {"schema": sdp_schema}}
         content.update({name: {"schema": STR} for name in others})
@@ -1595,7 +1601,7 @@ def test_other_media_types_and_multipart_parts_of_a_request() -> None:
         f"request-media-type-added {at}<application/octet-stream>": (False, "also accepted now"),
         f"bound-tightened {at}<application/sdp>:maxLength": (True, "new maxLength 9"),
     }
-    # Only multipart bodies have parts: a JSON body's encoding is not read.
+    # A part with a media type on one side only is not compared; only multipart bodies have parts.
     json_old = _operation_with(
         requestBody=_body(True, {"application/json": {"schema": {}, "encoding": {"a": {"contentType": "x/a"}}}})
     )
@@ -1733,3 +1739,117 @@ def test_the_report_orders_by_verdict_then_id_and_counts_each_verdict() -> None:
     only_ok.section("h", changes[:1], set(), accept_breaking=False)
     assert (only_ok.exit_code, only_ok.summary(0)) == (0, "summary: 1 change, 0 breaking, 1 not breaking; OK")
     assert Report().summary(3) == "summary: No changes; 3 stale acknowledgements; OK"
+
+
+def test_map_values_are_judged_for_null_too() -> None:
+    old = {"type": "object", "additionalProperties": STR}
+    new = {"type": "object", "additionalProperties": {"type": ["string", "null"]}}
+    assert _judged(diff_documents(_field(old, side=RESP), _field(new, side=RESP))) == {
+        f"nullable-added {THINGS} response.x{{}}": (True, "may now be null")
+    }
+
+
+def _nested_arrays(depth: int, leaf: dict[str, Any]) -> dict[str, Any]:
+    schema = leaf
+    for _ in range(depth):
+        schema = {"type": "array", "items": schema}
+    return _things(request=schema)
+
+
+def test_a_change_is_found_down_to_the_depth_limit_and_no_further() -> None:
+    deepest = MAX_DEPTH  # the body is depth 0: MAX_DEPTH arrays put the leaf at MAX_DEPTH
+    (change,) = diff_documents(_nested_arrays(deepest, STR), _nested_arrays(deepest, INT))
+    assert change.id == f"type-changed {THINGS} request" + "[]" * deepest
+    assert diff_documents(_nested_arrays(deepest + 1, STR), _nested_arrays(deepest + 1, INT)) == []
+
+
+@pytest.mark.timeout(10)
+def test_a_recursion_through_named_and_inline_schemas_in_turn_reports_each_change_once() -> None:
+    def document(value: dict[str, Any], *, named_first: bool) -> dict[str, Any]:
+        # Node -> an inline object -> Node ...; named_first says whether the body starts at Node or inline.
+        inline = {"type": "object", "properties": {"v": value, "p": {"$ref": "#/components/schemas/Node"}}}
+        node = {"type": "object", "properties": {"v": value, "p": inline}}
+        body = {"$ref": "#/components/schemas/Node"} if named_first else inline
+        return _things(request=body, schemas={"Node": node})
+
+    changes = diff_documents(document(INT, named_first=True), document(STR, named_first=False))
+    assert _judged(changes) == {
+        f"type-changed {THINGS} request.v": (True, "was integer, now string"),
+        f"type-changed {THINGS} request.p.v": (True, "was integer, now string"),
+    }
+
+
+def test_union_variants_without_a_unique_label_are_paired_by_position() -> None:
+    def obj(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "object", "properties": {name: schema}}
+
+    # The old object variant has two candidates on the new side: paired by position, not by type.
+    old = {"oneOf": [obj("a", STR), INT]}
+    new = {"oneOf": [obj("a", INT), obj("b", STR), INT]}
+    assert _judged(diff_documents(_field(old, side=REQ), _field(new, side=REQ))) == {
+        f"type-changed {THINGS} request.x|0.a": (True, "was string, now integer"),
+        f"variant-added {THINGS} request.x|1": (False, "new union variant 1 (object)"),
+    }
+    # An inline variant beside a named one has no name to pair by: it goes by its type.
+    named = {"oneOf": [obj("a", STR), {"$ref": "#/components/schemas/B"}]}
+    renamed = {"oneOf": [{"$ref": "#/components/schemas/B"}, obj("a", INT)]}
+    b = {"B": {"type": "object", "properties": {"b": STR}}}
+    assert _judged(diff_documents(_things(request=named, schemas=b), _things(request=renamed, schemas=b))) == {
+        f"type-changed {THINGS} request|object.a": (True, "was string, now integer")
+    }
+
+
+def test_union_variants_are_tagged_by_a_one_value_enum_or_the_discriminator_property() -> None:
+    def obj(tag_property: str, tag: dict[str, Any], field: str, schema: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "object", "properties": {tag_property: tag, field: schema}}
+
+    def one(value: str) -> dict[str, Any]:
+        return {"type": "string", "enum": [value]}
+
+    old = {"oneOf": [obj("type", one("circle"), "r", INT), obj("type", one("square"), "s", INT)]}
+    new = {"oneOf": [obj("type", one("square"), "s", STR), obj("type", one("circle"), "r", INT)]}
+    assert _judged(diff_documents(_field(old, side=REQ), _field(new, side=REQ))) == {
+        f"type-changed {THINGS} request.x|square.s": (True, "was integer, now string")
+    }
+
+    by_kind = {"propertyName": "kind"}
+    old = {
+        "oneOf": [obj("kind", {"const": "a"}, "n", INT), obj("kind", {"const": "b"}, "m", INT)],
+        "discriminator": by_kind,
+    }
+    new = {
+        "oneOf": [obj("kind", {"const": "b"}, "m", INT), obj("kind", {"const": "a"}, "n", STR)],
+        "discriminator": by_kind,
+    }
+    assert _judged(diff_documents(_field(old, side=REQ), _field(new, side=REQ))) == {
+        f"type-changed {THINGS} request.x|a.n": (True, "was integer, now string")
+    }
+
+    # An open enum accepts any value, so it tells no variant apart: these pair by position.
+    def open_one(value: str) -> dict[str, Any]:
+        return {"anyOf": [STR, one(value)]}
+
+    old = {"oneOf": [obj("type", open_one("circle"), "r", INT), obj("type", open_one("square"), "s", INT)]}
+    new = {"oneOf": [obj("type", open_one("square"), "s", INT), obj("type", open_one("circle"), "r", INT)]}
+    assert _judged(diff_documents(_field(old, side=RESP), _field(new, side=RESP))) == {
+        f"field-removed {THINGS} response.x|0.r": (True, "field removed"),
+        f"field-added {THINGS} response.x|0.s": (False, "new field"),
+        f"field-removed {THINGS} response.x|1.s": (True, "field removed"),
+        f"field-added {THINGS} response.x|1.r": (False, "new field"),
+        f"enum-known-value-removed {THINGS} response.x|0.type=circle": (
+            False,
+            'known value "circle" no longer listed (open enum: any value is accepted)',
+        ),
+        f"enum-known-value-added {THINGS} response.x|0.type=square": (
+            False,
+            'known value "square" now listed (open enum: any value is accepted)',
+        ),
+        f"enum-known-value-removed {THINGS} response.x|1.type=square": (
+            False,
+            'known value "square" no longer listed (open enum: any value is accepted)',
+        ),
+        f"enum-known-value-added {THINGS} response.x|1.type=circle": (
+            False,
+            'known value "circle" now listed (open enum: any value is accepted)',
+        ),
+    }
