@@ -74,7 +74,13 @@ def test_an_unreadable_overlay_names_its_file(tmp_path: Path) -> None:
 
 
 def _normalized(schema: dict[str, Any]) -> dict[str, Any]:
-    document: dict[str, Any] = {"openapi": "3.0.3", "paths": {}, "components": {"schemas": {"S": schema}}}
+    # A copy: normalize works in place, and the parameters are reused when pytest runs again in one
+    # process (mutmut does), where an already normalized schema would prove nothing.
+    document: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "paths": {},
+        "components": {"schemas": {"S": copy.deepcopy(schema)}},
+    }
     import_spec.normalize(document, import_spec.Report())
     result: dict[str, Any] = document["components"]["schemas"]["S"]
     return result
@@ -310,3 +316,120 @@ def test_the_session_swap_is_detected_with_the_pointers_of_both_schemas() -> Non
 )
 def test_a_session_operation_without_the_swap_is_not_flagged(document: dict[str, Any]) -> None:
     assert import_spec.DETECTORS["swapped-session-schemas"](document) is None
+
+
+def test_normalize_reports_each_fix_at_its_pointer() -> None:
+    schemas: dict[str, Any] = {
+        "S": {
+            "type": "object",
+            "properties": {
+                "n": {"type": "string", "nullable": True},
+                "list": {"items": {"type": "string"}},
+                "when": {"type": "integer", "format": "unixtime"},
+                "low": {"type": "number", "maximum": 1, "exclusiveMaximum": True},
+                "flag": {"type": "number", "exclusiveMinimum": False, "minimum": 0},
+            },
+        }
+    }
+    document: dict[str, Any] = {"openapi": "3.0.3", "paths": {}, "components": {"schemas": schemas}}
+    report = import_spec.Report()
+    import_spec.normalize(document, report)
+    at = "/components/schemas/S/properties"
+    assert report.texts("nullable") == [f"{at}/n"]
+    assert report.texts("array-type") == [f"{at}/list"]
+    assert report.texts("format") == [f"{at}/when (unixtime)"]
+    properties = schemas["S"]["properties"]
+    assert properties["low"] == {"type": "number", "exclusiveMaximum": 1}
+    assert properties["flag"] == {"type": "number", "minimum": 0}  # a false flag only goes
+
+
+def _union_document(union: dict[str, Any], **schemas: Any) -> dict[str, Any]:
+    return {"openapi": "3.1.0", "paths": {}, "components": {"schemas": {"Union": union, **schemas}}}
+
+
+def _tagged(value: Any, *, enum: bool = False, **extra: Any) -> dict[str, Any]:
+    tag = {"type": "string", "enum": [value] if not isinstance(value, list) else value} if enum else {"const": value}
+    return {"type": "object", "properties": {"type": tag}, **extra}
+
+
+def test_inline_variants_are_hoisted_under_a_free_name_and_the_mapping_completed() -> None:
+    union = {"oneOf": [_tagged("one", enum=True), _tagged("two", enum=True), _tagged("three", enum=True)]}
+    # UnionOne is taken: that variant stays inline (so no discriminator), the others are hoisted.
+    document = _union_document(union, UnionOne={"type": "string"})
+    report = import_spec.Report()
+    import_spec.normalize(document, report)
+    schemas = document["components"]["schemas"]
+    assert schemas["Union"] == {
+        "oneOf": [
+            _tagged("one", enum=True),
+            {"$ref": "#/components/schemas/UnionTwo"},
+            {"$ref": "#/components/schemas/UnionThree"},
+        ]
+    }
+    assert report.texts("hoisted") == [
+        "/components/schemas/Union/oneOf/1 -> UnionTwo",
+        "/components/schemas/Union/oneOf/2 -> UnionThree",
+    ]
+    assert report.texts("discriminator") == []
+    assert schemas["UnionTwo"] == _tagged(["two"], enum=True)  # not completed: no discriminator
+
+
+def test_a_discriminator_is_completed_once_and_keeps_the_members_required_fields() -> None:
+    union: dict[str, Any] = {"anyOf": [{"$ref": "#/components/schemas/B"}, {"$ref": "#/components/schemas/A"}]}
+    document = _union_document(union, A=_tagged("a", enum=True, required=["x"]), B=_tagged("b"))
+    report = import_spec.Report()
+    import_spec.normalize(document, report)
+    schemas = document["components"]["schemas"]
+    mapping = {"a": "#/components/schemas/A", "b": "#/components/schemas/B"}
+    assert schemas["Union"]["discriminator"] == {"propertyName": "type", "mapping": mapping}
+    assert list(schemas["Union"]["discriminator"]["mapping"]) == ["a", "b"]
+    assert report.texts("discriminator") == ["/components/schemas/Union"]
+    assert schemas["A"]["properties"]["type"] == {"type": "string", "const": "a", "default": "a"}
+    assert schemas["A"]["required"] == ["x", "type"] and schemas["B"]["required"] == ["type"]
+
+    # A complete discriminator (in any order) is left as it is and not reported again.
+    union["discriminator"] = {"propertyName": "type", "mapping": dict(reversed(mapping.items()))}
+    again = import_spec.Report()
+    import_spec.normalize(document, again)
+    assert list(schemas["Union"]["discriminator"]["mapping"]) == ["b", "a"] and again.texts("discriminator") == []
+    assert schemas["A"]["required"] == ["x", "type"]
+    # One on another property, or with another mapping, is replaced.
+    for wrong in ({"propertyName": "kind", "mapping": mapping}, {"propertyName": "type", "mapping": {"a": "x"}}):
+        union["discriminator"] = wrong
+        replaced = import_spec.Report()
+        import_spec.normalize(document, replaced)
+        assert union["discriminator"] == {"propertyName": "type", "mapping": mapping}
+        assert replaced.texts("discriminator") == ["/components/schemas/Union"]
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        pytest.param([{"$ref": "#/components/schemas/A"}], id="one-member"),
+        pytest.param([{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/A2"}], id="same-value"),
+        pytest.param([{"$ref": "#/components/schemas/A"}, {"type": "null"}], id="null-member"),
+        pytest.param(
+            [{"type": "null"}, {"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}], id="null-first"
+        ),
+        pytest.param(
+            [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/Two"}], id="two-values-listed"
+        ),
+        pytest.param([{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/Untyped"}], id="no-type"),
+    ],
+)
+def test_unions_a_discriminator_cannot_describe_are_left_without_one(variants: list[dict[str, Any]]) -> None:
+    components = {
+        "A": _tagged("a"), "A2": _tagged("a"), "B": _tagged("b"),
+        "Two": _tagged(["x", "y"], enum=True), "Untyped": {"type": "object", "properties": {"type": {"enum": []}}},
+    }  # fmt: skip
+    document = _union_document({"oneOf": copy.deepcopy(variants)}, **components)
+    report = import_spec.Report()
+    import_spec.normalize(document, report)
+    assert document["components"]["schemas"]["Union"] == {"oneOf": variants}
+    assert report.texts("discriminator") == [] and "required" not in document["components"]["schemas"]["A"]
+
+
+def test_inline_variants_after_a_null_one_are_hoisted_too() -> None:
+    document = _union_document({"anyOf": [{"type": "null"}, _tagged("one")]})
+    import_spec.normalize(document, import_spec.Report())
+    assert document["components"]["schemas"]["Union"]["anyOf"][1] == {"$ref": "#/components/schemas/UnionOne"}
