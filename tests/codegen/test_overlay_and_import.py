@@ -433,3 +433,92 @@ def test_inline_variants_after_a_null_one_are_hoisted_too() -> None:
     document = _union_document({"anyOf": [{"type": "null"}, _tagged("one")]})
     import_spec.normalize(document, import_spec.Report())
     assert document["components"]["schemas"]["Union"]["anyOf"][1] == {"$ref": "#/components/schemas/UnionOne"}
+
+
+@pytest.mark.parametrize(
+    "union",
+    [
+        pytest.param({"anyOf": [{"type": "null"}, {"type": "string"}]}, id="null-first"),
+        pytest.param({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}, id="three-members"),
+        pytest.param({"anyOf": [{"type": "string"}, {"type": "null", "description": "d"}]}, id="annotated-null"),
+        pytest.param({"anyOf": [{"type": ["string", "integer"]}, {"type": "null"}]}, id="type-list"),
+        pytest.param({"anyOf": [{"properties": {}}, {"type": "null"}]}, id="no-type"),
+        pytest.param({"anyOf": [{"type": "string", "enum": ["a"]}, {"type": "null"}]}, id="enum"),
+        pytest.param({"anyOf": [{"type": "string", "const": "a", "default": "a"}, {"type": "null"}]}, id="const"),
+        pytest.param({"anyOf": [{"type": "object", "$ref": "#/components/schemas/T"}, {"type": "null"}]}, id="ref"),
+        pytest.param({"anyOf": [{"type": "object", "allOf": [{}]}, {"type": "null"}]}, id="allOf"),
+        pytest.param({"anyOf": [{"type": "object", "oneOf": [{}]}, {"type": "null"}]}, id="oneOf"),
+        pytest.param({"anyOf": [{"type": "object", "anyOf": [{}]}, {"type": "null"}]}, id="anyOf"),
+        pytest.param({"title": "t", "anyOf": [{"type": "string"}, {"type": "null"}]}, id="other-outer-key"),
+        pytest.param(
+            {"description": "a", "anyOf": [{"type": "string", "description": "b"}, {"type": "null"}]}, id="clash"
+        ),
+    ],
+)
+def test_a_null_union_that_a_type_list_cannot_say_is_kept(union: dict[str, Any]) -> None:
+    assert _normalized(union) == union
+
+
+def test_a_null_union_keeps_the_outer_default_and_description_when_it_becomes_a_type_list() -> None:
+    union = {"default": None, "description": "d", "anyOf": [{"type": "string", "maxLength": 3}, {"type": "null"}]}
+    assert _normalized(union) == {"type": ["string", "null"], "maxLength": 3, "default": None, "description": "d"}
+
+
+def test_ref_chains_are_shortened_outside_components_and_reported() -> None:
+    schemas: dict[str, Any] = {
+        "A1": {"$ref": "#/components/schemas/A2"},
+        "A2": {"$ref": "#/components/schemas/Target"},
+        "Target": {"type": "string"},
+        "Holder": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A2"}}},
+    }
+    body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/A1"}}}}
+    document: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "paths": {"/x": {"post": {"requestBody": body, "responses": {}}}},
+        "components": {"schemas": schemas},
+    }
+    report = import_spec.Report()
+    import_spec.normalize(document, report)
+    assert document["openapi"] == "3.1.0"
+    assert body["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Target"}
+    assert schemas["Holder"]["properties"]["a"] == {"$ref": "#/components/schemas/Target"}
+    # The aliases themselves stay (a shake drops them once nothing uses them).
+    assert schemas["A1"] == {"$ref": "#/components/schemas/A2"}
+    assert report.texts("ref-chain") == [
+        "#/components/schemas/A1 -> #/components/schemas/Target",
+        "#/components/schemas/A2 -> #/components/schemas/Target",
+    ]
+
+
+def test_a_union_outside_components_gets_its_discriminator_but_no_hoisting() -> None:
+    union: dict[str, Any] = {
+        "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+    }
+    inline: dict[str, Any] = {"anyOf": [_tagged("x", enum=True), _tagged("y", enum=True)]}
+    body = {"content": {"application/json": {"schema": union}}}
+    answer = {"content": {"application/json": {"schema": inline}}}
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "paths": {"/x": {"post": {"requestBody": body, "responses": {"200": answer}}}},
+        "components": {"schemas": {"A": _tagged("a"), "B": _tagged("b")}},
+    }
+    report = import_spec.Report()
+    import_spec.normalize(document, report)
+    assert union["discriminator"] == {
+        "propertyName": "type",
+        "mapping": {"a": "#/components/schemas/A", "b": "#/components/schemas/B"},
+    }
+    assert report.texts("discriminator") == ["/paths/~1x/post/requestBody/content/application~1json/schema"]
+    assert inline == {"anyOf": [_tagged("x", enum=True), _tagged("y", enum=True)]}
+    assert report.texts("hoisted") == []
+
+
+def test_unions_nested_in_a_component_are_hoisted_under_the_component_name() -> None:
+    nested = {"anyOf": [_tagged("on", enum=True), _tagged("off-now", enum=True)]}
+    document = _union_document({"type": "object", "properties": {"p": {"oneOf": [STRING, nested]}}})
+    report = import_spec.Report()
+    import_spec.normalize(document, report)
+    assert report.texts("hoisted") == [
+        "/components/schemas/Union/properties/p/oneOf/1/anyOf/0 -> UnionOn",
+        "/components/schemas/Union/properties/p/oneOf/1/anyOf/1 -> UnionOffNow",
+    ]
