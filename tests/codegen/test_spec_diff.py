@@ -1853,3 +1853,20 @@ def test_union_variants_are_tagged_by_a_one_value_enum_or_the_discriminator_prop
             'known value "circle" now listed (open enum: any value is accepted)',
         ),
     }
+
+
+def test_an_object_facing_a_schema_of_any_type_is_still_compared_field_by_field() -> None:
+    anything: dict[str, Any] = {}
+    fields = {"properties": {"a": STR}, "required": ["a"]}
+    assert _judged(diff_documents(_field(anything, side=REQ), _field(fields, side=REQ))) == {
+        f"type-changed {THINGS} request.x": (True, "was any type, now object"),
+        f"field-added {THINGS} request.x.a": (True, "new required field"),
+    }
+    assert _judged(diff_documents(_field(fields, side=RESP), _field(anything, side=RESP))) == {
+        f"type-changed {THINGS} response.x": (True, "was object, now any type"),
+        f"field-removed {THINGS} response.x.a": (True, "field removed"),
+    }
+    # A plain schema facing a union is compared as a union of one.
+    assert _judged(diff_documents(_field(fields, side=RESP), _field({"anyOf": [fields, INT]}, side=RESP))) == {
+        f"variant-added {THINGS} response.x|integer": (True, "new union variant integer")
+    }
