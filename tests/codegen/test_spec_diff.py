@@ -1806,8 +1806,8 @@ def test_union_variants_are_tagged_by_a_one_value_enum_or_the_discriminator_prop
     def one(value: str) -> dict[str, Any]:
         return {"type": "string", "enum": [value]}
 
-    old = {"oneOf": [obj("type", one("circle"), "r", INT), obj("type", one("square"), "s", INT)]}
-    new = {"oneOf": [obj("type", one("square"), "s", STR), obj("type", one("circle"), "r", INT)]}
+    old: dict[str, Any] = {"oneOf": [obj("type", one("circle"), "r", INT), obj("type", one("square"), "s", INT)]}
+    new: dict[str, Any] = {"oneOf": [obj("type", one("square"), "s", STR), obj("type", one("circle"), "r", INT)]}
     assert _judged(diff_documents(_field(old, side=REQ), _field(new, side=REQ))) == {
         f"type-changed {THINGS} request.x|square.s": (True, "was integer, now string")
     }
