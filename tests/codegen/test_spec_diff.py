@@ -1870,3 +1870,39 @@ def test_an_object_facing_a_schema_of_any_type_is_still_compared_field_by_field(
     assert _judged(diff_documents(_field(fields, side=RESP), _field({"anyOf": [fields, INT]}, side=RESP))) == {
         f"variant-added {THINGS} response.x|integer": (True, "new union variant integer")
     }
+
+
+def test_removed_and_added_variants_are_labelled_by_name_then_tag() -> None:
+    def union(*names: str) -> dict[str, Any]:
+        return {"oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in names]}
+
+    schemas = {name: {"type": "object", "properties": {name.lower(): INT}} for name in ("A", "B", "C")}
+    two, one = _things(request=union("A", "B"), schemas=schemas), _things(request=union("A"), schemas=schemas)
+    assert _judged(diff_documents(two, one)) == {
+        f"variant-removed {THINGS} request|B": (True, "union variant B (object) removed"),
+    }
+    assert _judged(diff_documents(one, _things(request=union("C", "A"), schemas=schemas))) == {
+        f"variant-added {THINGS} request|C": (False, "new union variant C (object)"),
+    }
+
+    def tagged(tag: str) -> dict[str, Any]:
+        return {"type": "object", "properties": {"type": {"const": tag}}}
+
+    two, one = _field({"oneOf": [tagged("b"), tagged("a")]}, side=RESP), _field(tagged("a"), side=RESP)
+    assert _judged(diff_documents(two, one)) == {
+        f"variant-removed {THINGS} response.x|b": (False, "union variant b (object) removed"),
+    }
+    assert _judged(diff_documents(one, _field({"oneOf": [tagged("c"), tagged("a")]}, side=RESP))) == {
+        f"variant-added {THINGS} response.x|c": (True, "new union variant c (object)"),
+    }
+
+
+def test_a_malformed_side_is_named_in_the_error() -> None:
+    dangling = _things(request={"$ref": "#/components/schemas/Missing"})
+    fine = _things(request={"type": "object"})
+    with pytest.raises(SpecDiffError) as new_side:
+        diff_documents(fine, dangling)
+    assert str(new_side.value) == "new description: $ref '#/components/schemas/Missing' points to nothing"
+    with pytest.raises(SpecDiffError) as old_side:
+        diff_documents(dangling, fine)
+    assert str(old_side.value) == "old description: $ref '#/components/schemas/Missing' points to nothing"

@@ -745,7 +745,7 @@ class _Differ:
         variants = []
         for index, variant in enumerate(listed):
             inner = side.shape(variant, where) if shape.variants else _replace(shape, variants=())
-            name = inner.name if shape.variants else None
+            name = inner.name  # a plain schema too: a named one pairs with the variant of that name
             tag = shape.mapping.get(name) if name is not None else None
             if tag is None and prop in inner.properties:
                 tagged = side.shape(inner.properties[prop], where)
