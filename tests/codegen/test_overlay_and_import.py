@@ -470,6 +470,7 @@ def test_ref_chains_are_shortened_outside_components_and_reported() -> None:
         "A2": {"$ref": "#/components/schemas/Target"},
         "Target": {"type": "string"},
         "Holder": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A2"}}},
+        "Both": {"allOf": [{"$ref": "#/components/schemas/Holder"}, {"$ref": "#/components/schemas/A2"}]},
     }
     body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/A1"}}}}
     document: dict[str, Any] = {
@@ -482,10 +483,12 @@ def test_ref_chains_are_shortened_outside_components_and_reported() -> None:
     assert document["openapi"] == "3.1.0"
     assert body["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Target"}
     assert schemas["Holder"]["properties"]["a"] == {"$ref": "#/components/schemas/Target"}
+    assert schemas["Both"]["allOf"][1] == {"$ref": "#/components/schemas/Target"}
     # The aliases themselves stay (a shake drops them once nothing uses them).
     assert schemas["A1"] == {"$ref": "#/components/schemas/A2"}
     assert report.texts("ref-chain") == [
         "#/components/schemas/A1 -> #/components/schemas/Target",
+        "#/components/schemas/A2 -> #/components/schemas/Target",
         "#/components/schemas/A2 -> #/components/schemas/Target",
     ]
 
