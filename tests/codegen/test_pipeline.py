@@ -12,7 +12,8 @@ from openapi_python_client.schema.untrusted_string import UntrustedString
 
 from tests.support.trees import copy_of_generated, hand_edit_one_digit
 from tools import paths
-from tools.codegen.check_generated import compare_trees
+from tools.codegen import check_generated
+from tools.codegen.check_generated import MAX_DIFF_LINES, TreeDifference, compare_trees, report
 from tools.codegen.check_generated import main as check_generated_main
 from tools.codegen.generate import (
     GENERATED_HEADER,
@@ -227,3 +228,122 @@ def test_a_body_schema_with_a_dangling_reference_fails_with_one_clear_error(tmp_
         match=r"POST /things: cannot resolve its body schema: \$ref '#/components/schemas/Nowhere' points to nothing$",
     ):
         _BodySchemas(spec)(endpoint)
+
+
+# -- check-generated's comparison and report on small trees (no generation) ----------------------------
+
+
+def _tree(root: Path, files: dict[str, bytes]) -> Path:
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    return root
+
+
+def test_compare_trees_names_missing_extra_and_changed_files_sorted(tmp_path: Path) -> None:
+    fresh = _tree(
+        tmp_path / "fresh", {"b.py": b"1\n", "a.py": b"1\n", "same.py": b"x\n", "d/c.py": b"2\n", "e.py": b"1"}
+    )
+    checked_in = _tree(tmp_path / "in", {"z.py": b"", "y.py": b"", "same.py": b"x\n", "d/c.py": b"3\n", "e.py": b"2"})
+
+    difference = compare_trees(fresh, checked_in)
+
+    assert difference == TreeDifference(missing=["a.py", "b.py"], extra=["y.py", "z.py"], changed=["d/c.py", "e.py"])
+    assert compare_trees(fresh, tmp_path / "nowhere") == TreeDifference(
+        missing=["a.py", "b.py", "d/c.py", "e.py", "same.py"], extra=[], changed=[]
+    )
+    assert not compare_trees(fresh, fresh)
+    assert TreeDifference(["x"], [], []) and TreeDifference([], ["x"], []) and TreeDifference([], [], ["x"])
+
+
+def test_the_report_lists_each_difference_with_a_diff_of_what_changed(tmp_path: Path) -> None:
+    fresh = _tree(tmp_path / "fresh", {"a.py": b"one\ntwo\n", "img.bin": b"\xff\x00", "tail.py": b"x = 1"})
+    checked_in = _tree(tmp_path / "in", {"a.py": b"one\nTWO\n", "img.bin": b"\xfe\x00", "tail.py": b"x = 2"})
+    difference = TreeDifference(missing=["m.py"], extra=["e.py"], changed=["a.py", "img.bin", "tail.py"])
+
+    assert report(difference, fresh, checked_in) == (
+        "generated/ is out of date with openapi.yaml, generator-config.yaml and templates/:\n"
+        "  missing: generated/m.py\n"
+        "  extra:   generated/e.py\n"
+        "  changed: generated/a.py\n"
+        "    --- generated/a.py (checked in)\n"
+        "    +++ generated/a.py (regenerated)\n"
+        "    @@ -1,2 +1,2 @@\n"
+        "     one\n"
+        "    -TWO\n"
+        "    +two\n"
+        "  changed: generated/img.bin\n"
+        "    (binary file img.bin differs)\n"
+        "  changed: generated/tail.py\n"
+        "    --- generated/tail.py (checked in)\n"
+        "    +++ generated/tail.py (regenerated)\n"
+        "    @@ -1 +1 @@\n"
+        "    -x = 2\n"
+        "    +x = 1\n"
+        "Never edit generated/ by hand: change the spec or templates/, then run `make generate`.\n"
+    )
+
+
+@pytest.mark.parametrize("changed_lines", [MAX_DIFF_LINES - 3, MAX_DIFF_LINES - 2])
+def test_a_long_diff_is_cut_at_max_diff_lines(tmp_path: Path, changed_lines: int) -> None:
+    # A diff of n changed lines is 3 header lines and n removed lines: up to MAX_DIFF_LINES, all are shown.
+    fresh = _tree(tmp_path / "fresh", {"a.py": b""})
+    checked_in = _tree(tmp_path / "in", {"a.py": b"".join(b"%d\n" % i for i in range(changed_lines))})
+
+    text = report(TreeDifference([], [], ["a.py"]), fresh, checked_in)
+
+    lines = text.splitlines()[2:-1]  # the diff alone
+    total = 3 + changed_lines
+    if total <= MAX_DIFF_LINES:
+        assert len(lines) == total and lines[-1] == f"    -{changed_lines - 1}"
+    else:
+        assert len(lines) == MAX_DIFF_LINES + 1
+        assert lines[-2] == f"    -{MAX_DIFF_LINES - 4}"
+        assert lines[-1] == f"        ... {total - MAX_DIFF_LINES} more diff lines"
+
+
+def test_check_generated_reports_a_failed_generation_and_a_difference_with_their_exit_codes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(target: Path) -> None:
+        raise GenerationError("the template\nexploded")
+
+    monkeypatch.setattr(check_generated, "render", broken)
+    assert check_generated_main(["--tree", str(tmp_path)]) == 1
+    assert capsys.readouterr() == ("", "check-generated: generation failed: the template exploded\n")
+
+    def small(target: Path) -> None:
+        _tree(target, {"a.py": b"a\n"})
+
+    monkeypatch.setattr(check_generated, "render", small)
+    checked_in = _tree(tmp_path / "in", {"a.py": b"a\n"})
+    assert check_generated_main(["--tree", str(checked_in)]) == 0
+    assert capsys.readouterr() == (f"==> {checked_in} matches a fresh regeneration\n", "")
+    monkeypatch.setattr(paths, "GENERATED", checked_in)  # the default tree
+    assert check_generated_main([]) == 0
+    assert capsys.readouterr() == (f"==> {checked_in} matches a fresh regeneration\n", "")
+    (checked_in / "b.py").write_bytes(b"")
+    assert check_generated_main(["--tree", str(checked_in)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.splitlines()[1:] == [
+        "  extra:   generated/b.py",
+        "Never edit generated/ by hand: change the spec or templates/, then run `make generate`.",
+    ]
+
+
+def test_check_generated_help_and_usage_errors(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit) as exited:
+        check_generated_main(["--help"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == (
+        "usage: python -m tools.codegen check [-h] [--tree TREE]\n\n"
+        "``make check-generated``: fail if generated/ is not exactly what ``make generate`` would write.\n\n"
+        "options:\n"
+        "  -h, --help   show this help message and exit\n"
+        "  --tree TREE  the tree to check (default: generated/)\n"
+    )
+    assert check_generated_main(["--bogus"]) == 2
+    assert capsys.readouterr().err == "check-generated: usage: unrecognized arguments: --bogus (see --help)\n"

@@ -20,7 +20,7 @@ import yaml
 
 from tools import paths
 from tools.spec_diff.api_surface import diff_against_regeneration, diff_api, extract_api
-from tools.spec_diff.spec_diff import Change, SpecDiffError, diff_documents, load_document, main
+from tools.spec_diff.spec_diff import MAX_DEPTH, Change, Report, SpecDiffError, diff_documents, load_document, main
 
 OP = "POST /realtime/sessions"
 THINGS = "POST /things"
@@ -102,119 +102,394 @@ CLOSED_ABC, CLOSED_A = {**CLOSED_AB, "enum": ["a", "b", "c"]}, {**CLOSED_AB, "en
 REQ, RESP = "request", "response"
 STR, INT = {"type": "string"}, {"type": "integer"}
 
-# (side, old schema of field x, new schema, {id (kind and location): breaking})
+# (side, old schema of field x, new schema, {id (kind and location): (breaking, detail)})
 FIELD_RULES = [
-    pytest.param(REQ, INT, STR, {"type-changed": True}, id="type-request"),
-    pytest.param(RESP, INT, STR, {"type-changed": True}, id="type-response"),
-    pytest.param(REQ, INT, {"type": "number"}, {"type-changed": False}, id="int-to-number-req"),
-    pytest.param(RESP, INT, {"type": "number"}, {"type-changed": True}, id="int-to-number-resp"),
-    pytest.param(REQ, {"type": "number"}, INT, {"type-changed": True}, id="number-to-int-req"),
+    pytest.param(REQ, INT, STR, {"type-changed": (True, "was integer, now string")}, id="type-request"),
+    pytest.param(RESP, INT, STR, {"type-changed": (True, "was integer, now string")}, id="type-response"),
     pytest.param(
-        "request", STR, {"type": ["string", "integer"]}, {"type-changed": False}, id="type-list-wider"
+        REQ,
+        INT,
+        {"type": "number"},
+        {"type-changed": (False, "was integer, now number (wider)")},
+        id="int-to-number-req",
     ),
     pytest.param(
-        "request", STR, {"anyOf": [STR, INT]},
-        {"variant-added|integer": False}, id="variant-added-request",
+        RESP, INT, {"type": "number"}, {"type-changed": (True, "was integer, now number")}, id="int-to-number-resp"
     ),
     pytest.param(
-        "response", STR, {"anyOf": [STR, INT]},
-        {"variant-added|integer": True}, id="variant-added-response",
+        REQ, {"type": "number"}, INT, {"type-changed": (True, "was number, now integer")}, id="number-to-int-req"
     ),
     pytest.param(
-        "request", {"oneOf": [STR, INT]}, STR,
-        {"variant-removed|integer": True}, id="variant-removed-request",
+        "request",
+        STR,
+        {"type": ["string", "integer"]},
+        {"type-changed": (False, "was string, now integer or string (wider)")},
+        id="type-list-wider",
     ),
     pytest.param(
-        "response", {"oneOf": [STR, INT]}, STR,
-        {"variant-removed|integer": False}, id="variant-removed-response",
+        "request",
+        STR,
+        {"anyOf": [STR, INT]},
+        {"variant-added|integer": (False, "new union variant integer")},
+        id="variant-added-request",
     ),
     pytest.param(
-        "response", STR, {"type": ["string", "null"]}, {"nullable-added": True}, id="null-type-list-resp"
+        "response",
+        STR,
+        {"anyOf": [STR, INT]},
+        {"variant-added|integer": (True, "new union variant integer")},
+        id="variant-added-response",
     ),
     pytest.param(
-        "response", STR, {"anyOf": [STR, {"type": "null"}]}, {"nullable-added": True},
+        "request",
+        {"oneOf": [STR, INT]},
+        STR,
+        {"variant-removed|integer": (True, "union variant integer removed")},
+        id="variant-removed-request",
+    ),
+    pytest.param(
+        "response",
+        {"oneOf": [STR, INT]},
+        STR,
+        {"variant-removed|integer": (False, "union variant integer removed")},
+        id="variant-removed-response",
+    ),
+    pytest.param(
+        "response",
+        STR,
+        {"type": ["string", "null"]},
+        {"nullable-added": (True, "may now be null")},
+        id="null-type-list-resp",
+    ),
+    pytest.param(
+        "response",
+        STR,
+        {"anyOf": [STR, {"type": "null"}]},
+        {"nullable-added": (True, "may now be null")},
         id="null-anyof-resp",
     ),
     pytest.param(
-        "response", STR, {"type": "string", "nullable": True}, {"nullable-added": True},
+        "response",
+        STR,
+        {"type": "string", "nullable": True},
+        {"nullable-added": (True, "may now be null")},
         id="null-openapi30-resp",
     ),
     pytest.param(
-        "request", STR, {"anyOf": [STR, {"type": "null"}]}, {"nullable-added": False},
+        "request",
+        STR,
+        {"anyOf": [STR, {"type": "null"}]},
+        {"nullable-added": (False, "now accepts null")},
         id="null-anyof-req",
     ),
     pytest.param(
-        "request", {"type": ["string", "null"]}, STR, {"nullable-removed": True}, id="null-removed-req"
+        "request",
+        {"type": ["string", "null"]},
+        STR,
+        {"nullable-removed": (True, "no longer accepts null")},
+        id="null-removed-req",
     ),
     pytest.param(
-        "response", {"type": ["string", "null"]}, STR, {"nullable-removed": False}, id="null-removed-resp"
+        "response",
+        {"type": ["string", "null"]},
+        STR,
+        {"nullable-removed": (False, "is never null now")},
+        id="null-removed-resp",
     ),
     pytest.param(
-        "request", {"type": ["string", "null"]}, {"anyOf": [STR, {"type": "null"}]}, {},
+        "request",
+        {"type": ["string", "null"]},
+        {"anyOf": [STR, {"type": "null"}]},
+        {},
         id="null-spellings-equal",
     ),
-    pytest.param(REQ, CLOSED_AB, CLOSED_ABC, {"enum-value-added=c": False}, id="enum-add-req"),
-    pytest.param(RESP, CLOSED_AB, CLOSED_ABC, {"enum-value-added=c": False}, id="enum-add-resp"),
-    pytest.param(REQ, CLOSED_AB, CLOSED_A, {"enum-value-removed=b": True}, id="enum-rm-req"),
-    pytest.param(RESP, CLOSED_AB, CLOSED_A, {"enum-value-removed=b": False}, id="enum-rm-resp"),
+    pytest.param(REQ, CLOSED_AB, CLOSED_ABC, {"enum-value-added=c": (False, 'new value "c"')}, id="enum-add-req"),
+    pytest.param(RESP, CLOSED_AB, CLOSED_ABC, {"enum-value-added=c": (False, 'new value "c"')}, id="enum-add-resp"),
+    pytest.param(REQ, CLOSED_AB, CLOSED_A, {"enum-value-removed=b": (True, '"b" no longer allowed')}, id="enum-rm-req"),
     pytest.param(
-        "request", OPEN_AB, OPEN_AC, {"enum-known-value-removed=b": False, "enum-known-value-added=c": False},
+        RESP, CLOSED_AB, CLOSED_A, {"enum-value-removed=b": (False, '"b" no longer allowed')}, id="enum-rm-resp"
+    ),
+    pytest.param(
+        "request",
+        OPEN_AB,
+        OPEN_AC,
+        {
+            "enum-known-value-removed=b": (
+                False,
+                'known value "b" no longer listed (open enum: any value is accepted)',
+            ),
+            "enum-known-value-added=c": (False, 'known value "c" now listed (open enum: any value is accepted)'),
+        },
         id="open-enum-known-values",
     ),
-    pytest.param(REQ, CLOSED_AB, OPEN_AB, {"enum-opened": False}, id="closed-to-open"),
-    pytest.param(REQ, OPEN_AB, CLOSED_AB, {"enum-closed": True}, id="open-to-closed-req"),
-    pytest.param(RESP, OPEN_AB, CLOSED_AB, {"enum-closed": False}, id="open-to-closed-resp"),
-    pytest.param(REQ, STR, CLOSED_AB, {"enum-constraint-added": True}, id="enum-constraint-req"),
-    pytest.param(RESP, STR, CLOSED_AB, {"enum-constraint-added": False}, id="enum-constraint-resp"),
-    pytest.param(REQ, CLOSED_AB, STR, {"enum-constraint-removed": False}, id="enum-lifted"),
-    pytest.param(REQ, {"const": "a"}, {"const": "b"}, {"const-changed": True}, id="const-req"),
-    pytest.param(RESP, {"type": "string", "const": "a"}, {"const": "b"}, {"const-changed": True}, id="const-resp"),
+    pytest.param(
+        REQ,
+        CLOSED_AB,
+        OPEN_AB,
+        {"enum-opened": (False, "closed enum became open: any value is accepted")},
+        id="closed-to-open",
+    ),
+    pytest.param(
+        REQ,
+        OPEN_AB,
+        CLOSED_AB,
+        {"enum-closed": (True, "open enum became closed: only the listed values are accepted")},
+        id="open-to-closed-req",
+    ),
+    pytest.param(
+        RESP,
+        OPEN_AB,
+        CLOSED_AB,
+        {"enum-closed": (False, "open enum became closed: only the listed values are accepted")},
+        id="open-to-closed-resp",
+    ),
+    pytest.param(
+        REQ,
+        STR,
+        CLOSED_AB,
+        {"enum-constraint-added": (True, "now limited to the listed values")},
+        id="enum-constraint-req",
+    ),
+    pytest.param(
+        RESP,
+        STR,
+        CLOSED_AB,
+        {"enum-constraint-added": (False, "now limited to the listed values")},
+        id="enum-constraint-resp",
+    ),
+    pytest.param(
+        REQ,
+        CLOSED_AB,
+        STR,
+        {"enum-constraint-removed": (False, "no longer limited to listed values")},
+        id="enum-lifted",
+    ),
+    pytest.param(REQ, {"const": "a"}, {"const": "b"}, {"const-changed": (True, 'was "a", now "b"')}, id="const-req"),
+    pytest.param(
+        RESP,
+        {"type": "string", "const": "a"},
+        {"const": "b"},
+        {"const-changed": (True, 'was "a", now "b"')},
+        id="const-resp",
+    ),
     pytest.param(REQ, {"type": "string", "const": "a"}, {"const": "a"}, {}, id="const-type-inferred"),
     pytest.param(
-        "request", {"type": "number", "maximum": 1.2}, {"type": "number", "maximum": 1.0},
-        {"bound-tightened:maximum": True}, id="max-lowered-req",
+        "request",
+        {"type": "number", "maximum": 1.2},
+        {"type": "number", "maximum": 1.0},
+        {"bound-tightened:maximum": (True, "maximum 1.2 -> 1.0")},
+        id="max-lowered-req",
     ),
     pytest.param(
-        "request", {"type": "number", "maximum": 1.0}, {"type": "number", "maximum": 1.2},
-        {"bound-loosened:maximum": False}, id="max-raised-req",
+        "request",
+        {"type": "number", "maximum": 1.0},
+        {"type": "number", "maximum": 1.2},
+        {"bound-loosened:maximum": (False, "maximum 1.0 -> 1.2")},
+        id="max-raised-req",
     ),
     pytest.param(
-        "request", {"type": "integer", "minimum": 1}, {"type": "integer", "minimum": 2},
-        {"bound-tightened:minimum": True}, id="min-raised-req",
+        "request",
+        {"type": "integer", "minimum": 1},
+        {"type": "integer", "minimum": 2},
+        {"bound-tightened:minimum": (True, "minimum 1 -> 2")},
+        id="min-raised-req",
     ),
     pytest.param(
-        "request", STR, {"type": "string", "minLength": 1}, {"bound-tightened:minLength": True},
+        "request",
+        STR,
+        {"type": "string", "minLength": 1},
+        {"bound-tightened:minLength": (True, "new minLength 1")},
         id="new-bound-req",
     ),
     pytest.param(
-        "request", {"type": "array", "maxItems": 3}, {"type": "array"}, {"bound-loosened:maxItems": False},
+        "request",
+        {"type": "array", "maxItems": 3},
+        {"type": "array"},
+        {"bound-loosened:maxItems": (False, "maxItems 3 removed")},
         id="bound-removed-req",
     ),
     pytest.param(
-        "request", {"type": "number", "minimum": 0}, {"type": "number", "minimum": 0, "exclusiveMinimum": True},
-        {"bound-loosened:minimum": False, "bound-tightened:exclusiveMinimum": True}, id="openapi30-exclusive-flag",
+        "request",
+        {"type": "number", "minimum": 0},
+        {"type": "number", "minimum": 0, "exclusiveMinimum": True},
+        {
+            "bound-loosened:minimum": (False, "minimum 0 removed"),
+            "bound-tightened:exclusiveMinimum": (True, "new exclusiveMinimum 0"),
+        },
+        id="openapi30-exclusive-flag",
     ),
     pytest.param(
-        "response", {"type": "number", "maximum": 1.2}, {"type": "number", "maximum": 1.0},
-        {"bound-tightened:maximum": False}, id="max-lowered-resp",
+        "response",
+        {"type": "number", "maximum": 1.2},
+        {"type": "number", "maximum": 1.0},
+        {"bound-tightened:maximum": (False, "maximum 1.2 -> 1.0")},
+        id="max-lowered-resp",
     ),
-]  # fmt: skip
+    pytest.param(REQ, STR, {**STR, "const": "a"}, {"const-added": (True, 'now always "a"')}, id="const-added-req"),
+    pytest.param(RESP, STR, {**STR, "const": "a"}, {"const-added": (False, 'now always "a"')}, id="const-added-resp"),
+    pytest.param(
+        REQ, {**STR, "const": "a"}, STR, {"const-removed": (False, 'no longer always "a"')}, id="const-gone-req"
+    ),
+    pytest.param(
+        RESP, {**STR, "const": "a"}, STR, {"const-removed": (True, 'no longer always "a"')}, id="const-gone-resp"
+    ),
+    pytest.param(REQ, {}, STR, {"type-changed": (True, "was any type, now string")}, id="any-to-string-req"),
+    pytest.param(REQ, STR, {}, {"type-changed": (False, "was string, now any type (wider)")}, id="string-to-any-req"),
+    pytest.param(RESP, STR, {}, {"type-changed": (True, "was string, now any type")}, id="string-to-any-resp"),
+    pytest.param(REQ, STR, {"not": {}}, {"type-changed": (True, "was string, now nothing")}, id="string-to-nothing"),
+    pytest.param(
+        REQ,
+        {"type": ["string", "integer"]},
+        STR,
+        {"type-changed": (True, "was integer or string, now string")},
+        id="type-list-narrower",
+    ),
+    # Where the old and new types share values, the rest of the schema is still compared; where not, not.
+    pytest.param(
+        REQ,
+        {"type": "integer", "maximum": 5},
+        {"type": "number", "maximum": 3},
+        {
+            "type-changed": (False, "was integer, now number (wider)"),
+            "bound-tightened:maximum": (True, "maximum 5 -> 3"),
+        },
+        id="overlapping-types-compare-bounds",
+    ),
+    pytest.param(
+        REQ,
+        {"type": "number", "maximum": 5},
+        {"type": "integer", "maximum": 3},
+        {"type-changed": (True, "was number, now integer"), "bound-tightened:maximum": (True, "maximum 5 -> 3")},
+        id="number-to-integer-compares-bounds",
+    ),
+    pytest.param(
+        REQ,
+        {"type": "string", "maxLength": 5},
+        {"type": "integer", "maximum": 3},
+        {"type-changed": (True, "was string, now integer")},
+        id="disjoint-types-stop",
+    ),
+    pytest.param(
+        REQ,
+        {"type": "integer", "maximum": 5},
+        {"maximum": 3},
+        {
+            "type-changed": (False, "was integer, now any type (wider)"),
+            "bound-tightened:maximum": (True, "maximum 5 -> 3"),
+        },
+        id="any-type-overlaps-everything",
+    ),
+    pytest.param(
+        REQ,
+        {"type": "integer", "minimum": 2},
+        {"type": "integer", "minimum": 1},
+        {"bound-loosened:minimum": (False, "minimum 2 -> 1")},
+        id="min-lowered-req",
+    ),
+    pytest.param(
+        REQ,
+        {"type": "integer", "exclusiveMaximum": 3},
+        {"type": "integer", "exclusiveMaximum": 4},
+        {"bound-loosened:exclusiveMaximum": (False, "exclusiveMaximum 3 -> 4")},
+        id="exclusive-max-raised",
+    ),
+    pytest.param(
+        REQ,
+        {"type": "array", "minItems": 1},
+        {"type": "array", "minItems": 2},
+        {"bound-tightened:minItems": (True, "minItems 1 -> 2")},
+        id="min-items-raised",
+    ),
+    pytest.param(
+        REQ,
+        {"type": "object", "maxProperties": 2},
+        {"type": "object", "maxProperties": 1},
+        {"bound-tightened:maxProperties": (True, "maxProperties 2 -> 1")},
+        id="max-properties-lowered",
+    ),
+    # An OpenAPI 3.0 exclusive flag without its bound bounds nothing; a boolean is no bound.
+    pytest.param(REQ, {"type": "number", "exclusiveMinimum": True}, {"type": "number"}, {}, id="lone-exclusive-flag"),
+    pytest.param(
+        REQ,
+        OPEN_AB,
+        {"anyOf": [STR, {**STR, "enum": ["a", "b", "c"]}]},
+        {"enum-known-value-added=c": (False, 'known value "c" now listed (open enum: any value is accepted)')},
+        id="open-enum-value-listed",
+    ),
+    pytest.param(
+        REQ,
+        OPEN_AB,
+        CLOSED_A,
+        {
+            "enum-closed": (True, "open enum became closed: only the listed values are accepted"),
+            "enum-known-value-removed=b": (False, 'known value "b" no longer listed'),
+        },
+        id="open-to-closed-drops-a-value",
+    ),
+    pytest.param(
+        REQ,
+        CLOSED_A,
+        OPEN_AB,
+        {
+            "enum-opened": (False, "closed enum became open: any value is accepted"),
+            "enum-known-value-added=b": (False, 'known value "b" now listed (open enum: any value is accepted)'),
+        },
+        id="closed-to-open-adds-a-value",
+    ),
+    pytest.param(
+        REQ,
+        {"type": "integer", "enum": [1, 2]},
+        {"type": "integer", "enum": [2, 3, 3]},
+        {"enum-value-removed=1": (True, "1 no longer allowed"), "enum-value-added=3": (False, "new value 3")},
+        id="enum-values-compared-as-json",
+    ),
+    # A union's own null member is judged once, on the union, not again on the variant that carries it.
+    pytest.param(
+        REQ,
+        {"anyOf": [STR, INT]},
+        {"anyOf": [{"type": ["string", "null"]}, INT]},
+        {"nullable-added": (False, "now accepts null")},
+        id="null-inside-a-variant",
+    ),
+    pytest.param(
+        RESP,
+        {"oneOf": [{"const": "a"}, {"const": "b"}, INT]},
+        {"oneOf": [INT, {"const": "b"}]},
+        {"variant-removed|a": (False, "union variant a (string) removed")},
+        id="variants-labelled-by-const",
+    ),
+    pytest.param(
+        REQ,
+        {"anyOf": [{"type": "object", "properties": {"a": STR}}, {"type": "object", "properties": {"b": STR}}]},
+        {"anyOf": [{"type": "object", "properties": {"a": STR}}]},
+        {"variant-removed|1": (True, "union variant 1 (object) removed")},
+        id="variants-labelled-by-position",
+    ),
+    pytest.param(
+        RESP,
+        {"oneOf": [INT, {"const": "b"}]},
+        {"oneOf": [{"const": "a"}, {"const": "b"}, INT]},
+        {"variant-added|a": (True, "new union variant a (string)")},
+        id="variant-added-labelled-by-const",
+    ),
+]
 
 
 @pytest.mark.parametrize(("side", "old", "new", "expected"), FIELD_RULES)
 def test_verdict_rules_for_one_field(
-    side: str, old: dict[str, Any], new: dict[str, Any], expected: dict[str, bool]
+    side: str, old: dict[str, Any], new: dict[str, Any], expected: dict[str, tuple[bool, str]]
 ) -> None:
     changes = diff_documents(_field(old, side=side), _field(new, side=side))
 
     want = {}
-    for key, breaking in expected.items():
+    for key, (breaking, detail) in expected.items():
         kind, _, qualifier = key.partition("=")
         kind, bar, variant = kind.partition("|")
         kind, colon, keyword = kind.partition(":")
         where = f"{side}.x" + (f"|{variant}" if bar else "") + (f":{keyword}" if colon else "")
-        want[f"{kind} {THINGS} {where}" + (f"={qualifier}" if qualifier else "")] = breaking
-    assert _verdicts(changes) == want
+        want[f"{kind} {THINGS} {where}" + (f"={qualifier}" if qualifier else "")] = (breaking, detail)
+    assert {change.id: (change.breaking, change.detail) for change in changes} == want
+    assert len(changes) == len(want)
 
 
 def test_identical_documents_have_no_changes(spec: dict[str, Any]) -> None:
@@ -1134,3 +1409,500 @@ def test_response_headers_are_compared_and_a_header_that_may_go_missing_breaks()
     assert _verdicts(diff_documents(removed, old)) == {
         f"response-header-added {CREATE_CALL} response.header:location": False
     }
+
+
+# -- exact details of each rule, both directions --------------------------------------------------
+
+
+def _judged(changes: list[Change]) -> dict[str, tuple[bool, str]]:
+    """{id: (breaking, detail)}; ids are unique within one report."""
+    judged = {change.id: (change.breaking, change.detail) for change in changes}
+    assert len(judged) == len(changes), [change.id for change in changes]
+    return judged
+
+
+FILLED = {"type": "string", "default": "d"}
+OLD_OBJECT = {
+    "type": "object",
+    "properties": {"keep": STR, "gone": STR, "opt": STR, "req": STR, "dflt": FILLED},
+    "required": ["req"],
+}
+NEW_OBJECT = {
+    "type": "object",
+    "properties": {
+        "keep": STR,
+        "opt": STR,
+        "req": STR,
+        "dflt": FILLED,
+        "new_opt": STR,
+        "new_req": STR,
+        "new_dflt": FILLED,
+    },
+    "required": ["opt", "dflt", "new_req", "new_dflt"],
+}
+
+
+def test_object_fields_added_removed_and_required_are_judged_by_direction() -> None:
+    request = diff_documents(_field(OLD_OBJECT, side=REQ), _field(NEW_OBJECT, side=REQ))
+    response = diff_documents(_field(OLD_OBJECT, side=RESP), _field(NEW_OBJECT, side=RESP))
+
+    x = f"{THINGS} request.x"
+    assert _judged(request) == {
+        f"field-removed {x}.gone": (True, "field removed"),
+        f"field-added {x}.new_opt": (False, "new optional field"),
+        f"field-added {x}.new_req": (True, "new required field"),
+        f"field-added {x}.new_dflt": (False, "new required field; the client sends its default"),
+        f"field-now-required {x}.opt": (True, "must now be sent"),
+        f"field-now-required {x}.dflt": (False, "must now be sent; the client sends its default"),
+        f"field-now-optional {x}.req": (False, "may now be left out"),
+    }
+    x = f"{THINGS} response.x"
+    assert _judged(response) == {
+        f"field-removed {x}.gone": (True, "field removed"),
+        f"field-added {x}.new_opt": (False, "new field"),
+        f"field-added {x}.new_req": (False, "new field"),
+        f"field-added {x}.new_dflt": (False, "new field"),
+        f"field-now-required {x}.opt": (False, "now always present"),
+        f"field-now-required {x}.dflt": (False, "now always present"),
+        f"field-now-optional {x}.req": (True, "may now be absent (unset)"),
+    }
+    # Breaking changes first, then by id.
+    assert [change.id for change in request] == sorted(
+        (change.id for change in request), key=lambda i: (not _judged(request)[i][0], i)
+    )
+
+
+@pytest.mark.parametrize("side", [REQ, RESP])
+def test_undeclared_fields_allowed_forbidden_and_their_values(side: str) -> None:
+    closed = {"type": "object", "additionalProperties": False}
+    open_ = {"type": "object"}
+    strings, integers = {**open_, "additionalProperties": STR}, {**open_, "additionalProperties": INT}
+    x = f"{THINGS} {side}.x"
+
+    assert _judged(diff_documents(_field(open_, side=side), _field(closed, side=side))) == {
+        f"additional-properties-forbidden {x}": (side == REQ, "undeclared fields now refused")
+    }
+    assert _judged(diff_documents(_field(closed, side=side), _field(strings, side=side))) == {
+        f"additional-properties-allowed {x}": (False, "undeclared fields now allowed")
+    }
+    assert _judged(diff_documents(_field(strings, side=side), _field(integers, side=side))) == {
+        f"type-changed {x}{{}}": (True, "was string, now integer")
+    }
+    # Anything allowed, then only strings (and back): the values are compared with "any type".
+    assert _judged(diff_documents(_field(open_, side=side), _field(strings, side=side))) == {
+        f"type-changed {x}{{}}": (True, "was any type, now string")
+    }
+    assert _judged(diff_documents(_field(strings, side=side), _field(open_, side=side))) == {
+        f"type-changed {x}{{}}": (side == RESP, "was string, now any type" + (" (wider)" if side == REQ else ""))
+    }
+
+
+def test_array_items_are_compared_with_their_nullability() -> None:
+    old = {"type": "array", "items": STR}
+    new = {"type": "array", "items": {"type": ["string", "null"]}}
+    assert _judged(diff_documents(_field(old, side=RESP), _field(new, side=RESP))) == {
+        f"nullable-added {THINGS} response.x[]": (True, "may now be null")
+    }
+    assert _judged(diff_documents(_field(STR, side=REQ), _field(old, side=REQ))) == {
+        f"type-changed {THINGS} request.x": (True, "was string, now array")
+    }
+    assert _judged(diff_documents(_field({"type": "array"}, side=REQ), _field(old, side=REQ))) == {
+        f"type-changed {THINGS} request.x[]": (True, "was any type, now string")
+    }
+
+
+def _operation_with(**parts: Any) -> dict[str, Any]:
+    """A document whose POST /things is exactly parts (responses default to a bare 200)."""
+    operation = {"responses": {"200": {"description": "ok"}}, **parts}
+    return {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/things": {"post": operation}}}
+
+
+def _param(name: str, *, required: bool, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"in": "query", "name": name, "required": required, "schema": schema or STR}
+
+
+def test_parameters_added_removed_and_required_changed() -> None:
+    old = _operation_with(
+        parameters=[_param("gone", required=False), _param("a", required=False), _param("b", required=True)]
+    )
+    new = _operation_with(
+        parameters=[
+            _param("a", required=True),
+            _param("b", required=False, schema=INT),
+            _param("new_opt", required=False),
+            _param("new_req", required=True),
+        ]
+    )
+    q = f"{THINGS} request.query"
+    assert _judged(diff_documents(old, new)) == {
+        f"parameter-removed {q}:gone": (True, "parameter removed"),
+        f"parameter-required-changed {q}:a": (True, "now required"),
+        f"parameter-required-changed {q}:b": (False, "now optional"),
+        f"type-changed {q}:b": (True, "was string, now integer"),
+        f"parameter-added {q}:new_opt": (False, "new optional parameter"),
+        f"parameter-added {q}:new_req": (True, "new required parameter"),
+    }
+
+
+def _body(required: bool, content: dict[str, Any]) -> dict[str, Any]:
+    return {"required": required, "content": content}
+
+
+JSON_BODY = {"application/json": {"schema": {"type": "object"}}}
+
+
+def test_request_bodies_added_removed_and_required_changed() -> None:
+    bare = _operation_with()
+    optional, required = (
+        _operation_with(requestBody=_body(False, JSON_BODY)),
+        _operation_with(requestBody=_body(True, JSON_BODY)),
+    )
+    at = f"{THINGS} request"
+
+    assert _judged(diff_documents(bare, optional)) == {f"request-body-added {at}": (False, "new optional request body")}
+    assert _judged(diff_documents(bare, required)) == {f"request-body-added {at}": (True, "new required request body")}
+    assert _judged(diff_documents(required, bare)) == {f"request-body-removed {at}": (True, "request body removed")}
+    assert _judged(diff_documents(optional, required)) == {
+        f"request-body-required-changed {at}": (True, "request body now required")
+    }
+    assert _judged(diff_documents(required, optional)) == {
+        f"request-body-required-changed {at}": (False, "request body now optional")
+    }
+    form = _operation_with(
+        requestBody=_body(True, {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}})
+    )
+    assert _judged(diff_documents(required, form)) == {
+        f"request-content-type-changed {at}": (True, "was application/json, now application/x-www-form-urlencoded")
+    }
+    # A body without content is no body; the same for both sides.
+    assert diff_documents(bare, _operation_with(requestBody=_body(True, {}))) == []
+
+
+def test_other_media_types_and_multipart_parts_of_a_request() -> None:
+    def document(sdp_schema: dict[str, Any], part_type: str, *others: str) -> dict[str, Any]:
+        multipart = {
+            "schema": {"type": "object", "properties": {"sdp": STR}},
+            "encoding": {
+                "sdp": {"contentType": part_type},
+                "bare": {"style": "form"},
+                part_type: {"contentType": "x/y"},
+            },
+        }
+        content: dict[str, Any] = {"multipart/form-data": multipart, "application/sdp": {"schema": sdp_schema}}
+        content.update({name: {"schema": STR} for name in others})
+        return _operation_with(requestBody=_body(True, content))
+
+    old = document(STR, "application/sdp", "text/plain")
+    new = document({"type": "string", "maxLength": 9}, "text/plain", "application/octet-stream")
+    at = f"{THINGS} request"
+    assert _judged(diff_documents(old, new)) == {
+        f"part-media-type-changed {at}.sdp": (True, "part sent as application/sdp, now text/plain"),
+        f"request-media-type-removed {at}<text/plain>": (True, "no longer accepted"),
+        f"request-media-type-added {at}<application/octet-stream>": (False, "also accepted now"),
+        f"bound-tightened {at}<application/sdp>:maxLength": (True, "new maxLength 9"),
+    }
+    # A part with a media type on one side only is not compared; only multipart bodies have parts.
+    json_old = _operation_with(
+        requestBody=_body(True, {"application/json": {"schema": {}, "encoding": {"a": {"contentType": "x/a"}}}})
+    )
+    json_new = _operation_with(
+        requestBody=_body(True, {"application/json": {"schema": {}, "encoding": {"a": {"contentType": "x/b"}}}})
+    )
+    assert diff_documents(json_old, json_new) == []
+
+
+def _responses(**by_code: dict[str, Any]) -> dict[str, Any]:
+    return _operation_with(responses={code.removeprefix("s"): response for code, response in by_code.items()})
+
+
+OK_JSON = {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}
+OK_BARE = {"description": "ok"}
+
+
+def test_responses_other_than_the_success_are_informational_and_named_by_kind() -> None:
+    old = _responses(s200=OK_BARE, s404=OK_BARE, s302=OK_BARE, default=OK_BARE)
+    new = _responses(s200=OK_BARE, s503=OK_BARE, s101=OK_BARE, s202=OK_BARE)
+    assert _judged(diff_documents(old, new)) == {
+        f"error-response-removed {THINGS} 404": (False, "HTTP 404 no longer documented"),
+        f"other-response-removed {THINGS} 302": (False, "HTTP 302 no longer documented"),
+        f"error-response-removed {THINGS} DEFAULT": (False, "the default response no longer documented"),
+        f"error-response-added {THINGS} 503": (False, "HTTP 503 now documented"),
+        f"other-response-added {THINGS} 101": (False, "HTTP 101 now documented"),
+        f"other-response-added {THINGS} 202": (False, "HTTP 202 now documented"),
+    }
+
+
+def test_the_success_response_is_the_lowest_2xx_and_its_changes_are_judged() -> None:
+    at = f"{THINGS} response"
+    # An exact code comes before a 2XX range, whichever is listed first.
+    ranged = _responses(s2XX=OK_JSON, s201=OK_JSON)
+    assert _judged(diff_documents(_responses(s201=OK_JSON), ranged)) == {
+        f"other-response-added {THINGS} 2XX": (False, "HTTP 2XX now documented")
+    }
+    assert _judged(diff_documents(_responses(s200=OK_JSON), _responses(s2xx=OK_JSON))) == {
+        f"success-status-changed {at}": (True, "was 200, now 2XX")
+    }
+    errors_only = _responses(s400=OK_BARE)
+    assert _judged(diff_documents(_responses(s200=OK_JSON, s400=OK_BARE), errors_only)) == {
+        f"success-response-removed {at}": (True, "no 2xx response (was 200)")
+    }
+    assert _judged(diff_documents(errors_only, _responses(s204=OK_BARE, s400=OK_BARE))) == {
+        f"success-response-added {at}": (False, "now answers 204")
+    }
+    assert _judged(diff_documents(_responses(s200=OK_BARE), _responses(s200=OK_JSON))) == {
+        f"response-body-added {at}": (False, "now returns application/json")
+    }
+    assert _judged(diff_documents(_responses(s200=OK_JSON), _responses(s200=OK_BARE))) == {
+        f"response-body-removed {at}": (True, "no longer returns application/json")
+    }
+    assert diff_documents(_responses(s200=OK_BARE), _responses(s200=OK_BARE)) == []
+    assert diff_documents(errors_only, errors_only) == []
+
+
+def test_response_headers_in_detail() -> None:
+    def document(**headers: dict[str, Any]) -> dict[str, Any]:
+        return _responses(s200={"description": "ok", "headers": headers})
+
+    old = document(Gone={"schema": STR}, Sent={"required": True, "schema": STR}, Maybe={"schema": STR})
+    new = document(sent={"schema": INT}, MAYBE={"required": True, "schema": STR}, New={"schema": STR})
+    at = f"{THINGS} response.header"
+    assert _judged(diff_documents(old, new)) == {
+        f"response-header-removed {at}:gone": (True, "header no longer documented"),
+        f"response-header-required-changed {at}:sent": (True, "may now be missing"),
+        f"type-changed {at}:sent": (True, "was string, now integer"),
+        f"response-header-required-changed {at}:maybe": (False, "now always sent"),
+        f"response-header-added {at}:new": (False, "new header"),
+    }
+
+
+def test_operations_added_and_removed_in_detail() -> None:
+    old = _operation_with()
+    new = copy.deepcopy(old)
+    new["paths"]["/things"]["get"] = new["paths"]["/things"].pop("post")
+    new["paths"]["/other"] = {"delete": {"responses": {}}}
+    assert [(c.id, c.breaking, c.detail) for c in diff_documents(old, new)] == [
+        (f"operation-removed {THINGS}", True, "operation removed"),
+        ("operation-added DELETE /other", False, "new operation"),
+        ("operation-added GET /things", False, "new operation"),
+    ]
+
+
+def test_the_report_orders_by_verdict_then_id_and_counts_each_verdict() -> None:
+    def change(kind: str, where: str, breaking: bool, detail: str = "d") -> Change:
+        return Change(kind=kind, where=where, detail=detail, breaking=breaking)
+
+    changes = [
+        change("b-ok", "x", False),
+        change("z-breaking", "x", True),
+        change("a-acked", "x", True),
+        change("a-ok", "x", False, "second"),
+        change("a-ok", "x", False, "first"),
+        change("m-breaking", "x", True),
+    ]
+    report = Report()
+    report.section("header", changes, {"a-acked x", "b-ok x"}, accept_breaking=False)
+    report.section("empty", [], set(), accept_breaking=True)
+    assert report.lines == [
+        "header",
+        "BREAKING                 m-breaking x -- d",
+        "BREAKING                 z-breaking x -- d",
+        "breaking (acknowledged)  a-acked x -- d",
+        "ok                       a-ok x -- first",
+        "ok                       a-ok x -- second",
+        "ok                       b-ok x -- d",
+        "empty",
+        "No changes",
+    ]
+    assert report.exit_code == 1
+    assert report.summary(0) == (
+        "summary: 6 changes, 3 breaking (1 acknowledged), 3 not breaking; FAIL: 2 unacknowledged breaking changes"
+    )
+
+    accepted = Report()
+    accepted.section("h", changes[1:3], {"a-acked x"}, accept_breaking=True)
+    assert accepted.lines[1:] == [
+        "breaking (acknowledged)  a-acked x -- d",
+        "breaking (accepted)      z-breaking x -- d",
+    ]
+    assert accepted.exit_code == 0
+    assert accepted.summary(2) == (
+        "summary: 2 changes, 2 breaking (1 acknowledged, 1 accepted with --accept-breaking), 0 not breaking; "
+        "2 stale acknowledgements; OK"
+    )
+
+    one = Report()
+    one.section("h", changes[1:2], set(), accept_breaking=False)
+    assert one.summary(1) == (
+        "summary: 1 change, 1 breaking, 0 not breaking; 1 stale acknowledgement; FAIL: 1 unacknowledged breaking change"
+    )
+    only_ok = Report()
+    only_ok.section("h", changes[:1], set(), accept_breaking=False)
+    assert (only_ok.exit_code, only_ok.summary(0)) == (0, "summary: 1 change, 0 breaking, 1 not breaking; OK")
+    assert Report().summary(3) == "summary: No changes; 3 stale acknowledgements; OK"
+
+
+def test_map_values_are_judged_for_null_too() -> None:
+    old = {"type": "object", "additionalProperties": STR}
+    new = {"type": "object", "additionalProperties": {"type": ["string", "null"]}}
+    assert _judged(diff_documents(_field(old, side=RESP), _field(new, side=RESP))) == {
+        f"nullable-added {THINGS} response.x{{}}": (True, "may now be null")
+    }
+
+
+def _nested_arrays(depth: int, leaf: dict[str, Any]) -> dict[str, Any]:
+    schema = leaf
+    for _ in range(depth):
+        schema = {"type": "array", "items": schema}
+    return _things(request=schema)
+
+
+def test_a_change_is_found_down_to_the_depth_limit_and_no_further() -> None:
+    deepest = MAX_DEPTH  # the body is depth 0: MAX_DEPTH arrays put the leaf at MAX_DEPTH
+    (change,) = diff_documents(_nested_arrays(deepest, STR), _nested_arrays(deepest, INT))
+    assert change.id == f"type-changed {THINGS} request" + "[]" * deepest
+    assert diff_documents(_nested_arrays(deepest + 1, STR), _nested_arrays(deepest + 1, INT)) == []
+
+
+@pytest.mark.timeout(10)
+def test_a_recursion_through_named_and_inline_schemas_in_turn_reports_each_change_once() -> None:
+    def document(value: dict[str, Any], *, named_first: bool) -> dict[str, Any]:
+        # Node -> an inline object -> Node ...; named_first says whether the body starts at Node or inline.
+        inline = {"type": "object", "properties": {"v": value, "p": {"$ref": "#/components/schemas/Node"}}}
+        node = {"type": "object", "properties": {"v": value, "p": inline}}
+        body = {"$ref": "#/components/schemas/Node"} if named_first else inline
+        return _things(request=body, schemas={"Node": node})
+
+    changes = diff_documents(document(INT, named_first=True), document(STR, named_first=False))
+    assert _judged(changes) == {
+        f"type-changed {THINGS} request.v": (True, "was integer, now string"),
+        f"type-changed {THINGS} request.p.v": (True, "was integer, now string"),
+    }
+
+
+def test_union_variants_without_a_unique_label_are_paired_by_position() -> None:
+    def obj(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "object", "properties": {name: schema}}
+
+    # The old object variant has two candidates on the new side: paired by position, not by type.
+    old = {"oneOf": [obj("a", STR), INT]}
+    new = {"oneOf": [obj("a", INT), obj("b", STR), INT]}
+    assert _judged(diff_documents(_field(old, side=REQ), _field(new, side=REQ))) == {
+        f"type-changed {THINGS} request.x|0.a": (True, "was string, now integer"),
+        f"variant-added {THINGS} request.x|1": (False, "new union variant 1 (object)"),
+    }
+    # An inline variant beside a named one has no name to pair by: it goes by its type.
+    named = {"oneOf": [obj("a", STR), {"$ref": "#/components/schemas/B"}]}
+    renamed = {"oneOf": [{"$ref": "#/components/schemas/B"}, obj("a", INT)]}
+    b = {"B": {"type": "object", "properties": {"b": STR}}}
+    assert _judged(diff_documents(_things(request=named, schemas=b), _things(request=renamed, schemas=b))) == {
+        f"type-changed {THINGS} request|object.a": (True, "was string, now integer")
+    }
+
+
+def test_union_variants_are_tagged_by_a_one_value_enum_or_the_discriminator_property() -> None:
+    def obj(tag_property: str, tag: dict[str, Any], field: str, schema: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "object", "properties": {tag_property: tag, field: schema}}
+
+    def one(value: str) -> dict[str, Any]:
+        return {"type": "string", "enum": [value]}
+
+    old: dict[str, Any] = {"oneOf": [obj("type", one("circle"), "r", INT), obj("type", one("square"), "s", INT)]}
+    new: dict[str, Any] = {"oneOf": [obj("type", one("square"), "s", STR), obj("type", one("circle"), "r", INT)]}
+    assert _judged(diff_documents(_field(old, side=REQ), _field(new, side=REQ))) == {
+        f"type-changed {THINGS} request.x|square.s": (True, "was integer, now string")
+    }
+
+    by_kind = {"propertyName": "kind"}
+    old = {
+        "oneOf": [obj("kind", {"const": "a"}, "n", INT), obj("kind", {"const": "b"}, "m", INT)],
+        "discriminator": by_kind,
+    }
+    new = {
+        "oneOf": [obj("kind", {"const": "b"}, "m", INT), obj("kind", {"const": "a"}, "n", STR)],
+        "discriminator": by_kind,
+    }
+    assert _judged(diff_documents(_field(old, side=REQ), _field(new, side=REQ))) == {
+        f"type-changed {THINGS} request.x|a.n": (True, "was integer, now string")
+    }
+
+    # An open enum accepts any value, so it tells no variant apart: these pair by position.
+    def open_one(value: str) -> dict[str, Any]:
+        return {"anyOf": [STR, one(value)]}
+
+    old = {"oneOf": [obj("type", open_one("circle"), "r", INT), obj("type", open_one("square"), "s", INT)]}
+    new = {"oneOf": [obj("type", open_one("square"), "s", INT), obj("type", open_one("circle"), "r", INT)]}
+    assert _judged(diff_documents(_field(old, side=RESP), _field(new, side=RESP))) == {
+        f"field-removed {THINGS} response.x|0.r": (True, "field removed"),
+        f"field-added {THINGS} response.x|0.s": (False, "new field"),
+        f"field-removed {THINGS} response.x|1.s": (True, "field removed"),
+        f"field-added {THINGS} response.x|1.r": (False, "new field"),
+        f"enum-known-value-removed {THINGS} response.x|0.type=circle": (
+            False,
+            'known value "circle" no longer listed (open enum: any value is accepted)',
+        ),
+        f"enum-known-value-added {THINGS} response.x|0.type=square": (
+            False,
+            'known value "square" now listed (open enum: any value is accepted)',
+        ),
+        f"enum-known-value-removed {THINGS} response.x|1.type=square": (
+            False,
+            'known value "square" no longer listed (open enum: any value is accepted)',
+        ),
+        f"enum-known-value-added {THINGS} response.x|1.type=circle": (
+            False,
+            'known value "circle" now listed (open enum: any value is accepted)',
+        ),
+    }
+
+
+def test_an_object_facing_a_schema_of_any_type_is_still_compared_field_by_field() -> None:
+    anything: dict[str, Any] = {}
+    fields = {"properties": {"a": STR}, "required": ["a"]}
+    assert _judged(diff_documents(_field(anything, side=REQ), _field(fields, side=REQ))) == {
+        f"type-changed {THINGS} request.x": (True, "was any type, now object"),
+        f"field-added {THINGS} request.x.a": (True, "new required field"),
+    }
+    assert _judged(diff_documents(_field(fields, side=RESP), _field(anything, side=RESP))) == {
+        f"type-changed {THINGS} response.x": (True, "was object, now any type"),
+        f"field-removed {THINGS} response.x.a": (True, "field removed"),
+    }
+    # A plain schema facing a union is compared as a union of one.
+    assert _judged(diff_documents(_field(fields, side=RESP), _field({"anyOf": [fields, INT]}, side=RESP))) == {
+        f"variant-added {THINGS} response.x|integer": (True, "new union variant integer")
+    }
+
+
+def test_removed_and_added_variants_are_labelled_by_name_then_tag() -> None:
+    def union(*names: str) -> dict[str, Any]:
+        return {"oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in names]}
+
+    schemas = {name: {"type": "object", "properties": {name.lower(): INT}} for name in ("A", "B", "C")}
+    two, one = _things(request=union("A", "B"), schemas=schemas), _things(request=union("A"), schemas=schemas)
+    assert _judged(diff_documents(two, one)) == {
+        f"variant-removed {THINGS} request|B": (True, "union variant B (object) removed"),
+    }
+    assert _judged(diff_documents(one, _things(request=union("C", "A"), schemas=schemas))) == {
+        f"variant-added {THINGS} request|C": (False, "new union variant C (object)"),
+    }
+
+    def tagged(tag: str) -> dict[str, Any]:
+        return {"type": "object", "properties": {"type": {"const": tag}}}
+
+    two, one = _field({"oneOf": [tagged("b"), tagged("a")]}, side=RESP), _field(tagged("a"), side=RESP)
+    assert _judged(diff_documents(two, one)) == {
+        f"variant-removed {THINGS} response.x|b": (False, "union variant b (object) removed"),
+    }
+    assert _judged(diff_documents(one, _field({"oneOf": [tagged("c"), tagged("a")]}, side=RESP))) == {
+        f"variant-added {THINGS} response.x|c": (True, "new union variant c (object)"),
+    }
+
+
+def test_a_malformed_side_is_named_in_the_error() -> None:
+    dangling = _things(request={"$ref": "#/components/schemas/Missing"})
+    fine = _things(request={"type": "object"})
+    with pytest.raises(SpecDiffError) as new_side:
+        diff_documents(fine, dangling)
+    assert str(new_side.value) == "new description: $ref '#/components/schemas/Missing' points to nothing"
+    with pytest.raises(SpecDiffError) as old_side:
+        diff_documents(dangling, fine)
+    assert str(old_side.value) == "old description: $ref '#/components/schemas/Missing' points to nothing"

@@ -458,7 +458,7 @@ class _Differ:
 
     def run(self) -> list[Change]:
         old_ops, new_ops = _operations(self.old), _operations(self.new)
-        for key in sorted(old_ops.keys() | new_ops.keys(), key=lambda k: (k[1], HTTP_METHODS.index(k[0]))):
+        for key in old_ops.keys() | new_ops.keys():  # in any order: the changes are sorted below
             where = f"{key[0].upper()} {key[1]}"
             if key not in new_ops:
                 self.add("operation-removed", where, "operation removed", breaking=True)
@@ -684,8 +684,9 @@ class _Differ:
             elif after is None:
                 tightened, detail = False, f"{keyword} {before} removed"
             else:
-                tightened = after > before if keyword in LOWER_BOUNDS else after < before
-                detail = f"{keyword} {before} -> {after}"
+                # The bounds differ here: tightened when the stricter of the two is the new one.
+                stricter = max if keyword in LOWER_BOUNDS else min
+                tightened, detail = stricter(before, after) == after, f"{keyword} {before} -> {after}"
             kind = "bound-tightened" if tightened else "bound-loosened"
             self.add(kind, f"{where}:{keyword}", detail, breaking=tightened and request)
 
@@ -744,7 +745,7 @@ class _Differ:
         variants = []
         for index, variant in enumerate(listed):
             inner = side.shape(variant, where) if shape.variants else _replace(shape, variants=())
-            name = inner.name if shape.variants else None
+            name = inner.name  # a plain schema too: a named one pairs with the variant of that name
             tag = shape.mapping.get(name) if name is not None else None
             if tag is None and prop in inner.properties:
                 tagged = side.shape(inner.properties[prop], where)

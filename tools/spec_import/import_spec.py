@@ -705,22 +705,22 @@ def _pascal(value: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", value) if part)
 
 
-def _type_value(schema: Any, schemas: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None]:
+def _type_value(schema: Any, schemas: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
     """The single value of an object variant's `type` property, and the property's schema."""
     if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
         name = unescape(schema["$ref"].removeprefix("#/components/schemas/"))
         schema = schemas.get(name)
     if not (isinstance(schema, dict) and isinstance(schema.get("properties"), dict)):
-        return None, None
+        return None
     prop = schema["properties"].get("type")
     if not isinstance(prop, dict):
-        return None, None
+        return None
     if isinstance(prop.get("const"), str):
         return prop["const"], prop
     enum = prop.get("enum")
     if isinstance(enum, list) and len(enum) == 1 and isinstance(enum[0], str):
         return enum[0], prop
-    return None, None
+    return None
 
 
 def _discriminate_unions(document: dict[str, Any], report: Report) -> None:
@@ -744,30 +744,29 @@ def _discriminate(
     (the generator mishandles inline objects nested in union variants, and a component name is
     stable where `Type1` is not); when every member carries a distinct value, complete the
     discriminator."""
-    values: list[str | None] = []
+    values: list[str | None] = []  # a null member has none, like any other member without a `type` value
     for index, variant in enumerate(schema[key]):
-        if _is_null(variant):
-            continue
-        value, prop = _type_value(variant, schemas)
-        values.append(value)
-        if value is None or prop is None:
+        found = _type_value(variant, schemas)
+        values.append(found and found[0])
+        if found is None:
             continue
         if "$ref" not in variant and owner is not None:
-            name = f"{owner}{_pascal(value)}"
+            name = f"{owner}{_pascal(found[0])}"
             if name in schemas:
                 continue  # no stable name to give it: leave it inline
             schemas[name] = variant
             schema[key][index] = {"$ref": f"#/components/schemas/{escape(name)}"}
             report.add("hoisted", f"{pointer}/{key}/{index} -> {name}")
-    members = [v for v in schema[key] if not _is_null(v)]
-    if len(members) < 2 or None in values or len(set(values)) != len(values):
-        return
-    if not all("$ref" in v for v in members) or len(members) != len(schema[key]):
-        return  # a discriminator needs named members and cannot describe a null member
+    if len(values) < 2 or None in values or len(set(values)) != len(values):
+        return  # a discriminator needs two or more members, each with a value of its own
+    members: list[dict[str, Any]] = schema[key]
+    if not all("$ref" in v for v in members):
+        return  # ... and named members
     mapping: dict[str, str] = {}
     for variant in members:
-        value, prop = _type_value(variant, schemas)
-        assert value is not None and prop is not None
+        found = _type_value(variant, schemas)
+        assert found is not None  # its value is in values
+        value, prop = found
         if "const" not in prop:
             prop["const"] = prop.pop("enum")[0]
             prop.setdefault("default", prop["const"])
@@ -937,12 +936,12 @@ APPLY_WHEN = "x-apply-when"
 DEFECT = "x-defect"
 
 
-def _operation_schema(document: dict[str, Any], path: str, side: str) -> tuple[str, dict[str, Any]] | None:
+def _operation_schema(document: dict[str, Any], path: str, *, request: bool) -> tuple[str, dict[str, Any]] | None:
     """The pointer and JSON schema of POST path's request body, or of its 200 response, following $refs."""
     operation = ((document.get("paths") or {}).get(path) or {}).get("post")
     if not isinstance(operation, dict):
         return None
-    holder = operation.get("requestBody") if side == "request" else (operation.get("responses") or {}).get("200")
+    holder = operation.get("requestBody") if request else (operation.get("responses") or {}).get("200")
     try:
         holder = resolve(document, holder)
         schema = holder["content"]["application/json"]["schema"]
@@ -956,13 +955,13 @@ def _operation_schema(document: dict[str, Any], path: str, side: str) -> tuple[s
 def _detect_swapped_session_schemas(document: dict[str, Any]) -> str | None:
     """The swap of the newest releases: POST /realtime/sessions takes a schema with the response's shape
     (a minted client_secret {value, ...}, no model) and answers one without a client secret."""
-    request = _operation_schema(document, "/realtime/sessions", "request")
-    response = _operation_schema(document, "/realtime/sessions", "response")
+    request = _operation_schema(document, "/realtime/sessions", request=True)
+    response = _operation_schema(document, "/realtime/sessions", request=False)
     if request is None or response is None:
         return None
     (request_at, request_schema), (response_at, response_schema) = request, response
     properties = request_schema.get("properties") or {}
-    secret = resolve(document, properties.get("client_secret")) if "client_secret" in properties else None
+    secret = resolve(document, properties.get("client_secret"))
     mints = isinstance(secret, dict) and "value" in (secret.get("properties") or {})
     if not mints or "model" in properties or "client_secret" in (response_schema.get("properties") or {}):
         return None
