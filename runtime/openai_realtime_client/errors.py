@@ -158,8 +158,11 @@ class RequestValidationError(APIError, ValueError):
         else:
             text = f"the request body {self.rule}"
         # A value that holds a client's key (passed by mistake) is kept as its redacted repr only.
-        shown_value = _redact_live_keys(repr(value)) if _key_holders else ""
-        self.value = value if not _key_holders or shown_value == repr(value) else shown_value
+        self.value = value
+        if _key_holders:
+            shown_value = _redact_live_keys(repr(value))
+            if shown_value != repr(value):
+                self.value = shown_value
         super().__init__(_redact_live_keys(text))
 
 

@@ -2,6 +2,7 @@
 response that does not fit a model is described (what and where, never the values read)."""
 
 import json
+import weakref
 from typing import Any
 
 import pytest
@@ -23,6 +24,34 @@ def test_a_request_validation_error_says_where_what_and_which_rule(
     err = errors.RequestValidationError(*args, missing=missing)
     assert (str(err), err.path, err.value, err.rule) == (message, *args)
     assert isinstance(err, ValueError)
+
+
+def test_a_request_validation_error_does_not_show_a_value_it_need_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With no live client there is no key to hide, so the value is kept as it is and its repr,
+    # which may fail or cost, is never asked for unless the message quotes it.
+    class Unshowable:
+        def __repr__(self) -> str:
+            raise RuntimeError("repr asked for")
+
+    monkeypatch.setattr(errors, "_key_holders", weakref.WeakSet())
+    value = Unshowable()
+    err = errors.RequestValidationError("", value, "is wrong")
+    assert (str(err), err.value) == ("the request body is wrong", value)
+
+
+def test_a_request_validation_error_keeps_a_value_holding_a_live_key_as_its_redacted_repr_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Holder:
+        api_key_for_redaction = "sk-live-0123456789"
+
+    holder = Holder()
+    monkeypatch.setattr(errors, "_key_holders", weakref.WeakSet([holder]))
+    leaked = errors.RequestValidationError("a", ["sk-live-0123456789"], "is wrong")
+    assert (str(leaked), leaked.value) == ("a=['<redacted>'] is wrong", "['<redacted>']")
+    clean = ["nothing secret"]
+    kept = errors.RequestValidationError("a", clean, "is wrong")
+    assert kept.value is clean
 
 
 def test_a_request_validation_error_is_not_missing_unless_told() -> None:
@@ -86,11 +115,12 @@ def test_locate_blames_the_last_field_read_with_its_json_type_but_not_its_value(
     err = _locate(data, ("id", "items", "expires_at"), ValueError("bad date"))
     assert str(err) == "expires_at: a string does not fit Session.expires_at: ValueError: bad date"
     assert "soon" not in str(err) and "sess_secret_value" not in str(err)
+    assert err.source is data  # so that a parent's locate finds it in an array
 
 
 def test_locate_without_any_field_read_describes_the_whole_object() -> None:
     err = _locate({"id": 1}, (), TypeError("not a mapping"))
-    assert (err.path, err.problem) == ("", "Session: TypeError: not a mapping")
+    assert (err.path, err.problem, err.source) == ("", "Session: TypeError: not a mapping", {"id": 1})
 
 
 def test_a_key_error_for_a_field_that_is_present_is_not_a_missing_field() -> None:
