@@ -618,10 +618,11 @@ def _connection_reason(err: BaseException, where: str, host: str, timeout: urlli
             return f"connection refused by {where}"
         if isinstance(cause, socket.gaierror):
             return f"cannot resolve the host name {host!r}"
-        if isinstance(cause, ConnectionResetError):
-            return f"connection reset by {where}"
+        # Before ConnectionResetError, which http.client's RemoteDisconnected subclasses.
         if isinstance(cause, http.client.RemoteDisconnected):
             return f"{where} closed the connection without answering"
+        if isinstance(cause, ConnectionResetError):
+            return f"connection reset by {where}"
         if isinstance(cause, http.client.BadStatusLine):
             return f"{where} answered with something that is not HTTP"
         if isinstance(cause, ssl.SSLCertVerificationError):
