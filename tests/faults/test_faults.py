@@ -5,6 +5,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from typing import Any
 
 import pytest
 import urllib3
@@ -12,8 +13,10 @@ from openai_realtime_client import (
     ApiClient,
     APIConnectionError,
     APIResponseValidationError,
+    APIStatusError,
     APITimeoutError,
     BadRequestError,
+    ConfigurationError,
     InternalServerError,
     RateLimitError,
     RealtimeApi,
@@ -283,3 +286,122 @@ def test_a_200_that_is_not_the_response_schema_raises_validation_error_once(slee
     assert server.attempts == 1
     assert (caught.value.status_code, caught.value.body, caught.value.request_id) == (200, body, "req_v")
     assert "request id req_v" in str(caught.value)
+
+
+# --- ApiClient.request itself: what a call sends and what it returns or raises -------------------------
+
+
+def _sent_headers(request: bytes) -> dict[str, str]:
+    head = request.partition(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")[1:]
+    return {name.lower(): value.strip() for name, _, value in (line.partition(":") for line in head)}
+
+
+def _request_line(request: bytes) -> str:
+    return request.partition(b"\r\n")[0].decode("latin-1")
+
+
+def test_a_retried_call_returns_the_last_answer_with_everything_it_carried(sleeps: list[float]) -> None:
+    ok = reply(201, b'{"a": 1}', {"x-request-id": "req_ok", "X-Extra": "yes"})
+    with FaultServer(reply(503, ERROR_BODY), ok) as server:
+        client = ApiClient(api_key=TEST_API_KEY, base_url=server.url)
+        response = client.request("post", "/things", body=b"{}", parse=lambda data: data["a"])
+
+    assert (response.status_code, response.data, response.raw_data) == (201, 1, b'{"a": 1}')
+    assert (response.request_id, response.retries_taken, response.headers["x-extra"]) == ("req_ok", 1, "yes")
+    assert [_request_line(r) for r in server.requests] == ["POST /v1/things HTTP/1.1"] * 2
+
+
+@pytest.mark.parametrize("status", [300, 304, 399])
+def test_a_3xx_is_neither_followed_nor_taken_as_success(sleeps: list[float], status: int) -> None:
+    answer = reply(status, b"", {"Location": "/elsewhere", "x-request-id": "req_3xx"})
+    with FaultServer(answer) as server, pytest.raises(APIStatusError) as caught:
+        ApiClient(api_key=TEST_API_KEY, base_url=server.url).request("GET", "/x", body=None, parse=lambda d: d)
+
+    assert type(caught.value) is APIStatusError
+    assert (caught.value.status_code, caught.value.request_id, caught.value.retries_taken) == (status, "req_3xx", 0)
+    assert server.attempts == 1 and sleeps == []
+
+
+def test_a_call_of_another_media_type_says_so_and_takes_its_extra_headers(sleeps: list[float]) -> None:
+    with FaultServer(reply(201, b"", {}), reply(200, b"v=0\r\n", {"Content-Type": "application/sdp"})) as server:
+        client = ApiClient(api_key=TEST_API_KEY, base_url=server.url)
+        extra = {"X-Trace": "t1", "Authorization": "Bearer someone-else"}
+        sent = client.request(
+            "POST", "/calls", body=b"v=0", content_type="application/sdp", answer=None, parse=lambda d: d,
+            extra_headers=extra,
+        )  # fmt: skip
+        answered = client.request("POST", "/calls", body=b"v=0", answer="application/sdp", parse=lambda d: d)
+
+    assert (sent.data, answered.data) == (None, "v=0\r\n")
+    first, second = (_sent_headers(r) for r in server.requests)
+    assert (first["content-type"], first["accept"], first["x-trace"]) == ("application/sdp", "*/*", "t1")
+    assert first["authorization"] == f"Bearer {TEST_API_KEY}"  # extra headers never replace it
+    assert (second["content-type"], second["accept"]) == ("application/json", "application/sdp")
+    assert "x-trace" not in second
+
+
+def test_extra_headers_are_checked_like_the_clients_own() -> None:
+    client = ApiClient(api_key=TEST_API_KEY, base_url=f"http://127.0.0.1:{closed_port()}/v1")
+    with pytest.raises(ConfigurationError, match=r"^header X-Bad has a control character \(U\+000A\) at position 2$"):
+        client.request("GET", "/x", body=None, parse=lambda d: d, extra_headers={"X-Bad": "a\nb"})
+
+
+def test_an_error_answer_keeps_its_headers_body_and_request_id_with_the_key_hidden(sleeps: list[float]) -> None:
+    body = encoded(vendor_error(f"Incorrect API key provided: {TEST_API_KEY}."))
+    answer = reply(401, body, {"x-request-id": f"req_{TEST_API_KEY}", "x-other": "kept"})
+    with FaultServer(answer) as server, pytest.raises(APIStatusError) as caught:
+        ApiClient(api_key=TEST_API_KEY, base_url=server.url).request("GET", "/x", body=None, parse=lambda d: d)
+
+    error = caught.value
+    assert (error.status_code, error.request_id, error.headers["x-other"]) == (401, "req_<redacted>", "kept")
+    assert error.body == encoded(vendor_error("Incorrect API key provided: <redacted>."))
+    assert error.message == "Incorrect API key provided: <redacted>."
+
+
+def test_a_2xx_that_does_not_parse_names_the_request_and_keeps_the_cause_unless_it_shows_the_key(
+    sleeps: list[float],
+) -> None:
+    def parse(data: Any) -> Any:
+        raise KeyError(data["echo"])
+
+    answers = (
+        reply(200, b'{"echo": "plain"}', {"x-request-id": "req_1"}),
+        reply(200, f'{{"echo": "{TEST_API_KEY}"}}'.encode(), {"x-request-id": f"req_{TEST_API_KEY}"}),
+    )
+    with FaultServer(*answers) as server:
+        client = ApiClient(api_key=TEST_API_KEY, base_url=server.url)
+        with pytest.raises(APIResponseValidationError) as plain:
+            client.request("GET", "/x", body=None, parse=parse)
+        with pytest.raises(APIResponseValidationError) as leaky:
+            client.request("GET", "/x", body=None, parse=parse)
+
+    assert str(plain.value) == (
+        "200 response did not match the API description: the body: KeyError: 'plain' (request id req_1)"
+    )
+    assert isinstance(plain.value.__cause__, KeyError)
+    assert str(leaky.value) == (
+        "200 response did not match the API description: the body: KeyError: '<redacted>' (request id req_<redacted>)"
+    )
+    assert (leaky.value.request_id, leaky.value.body) == ("req_<redacted>", b'{"echo": "<redacted>"}')
+    assert leaky.value.__cause__ is None
+
+
+def test_a_connection_failure_is_chained_to_urllib3s_error_unless_that_shows_the_key(sleeps: list[float]) -> None:
+    port = closed_port()
+    client = ApiClient(api_key=TEST_API_KEY, base_url=f"http://127.0.0.1:{port}/v1", max_retries=0)
+    with pytest.raises(APIConnectionError) as plain:
+        client.request("GET", "/x", body=None, parse=lambda d: d)
+    assert isinstance(plain.value.__cause__, urllib3.exceptions.NewConnectionError)
+    assert plain.value.retries_taken == 0
+    # A read timeout keeps the URL it was reading, and with it the key.
+    with FaultServer(stall(2.0), stall(2.0)) as server, pytest.raises(APITimeoutError) as leaky:
+        url = server.url
+        ApiClient(api_key=TEST_API_KEY, base_url=url, timeout=0.2, max_retries=1).request(
+            "GET", f"/x?k={TEST_API_KEY}", body=None, parse=lambda d: d
+        )
+    assert leaky.value.__cause__ is None
+    assert leaky.value.retries_taken == 1 and len(sleeps) == 1
+    assert str(leaky.value) == (
+        f"GET {url}/x?k=<redacted> timed out: no answer from {url.removeprefix('http://').removesuffix('/v1')} "
+        "within 0.2 s (ReadTimeoutError)"
+    )
