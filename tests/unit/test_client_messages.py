@@ -10,6 +10,7 @@ import socket
 import ssl
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -464,3 +465,100 @@ def test_a_url_without_a_scheme_or_host_has_no_route_of_its_own() -> None:
     assert client_module._route("https://api.example.test/v1") == (("https", "api.example.test", None), "/v1")
     assert client_module._route("/v1/x") is None
     assert client_module._route("http:///v1/x") is None
+
+
+# --- the rest of the constructor -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"timeout": float("inf")}, "timeout must be a finite number of seconds above 0, got inf"),
+        ({"timeout": -0.5}, "timeout must be a finite number of seconds above 0, got -0.5"),
+        ({"timeout": True}, "timeout must be seconds (a number above 0) or a urllib3.Timeout, got bool True"),
+        (
+            {"base_url": " \t"},
+            "base_url is empty: leave it out for https://api.example.test/v1, or give the server's URL",
+        ),
+        (
+            {"base_url": " http://127.0.0.1/v1"},
+            "base_url has whitespace or a control character: ' http://127.0.0.1/v1'",
+        ),
+    ],
+    ids=repr,
+)
+def test_more_arguments_the_client_refuses(
+    monkeypatch: pytest.MonkeyPatch, arguments: dict[str, Any], message: str
+) -> None:
+    monkeypatch.setattr(client_module, "DEFAULT_BASE_URL", "https://api.example.test/v1")
+    with pytest.raises(ConfigurationError) as caught:
+        ApiClient(api_key=TEST_API_KEY, **arguments)
+    assert str(caught.value) == message
+
+
+def test_a_small_timeout_and_a_url_with_trailing_slashes_are_taken() -> None:
+    client = ApiClient(api_key=TEST_API_KEY, base_url="http://127.0.0.1:9/v1//", timeout=0.001)
+    assert (client.timeout.connect_timeout, client.timeout.read_timeout) == (0.001, 0.001)
+    assert client.base_url == "http://127.0.0.1:9/v1"
+
+
+def test_the_key_never_shows_in_the_repr_even_inside_the_base_url() -> None:
+    client = ApiClient(api_key=TEST_API_KEY, base_url=f"http://127.0.0.1:9/{TEST_API_KEY}")
+    assert repr(client) == str(client) == "ApiClient(base_url='http://127.0.0.1:9/<redacted>', api_key=<set>)"
+
+
+def test_the_headers_sent_are_built_once_with_the_key_last(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_ORG_ID", "org-env")
+    monkeypatch.setenv("OPENAI_PROJECT_ID", "proj-env")
+    from_env = ApiClient(api_key=TEST_API_KEY, default_headers={"Authorization": "Bearer other", "X-A": "1"})
+    assert from_env._headers == {
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "User-Agent": client_module.USER_AGENT,
+        "OpenAI-Organization": "org-env",
+        "OpenAI-Project": "proj-env",
+        "X-A": "1",
+        "Authorization": f"Bearer {TEST_API_KEY}",
+    }
+    given = ApiClient(api_key=TEST_API_KEY, organization="org-1", project="proj-1")
+    assert (given._headers["OpenAI-Organization"], given._headers["OpenAI-Project"]) == ("org-1", "proj-1")
+    monkeypatch.delenv("OPENAI_ORG_ID")
+    monkeypatch.delenv("OPENAI_PROJECT_ID")
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    bare = ApiClient()
+    assert set(bare._headers) == {"Content-Type", "Accept", "User-Agent"}
+
+
+def test_the_clients_own_pool_verifies_tls_and_lets_a_cancelled_call_find_its_connection(tmp_path: Any) -> None:
+    bundle = str(tmp_path / "ca.pem")
+    manager = ApiClient(api_key=TEST_API_KEY, ca_certs=bundle).pool_manager
+    assert (manager.connection_pool_kw["cert_reqs"], manager.connection_pool_kw["ca_certs"]) == (
+        "CERT_REQUIRED",
+        bundle,
+    )
+    assert manager.pool_classes_by_scheme == {
+        "http": client_module._TrackedHTTPPool,
+        "https": client_module._TrackedHTTPSPool,
+    }
+
+
+def test_close_clears_only_a_pool_the_client_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    cleared: list[object] = []
+    callers = urllib3.PoolManager()
+    monkeypatch.setattr(urllib3.PoolManager, "clear", lambda self: cleared.append(self))
+    with ApiClient(api_key=TEST_API_KEY) as own:
+        pass
+    assert cleared == [own.pool_manager]
+    ApiClient(api_key=TEST_API_KEY, pool_manager=callers).close()
+    assert cleared == [own.pool_manager]
+    assert own._host_pool is None
+
+
+def test_a_retry_after_date_in_another_format_is_read_as_utc_when_it_has_no_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    soon = (datetime.now(UTC) + timedelta(seconds=30)).replace(tzinfo=None)
+    assert 28.0 < client_module._retry_after({"retry-after": soon.isoformat()}) <= 30.0  # type: ignore[operator]
+    assert client_module._retry_after({"retry-after": "in a little while"}) is None
+    assert client_module._retry_after({}) is None
+    assert client_module._retry_after({"retry-after-ms": "oops"}) is None
