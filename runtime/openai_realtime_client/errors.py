@@ -98,7 +98,10 @@ def redact_bytes(data: bytes, secret: str | None) -> bytes:
     it occurs, and every other byte goes back unchanged."""
     if not secret or not data:
         return data
-    return redact(data.decode("latin-1"), secret).encode("latin-1")
+    return redact(data.decode(_BYTES_AS_TEXT), secret).encode(_BYTES_AS_TEXT)
+
+
+_BYTES_AS_TEXT = "latin-1"  # pragma: no mutate (codec names ignore case; a misspelt one fails every call)
 
 
 def mentions_secret(error: BaseException, secret: str | None) -> bool:

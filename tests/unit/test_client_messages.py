@@ -146,6 +146,14 @@ def test_a_failed_attempt_is_a_timeout_only_when_it_timed_out(
     assert str(failure) == message
 
 
+def test_a_host_that_does_not_resolve_is_named() -> None:
+    err = _with_cause(socket.gaierror(-2, "Name or service not known"))
+    failure = client_module._connection_failure("GET", URL, err, TIMEOUT, None)
+    assert str(failure) == (
+        f"GET {URL} failed before a response arrived: cannot resolve the host name 'api.example.test' (ProtocolError)"
+    )
+
+
 def test_the_key_in_a_url_is_hidden_in_every_failure_text() -> None:
     url = f"http://127.0.0.1:8123/v1/x?key={TEST_API_KEY}"
     shown = "http://127.0.0.1:8123/v1/x?key=<redacted>"
@@ -199,6 +207,7 @@ def _paused(control: CallControl, seconds: float) -> tuple[list[bool], threading
 
 def test_a_pause_before_a_retry_lasts_its_seconds_unless_cancelled() -> None:
     control = CallControl(time.monotonic())
+    assert control.cancelled is False
     started = time.monotonic()
     result, worker = _paused(control, 0.05)
     worker.join(5.0)
@@ -254,6 +263,7 @@ def test_cancelling_shuts_the_socket_of_the_attempt_under_way_and_copes_with_one
         ("Text/HTML; charset=utf-8", b"  \n ", "expected JSON, got an empty body (text/html)"),
         ("", b"", "expected JSON, got an empty body (no Content-Type)"),
         ("", b"nope", "expected JSON, got no Content-Type (4 bytes starting 'nope')"),
+        ("text/html; charset=utf-8; q=1", b"\xff<p>", "expected JSON, got text/html (4 bytes starting '\ufffd<p>')"),
         (
             "application/problem+json",
             b"{oops",
@@ -443,7 +453,22 @@ def test_a_header_that_is_not_a_string_is_refused_by_name() -> None:
     with pytest.raises(ConfigurationError) as caught:
         ApiClient(api_key=TEST_API_KEY, default_headers={"X-Team": "\u2615"})
     assert str(caught.value) == "header X-Team has a character that cannot be sent in a header (only Latin-1 can)"
-    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    assert caught.value.__cause__ is None and caught.value.__context__ is None
+    with pytest.raises(ConfigurationError) as caught:
+        ApiClient(api_key=TEST_API_KEY, default_headers={"X-Team": "\u0100"})
+    assert caught.value.argument == "header X-Team"
+    # Every Latin-1 character can be sent, up to the last one.
+    assert (
+        ApiClient(api_key=TEST_API_KEY, default_headers={"X-Team": "caf\u00e9 \u00ff"})._headers["X-Team"]
+        == "caf\u00e9 \u00ff"
+    )
+    with pytest.raises(ConfigurationError) as caught:
+        ApiClient(api_key=TEST_API_KEY, default_headers={f"X-{TEST_API_KEY}": 1})  # type: ignore[dict-item]
+    assert str(caught.value) == "header X-<redacted> must be a string, got int"
+    client = ApiClient(api_key=TEST_API_KEY)
+    with pytest.raises(ConfigurationError) as caught:
+        client.request("GET", "/x", body=None, parse=lambda d: d, extra_headers={f"X-{TEST_API_KEY}": "\n"})
+    assert str(caught.value) == "header X-<redacted> has a control character (U+000A) at position 1"
 
 
 def test_request_refuses_to_send_without_a_key_or_without_exactly_one_parser(monkeypatch: pytest.MonkeyPatch) -> None:

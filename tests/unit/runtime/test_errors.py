@@ -225,3 +225,11 @@ def test_a_body_that_did_not_parse_is_described_by_the_model_or_as_the_body() ->
         client._parse_failure(ValueError("Expecting value: line 1")) == "the body: ValueError: Expecting value: line 1"
     )
     assert client._parse_failure(TypeError()) == "the body: TypeError"
+
+
+def test_a_body_is_redacted_byte_for_byte_whatever_its_encoding() -> None:
+    key = "sk-live-0123456789"
+    data = b"\xff\x80 " + key.encode() + b" \xe9"
+    assert errors.redact_bytes(data, key) == b"\xff\x80 <redacted> \xe9"
+    assert errors.redact_bytes(data, None) is data
+    assert errors.redact_bytes(b"", key) == b""
