@@ -233,3 +233,24 @@ def test_a_body_is_redacted_byte_for_byte_whatever_its_encoding() -> None:
     assert errors.redact_bytes(data, key) == b"\xff\x80 <redacted> \xe9"
     assert errors.redact_bytes(data, None) is data
     assert errors.redact_bytes(b"", key) == b""
+
+
+def _envelope(code: str, message: str = "The beta shape is off.") -> bytes:
+    return json.dumps({"error": {"message": message, "type": "invalid_request_error", "code": code}}).encode()
+
+
+def test_the_beta_shape_code_gets_its_own_class_on_a_4xx_only() -> None:
+    beta = _envelope("beta_api_shape_disabled")
+    assert errors.status_error_class(400, beta) is errors.BetaApiShapeDisabledError
+    assert errors.status_error_class(404, beta) is errors.BetaApiShapeDisabledError
+    assert errors.status_error_class(399, beta) is errors.APIStatusError
+    assert errors.status_error_class(500, beta) is errors.InternalServerError
+    # The code named in the message but not as the code is not it.
+    assert errors.status_error_class(400, _envelope("other", "not beta_api_shape_disabled")) is errors.BadRequestError
+    err = errors.BetaApiShapeDisabledError(status_code=400, headers={}, body=beta, request_id="req_b")
+    assert str(err) == (
+        "HTTP 400: The beta shape is off. (request id req_b); the beta Realtime API shape is switched off: call "
+        "create_realtime_client_secret (POST /realtime/client_secrets) with session.type 'realtime' for a session, "
+        "or 'transcription' for a transcription session, instead"
+    )
+    assert isinstance(err, errors.BadRequestError)
