@@ -21,6 +21,7 @@ from openai_realtime_client.client import CallControl
 from openai_realtime_client.errors import ConfigurationError, InvalidAPIKeyError, ResponseShapeError
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ProtocolError, ReadTimeoutError
 
+from tests.support.jitter import control_jitter
 from tests.support.payloads import TEST_API_KEY
 
 TIMEOUT = urllib3.Timeout(connect=5.0, read=60.0)
@@ -587,3 +588,91 @@ def test_a_retry_after_date_in_another_format_is_read_as_utc_when_it_has_no_zone
     assert client_module._retry_after({"retry-after": "in a little while"}) is None
     assert client_module._retry_after({}) is None
     assert client_module._retry_after({"retry-after-ms": "oops"}) is None
+
+
+# --- request()'s handling of an attempt, the attempt itself stood in for -----------------------------------
+
+
+def _scripted(client: ApiClient, *outcomes: object) -> list[urllib3.Timeout]:
+    """Makes each attempt of ``client`` return the next outcome (a urllib3 error, as _attempt
+    returns it); records each attempt's timeout."""
+    timeouts: list[urllib3.Timeout] = []
+    pending = list(outcomes)
+
+    def attempt(method: str, url: str, body: object, headers: object, timeout: urllib3.Timeout) -> object:
+        timeouts.append(timeout)
+        return pending.pop(0)
+
+    client._attempt = attempt  # type: ignore[assignment,method-assign]
+    return timeouts
+
+
+def test_an_attempt_that_found_no_free_connection_is_a_timeout_naming_the_pool(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr(client_module, "_sleep", slept.append)
+    control_jitter(monkeypatch, 0.0)
+    client = ApiClient(api_key=TEST_API_KEY, base_url="http://127.0.0.1:9/v1", timeout=0.25, max_connections=3)
+    empty = urllib3.exceptions.EmptyPoolError(None, "Pool is empty.")  # type: ignore[arg-type]
+    timeouts = _scripted(client, empty, empty)
+    with caplog.at_level(logging.DEBUG, logger="openai_realtime_client"), pytest.raises(APITimeoutError) as caught:
+        client.request("DELETE", f"/x?k={TEST_API_KEY}", body=None, parse=lambda d: d, max_retries=1)
+
+    message = (
+        "DELETE http://127.0.0.1:9/v1/x?k=<redacted> timed out waiting for a free connection: all 3 were in use "
+        "for the whole connect timeout (0.25 s)"
+    )
+    assert str(caught.value) == message
+    assert caught.value.retries_taken == 1
+    assert isinstance(caught.value.__cause__, urllib3.exceptions.EmptyPoolError)
+    assert slept == [0.375] and timeouts == [client.timeout] * 2
+    lines = [record.getMessage() for record in caplog.records]
+    assert len(lines) == 2
+    for attempt, line in enumerate(lines, 1):
+        assert line.startswith(f"DELETE http://127.0.0.1:9/v1/x?k=<redacted> -> failed: {message} in "), line
+        assert f" ms (attempt {attempt}, request id None, headers {{'Content-Type': 'application/json'," in line
+
+
+def test_a_call_run_by_a_worker_is_not_sent_once_cancelled_or_out_of_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    client = ApiClient(api_key=TEST_API_KEY, base_url="http://127.0.0.1:9/v1", timeout=2.0)
+    timeouts = _scripted(client, ConnectTimeoutError("slow"), ConnectTimeoutError("slow"))
+    monkeypatch.setattr(client_module, "_sleep", lambda seconds: None)
+    cancelled = CallControl(time.monotonic())
+    cancelled.cancel()
+    monkeypatch.setattr(client_module._current, "control", cancelled)
+    with pytest.raises(APIConnectionError) as caught:
+        client.request("GET", f"/x?k={TEST_API_KEY}", body=None, parse=lambda d: d)
+    assert str(caught.value) == "GET http://127.0.0.1:9/v1/x?k=<redacted> was cancelled before it was sent"
+    assert timeouts == []
+
+    monkeypatch.setattr(time, "monotonic", lambda: 50.0)
+    monkeypatch.setattr(client_module._current, "control", CallControl(47.0))
+    with pytest.raises(APITimeoutError) as caught:
+        client.request("GET", f"/x?k={TEST_API_KEY}", body=None, parse=lambda d: d)
+    assert str(caught.value) == (
+        "GET http://127.0.0.1:9/v1/x?k=<redacted> timed out: waited 3.00 s for a worker, the connect timeout is 2 s"
+    )
+    assert timeouts == []
+
+    # With time left: the first attempt gets what is left of it, a retry the whole timeout.
+    monkeypatch.setattr(client_module._current, "control", CallControl(49.5))
+    with pytest.raises(APITimeoutError):
+        client.request("GET", "/x", body=None, parse=lambda d: d, max_retries=1)
+    assert [(t.connect_timeout, t.read_timeout) for t in timeouts] == [(1.5, 2.0), (2.0, 2.0)]
+
+
+def test_a_cancelled_call_makes_no_further_attempt(monkeypatch: pytest.MonkeyPatch) -> None:
+    client = ApiClient(api_key=TEST_API_KEY, base_url="http://127.0.0.1:9/v1")
+
+    class CancelledDuringThePause(CallControl):
+        def _pause(self, seconds: float) -> bool:
+            self.cancel()
+            return super()._pause(seconds)
+
+    control = CancelledDuringThePause(time.monotonic())
+    timeouts = _scripted(client, ConnectTimeoutError("slow"), ConnectTimeoutError("slow"))
+    monkeypatch.setattr(client_module._current, "control", control)
+    with pytest.raises(APITimeoutError) as caught:
+        client.request("GET", "/x", body=None, parse=lambda d: d, max_retries=2)
+    assert (len(timeouts), caught.value.retries_taken) == (1, 0)
