@@ -611,3 +611,16 @@ def test_the_replay_guard_acts_once_per_id_until_its_delivery_could_no_longer_ve
     assert guard.first_time("wh_a", NOW)  # acting on it failed: the retry is acted on
     guard.forget("wh_never_seen")  # nothing to forget is not an error
     assert guard.first_time("wh_never_seen", NOW)
+
+
+def test_an_id_acted_on_again_after_forget_is_kept_for_its_new_delivery_not_the_old_one() -> None:
+    guard = webhooks.ReplayGuard(tolerance=10)
+    assert guard.first_time("wh_a", NOW - 5)  # kept until NOW + 5
+    guard.forget("wh_a")
+    assert guard.first_time("wh_a", NOW + 20)  # a later delivery: kept until NOW + 30
+    with clock_at(NOW + 6):  # the first delivery's time is over, the second's is not
+        assert not guard.first_time("wh_a", NOW + 20)
+    with clock_at(NOW + 30):  # up to its expiry, included
+        assert not guard.first_time("wh_a", NOW + 20)
+    with clock_at(NOW + 31):
+        assert guard.first_time("wh_a", NOW + 20)
