@@ -405,3 +405,49 @@ def test_a_connection_failure_is_chained_to_urllib3s_error_unless_that_shows_the
         f"GET {url}/x?k=<redacted> timed out: no answer from {url.removeprefix('http://').removesuffix('/v1')} "
         "within 0.2 s (ReadTimeoutError)"
     )
+
+
+def test_the_hosts_pool_is_looked_up_once_and_again_when_the_host_changes_or_the_pool_closed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ok = reply(200, b"{}")
+    with FaultServer(ok, ok, ok) as first, FaultServer(ok) as second:
+        client = ApiClient(api_key=TEST_API_KEY, base_url=first.url)
+        manager = client.pool_manager
+        looked_up: list[tuple[str, int | None, str]] = []
+        lookup = manager.connection_from_host
+
+        def recording(host: str, port: int | None = None, scheme: str | None = "http", **kw: Any) -> Any:
+            looked_up.append((host, port, str(scheme)))
+            return lookup(host, port=port, scheme=scheme, **kw)
+
+        monkeypatch.setattr(manager, "connection_from_host", recording)
+        first_port = int(first.url.rsplit(":", 1)[1].removesuffix("/v1"))
+        client.request("GET", "/a", body=None, parse=lambda d: d)
+        client.request("GET", "/b", body=None, parse=lambda d: d)
+        assert looked_up == [("127.0.0.1", first_port, "http")]
+        assert client._host_pool is not None and client._host_pool[0] == ("http", "127.0.0.1", first_port)
+        manager.clear()
+        client._host_pool[1].close()  # the pool kept is closed: the next call must not use it
+        client.request("GET", "/c", body=None, parse=lambda d: d)
+        assert len(looked_up) == 2
+        client.base_url = second.url
+        client.request("GET", "/d", body=None, parse=lambda d: d)
+        assert len(looked_up) == 3 and looked_up[-1][1] != first_port
+        assert (first.attempts, second.attempts) == (3, 1)
+        assert [_request_line(r) for r in first.requests] == [f"GET /v1/{p} HTTP/1.1" for p in "abc"]
+
+
+def test_a_pool_manager_of_another_kind_gets_the_request_call_it_always_got() -> None:
+    calls: list[str] = []
+
+    class Recording(urllib3.PoolManager):
+        def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+            calls.append(f"{method} {url}")
+            return super().request(method, url, *args, **kwargs)
+
+    with FaultServer(reply(200, b"{}")) as server:
+        client = ApiClient(api_key=TEST_API_KEY, base_url=server.url, pool_manager=Recording())
+        client.request("GET", "/x", body=None, parse=lambda d: d)
+        assert calls == [f"GET {server.url}/x"]
+    assert client._host_pool is None
