@@ -451,3 +451,26 @@ def test_a_pool_manager_of_another_kind_gets_the_request_call_it_always_got() ->
         client.request("GET", "/x", body=None, parse=lambda d: d)
         assert calls == [f"GET {server.url}/x"]
     assert client._host_pool is None
+
+
+def test_a_call_run_by_a_worker_lets_its_control_see_the_connection_while_it_is_in_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    events: list[str] = []
+
+    class Recording(client_module.CallControl):
+        def _attach(self, connection: object) -> None:
+            events.append(f"attach {type(connection).__name__} {getattr(connection, 'sock', None) is not None}")
+            super()._attach(connection)
+
+        def _detach(self) -> None:
+            events.append("detach")
+            super()._detach()
+
+    with FaultServer(reply(200, b"{}"), reply(200, b"{}")) as server:
+        client = ApiClient(api_key=TEST_API_KEY, base_url=server.url)
+        client.request("GET", "/x", body=None, parse=lambda d: d)  # no control: nothing to tell
+        monkeypatch.setattr(client_module._current, "control", Recording(time.monotonic()))
+        client.request("GET", "/x", body=None, parse=lambda d: d)
+    # The kept connection, handed over before it is used and taken back before it returns to the pool.
+    assert events == ["attach HTTPConnection True", "detach"]
