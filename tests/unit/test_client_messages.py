@@ -676,3 +676,15 @@ def test_a_cancelled_call_makes_no_further_attempt(monkeypatch: pytest.MonkeyPat
     with pytest.raises(APITimeoutError) as caught:
         client.request("GET", "/x", body=None, parse=lambda d: d, max_retries=2)
     assert (len(timeouts), caught.value.retries_taken) == (1, 0)
+
+
+def test_a_calls_own_settings_are_refused_without_showing_the_key() -> None:
+    client = ApiClient(api_key=TEST_API_KEY, base_url="http://127.0.0.1:9/v1")
+    with pytest.raises(ConfigurationError) as caught:
+        client.request("GET", "/x", body=None, parse=lambda d: d, max_retries=TEST_API_KEY)  # type: ignore[arg-type]
+    assert str(caught.value) == "max_retries must be a whole number of 0 or more, got str '<redacted>'"
+    with pytest.raises(ConfigurationError) as caught:
+        client.request("GET", "/x", body=None, parse=lambda d: d, timeout=TEST_API_KEY)  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        "timeout must be seconds (a number above 0) or a urllib3.Timeout, got str '<redacted>'"
+    )
