@@ -76,6 +76,9 @@ MAX_RETRY_AFTER = 60.0
 # Looked up at call time so that tests can observe the waits without sleeping through them.
 _sleep = time.sleep
 
+# The response header with the request's id (header names match in any case).
+_REQUEST_ID = "x-request-id"
+
 # Parsing a response may fail in any of these ways when the body does not fit the schema.
 _PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
 
@@ -252,7 +255,7 @@ class ApiClient:
             first_timeout = _first_attempt_timeout(control, method, url, attempt_timeout, key)
         retries_taken = 0
         while True:
-            started = time.monotonic() if debug else 0.0
+            started = time.monotonic()
             timeout_used = first_timeout if retries_taken == 0 else attempt_timeout
             # The same body bytes on every attempt.
             response = self._attempt(method, url, body, headers_sent, timeout_used)
@@ -275,7 +278,7 @@ class ApiClient:
             status = response.status
             headers = response.headers
             raw = response.data
-            request_id = headers.get("x-request-id")
+            request_id = headers.get(_REQUEST_ID)
             if debug:
                 _log_attempt(method, url, headers_sent, retries_taken, started, f"HTTP {status}", request_id, key)
             if 200 <= status < 300:
@@ -293,7 +296,7 @@ class ApiClient:
                 status_code=status,
                 headers=shown_headers,
                 body=redact_bytes(raw, key),
-                request_id=shown_headers.get("x-request-id"),
+                request_id=shown_headers.get(_REQUEST_ID),
                 retries_taken=retries_taken,
             )
 

@@ -293,7 +293,10 @@ def test_a_200_that_is_not_the_response_schema_raises_validation_error_once(slee
 
 def _sent_headers(request: bytes) -> dict[str, str]:
     head = request.partition(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")[1:]
-    return {name.lower(): value.strip() for name, _, value in (line.partition(":") for line in head)}
+    pairs = [(name.lower(), value.strip()) for name, _, value in (line.partition(":") for line in head)]
+    names = [name for name, _ in pairs]
+    assert len(names) == len(set(names)), f"a header sent twice: {names}"
+    return dict(pairs)
 
 
 def _request_line(request: bytes) -> str:
@@ -439,18 +442,36 @@ def test_the_hosts_pool_is_looked_up_once_and_again_when_the_host_changes_or_the
 
 
 def test_a_pool_manager_of_another_kind_gets_the_request_call_it_always_got() -> None:
-    calls: list[str] = []
+    calls: list[tuple[str, dict[str, Any]]] = []
 
     class Recording(urllib3.PoolManager):
         def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
-            calls.append(f"{method} {url}")
+            calls.append((f"{method} {url}", kwargs))
             return super().request(method, url, *args, **kwargs)
 
     with FaultServer(reply(200, b"{}")) as server:
         client = ApiClient(api_key=TEST_API_KEY, base_url=server.url, pool_manager=Recording())
-        client.request("GET", "/x", body=None, parse=lambda d: d)
-        assert calls == [f"GET {server.url}/x"]
+        client.request("POST", "/x", body=b"{}", parse=lambda d: d)
+        url = server.url
+    assert calls == [
+        (
+            f"POST {url}/x",
+            {
+                "body": b"{}",
+                "headers": client._headers,
+                "timeout": client.timeout,
+                "retries": False,
+                "redirect": False,
+            },
+        )
+    ]
     assert client._host_pool is None
+
+
+def test_a_timeout_without_a_connect_part_leaves_the_wait_for_a_connection_unbounded() -> None:
+    with FaultServer(reply(200, b"{}")) as server:
+        client = ApiClient(api_key=TEST_API_KEY, base_url=server.url, timeout=urllib3.Timeout(read=5.0))
+        assert client.request("GET", "/x", body=None, parse=lambda d: d).data == {}
 
 
 def test_a_call_run_by_a_worker_lets_its_control_see_the_connection_while_it_is_in_use(
