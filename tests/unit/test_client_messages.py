@@ -240,6 +240,7 @@ def test_cancelling_shuts_the_socket_of_the_attempt_under_way_and_copes_with_one
     class Connection:
         sock = left
 
+    right.settimeout(5.0)
     with left, right:
         control._attach(Connection())
         control.cancel()
