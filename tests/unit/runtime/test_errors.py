@@ -254,3 +254,22 @@ def test_the_beta_shape_code_gets_its_own_class_on_a_4xx_only() -> None:
         "or 'transcription' for a transcription session, instead"
     )
     assert isinstance(err, errors.BadRequestError)
+
+
+def test_the_marker_changes_when_any_piece_of_the_secret_up_to_the_last_is_inside_it() -> None:
+    # "dact" (shorter than a piece: looked for whole) and the last 8 characters of "zzredacted" are in
+    # "<redacted>": the marker is then a run of the first character from "*" up the secret lacks.
+    assert errors.redaction_marker("dact") == "*" * 10
+    assert errors.redaction_marker("zzredacted") == "*" * 10
+    assert errors.redaction_marker("*+,-redacted") == "." * 10
+    assert errors.redaction_marker("zzredactez") == errors.REDACTED
+    assert errors.redact("[dact]", "dact") == "[**********]"
+    assert errors.redact("", "dact") == ""
+    assert errors.redact("dact", "") == "dact"
+
+
+def test_redact_replaces_each_run_of_pieces_and_keeps_the_text_between_them() -> None:
+    key = "sk-0123456789"
+    assert errors.redact(f"{key}+{key[:8]} and {key[-8:]}.", key) == "<redacted>+<redacted> and <redacted>."
+    assert errors.redact(f"{key}{key}", key) == "<redacted>"
+    assert errors.redact("no key here", key) == "no key here"
