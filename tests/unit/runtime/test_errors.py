@@ -273,3 +273,24 @@ def test_redact_replaces_each_run_of_pieces_and_keeps_the_text_between_them() ->
     assert errors.redact(f"{key}+{key[:8]} and {key[-8:]}.", key) == "<redacted>+<redacted> and <redacted>."
     assert errors.redact(f"{key}{key}", key) == "<redacted>"
     assert errors.redact("no key here", key) == "no key here"
+
+
+def test_mentions_secret_looks_through_the_whole_chain_and_distrusts_a_repr_that_fails() -> None:
+    key = "sk-live-0123456789"
+    assert errors.mentions_secret(ValueError(key), None) is False
+    assert errors.mentions_secret(ValueError("clean"), key) is False
+    by_context, by_cause = ValueError("clean"), ValueError("clean")
+    by_context.__context__ = KeyError(key)
+    by_cause.__cause__ = KeyError(key[2:])
+    assert errors.mentions_secret(by_context, key) is True
+    assert errors.mentions_secret(by_cause, key) is True
+    looped = ValueError("clean")
+    looped.__context__ = ValueError("also clean")
+    looped.__context__.__context__ = looped
+    assert errors.mentions_secret(looped, key) is False
+
+    class Unshowable(Exception):
+        def __repr__(self) -> str:
+            raise RuntimeError("no repr")
+
+    assert errors.mentions_secret(Unshowable("clean"), key) is True
