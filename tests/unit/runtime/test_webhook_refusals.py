@@ -2,6 +2,7 @@
 header rules hold at their edges (tests/unit/test_webhooks.py compares verdicts with the reference
 implementation; this pins the messages and boundaries it does not compare)."""
 
+import base64
 from collections.abc import Iterator
 from typing import Any
 
@@ -161,3 +162,13 @@ def test_each_refusal_of_the_headers_or_the_signature_says_exactly_what_is_wrong
         "the webhook-timestamp is 302 seconds ahead of this machine's clock, more than the 300 allowed "
         "(is the clock right?)",
     )
+
+
+def test_padding_is_read_only_at_the_end_of_the_secret_and_other_headers_are_skipped() -> None:
+    encoded = base64.b64encode(KEY).decode()
+    assert _verify_refusal(secret="whsec_=" + encoded) == (
+        webhooks.InvalidSecretError,
+        "the webhook secret is not base64 after the optional whsec_ prefix (pass bytes to use a raw key)",
+    )
+    pairs = [("Content-Type", "application/json"), ("X-Other", "1"), *_headers().items(), ("Host", "example.test")]
+    webhooks.verify_signature(BODY, pairs, "whsec_" + encoded, tolerance=0)
