@@ -294,3 +294,11 @@ def test_mentions_secret_looks_through_the_whole_chain_and_distrusts_a_repr_that
             raise RuntimeError("no repr")
 
     assert errors.mentions_secret(Unshowable("clean"), key) is True
+
+
+def test_only_a_key_error_can_mean_a_missing_field() -> None:
+    # A parser's own error whose text happens to be a field's name says nothing about that field.
+    err = _locate({"items": []}, (), ValueError("id"))
+    assert (err.path, err.problem) == ("", "Session: ValueError: id")
+    bare = _locate({"items": []}, (), KeyError())
+    assert (bare.path, bare.problem) == ("", "Session: KeyError: missing ")
