@@ -76,6 +76,9 @@ MAX_RETRY_AFTER = 60.0
 # Looked up at call time so that tests can observe the waits without sleeping through them.
 _sleep = time.sleep
 
+# The response header with the request's id (header names match in any case).
+_REQUEST_ID = "x-request-id"
+
 # Parsing a response may fail in any of these ways when the body does not fit the schema.
 _PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
 
@@ -252,7 +255,7 @@ class ApiClient:
             first_timeout = _first_attempt_timeout(control, method, url, attempt_timeout, key)
         retries_taken = 0
         while True:
-            started = time.monotonic() if debug else 0.0
+            started = time.monotonic()
             timeout_used = first_timeout if retries_taken == 0 else attempt_timeout
             # The same body bytes on every attempt.
             response = self._attempt(method, url, body, headers_sent, timeout_used)
@@ -275,7 +278,7 @@ class ApiClient:
             status = response.status
             headers = response.headers
             raw = response.data
-            request_id = headers.get("x-request-id")
+            request_id = headers.get(_REQUEST_ID)
             if debug:
                 _log_attempt(method, url, headers_sent, retries_taken, started, f"HTTP {status}", request_id, key)
             if 200 <= status < 300:
@@ -293,7 +296,7 @@ class ApiClient:
                 status_code=status,
                 headers=shown_headers,
                 body=redact_bytes(raw, key),
-                request_id=shown_headers.get("x-request-id"),
+                request_id=shown_headers.get(_REQUEST_ID),
                 retries_taken=retries_taken,
             )
 
@@ -360,7 +363,7 @@ class ApiClient:
             pool_timeout=pool_timeout if isinstance(pool_timeout, int | float) else None,  # type: ignore[arg-type]
             retries=False,
             redirect=False,
-            assert_same_host=False,
+            assert_same_host=False,  # pragma: no mutate (the target is a path: always this pool's host)
         )
 
 
@@ -404,7 +407,7 @@ class CallControl:
         self.queued_at = queued_at
         self.cancelled = False
         self._lock = threading.Lock()
-        self._connection: object = None
+        self._connection: object = None  # pragma: no mutate (anything without a socket means none)
         self._wake: threading.Event | None = None
 
     def cancel(self) -> None:
@@ -427,7 +430,7 @@ class CallControl:
 
     def _detach(self) -> None:
         with self._lock:
-            self._connection = None
+            self._connection = None  # pragma: no mutate (anything without a socket means none)
 
     def _pause(self, seconds: float) -> bool:
         """Sleep before a retry unless cancelled meanwhile; True when cancelled."""
@@ -574,10 +577,10 @@ def _parse_body(
 def _not_json(raw: bytes, headers: Mapping[str, str], err: ValueError) -> str:
     """Why a 2xx body is not JSON, with its Content-Type and how it starts: a proxy's HTML page
     shows as such instead of as "Expecting value"."""
-    content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    content_type = headers.get("content-type", "").partition(";")[0].strip().lower()
     if not raw.strip():
         return f"expected JSON, got an empty body ({content_type or 'no Content-Type'})"
-    start = " ".join(raw[:60].decode("utf-8", "replace").split())
+    start = " ".join(raw[:60].decode(errors="replace").split())
     shown = f"{len(raw)} bytes starting {start!r}"
     if content_type == "application/json" or content_type.endswith("+json"):
         return f"expected JSON, got {content_type} that does not parse ({err}); {shown}"
@@ -602,7 +605,7 @@ def _connection_failure(
     parsed = parse_url(url)
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
     where = f"{parsed.host}:{port}"
-    reason = _connection_reason(err, where, parsed.host or "", timeout)
+    reason = _connection_reason(err, where, parsed.host, timeout)
     # NewConnectionError subclasses ConnectTimeoutError in urllib3 2.x, but a refused connection
     # is not a timeout.
     if isinstance(err, _Urllib3Timeout) and not isinstance(err, NewConnectionError):
@@ -612,16 +615,17 @@ def _connection_failure(
     )
 
 
-def _connection_reason(err: BaseException, where: str, host: str, timeout: urllib3.Timeout) -> str:
+def _connection_reason(err: BaseException, where: str, host: str | None, timeout: urllib3.Timeout) -> str:
     for cause in _causes(err):
         if isinstance(cause, ConnectionRefusedError):
             return f"connection refused by {where}"
         if isinstance(cause, socket.gaierror):
             return f"cannot resolve the host name {host!r}"
-        if isinstance(cause, ConnectionResetError):
-            return f"connection reset by {where}"
+        # Before ConnectionResetError, which http.client's RemoteDisconnected subclasses.
         if isinstance(cause, http.client.RemoteDisconnected):
             return f"{where} closed the connection without answering"
+        if isinstance(cause, ConnectionResetError):
+            return f"connection reset by {where}"
         if isinstance(cause, http.client.BadStatusLine):
             return f"{where} answered with something that is not HTTP"
         if isinstance(cause, ssl.SSLCertVerificationError):
@@ -763,20 +767,18 @@ def _refuse(argument: str, problem: str) -> str:
 
 
 def _check_header(name: str, value: object, key: str | None) -> None:
-    """A header value http.client would refuse (with a message quoting it) is refused here by name."""
+    """A header value http.client would refuse (with a message quoting it) is refused here by name
+    (the key hidden, should a caller have put it in the name)."""
+    argument = f"header {redact(name, key)}"
     if not isinstance(value, str):
-        raise ConfigurationError(f"header {name}", f"must be a string, got {type(value).__name__}")
+        raise ConfigurationError(argument, f"must be a string, got {type(value).__name__}")
     if value.isprintable():
-        try:
-            value.encode("latin-1")
+        if all(ord(char) <= 0xFF for char in value):
             return
-        except UnicodeEncodeError:
-            raise ConfigurationError(
-                f"header {name}", "has a character that cannot be sent in a header (only Latin-1 can)"
-            ) from None
+        raise ConfigurationError(argument, "has a character that cannot be sent in a header (only Latin-1 can)")
     position = next(i for i, char in enumerate(value, 1) if not char.isprintable())
     raise ConfigurationError(
-        f"header {name}", f"has a control character (U+{ord(value[position - 1]):04X}) at position {position}"
+        argument, f"has a control character (U+{ord(value[position - 1]):04X}) at position {position}"
     )
 
 

@@ -3,6 +3,7 @@
 """Every exception a call can raise, and the status table: which status raises which class, and
 which statuses are retried. The docs pages read the table from here when they are generated."""
 
+import itertools
 import json
 import threading
 import weakref
@@ -55,7 +56,8 @@ def redaction_marker(secret: str) -> str:
     pieces = (secret[i : i + size] for i in range(len(secret) - size + 1))
     if not {"<", ">"} & set(secret) and not any(piece in REDACTED for piece in pieces):
         return REDACTED
-    unused = next(c for c in map(chr, range(ord("*"), 0x110000)) if c not in secret)
+    # Counting up from "*" finds one long before the last code point: a secret is finite.
+    unused = next(c for c in map(chr, itertools.count(ord("*"))) if c not in secret)
     return unused * len(REDACTED)
 
 
@@ -65,18 +67,16 @@ def redact(text: str, secret: str | None) -> str:
 
     Every longer piece is made of overlapping pieces of exactly that size, so marking where each
     of those occurs and replacing the marked runs covers them all."""
-    if not secret or not text:
+    if not secret:
         return text
     size = min(MIN_REDACTED_PIECE, len(secret))
     marked = bytearray(len(text))
-    found = False
     for piece in {secret[i : i + size] for i in range(len(secret) - size + 1)}:
         start = text.find(piece)
         while start != -1:
             marked[start : start + size] = b"\x01" * size
-            found = True
             start = text.find(piece, start + 1)
-    if not found:
+    if 1 not in marked:
         return text
     marker = redaction_marker(secret)
     parts: list[str] = []
@@ -100,7 +100,11 @@ def redact_bytes(data: bytes, secret: str | None) -> bytes:
     it occurs, and every other byte goes back unchanged."""
     if not secret or not data:
         return data
-    return redact(data.decode("latin-1"), secret).encode("latin-1")
+    return redact(data.decode(_BYTES_AS_TEXT), secret).encode(_BYTES_AS_TEXT)
+
+
+# One character per byte: every byte comes back unchanged.
+_BYTES_AS_TEXT = "latin-1"
 
 
 def mentions_secret(error: BaseException, secret: str | None) -> bool:
@@ -160,8 +164,11 @@ class RequestValidationError(APIError, ValueError):
         else:
             text = f"the request body {self.rule}"
         # A value that holds a client's key (passed by mistake) is kept as its redacted repr only.
-        shown_value = _redact_live_keys(repr(value)) if _key_holders else ""
-        self.value = value if not _key_holders or shown_value == repr(value) else shown_value
+        self.value = value
+        if _key_holders:
+            shown_value = _redact_live_keys(repr(value))
+            if shown_value != repr(value):
+                self.value = shown_value
         super().__init__(_redact_live_keys(text))
 
 

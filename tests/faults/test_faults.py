@@ -5,6 +5,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from typing import Any
 
 import pytest
 import urllib3
@@ -12,8 +13,10 @@ from openai_realtime_client import (
     ApiClient,
     APIConnectionError,
     APIResponseValidationError,
+    APIStatusError,
     APITimeoutError,
     BadRequestError,
+    ConfigurationError,
     InternalServerError,
     RateLimitError,
     RealtimeApi,
@@ -283,3 +286,212 @@ def test_a_200_that_is_not_the_response_schema_raises_validation_error_once(slee
     assert server.attempts == 1
     assert (caught.value.status_code, caught.value.body, caught.value.request_id) == (200, body, "req_v")
     assert "request id req_v" in str(caught.value)
+
+
+# --- ApiClient.request itself: what a call sends and what it returns or raises -------------------------
+
+
+def _sent_headers(request: bytes) -> dict[str, str]:
+    head = request.partition(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")[1:]
+    pairs = [(name.lower(), value.strip()) for name, _, value in (line.partition(":") for line in head)]
+    names = [name for name, _ in pairs]
+    assert len(names) == len(set(names)), f"a header sent twice: {names}"
+    return dict(pairs)
+
+
+def _request_line(request: bytes) -> str:
+    return request.partition(b"\r\n")[0].decode("latin-1")
+
+
+def test_a_retried_call_returns_the_last_answer_with_everything_it_carried(sleeps: list[float]) -> None:
+    ok = reply(201, b'{"a": 1}', {"x-request-id": "req_ok", "X-Extra": "yes"})
+    with FaultServer(reply(503, ERROR_BODY), ok) as server:
+        client = ApiClient(api_key=TEST_API_KEY, base_url=server.url)
+        response = client.request("post", "/things", body=b"{}", parse=lambda data: data["a"])
+
+    assert (response.status_code, response.data, response.raw_data) == (201, 1, b'{"a": 1}')
+    assert (response.request_id, response.retries_taken, response.headers["x-extra"]) == ("req_ok", 1, "yes")
+    assert [_request_line(r) for r in server.requests] == ["POST /v1/things HTTP/1.1"] * 2
+
+
+@pytest.mark.parametrize("status", [300, 304, 399])
+def test_a_3xx_is_neither_followed_nor_taken_as_success(sleeps: list[float], status: int) -> None:
+    answer = reply(status, b"", {"Location": "/elsewhere", "x-request-id": "req_3xx"})
+    with FaultServer(answer) as server, pytest.raises(APIStatusError) as caught:
+        ApiClient(api_key=TEST_API_KEY, base_url=server.url).request("GET", "/x", body=None, parse=lambda d: d)
+
+    assert type(caught.value) is APIStatusError
+    assert (caught.value.status_code, caught.value.request_id, caught.value.retries_taken) == (status, "req_3xx", 0)
+    assert server.attempts == 1 and sleeps == []
+
+
+def test_a_call_of_another_media_type_says_so_and_takes_its_extra_headers(sleeps: list[float]) -> None:
+    with FaultServer(reply(201, b"", {}), reply(200, b"v=0\r\n", {"Content-Type": "application/sdp"})) as server:
+        client = ApiClient(api_key=TEST_API_KEY, base_url=server.url)
+        extra = {"X-Trace": "t1", "Authorization": "Bearer someone-else"}
+        sent = client.request(
+            "POST", "/calls", body=b"v=0", content_type="application/sdp", answer=None, parse=lambda d: d,
+            extra_headers=extra,
+        )  # fmt: skip
+        answered = client.request("POST", "/calls", body=b"v=0", answer="application/sdp", parse=lambda d: d)
+
+    assert (sent.data, answered.data) == (None, "v=0\r\n")
+    first, second = (_sent_headers(r) for r in server.requests)
+    assert (first["content-type"], first["accept"], first["x-trace"]) == ("application/sdp", "*/*", "t1")
+    assert first["authorization"] == f"Bearer {TEST_API_KEY}"  # extra headers never replace it
+    assert (second["content-type"], second["accept"]) == ("application/json", "application/sdp")
+    assert "x-trace" not in second
+
+
+def test_extra_headers_are_checked_like_the_clients_own() -> None:
+    client = ApiClient(api_key=TEST_API_KEY, base_url=f"http://127.0.0.1:{closed_port()}/v1")
+    with pytest.raises(ConfigurationError, match=r"^header X-Bad has a control character \(U\+000A\) at position 2$"):
+        client.request("GET", "/x", body=None, parse=lambda d: d, extra_headers={"X-Bad": "a\nb"})
+
+
+def test_an_error_answer_keeps_its_headers_body_and_request_id_with_the_key_hidden(sleeps: list[float]) -> None:
+    body = encoded(vendor_error(f"Incorrect API key provided: {TEST_API_KEY}."))
+    answer = reply(401, body, {"x-request-id": f"req_{TEST_API_KEY}", "x-other": "kept"})
+    with FaultServer(answer) as server, pytest.raises(APIStatusError) as caught:
+        ApiClient(api_key=TEST_API_KEY, base_url=server.url).request("GET", "/x", body=None, parse=lambda d: d)
+
+    error = caught.value
+    assert (error.status_code, error.request_id, error.headers["x-other"]) == (401, "req_<redacted>", "kept")
+    assert error.body == encoded(vendor_error("Incorrect API key provided: <redacted>."))
+    assert error.message == "Incorrect API key provided: <redacted>."
+
+
+def test_a_2xx_that_does_not_parse_names_the_request_and_keeps_the_cause_unless_it_shows_the_key(
+    sleeps: list[float],
+) -> None:
+    def parse(data: Any) -> Any:
+        raise KeyError(data["echo"])
+
+    answers = (
+        reply(200, b'{"echo": "plain"}', {"x-request-id": "req_1"}),
+        reply(200, f'{{"echo": "{TEST_API_KEY}"}}'.encode(), {"x-request-id": f"req_{TEST_API_KEY}"}),
+    )
+    with FaultServer(*answers) as server:
+        client = ApiClient(api_key=TEST_API_KEY, base_url=server.url)
+        with pytest.raises(APIResponseValidationError) as plain:
+            client.request("GET", "/x", body=None, parse=parse)
+        with pytest.raises(APIResponseValidationError) as leaky:
+            client.request("GET", "/x", body=None, parse=parse)
+
+    assert str(plain.value) == (
+        "200 response did not match the API description: the body: KeyError: 'plain' (request id req_1)"
+    )
+    assert isinstance(plain.value.__cause__, KeyError)
+    assert str(leaky.value) == (
+        "200 response did not match the API description: the body: KeyError: '<redacted>' (request id req_<redacted>)"
+    )
+    assert (leaky.value.request_id, leaky.value.body) == ("req_<redacted>", b'{"echo": "<redacted>"}')
+    assert leaky.value.__cause__ is None
+
+
+def test_a_connection_failure_is_chained_to_urllib3s_error_unless_that_shows_the_key(sleeps: list[float]) -> None:
+    port = closed_port()
+    client = ApiClient(api_key=TEST_API_KEY, base_url=f"http://127.0.0.1:{port}/v1", max_retries=0)
+    with pytest.raises(APIConnectionError) as plain:
+        client.request("GET", "/x", body=None, parse=lambda d: d)
+    assert isinstance(plain.value.__cause__, urllib3.exceptions.NewConnectionError)
+    assert plain.value.retries_taken == 0
+    # A read timeout keeps the URL it was reading, and with it the key.
+    with FaultServer(stall(2.0), stall(2.0)) as server, pytest.raises(APITimeoutError) as leaky:
+        url = server.url
+        ApiClient(api_key=TEST_API_KEY, base_url=url, timeout=0.2, max_retries=1).request(
+            "GET", f"/x?k={TEST_API_KEY}", body=None, parse=lambda d: d
+        )
+    assert leaky.value.__cause__ is None
+    assert leaky.value.retries_taken == 1 and len(sleeps) == 1
+    assert str(leaky.value) == (
+        f"GET {url}/x?k=<redacted> timed out: no answer from {url.removeprefix('http://').removesuffix('/v1')} "
+        "within 0.2 s (ReadTimeoutError)"
+    )
+
+
+def test_the_hosts_pool_is_looked_up_once_and_again_when_the_host_changes_or_the_pool_closed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ok = reply(200, b"{}")
+    with FaultServer(ok, ok, ok) as first, FaultServer(ok) as second:
+        client = ApiClient(api_key=TEST_API_KEY, base_url=first.url)
+        manager = client.pool_manager
+        looked_up: list[tuple[str, int | None, str]] = []
+        lookup = manager.connection_from_host
+
+        def recording(host: str, port: int | None = None, scheme: str | None = "http", **kw: Any) -> Any:
+            looked_up.append((host, port, str(scheme)))
+            return lookup(host, port=port, scheme=scheme, **kw)
+
+        monkeypatch.setattr(manager, "connection_from_host", recording)
+        first_port = int(first.url.rsplit(":", 1)[1].removesuffix("/v1"))
+        client.request("GET", "/a", body=None, parse=lambda d: d)
+        client.request("GET", "/b", body=None, parse=lambda d: d)
+        assert looked_up == [("127.0.0.1", first_port, "http")]
+        assert client._host_pool is not None and client._host_pool[0] == ("http", "127.0.0.1", first_port)
+        manager.clear()
+        client._host_pool[1].close()  # the pool kept is closed: the next call must not use it
+        client.request("GET", "/c", body=None, parse=lambda d: d)
+        assert len(looked_up) == 2
+        client.base_url = second.url
+        client.request("GET", "/d", body=None, parse=lambda d: d)
+        assert len(looked_up) == 3 and looked_up[-1][1] != first_port
+        assert (first.attempts, second.attempts) == (3, 1)
+        assert [_request_line(r) for r in first.requests] == [f"GET /v1/{p} HTTP/1.1" for p in "abc"]
+
+
+def test_a_pool_manager_of_another_kind_gets_the_request_call_it_always_got() -> None:
+    calls: list[tuple[str, dict[str, Any]]] = []
+
+    class Recording(urllib3.PoolManager):
+        def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+            calls.append((f"{method} {url}", kwargs))
+            return super().request(method, url, *args, **kwargs)
+
+    with FaultServer(reply(200, b"{}")) as server:
+        client = ApiClient(api_key=TEST_API_KEY, base_url=server.url, pool_manager=Recording())
+        client.request("POST", "/x", body=b"{}", parse=lambda d: d)
+        url = server.url
+    assert calls == [
+        (
+            f"POST {url}/x",
+            {
+                "body": b"{}",
+                "headers": client._headers,
+                "timeout": client.timeout,
+                "retries": False,
+                "redirect": False,
+            },
+        )
+    ]
+    assert client._host_pool is None
+
+
+def test_a_timeout_without_a_connect_part_leaves_the_wait_for_a_connection_unbounded() -> None:
+    with FaultServer(reply(200, b"{}")) as server:
+        client = ApiClient(api_key=TEST_API_KEY, base_url=server.url, timeout=urllib3.Timeout(read=5.0))
+        assert client.request("GET", "/x", body=None, parse=lambda d: d).data == {}
+
+
+def test_a_call_run_by_a_worker_lets_its_control_see_the_connection_while_it_is_in_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    events: list[str] = []
+
+    class Recording(client_module.CallControl):
+        def _attach(self, connection: object) -> None:
+            events.append(f"attach {type(connection).__name__} {getattr(connection, 'sock', None) is not None}")
+            super()._attach(connection)
+
+        def _detach(self) -> None:
+            events.append("detach")
+            super()._detach()
+
+    with FaultServer(reply(200, b"{}"), reply(200, b"{}")) as server:
+        client = ApiClient(api_key=TEST_API_KEY, base_url=server.url)
+        client.request("GET", "/x", body=None, parse=lambda d: d)  # no control: nothing to tell
+        monkeypatch.setattr(client_module._current, "control", Recording(time.monotonic()))
+        client.request("GET", "/x", body=None, parse=lambda d: d)
+    # The kept connection, handed over before it is used and taken back before it returns to the pool.
+    assert events == ["attach HTTPConnection True", "detach"]

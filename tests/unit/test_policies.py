@@ -149,3 +149,11 @@ def test_mask_secret_at_the_boundary() -> None:
 def test_mask_secret_shows_a_value_that_is_not_a_string_as_its_repr() -> None:
     assert mask_secret(None) == "None"
     assert mask_secret(UNSET) == "UNSET"
+
+
+def test_a_plain_mapping_with_lowercase_names_is_read_too(lowest_jitter: ControlledRandom) -> None:
+    # The client passes urllib3's case-insensitive headers; a caller may pass any mapping.
+    assert should_retry(400, {"x-should-retry": "true"}) is True
+    assert should_retry(503, {"x-should-retry": "false"}) is False
+    assert retry_delay(0, {"retry-after-ms": "250"}) == 0.25
+    assert retry_delay(0, {"retry-after": "3"}) == 3.0

@@ -204,7 +204,16 @@ def _collect_unknown(
             index = dispatch["mapping"].get(value.get(dispatch["propertyName"])) if isinstance(value, dict) else None
             fitting = [] if index is None else [members[index]]
         else:
-            fitting = [member for member in members if _first_problem(value, {"type": member.get("type")}, "") is None]
+            fitting = [
+                member
+                for member in members
+                if _first_problem(
+                    value,
+                    {"type": member.get("type")},
+                    "",  # pragma: no mutate (the path only labels a problem: whether there is one is what counts)
+                )
+                is None
+            ]
         if len(fitting) == 1:
             _collect_unknown(value, fitting[0], path, found)
         return

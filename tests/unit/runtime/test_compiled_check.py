@@ -16,6 +16,7 @@ import pytest
 from runtime.openai_realtime_client.api import (
     _compile,
     _first_problem,
+    _is_str,
     check_request_body,
     compile_request_check,
     unknown_fields,
@@ -26,6 +27,7 @@ _DISCRIMINATED_MEMBERS = [
     {"type": "object", "required": ["type"], "properties": {"type": {"const": "a"}, "x": {"type": "integer"}}},
     {"type": "object", "properties": {"type": {"const": "b"}, "x": {"type": "string"}}},
 ]
+_TAGGED_A_B = {"oneOf": _DISCRIMINATED_MEMBERS, "discriminator": {"propertyName": "type", "mapping": {"a": 0, "b": 1}}}
 SCHEMAS: list[dict[str, Any]] = [
     {},
     *({"type": kind} for kind in ("string", "integer", "number", "boolean", "object", "array", "null", "unknown")),
@@ -65,8 +67,18 @@ SCHEMAS: list[dict[str, Any]] = [
     {"type": "string", "const": "x"},
     {"enum": [1, "a", None]},
     {"enum": [{"a": 1}, [1]]},
-    {"oneOf": _DISCRIMINATED_MEMBERS, "discriminator": {"propertyName": "type", "mapping": {"a": 0, "b": 1}}},
+    _TAGGED_A_B,
     {"anyOf": _DISCRIMINATED_MEMBERS, "discriminator": {"propertyName": "type", "mapping": {"b": 1}}},
+    # A member that takes a non-object: such a value is judged by the union as a whole.
+    {
+        "anyOf": [_DISCRIMINATED_MEMBERS[0], {"type": "null"}],
+        "discriminator": {"propertyName": "type", "mapping": {"a": 0}},
+    },
+    # `required` without `properties`, and object keywords beside another type: not the object shape.
+    {"required": ["a"]},
+    {"type": "string", "required": ["a"]},
+    # A union beside other keywords: a member that fits does not excuse the rest.
+    {"anyOf": [{"type": "string"}, {"type": "integer"}], "maxLength": 1},
 ]
 VALUES: list[Any] = [
     None, True, False, 0, 1, 2, 3, 4, 5, 6, -1, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, math.inf, "", "a", "b", "x", "ab", "abc",
@@ -121,9 +133,9 @@ def test_a_schema_with_a_keyword_the_check_does_not_enforce_is_refused_naming_ea
 
 def test_a_discriminator_value_that_is_not_a_string_is_named_not_crashed_on() -> None:
     with pytest.raises(RequestValidationError, match=r"^type=\['a'\] is not one of 'a', 'b'$"):
-        check_request_body({"type": ["a"]}, SCHEMAS[-2])
+        check_request_body({"type": ["a"]}, _TAGGED_A_B)
     with pytest.raises(RequestValidationError, match=r"^type=1 is not one of 'a', 'b'$"):
-        compile_request_check(SCHEMAS[-2])({"type": 1})
+        compile_request_check(_TAGGED_A_B)({"type": 1})
 
 
 @pytest.mark.parametrize(
@@ -201,3 +213,39 @@ def test_unknown_fields_are_named_with_where_they_are_and_what_is_known_there() 
     assert unknown_fields({"audio": {"speed": 1}}, BODY_SCHEMA, "session") == []
     assert unknown_fields({"x": 1}, AUDIO, "session.audio") == [("session.audio", "x", ("voice", "speed"))]
     assert unknown_fields({"detection": {"type": "c", "z": 1}, "format": "pcm"}, BODY_SCHEMA) == []
+
+
+def test_unknown_fields_deep_down_name_the_whole_path_of_their_object() -> None:
+    schema: dict[str, Any] = {"properties": {"audio": {"properties": {"input": {"properties": {"format": {}}}}}}}
+
+    assert unknown_fields({"audio": {"input": {"formt": 1}}}, schema) == [("audio.input", "formt", ("format",))]
+
+
+def test_unknown_fields_look_only_where_the_schema_describes_the_shape() -> None:
+    # A value of another type than the schema's members, an object the schema gives no
+    # properties for, an array without items: nothing to compare against, so nothing is named.
+    assert unknown_fields({"detection": "x", "format": 1.5}, BODY_SCHEMA) == []
+    assert unknown_fields({"meta": {"a": 1}, "tags": [{"b": 2}]}, {"properties": {"meta": {}, "tags": {}}}) == []
+    assert unknown_fields({"a": 1}, {"type": "object"}) == []
+    assert unknown_fields([{"a": 1}], {"type": "array"}) == []
+    assert unknown_fields("x", {"properties": {"a": {}}}) == []
+
+
+def test_a_single_type_in_a_list_compiles_to_the_plain_type_check() -> None:
+    # Speed only (the verdicts are covered above): no loop over a list of one check.
+    assert _compile({"type": ["string"]}) is _is_str
+
+
+def test_a_hashable_enum_is_looked_up_by_hash_not_compared_member_by_member() -> None:
+    compared: list[Any] = []
+
+    class Probe:
+        def __hash__(self) -> int:
+            return 1
+
+        def __eq__(self, other: object) -> bool:
+            compared.append(other)
+            return False
+
+    assert _compile({"enum": ["a", "b", "c"]})(Probe()) is False
+    assert compared == []

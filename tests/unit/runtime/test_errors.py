@@ -2,6 +2,7 @@
 response that does not fit a model is described (what and where, never the values read)."""
 
 import json
+import weakref
 from typing import Any
 
 import pytest
@@ -23,6 +24,34 @@ def test_a_request_validation_error_says_where_what_and_which_rule(
     err = errors.RequestValidationError(*args, missing=missing)
     assert (str(err), err.path, err.value, err.rule) == (message, *args)
     assert isinstance(err, ValueError)
+
+
+def test_a_request_validation_error_does_not_show_a_value_it_need_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With no live client there is no key to hide, so the value is kept as it is and its repr,
+    # which may fail or cost, is never asked for unless the message quotes it.
+    class Unshowable:
+        def __repr__(self) -> str:
+            raise RuntimeError("repr asked for")
+
+    monkeypatch.setattr(errors, "_key_holders", weakref.WeakSet())
+    value = Unshowable()
+    err = errors.RequestValidationError("", value, "is wrong")
+    assert (str(err), err.value) == ("the request body is wrong", value)
+
+
+def test_a_request_validation_error_keeps_a_value_holding_a_live_key_as_its_redacted_repr_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Holder:
+        api_key_for_redaction = "sk-live-0123456789"
+
+    holder = Holder()
+    monkeypatch.setattr(errors, "_key_holders", weakref.WeakSet([holder]))
+    leaked = errors.RequestValidationError("a", ["sk-live-0123456789"], "is wrong")
+    assert (str(leaked), leaked.value) == ("a=['<redacted>'] is wrong", "['<redacted>']")
+    clean = ["nothing secret"]
+    kept = errors.RequestValidationError("a", clean, "is wrong")
+    assert kept.value is clean
 
 
 def test_a_request_validation_error_is_not_missing_unless_told() -> None:
@@ -86,11 +115,12 @@ def test_locate_blames_the_last_field_read_with_its_json_type_but_not_its_value(
     err = _locate(data, ("id", "items", "expires_at"), ValueError("bad date"))
     assert str(err) == "expires_at: a string does not fit Session.expires_at: ValueError: bad date"
     assert "soon" not in str(err) and "sess_secret_value" not in str(err)
+    assert err.source is data  # so that a parent's locate finds it in an array
 
 
 def test_locate_without_any_field_read_describes_the_whole_object() -> None:
     err = _locate({"id": 1}, (), TypeError("not a mapping"))
-    assert (err.path, err.problem) == ("", "Session: TypeError: not a mapping")
+    assert (err.path, err.problem, err.source) == ("", "Session: TypeError: not a mapping", {"id": 1})
 
 
 def test_a_key_error_for_a_field_that_is_present_is_not_a_missing_field() -> None:
@@ -195,3 +225,80 @@ def test_a_body_that_did_not_parse_is_described_by_the_model_or_as_the_body() ->
         client._parse_failure(ValueError("Expecting value: line 1")) == "the body: ValueError: Expecting value: line 1"
     )
     assert client._parse_failure(TypeError()) == "the body: TypeError"
+
+
+def test_a_body_is_redacted_byte_for_byte_whatever_its_encoding() -> None:
+    key = "sk-live-0123456789"
+    data = b"\xff\x80 " + key.encode() + b" \xe9"
+    assert errors.redact_bytes(data, key) == b"\xff\x80 <redacted> \xe9"
+    assert errors.redact_bytes(data, None) is data
+    assert errors.redact_bytes(b"", key) == b""
+
+
+def _envelope(code: str, message: str = "The beta shape is off.") -> bytes:
+    return json.dumps({"error": {"message": message, "type": "invalid_request_error", "code": code}}).encode()
+
+
+def test_the_beta_shape_code_gets_its_own_class_on_a_4xx_only() -> None:
+    beta = _envelope("beta_api_shape_disabled")
+    assert errors.status_error_class(400, beta) is errors.BetaApiShapeDisabledError
+    assert errors.status_error_class(404, beta) is errors.BetaApiShapeDisabledError
+    assert errors.status_error_class(399, beta) is errors.APIStatusError
+    assert errors.status_error_class(500, beta) is errors.InternalServerError
+    # The code named in the message but not as the code is not it.
+    assert errors.status_error_class(400, _envelope("other", "not beta_api_shape_disabled")) is errors.BadRequestError
+    err = errors.BetaApiShapeDisabledError(status_code=400, headers={}, body=beta, request_id="req_b")
+    assert str(err) == (
+        "HTTP 400: The beta shape is off. (request id req_b); the beta Realtime API shape is switched off: call "
+        "create_realtime_client_secret (POST /realtime/client_secrets) with session.type 'realtime' for a session, "
+        "or 'transcription' for a transcription session, instead"
+    )
+    assert isinstance(err, errors.BadRequestError)
+
+
+def test_the_marker_changes_when_any_piece_of_the_secret_up_to_the_last_is_inside_it() -> None:
+    # "dact" (shorter than a piece: looked for whole) and the last 8 characters of "zzredacted" are in
+    # "<redacted>": the marker is then a run of the first character from "*" up the secret lacks.
+    assert errors.redaction_marker("dact") == "*" * 10
+    assert errors.redaction_marker("zzredacted") == "*" * 10
+    assert errors.redaction_marker("*+,-redacted") == "." * 10
+    assert errors.redaction_marker("zzredactez") == errors.REDACTED
+    assert errors.redact("[dact]", "dact") == "[**********]"
+    assert errors.redact("", "dact") == ""
+    assert errors.redact("dact", "") == "dact"
+
+
+def test_redact_replaces_each_run_of_pieces_and_keeps_the_text_between_them() -> None:
+    key = "sk-0123456789"
+    assert errors.redact(f"{key}+{key[:8]} and {key[-8:]}.", key) == "<redacted>+<redacted> and <redacted>."
+    assert errors.redact(f"{key}{key}", key) == "<redacted>"
+    assert errors.redact("no key here", key) == "no key here"
+
+
+def test_mentions_secret_looks_through_the_whole_chain_and_distrusts_a_repr_that_fails() -> None:
+    key = "sk-live-0123456789"
+    assert errors.mentions_secret(ValueError(key), None) is False
+    assert errors.mentions_secret(ValueError("clean"), key) is False
+    by_context, by_cause = ValueError("clean"), ValueError("clean")
+    by_context.__context__ = KeyError(key)
+    by_cause.__cause__ = KeyError(key[2:])
+    assert errors.mentions_secret(by_context, key) is True
+    assert errors.mentions_secret(by_cause, key) is True
+    looped = ValueError("clean")
+    looped.__context__ = ValueError("also clean")
+    looped.__context__.__context__ = looped
+    assert errors.mentions_secret(looped, key) is False
+
+    class Unshowable(Exception):
+        def __repr__(self) -> str:
+            raise RuntimeError("no repr")
+
+    assert errors.mentions_secret(Unshowable("clean"), key) is True
+
+
+def test_only_a_key_error_can_mean_a_missing_field() -> None:
+    # A parser's own error whose text happens to be a field's name says nothing about that field.
+    err = _locate({"items": []}, (), ValueError("id"))
+    assert (err.path, err.problem) == ("", "Session: ValueError: id")
+    bare = _locate({"items": []}, (), KeyError())
+    assert (bare.path, bare.problem) == ("", "Session: KeyError: missing ")

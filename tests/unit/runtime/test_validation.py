@@ -75,3 +75,40 @@ def test_the_walker_names_the_field_and_the_rule() -> None:
     with pytest.raises(RequestValidationError, match=r"^speed=2\.0 is above the maximum 1\.5$") as caught:
         compile_request_check(schema)({"voice": "x", "speed": 2.0})
     assert (caught.value.path, caught.value.value) == ("speed", 2.0)
+
+
+def test_a_union_none_of_whose_members_fits_lists_each_members_rule_once() -> None:
+    schema = {"anyOf": [{"type": "string", "maxLength": 1}, {"type": "string", "enum": ["abc"]}, {"type": "integer"}]}
+
+    with pytest.raises(RequestValidationError) as caught:
+        check_request_body({"f": "ab"}, {"properties": {"f": schema}})
+    assert str(caught.value) == "f='ab' matches none of: is longer than 1 characters; is not one of 'abc'"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"a": 1}, "f={'a': 1} is an object where a string belongs"),
+        (None, "f=None is null where a string belongs"),
+        ([], "f=[] is an array where a string belongs"),
+        (1, "f=1 is a number where a string belongs"),
+        (True, "f=True is a boolean where a string belongs"),
+        (b"x", "f=b'x' is a bytes (not JSON) where a string belongs"),
+        ({1, 2}, "f={1, 2} is a set (not JSON) where a string belongs"),
+    ],
+    ids=repr,
+)
+def test_a_value_of_the_wrong_type_is_named_by_its_json_type(value: Any, message: str) -> None:
+    with pytest.raises(RequestValidationError) as caught:
+        check_request_body({"f": value}, {"properties": {"f": {"type": "string"}}})
+    assert str(caught.value) == message
+
+
+def test_a_body_that_breaks_a_rule_as_a_whole_has_the_empty_path() -> None:
+    with pytest.raises(RequestValidationError) as caught:
+        check_request_body([], {"type": "object"})
+    assert (caught.value.path, caught.value.value, str(caught.value)) == (
+        "",
+        [],
+        "the request body is an array where an object belongs",
+    )

@@ -480,10 +480,27 @@ def test_unwrap_returns_the_event_through_the_parse_hook() -> None:
     assert seen == [event]
 
 
-@pytest.mark.parametrize("body", [b"[1, 2]", b'"text"', b"not json", b'{"a": "\xff"}'])
-def test_unwrap_refuses_a_signed_body_that_is_not_a_json_object(body: bytes) -> None:
-    with pytest.raises(webhooks.MalformedPayloadError):
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"[1, 2]", "the signed body is JSON but a list, not an object"),
+        (b'"text"', "the signed body is JSON but a str, not an object"),
+        (b"not json", "the signed body is not UTF-8 JSON"),
+        (b'{"a": "\xff"}', "the signed body is not UTF-8 JSON"),
+    ],
+)
+def test_unwrap_refuses_a_signed_body_that_is_not_a_json_object(body: bytes, message: str) -> None:
+    with pytest.raises(webhooks.MalformedPayloadError) as caught:
         webhooks.unwrap(body, signed(body, b"key"), b"key")
+    assert str(caught.value) == message
+
+
+def test_unwrap_verifies_with_the_tolerance_it_is_given() -> None:
+    body = b'{"id": "evt_1", "type": "example.call.ended"}'
+    headers = signed(body, b"key", timestamp=NOW - 2 * TOLERANCE)
+    assert webhooks.unwrap(body, headers, b"key", tolerance=3 * TOLERANCE) == UnknownVariant(json.loads(body))
+    with pytest.raises(webhooks.TimestampTooOldError):
+        webhooks.unwrap(body, signed(body, b"key", timestamp=NOW - 2), b"key", tolerance=1)
 
 
 def test_unwrap_refuses_an_event_of_a_known_type_that_does_not_fit_its_model_without_showing_it() -> None:
@@ -592,3 +609,18 @@ def test_the_replay_guard_acts_once_per_id_until_its_delivery_could_no_longer_ve
         assert guard.first_time("wh_a", NOW)
     guard.forget("wh_a")
     assert guard.first_time("wh_a", NOW)  # acting on it failed: the retry is acted on
+    guard.forget("wh_never_seen")  # nothing to forget is not an error
+    assert guard.first_time("wh_never_seen", NOW)
+
+
+def test_an_id_acted_on_again_after_forget_is_kept_for_its_new_delivery_not_the_old_one() -> None:
+    guard = webhooks.ReplayGuard(tolerance=10)
+    assert guard.first_time("wh_a", NOW - 5)  # kept until NOW + 5
+    guard.forget("wh_a")
+    assert guard.first_time("wh_a", NOW + 20)  # a later delivery: kept until NOW + 30
+    with clock_at(NOW + 6):  # the first delivery's time is over, the second's is not
+        assert not guard.first_time("wh_a", NOW + 20)
+    with clock_at(NOW + 30):  # up to its expiry, included
+        assert not guard.first_time("wh_a", NOW + 20)
+    with clock_at(NOW + 31):
+        assert guard.first_time("wh_a", NOW + 20)
