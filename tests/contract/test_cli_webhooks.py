@@ -1,16 +1,16 @@
-"""``python -m openai_realtime_client webhooks verify``, run in a subprocess: the body from stdin as bytes,
-the secret from the environment; exit 0 valid, 1 refused with one line naming the cause, 2 usage; the
-secret and the signature never printed."""
+"""``python -m openai_realtime_client webhooks verify``, run in this process (tests/support/cli.py): the
+body from stdin as bytes, the secret from the environment; exit 0 valid, 1 refused with one line
+naming the cause, 2 usage; the secret and the signature never printed."""
 
 import base64
-import os
 import subprocess
-import sys
 import time
+from pathlib import Path
 
 import pytest
 from openai_realtime_client import webhooks
 
+from tests.support.cli import run_cli
 from tools import paths
 
 KEY = b"cli webhook key, not base64 text"
@@ -19,18 +19,8 @@ BODY = b'{"type": "realtime.call.incoming", "note": "caf\xc3\xa9 \xff bytes"}\n'
 
 
 def verify(*options: str, body: bytes = BODY, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {name: value for name, value in os.environ.items() if not name.startswith("OPENAI_")}
-    environment.update(PYTHONPATH=str(paths.GENERATED), PYTHONDONTWRITEBYTECODE="1", COLUMNS="200")
-    environment.update(env if env is not None else {"OPENAI_WEBHOOK_SECRET": SECRET})
-    result = subprocess.run(
-        [sys.executable, "-m", paths.PACKAGE_NAME, "webhooks", "verify", *options],
-        input=body,
-        env=environment,
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
-    return subprocess.CompletedProcess(result.args, result.returncode, result.stdout.decode(), result.stderr.decode())
+    variables = env if env is not None else {"OPENAI_WEBHOOK_SECRET": SECRET}
+    return run_cli("webhooks", "verify", *options, cwd=Path.cwd(), key=None, stdin=body, env=variables)
 
 
 def headers(msg_id: str = "wh_cli_1", timestamp: int | None = None) -> list[str]:
@@ -120,16 +110,3 @@ def test_usage_errors_exit_2(options: tuple[str, ...] | str, env: dict[str, str]
     assert result.returncode == 2
     assert message in result.stderr
     assert "whsec_not*base64" not in result.stderr
-
-
-def test_the_command_is_listed_in_the_help() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", paths.PACKAGE_NAME, "--help"],
-        env={**os.environ, "PYTHONPATH": str(paths.GENERATED), "COLUMNS": "200"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0
-    assert "webhooks verify" in result.stdout and "sessions create" in result.stdout
