@@ -489,7 +489,7 @@ def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentPa
         required = set(command.body_schema.get("required", ()))
         for field in command.fields:
             _add_field(fields, field, properties.get(field.name, {}), field.name in required)
-    _cli_webhooks.add_parser(groups, prog, _HelpFormatter)
+    _cli_webhooks.add_parser(groups, _HelpFormatter)
     return parser
 
 

@@ -35,10 +35,11 @@ def _tolerance(text: str) -> int:
     return value
 
 
-def add_parser(groups: "argparse._SubParsersAction[Any]", prog: str, formatter: type[argparse.HelpFormatter]) -> None:
+def add_parser(groups: "argparse._SubParsersAction[Any]", formatter: type[argparse.HelpFormatter]) -> None:
     """Adds ``webhooks verify`` to the command line's groups; its parser sets ``webhook_command``."""
-    group = groups.add_parser(GROUP, formatter_class=formatter, allow_abbrev=False)
-    actions = group.add_subparsers(prog=f"{prog} {GROUP}", dest="action", metavar="ACTION", required=True)
+    # Its help lists only the action, so argparse's own formatter does; argparse's prog is "PROG webhooks".
+    group = groups.add_parser(GROUP, allow_abbrev=False)
+    actions = group.add_subparsers(metavar="ACTION", required=True)
     sub = actions.add_parser(
         ACTION,
         help=SUMMARY,
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace, prog: str) -> int:
         problem = f"no webhook secret: the environment variable {args.secret_env} is unset or empty"
         print(f"{prog}: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    headers = {"webhook-id": args.id, "webhook-timestamp": args.timestamp, "webhook-signature": args.signature}
+    headers = {webhooks._ID: args.id, webhooks._TIMESTAMP: args.timestamp, webhooks._SIGNATURE: args.signature}
     body = sys.stdin.buffer.read()
     try:
         webhooks.verify_signature(body, headers, secret, args.tolerance)
