@@ -29,6 +29,8 @@ from .types import nearest_name
 # 130: what a shell reports for a command ended by Ctrl-C (128 + SIGINT).
 EXIT_OK, EXIT_API_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 API_KEY_VARIABLE = "OPENAI_API_KEY"
+# What runs the command line, under whatever package name this copy has (a vendored one too).
+PROG = f"python -m {__name__.rpartition('.')[0]}"
 _SCALAR_TYPES = ("string", "number", "integer", "boolean")
 _M = TypeVar("_M")
 
@@ -384,14 +386,13 @@ def _read_text(option: str, source: str) -> str:
 def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentParser:
     """The parser of every command; each command's parser sets ``command`` to its Command.
     ``title`` is the API's name, as the description gives it."""
-    prog = f"python -m {__package__ or __name__.rpartition('.')[0]}"
     entries = [(f"{c.group} {c.action}", c.summary) for c in commands]
     entries.append((f"{_cli_webhooks.GROUP} {_cli_webhooks.ACTION}", _cli_webhooks.SUMMARY))
     width = max(len(name) for name, _ in entries)
     # Listed by group, so that the commands of one group (`calls ...`) stand together.
     listing = "\n".join(f"  {name:<{width}}  {' '.join(summary.split())}" for name, summary in sorted(entries))
     parser = _ArgumentParser(
-        prog=prog,
+        prog=PROG,
         usage="%(prog)s [-h] COMMAND ACTION [options]",
         description=_plain_text(
             f"Call the {title} API: one command per operation, one option per request field. "
@@ -406,26 +407,19 @@ def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentPa
         allow_abbrev=False,
     )
     # prog= given, or argparse would build the commands' prog from the usage line above.
-    groups = parser.add_subparsers(
-        prog=prog, dest="group", metavar="COMMAND ACTION", required=True, help=argparse.SUPPRESS
-    )
+    groups = parser.add_subparsers(prog=PROG, metavar="COMMAND ACTION", required=True, help=argparse.SUPPRESS)
     # Each word of a group is a level of subcommands: "translations client-secrets create".
     subparsers: dict[str, argparse._SubParsersAction[_ArgumentParser]] = {"": groups}
     for command in commands:
         words = command.group.split()
         for depth, word in enumerate(words):
             above, here = " ".join(words[:depth]), " ".join(words[: depth + 1])
+            # A group that is also a command ("calls accept" beside calls/accept) is refused by
+            # argparse (conflicting subparser); generation refuses it first.
             if here not in subparsers:
-                if above not in subparsers:
-                    raise ValueError(f"the command {above!r} is both a command and a group")
                 level = subparsers[above].add_parser(word, formatter_class=_HelpFormatter, allow_abbrev=False)
                 last = depth == len(words) - 1
-                subparsers[here] = level.add_subparsers(
-                    prog=f"{prog} {here}",
-                    dest="action" if last else f"group:{here}",
-                    metavar="ACTION" if last else "COMMAND",
-                    required=True,
-                )
+                subparsers[here] = level.add_subparsers(metavar="ACTION" if last else "COMMAND", required=True)
         summary = " ".join(command.summary.split())
         sub = subparsers[command.group].add_parser(
             command.action,
@@ -580,7 +574,7 @@ def main(commands: Sequence[Command], title: str, argv: Sequence[str] | None = N
     try:
         return _run(commands, title, argv)
     except KeyboardInterrupt:
-        print(f"python -m {__package__ or __name__.rpartition('.')[0]}: interrupted", file=sys.stderr)
+        print(f"{PROG}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 

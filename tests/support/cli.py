@@ -16,7 +16,7 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import openai_realtime_client
@@ -102,17 +102,19 @@ def run_cli(
     key: str | None = TEST_API_KEY,
     stdin: str | bytes | None = None,
     env: Mapping[str, str] | None = None,
+    main: Callable[[list[str]], int] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """The command line in this process, with no OPENAI_* setting but the key (if any) and ``env``.
+    ``main``: the entry to run instead of the package's (the engine over a test's own commands).
     Fails the test if the key shows up in anything it printed."""
-    entry = importlib.import_module(f"{paths.PACKAGE_NAME}.__main__")
+    entry = main or importlib.import_module(f"{paths.PACKAGE_NAME}.__main__").main
     data = stdin.encode() if isinstance(stdin, str) else stdin or b""
     out, err = io.BytesIO(), io.BytesIO()
     with _process_state(), _environment(_variables(key, env)):
         os.chdir(cwd)
         sys.stdin, sys.stdout, sys.stderr = _stream(io.BytesIO(data)), _stream(out), _stream(err)
         try:
-            status = entry.main(list(args))
+            status = entry(list(args))
         except SystemExit as stop:
             status = _exit_status(stop)
         # Read before the streams are put back: a text stream closes its bytes when collected.
