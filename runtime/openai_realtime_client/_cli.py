@@ -101,7 +101,7 @@ def _plain_text(text: str) -> str:
 
 def _first_sentence(description: str) -> str:
     """The description's first sentence, starting lower-case, without its full stop: help style."""
-    sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z`])", " ".join(description.split()), maxsplit=1)[0]
+    sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z`])", " ".join(description.split()))[0]
     sentence = sentence.removesuffix(".")
     # "Sampling" and "A voice" start lower-case; "ISO codes" and "`auto`" stay as they are.
     if len(sentence) > 1 and sentence[0].isupper() and (sentence[1].islower() or sentence[1] == " "):
@@ -373,8 +373,8 @@ def _read_text(option: str, source: str) -> str:
         if source == "-":
             stdin = getattr(sys.stdin, "buffer", None)
             return stdin.read().decode() if stdin is not None else sys.stdin.read()
-        with open(source, encoding="utf-8", newline="") as handle:
-            return handle.read()
+        with open(source, "rb") as handle:
+            return handle.read().decode()
     except OSError as err:
         raise UsageError(f"{option} {shown}: cannot read it: {err.strerror}") from err
     except UnicodeDecodeError as err:

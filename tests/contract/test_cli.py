@@ -653,9 +653,9 @@ def test_calls_help_shows_the_file_option_and_the_beta_commands_say_they_are_dep
 
 
 def test_running_the_command_line_in_this_process_leaves_nothing_behind(tmp_path: Path) -> None:
-    before = dict(os.environ), os.getcwd(), (sys.stdin, sys.stdout, sys.stderr)
+    before = dict(os.environ), os.getcwd(), list(sys.argv), (sys.stdin, sys.stdout, sys.stderr)
 
     result = run_cli("sessions", "create", "--json", "-", cwd=tmp_path, stdin="[]", env={"OPENAI_ORG_ID": "org_x"})
 
     assert result.returncode == 2
-    assert (dict(os.environ), os.getcwd(), (sys.stdin, sys.stdout, sys.stderr)) == before
+    assert (dict(os.environ), os.getcwd(), list(sys.argv), (sys.stdin, sys.stdout, sys.stderr)) == before

@@ -1,7 +1,7 @@
 """The generated command line (``python -m openai_realtime_client``) as the tests run it.
 
-``run_cli`` runs the package's entry (``__main__.main``) in this process, as a fresh interpreter
-would see it: the arguments, only the OPENAI_* variables given, the working directory, stdin (text
+``run_cli`` runs the package's entry (``__main__.main()``) in this process, as a fresh interpreter
+would see it: the arguments in sys.argv, only the OPENAI_* variables given, the working directory, stdin (text
 or bytes), stdout and stderr captured, SystemExit turned into the exit status. In this process so
 that coverage and mutation testing (mutmut records which tests reach which function) see the code
 the tests exercise. ``run_cli_process`` runs it in a subprocess, for the few tests where the process
@@ -61,9 +61,9 @@ def _environment(variables: Mapping[str, str]) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _process_state() -> Iterator[None]:
-    """Puts back what a run may change in this process: cwd, the standard streams, logging, and
+    """Puts back what a run may change in this process: cwd, sys.argv, the standard streams, logging, and
     which deprecated operations have warned (a fresh interpreter starts with none)."""
-    cwd = os.getcwd()
+    cwd, argv = os.getcwd(), sys.argv
     streams = sys.stdin, sys.stdout, sys.stderr
     warned = set(_wire._WARNED)
     loggers = [logging.getLogger(), logging.getLogger(paths.PACKAGE_NAME)]
@@ -72,6 +72,7 @@ def _process_state() -> Iterator[None]:
         yield
     finally:
         os.chdir(cwd)
+        sys.argv = argv
         sys.stdin, sys.stdout, sys.stderr = streams
         _wire._WARNED.clear()
         _wire._WARNED.update(warned)
@@ -102,19 +103,22 @@ def run_cli(
     key: str | None = TEST_API_KEY,
     stdin: str | bytes | None = None,
     env: Mapping[str, str] | None = None,
-    main: Callable[[list[str]], int] | None = None,
+    main: Callable[[], int] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """The command line in this process, with no OPENAI_* setting but the key (if any) and ``env``.
-    ``main``: the entry to run instead of the package's (the engine over a test's own commands).
-    Fails the test if the key shows up in anything it printed."""
-    entry = main or importlib.import_module(f"{paths.PACKAGE_NAME}.__main__").main
+    The arguments come in sys.argv, as ``python -m`` gives them. ``main``: the entry to run instead
+    of the package's (the engine over a test's own commands). Fails the test if the key shows up in
+    anything it printed."""
+    package_main = importlib.import_module(f"{paths.PACKAGE_NAME}.__main__")
+    entry = main or package_main.main
     data = stdin.encode() if isinstance(stdin, str) else stdin or b""
     out, err = io.BytesIO(), io.BytesIO()
     with _process_state(), _environment(_variables(key, env)):
         os.chdir(cwd)
         sys.stdin, sys.stdout, sys.stderr = _stream(io.BytesIO(data)), _stream(out), _stream(err)
+        sys.argv = [str(package_main.__file__), *args]
         try:
-            status = entry(list(args))
+            status = entry()
         except SystemExit as stop:
             status = _exit_status(stop)
         # Read before the streams are put back: a text stream closes its bytes when collected.

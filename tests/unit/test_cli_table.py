@@ -105,8 +105,8 @@ COMMANDS = (
 )
 
 
-def _main(argv: list[str]) -> int:
-    return _cli.main(COMMANDS, "Demo 100%", argv)
+def _main() -> int:
+    return _cli.main(COMMANDS, "Demo 100%")
 
 
 def cli(*argv: str, stdin: str | bytes | None = None, columns: int = 100, key: str | None = KEY) -> Any:
@@ -117,6 +117,7 @@ def cli(*argv: str, stdin: str | bytes | None = None, columns: int = 100, key: s
 @pytest.fixture(autouse=True)
 def _fresh_outcome() -> Any:
     OUTCOME.clear()
+    CALLS.clear()
     yield
     OUTCOME.clear()
 
@@ -516,7 +517,47 @@ def test_a_deprecation_warning_of_the_call_is_not_shown() -> None:
     )  # fmt: skip
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = run_cli("old", "create", cwd=Path.cwd(), key=KEY, main=lambda argv: _cli.main([command], "Old", argv))
+        result = run_cli("old", "create", cwd=Path.cwd(), key=KEY, main=lambda: _cli.main([command], "Old"))
 
     assert result.returncode == 0 and result.stderr == ""
     assert caught == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "hint"),
+    [
+        (("--anyt", "1"), "--anyt 1; did you mean --anything?"),  # the one option it starts
+        (("--l", "1"), "--l 1"),  # starts three: no guess
+        (("--zzzzzz", "--coutn=3"), "--zzzzzz --coutn=3; did you mean --count?"),  # the first that is close
+        (("-x",), "-x"),
+    ],
+)
+def test_an_unknown_option_names_the_option_it_is_close_to(argv: tuple[str, ...], hint: str) -> None:
+    result = cli("demos", "create", *argv)
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"{PROG} demos create: error: unrecognized arguments: {hint} (see {PROG} demos create --help)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "prog", "needed"), [((), PROG, "COMMAND ACTION"), (("deep",), f"{PROG} deep", "COMMAND")]
+)
+def test_help_is_not_abbreviated_at_any_level(argv: tuple[str, ...], prog: str, needed: str) -> None:
+    result = cli(*argv, "--hel")
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"{prog}: error: the following arguments are required: {needed} (see {prog} --help)\n"
+
+
+def test_a_required_field_the_schema_does_not_describe_is_left_to_the_check() -> None:
+    command = _cli.Command(
+        group="bare", action="create", summary="Bare.", description="", method="POST", path="/bare",
+        body_schema={"type": "object", "required": ["ghost"]}, fields=(), secret_paths=(), call=_call,
+    )  # fmt: skip
+
+    result = run_cli("bare", "create", cwd=Path.cwd(), key=KEY, main=lambda: _cli.main([command], "Bare"))
+
+    assert result.returncode == 2 and CALLS == []
+    assert result.stderr == f"{PROG} bare create: error: RequestValidationError: ghost is required\n"

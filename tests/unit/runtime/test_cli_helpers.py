@@ -26,6 +26,9 @@ KEY = "sk-test-0123456789"
         ("e.g. a thing. more text", "e.g. a thing. more text"),
         ("Multi\n  line\ttext.", "multi line text"),
         ("X", "X"),
+        ("Ab.", "ab"),
+        ("AB codes.", "AB codes"),
+        ("One. Two. Three.", "one"),
         ("", ""),
     ],
 )
