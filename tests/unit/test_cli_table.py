@@ -561,3 +561,12 @@ def test_a_required_field_the_schema_does_not_describe_is_left_to_the_check() ->
 
     assert result.returncode == 2 and CALLS == []
     assert result.stderr == f"{PROG} bare create: error: RequestValidationError: ghost is required\n"
+
+
+def test_an_argument_error_never_shows_the_key() -> None:
+    result = cli("demos", "create", "--bogus", KEY, "--rate", KEY)
+
+    assert result.returncode == 2 and KEY not in result.stderr
+    assert result.stderr == (
+        f"{PROG} demos create: error: argument --rate: not an integer: '<redacted>' (see {PROG} demos create --help)\n"
+    )

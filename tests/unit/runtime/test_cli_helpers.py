@@ -252,3 +252,28 @@ def test_a_body_that_does_not_fit_the_model_is_a_usage_error() -> None:
         _cli._build(from_dict, {})
     assert str(raised.value) == "the request does not fit the API description: KeyError: 'model'"
     assert _cli._build(dict, {"a": 1}) == {"a": 1}
+
+
+@pytest.mark.parametrize(
+    ("schema", "takes"),
+    [
+        ({"const": "inf"}, True),
+        ({"const": 5}, False),
+        ({"type": ["integer", "string"]}, True),
+        ({"type": "integer"}, False),
+        ({"anyOf": [{"type": "integer"}, {"const": "inf"}]}, True),
+        ({"oneOf": [{"type": "integer"}, {"type": "string"}]}, True),
+        ({"oneOf": [{"type": "integer"}], "anyOf": [{"type": "string"}]}, False),  # oneOf is read first
+        ({"anyOf": [{"type": "object"}, {"const": 1}]}, False),
+        ({}, False),
+    ],
+)
+def test_a_field_takes_a_string_when_one_of_its_forms_is_a_string(schema: dict[str, Any], takes: bool) -> None:
+    assert _cli._takes_string(schema) is takes
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("5", 5), ('"x"', "x"), ("auto", "auto"), (" auto", " auto"), ("[1]", [1]), ("null", None)]
+)
+def test_json_or_text_reads_json_first_then_the_text_itself(text: str, value: Any) -> None:
+    assert _cli._json_or_text(text) == value
