@@ -318,7 +318,7 @@ def _add_field(group: argparse._ArgumentGroup, field: Field, schema: Mapping[str
     kind = _scalar_type(schema)
     strings = _string_union(schema)
     if field.media_type:
-        options["type"] = _TextFile(field.option)
+        options["type"] = _text_file
         options["metavar"] = "FILE|-"
         notes.append(f"{field.media_type}, read from FILE, or from stdin with -")
     elif kind == "boolean":
@@ -353,21 +353,17 @@ def _add_field(group: argparse._ArgumentGroup, field: Field, schema: Mapping[str
     group.add_argument("--" + field.option, help=_help_text(text), **options)
 
 
-class _TextFile:
+def _text_file(source: str) -> str:
     """An option's value read as UTF-8 text from a file, or from stdin for ``-``."""
-
-    def __init__(self, option: str) -> None:
-        self.option = option
-
-    def __call__(self, source: str) -> str:
-        try:
-            return _read_text(f"--{self.option}", source)
-        except UsageError as err:
-            raise argparse.ArgumentTypeError(str(err).split(": ", 1)[-1]) from None
+    try:
+        return _read_text(source)
+    except UsageError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
-def _read_text(option: str, source: str) -> str:
-    shown = "- (stdin)" if source == "-" else source
+def _read_text(source: str) -> str:
+    """The text of a file, or of stdin for ``-``; UsageError says what went wrong, the caller says
+    which option and file it was."""
     try:
         # Line endings kept as they are: an SDP offer's lines end in CRLF.
         if source == "-":
@@ -376,9 +372,9 @@ def _read_text(option: str, source: str) -> str:
         with open(source, "rb") as handle:
             return handle.read().decode()
     except OSError as err:
-        raise UsageError(f"{option} {shown}: cannot read it: {err.strerror}") from err
+        raise UsageError(f"cannot read it: {err.strerror}") from err
     except UnicodeDecodeError as err:
-        raise UsageError(f"{option} {shown}: not UTF-8 text: {err.reason}") from err
+        raise UsageError(f"not UTF-8 text: {err.reason}") from err
 
 
 def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentParser:
@@ -487,9 +483,10 @@ def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentPa
 
 def _read_json(source: str) -> dict[str, Any]:
     shown = "- (stdin)" if source == "-" else source
-    text = _read_text("--json", source)
     try:
-        document = _parse_json(text)
+        document = _parse_json(_read_text(source))
+    except UsageError as err:
+        raise UsageError(f"--json {shown}: {err}") from err
     except ValueError as err:
         raise UsageError(f"--json {shown}: not valid JSON: {err}") from err
     if not isinstance(document, dict):
