@@ -530,7 +530,7 @@ def _refused_key_option(argv: Sequence[str]) -> bool:
     for token in argv:
         if token == "--":
             return False
-        if token.split("=", 1)[0] in ("--api-key", "--api_key"):
+        if token.partition("=")[0] in ("--api-key", "--api_key"):
             return True
     return False
 
@@ -540,7 +540,7 @@ def _option_hint(parser: argparse.ArgumentParser, unknown: Sequence[str]) -> str
     known = [option for action in parser._actions for option in action.option_strings]
     for token in unknown:
         if token.startswith("--"):
-            typed = token.split("=", 1)[0]
+            typed = token.partition("=")[0]
             # A shortened option (--temp) first: abbreviations are refused, so say which it would be.
             starting = [option for option in known if option.startswith(typed)]
             near = starting[0] if len(starting) == 1 else nearest_name(typed, known)

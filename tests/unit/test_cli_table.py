@@ -528,7 +528,7 @@ def test_a_deprecation_warning_of_the_call_is_not_shown() -> None:
     [
         (("--anyt", "1"), "--anyt 1; did you mean --anything?"),  # the one option it starts
         (("--l", "1"), "--l 1"),  # starts three: no guess
-        (("--zzzzzz", "--coutn=3"), "--zzzzzz --coutn=3; did you mean --count?"),  # the first that is close
+        (("--zzzzzz", "--coutn=3=4"), "--zzzzzz --coutn=3=4; did you mean --count?"),  # the first that is close
         (("-x",), "-x"),
     ],
 )

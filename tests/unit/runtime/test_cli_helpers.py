@@ -181,6 +181,7 @@ def test_the_key_from_the_environment_is_redacted_from_output(monkeypatch: pytes
     [
         (["--api-key", "x"], True),
         (["--api_key=x"], True),
+        (["--api-key=a=b"], True),
         (["sessions", "create", "--api-key=x"], True),
         (["--", "--api-key"], False),
         (["--api-keys"], False),
