@@ -278,3 +278,10 @@ def test_a_field_takes_a_string_when_one_of_its_forms_is_a_string(schema: dict[s
 )
 def test_json_or_text_reads_json_first_then_the_text_itself(text: str, value: Any) -> None:
     assert _cli._json_or_text(text) == value
+
+
+def test_stdin_is_read_as_utf_8_bytes_whatever_its_text_layer_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A locale may give sys.stdin another encoding or newline translation; the bytes under it decide.
+    stdin = io.TextIOWrapper(io.BytesIO("Grüß\r\nv=0\r\n".encode()), encoding="latin-1", newline=None)
+    monkeypatch.setattr("sys.stdin", stdin)
+    assert _cli._read_text("-") == "Grüß\r\nv=0\r\n"
