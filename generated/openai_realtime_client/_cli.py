@@ -315,6 +315,11 @@ class _ArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {_redact(message)} (see {self.prog} --help)\n")
 
 
+# Every parser's settings: its help keeps paragraphs, and no option is taken from an abbreviation
+# (--temp is refused, naming --temperature, rather than read as it).
+_PARSER_SETTINGS: dict[str, Any] = {"formatter_class": _HelpFormatter, "allow_abbrev": False}
+
+
 def _add_field(group: argparse._ArgumentGroup, field: Field, schema: Mapping[str, Any], required: bool) -> None:
     """The option for one request field, or none for a const field (the client sends its value)."""
     if "const" in schema:
@@ -403,8 +408,7 @@ def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentPa
             "Each command's --help lists its options. Exit status: 0 success, 1 an error from the API "
             "or the connection, 2 a usage or validation error."
         ),
-        formatter_class=_HelpFormatter,
-        allow_abbrev=False,
+        **_PARSER_SETTINGS,
     )
     # prog= given, or argparse would build the commands' prog from the usage line above.
     groups = parser.add_subparsers(prog=PROG, metavar="COMMAND ACTION", required=True, help=argparse.SUPPRESS)
@@ -417,7 +421,7 @@ def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentPa
             # A group that is also a command ("calls accept" beside calls/accept) is refused by
             # argparse (conflicting subparser); generation refuses it first.
             if here not in subparsers:
-                level = subparsers[above].add_parser(word, formatter_class=_HelpFormatter, allow_abbrev=False)
+                level = subparsers[above].add_parser(word, **_PARSER_SETTINGS)
                 last = depth == len(words) - 1
                 subparsers[here] = level.add_subparsers(metavar="ACTION" if last else "COMMAND", required=True)
         summary = " ".join(command.summary.split())
@@ -435,8 +439,7 @@ def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentPa
                     if part
                 )
             ),
-            formatter_class=_HelpFormatter,
-            allow_abbrev=False,
+            **_PARSER_SETTINGS,
         )
         sub.set_defaults(command=command, command_parser=sub)
         for name in command.arguments:
@@ -483,7 +486,7 @@ def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentPa
         required = set(command.body_schema.get("required", ()))
         for field in command.fields:
             _add_field(fields, field, properties.get(field.name, {}), field.name in required)
-    _cli_webhooks.add_parser(groups, _HelpFormatter)
+    _cli_webhooks.add_parser(groups, _PARSER_SETTINGS)
     return parser
 
 

@@ -16,6 +16,7 @@ one). No line ever holds the secret, a signature or the body.
 import argparse
 import os
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from . import webhooks
@@ -37,10 +38,10 @@ def _tolerance(text: str) -> int:
     return value
 
 
-def add_parser(groups: "argparse._SubParsersAction[Any]", formatter: type[argparse.HelpFormatter]) -> None:
-    """Adds ``webhooks verify`` to the command line's groups; its parser sets ``webhook_command``."""
-    # Its help lists only the action, so argparse's own formatter does; argparse's prog is "PROG webhooks".
-    group = groups.add_parser(GROUP, allow_abbrev=False)
+def add_parser(groups: "argparse._SubParsersAction[Any]", settings: Mapping[str, Any]) -> None:
+    """Adds ``webhooks verify`` to the command line's groups, its parsers made with the command
+    line's ``settings``; its parser sets ``webhook_command``."""
+    group = groups.add_parser(GROUP, **settings)
     actions = group.add_subparsers(metavar="ACTION", required=True)
     sub = actions.add_parser(
         ACTION,
@@ -52,8 +53,7 @@ def add_parser(groups: "argparse._SubParsersAction[Any]", formatter: type[argpar
             "secret is read from an environment variable, never from an option. Exit status: 0 valid, 1 "
             "refused (one line saying why), 2 a usage error."
         ),
-        formatter_class=formatter,
-        allow_abbrev=False,
+        **settings,
     )
     sub.set_defaults(webhook_command=run, command_parser=sub)
     sub.add_argument("--id", required=True, metavar="ID", help="the webhook-id header")
