@@ -33,6 +33,8 @@ API_KEY_VARIABLE = "OPENAI_API_KEY"
 PROG = f"python -m {__name__.rpartition('.')[0]}"
 _SCALAR_TYPES = ("string", "number", "integer", "boolean")
 _M = TypeVar("_M")
+# How an answer is printed: indented, and text in any language as it is rather than \u escapes.
+_ANSWER_JSON: dict[str, Any] = {"indent": 2, "ensure_ascii": False}
 
 
 @dataclass(frozen=True)
@@ -630,12 +632,12 @@ def _run(commands: Sequence[Command], title: str, argv: Sequence[str] | None) ->
     except APIError as err:
         print(f"{prog}: error: {_one_line(_error_line(err))}", file=sys.stderr)
         return EXIT_API_ERROR
-    if getattr(args, "secret", False):
+    if command.secret_paths and args.secret:
         secret = _find_secret(answer, command.secret_paths)
         if secret is None:
             print(f"{prog}: error: the answer carries no client secret", file=sys.stderr)
             return EXIT_API_ERROR
         sys.stdout.write(_redact(secret) + "\n")
     elif answer is not None:
-        sys.stdout.write(_redact(json.dumps(answer, indent=2, ensure_ascii=False)) + "\n")
+        sys.stdout.write(_redact(json.dumps(answer, **_ANSWER_JSON)) + "\n")
     return EXIT_OK

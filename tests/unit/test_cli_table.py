@@ -507,9 +507,10 @@ def test_ctrl_c_is_one_line_and_130() -> None:
     assert (result.returncode, result.stdout, result.stderr) == (130, "", f"{PROG}: interrupted\n")
 
 
-def test_a_deprecation_warning_of_the_call_is_not_shown() -> None:
+def test_a_deprecation_warning_of_the_call_is_not_shown_but_other_warnings_are() -> None:
     def deprecated(client: Any, body: dict[str, Any]) -> None:
         warnings.warn("old", DeprecationWarning, stacklevel=1)
+        warnings.warn("a field this client does not know", UserWarning, stacklevel=1)
 
     command = _cli.Command(
         group="old", action="create", summary="Old.", description="", method="POST", path="/old",
@@ -520,7 +521,7 @@ def test_a_deprecation_warning_of_the_call_is_not_shown() -> None:
         result = run_cli("old", "create", cwd=Path.cwd(), key=KEY, main=lambda: _cli.main([command], "Old"))
 
     assert result.returncode == 0 and result.stderr == ""
-    assert caught == []
+    assert [(w.category, str(w.message)) for w in caught] == [(UserWarning, "a field this client does not know")]
 
 
 @pytest.mark.parametrize(
