@@ -55,6 +55,10 @@ def test_percent_signs_survive_argparse_formatting() -> None:
         ({"type": "array", "items": {"type": "string"}}, "array of strings"),
         ({"type": "array", "items": {"type": ["string", "null"]}}, "array of strings or null"),
         (
+            {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+            "array of strings or integers",
+        ),
+        (
             {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 3},
             "array of integers, 1 to 3 items",
         ),
