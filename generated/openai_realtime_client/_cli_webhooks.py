@@ -16,6 +16,7 @@ one). No line ever holds the secret, a signature or the body.
 import argparse
 import os
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from . import webhooks
@@ -37,10 +38,11 @@ def _tolerance(text: str) -> int:
     return value
 
 
-def add_parser(groups: "argparse._SubParsersAction[Any]", prog: str, formatter: type[argparse.HelpFormatter]) -> None:
-    """Adds ``webhooks verify`` to the command line's groups; its parser sets ``webhook_command``."""
-    group = groups.add_parser(GROUP, formatter_class=formatter, allow_abbrev=False)
-    actions = group.add_subparsers(prog=f"{prog} {GROUP}", dest="action", metavar="ACTION", required=True)
+def add_parser(groups: "argparse._SubParsersAction[Any]", settings: Mapping[str, Any]) -> None:
+    """Adds ``webhooks verify`` to the command line's groups, its parsers made with the command
+    line's ``settings``; its parser sets ``webhook_command``."""
+    group = groups.add_parser(GROUP, **settings)
+    actions = group.add_subparsers(metavar="ACTION", required=True)
     sub = actions.add_parser(
         ACTION,
         help=SUMMARY,
@@ -51,8 +53,7 @@ def add_parser(groups: "argparse._SubParsersAction[Any]", prog: str, formatter: 
             "secret is read from an environment variable, never from an option. Exit status: 0 valid, 1 "
             "refused (one line saying why), 2 a usage error."
         ),
-        formatter_class=formatter,
-        allow_abbrev=False,
+        **settings,
     )
     sub.set_defaults(webhook_command=run, command_parser=sub)
     sub.add_argument("--id", required=True, metavar="ID", help="the webhook-id header")
@@ -82,7 +83,7 @@ def run(args: argparse.Namespace, prog: str) -> int:
         problem = f"no webhook secret: the environment variable {args.secret_env} is unset or empty"
         print(f"{prog}: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    headers = {"webhook-id": args.id, "webhook-timestamp": args.timestamp, "webhook-signature": args.signature}
+    headers = {webhooks._ID: args.id, webhooks._TIMESTAMP: args.timestamp, webhooks._SIGNATURE: args.signature}
     body = sys.stdin.buffer.read()
     try:
         webhooks.verify_signature(body, headers, secret, args.tolerance)

@@ -27,8 +27,12 @@ from .types import nearest_name
 # 130: what a shell reports for a command ended by Ctrl-C (128 + SIGINT).
 EXIT_OK, EXIT_API_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 API_KEY_VARIABLE = "OPENAI_API_KEY"
+# What runs the command line, under whatever package name this copy has (a vendored one too).
+PROG = f"python -m {__name__.rpartition('.')[0]}"
 _SCALAR_TYPES = ("string", "number", "integer", "boolean")
 _M = TypeVar("_M")
+# How an answer is printed: indented, and text in any language as it is rather than \u escapes.
+_ANSWER_JSON: dict[str, Any] = {"indent": 2, "ensure_ascii": False}
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ def _plain_text(text: str) -> str:
 
 def _first_sentence(description: str) -> str:
     """The description's first sentence, starting lower-case, without its full stop: help style."""
-    sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z`])", " ".join(description.split()), maxsplit=1)[0]
+    sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z`])", " ".join(description.split()))[0]
     sentence = sentence.removesuffix(".")
     # "Sampling" and "A voice" start lower-case; "ISO codes" and "`auto`" stay as they are.
     if len(sentence) > 1 and sentence[0].isupper() and (sentence[1].islower() or sentence[1] == " "):
@@ -280,7 +284,11 @@ class _HelpFormatter(argparse.HelpFormatter):
     line inside a hyphenated name such as a model's."""
 
     def _split_lines(self, text: str, width: int) -> list[str]:
-        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+        return textwrap.wrap(
+            " ".join(text.split()),
+            width,
+            break_on_hyphens=False,  # pragma: no mutate (None, the only mutant, is as false as False)
+        )
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         blocks = []
@@ -294,7 +302,7 @@ class _HelpFormatter(argparse.HelpFormatter):
                         width,
                         initial_indent=indent,
                         subsequent_indent=indent,
-                        break_on_hyphens=False,
+                        break_on_hyphens=False,  # pragma: no mutate (None, the only mutant, is as false as False)
                     )
                 )
         return "\n\n".join(blocks)
@@ -307,6 +315,11 @@ class _ArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {_redact(message)} (see {self.prog} --help)\n")
 
 
+# Every parser's settings: its help keeps paragraphs, and no option is taken from an abbreviation
+# (--temp is refused, naming --temperature, rather than read as it).
+_PARSER_SETTINGS: dict[str, Any] = {"formatter_class": _HelpFormatter, "allow_abbrev": False}
+
+
 def _add_field(group: argparse._ArgumentGroup, field: Field, schema: Mapping[str, Any], required: bool) -> None:
     """The option for one request field, or none for a const field (the client sends its value)."""
     if "const" in schema:
@@ -316,7 +329,7 @@ def _add_field(group: argparse._ArgumentGroup, field: Field, schema: Mapping[str
     kind = _scalar_type(schema)
     strings = _string_union(schema)
     if field.media_type:
-        options["type"] = _TextFile(field.option)
+        options["type"] = _text_file
         options["metavar"] = "FILE|-"
         notes.append(f"{field.media_type}, read from FILE, or from stdin with -")
     elif kind == "boolean":
@@ -351,45 +364,40 @@ def _add_field(group: argparse._ArgumentGroup, field: Field, schema: Mapping[str
     group.add_argument("--" + field.option, help=_help_text(text), **options)
 
 
-class _TextFile:
+def _text_file(source: str) -> str:
     """An option's value read as UTF-8 text from a file, or from stdin for ``-``."""
-
-    def __init__(self, option: str) -> None:
-        self.option = option
-
-    def __call__(self, source: str) -> str:
-        try:
-            return _read_text(f"--{self.option}", source)
-        except UsageError as err:
-            raise argparse.ArgumentTypeError(str(err).split(": ", 1)[-1]) from None
+    try:
+        return _read_text(source)
+    except UsageError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
-def _read_text(option: str, source: str) -> str:
-    shown = "- (stdin)" if source == "-" else source
+def _read_text(source: str) -> str:
+    """The text of a file, or of stdin for ``-``; UsageError says what went wrong, the caller says
+    which option and file it was."""
     try:
         # Line endings kept as they are: an SDP offer's lines end in CRLF.
         if source == "-":
             stdin = getattr(sys.stdin, "buffer", None)
             return stdin.read().decode() if stdin is not None else sys.stdin.read()
-        with open(source, encoding="utf-8", newline="") as handle:
-            return handle.read()
+        with open(source, "rb") as handle:
+            return handle.read().decode()
     except OSError as err:
-        raise UsageError(f"{option} {shown}: cannot read it: {err.strerror}") from err
+        raise UsageError(f"cannot read it: {err.strerror}") from err
     except UnicodeDecodeError as err:
-        raise UsageError(f"{option} {shown}: not UTF-8 text: {err.reason}") from err
+        raise UsageError(f"not UTF-8 text: {err.reason}") from err
 
 
 def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentParser:
     """The parser of every command; each command's parser sets ``command`` to its Command.
     ``title`` is the API's name, as the description gives it."""
-    prog = f"python -m {__package__ or __name__.rpartition('.')[0]}"
     entries = [(f"{c.group} {c.action}", c.summary) for c in commands]
     entries.append((f"{_cli_webhooks.GROUP} {_cli_webhooks.ACTION}", _cli_webhooks.SUMMARY))
     width = max(len(name) for name, _ in entries)
     # Listed by group, so that the commands of one group (`calls ...`) stand together.
     listing = "\n".join(f"  {name:<{width}}  {' '.join(summary.split())}" for name, summary in sorted(entries))
     parser = _ArgumentParser(
-        prog=prog,
+        prog=PROG,
         usage="%(prog)s [-h] COMMAND ACTION [options]",
         description=_plain_text(
             f"Call the {title} API: one command per operation, one option per request field. "
@@ -400,30 +408,22 @@ def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentPa
             "Each command's --help lists its options. Exit status: 0 success, 1 an error from the API "
             "or the connection, 2 a usage or validation error."
         ),
-        formatter_class=_HelpFormatter,
-        allow_abbrev=False,
+        **_PARSER_SETTINGS,
     )
     # prog= given, or argparse would build the commands' prog from the usage line above.
-    groups = parser.add_subparsers(
-        prog=prog, dest="group", metavar="COMMAND ACTION", required=True, help=argparse.SUPPRESS
-    )
+    groups = parser.add_subparsers(prog=PROG, metavar="COMMAND ACTION", required=True, help=argparse.SUPPRESS)
     # Each word of a group is a level of subcommands: "translations client-secrets create".
     subparsers: dict[str, argparse._SubParsersAction[_ArgumentParser]] = {"": groups}
     for command in commands:
         words = command.group.split()
         for depth, word in enumerate(words):
             above, here = " ".join(words[:depth]), " ".join(words[: depth + 1])
+            # A group that is also a command ("calls accept" beside calls/accept) is refused by
+            # argparse (conflicting subparser); generation refuses it first.
             if here not in subparsers:
-                if above not in subparsers:
-                    raise ValueError(f"the command {above!r} is both a command and a group")
-                level = subparsers[above].add_parser(word, formatter_class=_HelpFormatter, allow_abbrev=False)
+                level = subparsers[above].add_parser(word, **_PARSER_SETTINGS)
                 last = depth == len(words) - 1
-                subparsers[here] = level.add_subparsers(
-                    prog=f"{prog} {here}",
-                    dest="action" if last else f"group:{here}",
-                    metavar="ACTION" if last else "COMMAND",
-                    required=True,
-                )
+                subparsers[here] = level.add_subparsers(metavar="ACTION" if last else "COMMAND", required=True)
         summary = " ".join(command.summary.split())
         sub = subparsers[command.group].add_parser(
             command.action,
@@ -439,8 +439,7 @@ def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentPa
                     if part
                 )
             ),
-            formatter_class=_HelpFormatter,
-            allow_abbrev=False,
+            **_PARSER_SETTINGS,
         )
         sub.set_defaults(command=command, command_parser=sub)
         for name in command.arguments:
@@ -487,15 +486,16 @@ def build_parser(commands: Sequence[Command], title: str) -> argparse.ArgumentPa
         required = set(command.body_schema.get("required", ()))
         for field in command.fields:
             _add_field(fields, field, properties.get(field.name, {}), field.name in required)
-    _cli_webhooks.add_parser(groups, prog, _HelpFormatter)
+    _cli_webhooks.add_parser(groups, _PARSER_SETTINGS)
     return parser
 
 
 def _read_json(source: str) -> dict[str, Any]:
     shown = "- (stdin)" if source == "-" else source
-    text = _read_text("--json", source)
     try:
-        document = _parse_json(text)
+        document = _parse_json(_read_text(source))
+    except UsageError as err:
+        raise UsageError(f"--json {shown}: {err}") from err
     except ValueError as err:
         raise UsageError(f"--json {shown}: not valid JSON: {err}") from err
     if not isinstance(document, dict):
@@ -539,7 +539,7 @@ def _refused_key_option(argv: Sequence[str]) -> bool:
     for token in argv:
         if token == "--":
             return False
-        if token.split("=", 1)[0] in ("--api-key", "--api_key"):
+        if token.partition("=")[0] in ("--api-key", "--api_key"):
             return True
     return False
 
@@ -549,7 +549,7 @@ def _option_hint(parser: argparse.ArgumentParser, unknown: Sequence[str]) -> str
     known = [option for action in parser._actions for option in action.option_strings]
     for token in unknown:
         if token.startswith("--"):
-            typed = token.split("=", 1)[0]
+            typed = token.partition("=")[0]
             # A shortened option (--temp) first: abbreviations are refused, so say which it would be.
             starting = [option for option in known if option.startswith(typed)]
             near = starting[0] if len(starting) == 1 else nearest_name(typed, known)
@@ -578,7 +578,7 @@ def main(commands: Sequence[Command], title: str, argv: Sequence[str] | None = N
     try:
         return _run(commands, title, argv)
     except KeyboardInterrupt:
-        print(f"python -m {__package__ or __name__.rpartition('.')[0]}: interrupted", file=sys.stderr)
+        print(f"{PROG}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
@@ -630,12 +630,12 @@ def _run(commands: Sequence[Command], title: str, argv: Sequence[str] | None) ->
     except APIError as err:
         print(f"{prog}: error: {_one_line(_error_line(err))}", file=sys.stderr)
         return EXIT_API_ERROR
-    if getattr(args, "secret", False):
+    if command.secret_paths and args.secret:
         secret = _find_secret(answer, command.secret_paths)
         if secret is None:
             print(f"{prog}: error: the answer carries no client secret", file=sys.stderr)
             return EXIT_API_ERROR
         sys.stdout.write(_redact(secret) + "\n")
     elif answer is not None:
-        sys.stdout.write(_redact(json.dumps(answer, indent=2, ensure_ascii=False)) + "\n")
+        sys.stdout.write(_redact(json.dumps(answer, **_ANSWER_JSON)) + "\n")
     return EXIT_OK

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli_process
 from tools import openapi_document, paths
 from tools.codegen.generate import GenerationError, render
 from tools.servers.mock_server import MockServer
@@ -121,7 +121,7 @@ def translation(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def test_the_new_operation_is_listed_as_a_command(translation: tuple[Path, Path]) -> None:
-    result = run_cli("--help", cwd=translation[0], pythonpath=translation[0], key=None)
+    result = run_cli_process("--help", cwd=translation[0], pythonpath=translation[0], key=None)
 
     assert result.returncode == 0, result.stderr
     listed = [line.split(None, 2) for line in result.stdout.splitlines() if line.startswith("  ") and "create" in line]
@@ -132,7 +132,7 @@ def test_the_new_operation_is_listed_as_a_command(translation: tuple[Path, Path]
 
 
 def test_its_options_follow_the_field_types(translation: tuple[Path, Path]) -> None:
-    result = run_cli(
+    result = run_cli_process(
         "translation-sessions", "create", "--help", cwd=translation[0], pythonpath=translation[0], key=None
     )
 
@@ -154,12 +154,12 @@ def test_its_options_follow_the_field_types(translation: tuple[Path, Path]) -> N
 def test_a_call_sends_the_options_and_the_required_const(translation: tuple[Path, Path]) -> None:
     generated, spec = translation
     with MockServer(spec) as server:
-        result = run_cli(
+        result = run_cli_process(
             "translation-sessions", "create", "--target-language", "fr", "--rate", "24000",
             "--no-stream", "--max-speakers", "3", "--listen-for", '["fr", "de"]', "--glossary-note", "Kafka",
             "--base-url", server.url, cwd=generated, pythonpath=generated,
         )  # fmt: skip
-        streamed = run_cli(
+        streamed = run_cli_process(
             "translation-sessions", "create", "--target-language", "de", "--stream", "--secret",
             "--base-url", server.url, cwd=generated, pythonpath=generated,
         )  # fmt: skip
@@ -200,7 +200,7 @@ def test_its_rules_are_checked_before_anything_is_sent(
 ) -> None:
     generated, spec = translation
     with MockServer(spec) as server:
-        result = run_cli(
+        result = run_cli_process(
             "translation-sessions", "create", *arguments, "--base-url", server.url, cwd=generated, pythonpath=generated
         )
         received = server.received

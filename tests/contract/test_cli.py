@@ -1,11 +1,11 @@
-"""The generated command line (``python -m openai_realtime_client``), run in a subprocess against the
-spec-driven mock: what each command sends, what it prints, its exit codes, and that the API key
-never shows."""
+"""The generated command line (``python -m openai_realtime_client``), run in this process
+(tests/support/cli.py) against the spec-driven mock: what each command sends, what it prints, its
+exit codes, and that the API key never shows."""
 
 import ast
 import json
+import os
 import pkgutil
-import shutil
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -550,27 +550,6 @@ def test_the_command_line_imports_only_the_standard_library_and_the_package() ->
     assert absolute <= sys.stdlib_module_names
 
 
-def test_a_vendored_copy_runs_under_its_own_module_path(mock_server: MockServer, tmp_path: Path) -> None:
-    vendor = tmp_path / "app" / "myservice" / "_vendor"
-    vendor.mkdir(parents=True)
-    for package in (vendor.parent, vendor):
-        (package / "__init__.py").write_text("")
-    shutil.copytree(paths.GENERATED / PACKAGE, vendor / PACKAGE)
-    module = f"myservice._vendor.{PACKAGE}"
-
-    result = run_cli(
-        "sessions", "create", "--secret", "--base-url", mock_server.url,
-        cwd=tmp_path, module=module, pythonpath=tmp_path / "app",
-    )  # fmt: skip
-    usage = run_cli(
-        "sessions", "create", "--temperature", "9", cwd=tmp_path, module=module, pythonpath=tmp_path / "app"
-    )
-
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ek_")
-    assert one_line(usage.stderr).startswith(f"python -m {module} sessions create: error: RequestValidationError")
-
-
 # --- the calls commands: SDP from a file or stdin, the call id as an argument ---------------------
 
 SDP_OFFER = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n"
@@ -671,3 +650,12 @@ def test_calls_help_shows_the_file_option_and_the_beta_commands_say_they_are_dep
     assert "CALL_ID" in accept.stdout
     text = " ".join(sessions.stdout.split())
     assert "Deprecated" in text and "client-secrets create" in text and '"type": "realtime"' in text
+
+
+def test_running_the_command_line_in_this_process_leaves_nothing_behind(tmp_path: Path) -> None:
+    before = dict(os.environ), os.getcwd(), list(sys.argv), (sys.stdin, sys.stdout, sys.stderr)
+
+    result = run_cli("sessions", "create", "--json", "-", cwd=tmp_path, stdin="[]", env={"OPENAI_ORG_ID": "org_x"})
+
+    assert result.returncode == 2
+    assert (dict(os.environ), os.getcwd(), list(sys.argv), (sys.stdin, sys.stdout, sys.stderr)) == before

@@ -1,20 +1,13 @@
-"""The command line's answer to a user's mistakes: one line each, saying what to do, and Ctrl-C."""
+"""The command line's answer to a user's mistakes: one line each, saying what to do (Ctrl-C: test_cli_process.py)."""
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.contract.test_cli import PACKAGE, one_line
 from tests.support.cli import run_cli
-from tests.support.fault_server import FaultServer, stall
 from tests.support.payloads import TEST_API_KEY
-from tools import paths
 from tools.servers.mock_server import MockServer
 
 PROG = f"python -m {PACKAGE} sessions create"
@@ -147,34 +140,3 @@ def test_a_key_that_cannot_be_sent_is_one_line_naming_the_problem_not_the_key(
     assert line.startswith(f"{PROG}: error: OPENAI_API_KEY {problem}")
     assert TEST_API_KEY[:8] not in line and TEST_API_KEY[-8:] not in line
     assert mock_server.received == []
-
-
-def test_ctrl_c_during_a_call_prints_one_line_and_exits_130(tmp_path: Path) -> None:
-    env = {name: value for name, value in os.environ.items() if not name.startswith("OPENAI_")}
-    env.update(PYTHONPATH=str(paths.GENERATED), PYTHONDONTWRITEBYTECODE="1", OPENAI_API_KEY=TEST_API_KEY)
-    with FaultServer(stall(30.0)) as server:
-        process = subprocess.Popen(
-            [sys.executable, "-m", PACKAGE, "sessions", "create", "--base-url", server.url, "--max-retries", "0"],
-            cwd=tmp_path,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            deadline = time.monotonic() + 20
-            while server.attempts == 0 and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert server.attempts == 1, "the command never reached the server"
-            time.sleep(0.2)  # it is now waiting for the answer
-            process.send_signal(signal.SIGINT)
-            stdout, stderr = process.communicate(timeout=20)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.communicate()
-
-    assert process.returncode == 130
-    assert stdout == ""
-    assert one_line(stderr) == f"python -m {PACKAGE}: interrupted"
-    assert TEST_API_KEY not in stderr

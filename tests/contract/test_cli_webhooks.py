@@ -1,16 +1,16 @@
-"""``python -m openai_realtime_client webhooks verify``, run in a subprocess: the body from stdin as bytes,
-the secret from the environment; exit 0 valid, 1 refused with one line naming the cause, 2 usage; the
-secret and the signature never printed."""
+"""``python -m openai_realtime_client webhooks verify``, run in this process (tests/support/cli.py): the
+body from stdin as bytes, the secret from the environment; exit 0 valid, 1 refused with one line
+naming the cause, 2 usage; the secret and the signature never printed."""
 
 import base64
-import os
 import subprocess
-import sys
 import time
+from pathlib import Path
 
 import pytest
 from openai_realtime_client import webhooks
 
+from tests.support.cli import run_cli
 from tools import paths
 
 KEY = b"cli webhook key, not base64 text"
@@ -19,18 +19,8 @@ BODY = b'{"type": "realtime.call.incoming", "note": "caf\xc3\xa9 \xff bytes"}\n'
 
 
 def verify(*options: str, body: bytes = BODY, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {name: value for name, value in os.environ.items() if not name.startswith("OPENAI_")}
-    environment.update(PYTHONPATH=str(paths.GENERATED), PYTHONDONTWRITEBYTECODE="1", COLUMNS="200")
-    environment.update(env if env is not None else {"OPENAI_WEBHOOK_SECRET": SECRET})
-    result = subprocess.run(
-        [sys.executable, "-m", paths.PACKAGE_NAME, "webhooks", "verify", *options],
-        input=body,
-        env=environment,
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
-    return subprocess.CompletedProcess(result.args, result.returncode, result.stdout.decode(), result.stderr.decode())
+    variables = env if env is not None else {"OPENAI_WEBHOOK_SECRET": SECRET}
+    return run_cli("webhooks", "verify", *options, cwd=Path.cwd(), key=None, stdin=body, env=variables)
 
 
 def headers(msg_id: str = "wh_cli_1", timestamp: int | None = None) -> list[str]:
@@ -104,32 +94,128 @@ def test_the_tolerance_can_be_widened() -> None:
     assert verify(*options, "--tolerance", "600").returncode == 0
 
 
+PROG = f"python -m {paths.PACKAGE_NAME} webhooks verify"
+SEE_HELP = f" (see {PROG} --help)"
+
+
 @pytest.mark.parametrize(
-    ("options", "env", "message"),
+    ("options", "env", "line"),
     [
-        ((), {"OPENAI_WEBHOOK_SECRET": SECRET}, "the following arguments are required: --id, --timestamp, --signature"),
-        ("default", {}, "no webhook secret: the environment variable OPENAI_WEBHOOK_SECRET is unset or empty"),
-        ("default", {"OPENAI_WEBHOOK_SECRET": "  "}, "OPENAI_WEBHOOK_SECRET is unset or empty"),
-        ("default", {"OPENAI_WEBHOOK_SECRET": "whsec_not*base64"}, "OPENAI_WEBHOOK_SECRET: the webhook secret is not"),
-        (("--tolerance", "-1"), {"OPENAI_WEBHOOK_SECRET": SECRET}, "--tolerance: must be 0 or more"),
+        (
+            (),
+            {"OPENAI_WEBHOOK_SECRET": SECRET},
+            "error: the following arguments are required: --id, --timestamp, --signature" + SEE_HELP,
+        ),
+        ("default", {}, "error: no webhook secret: the environment variable OPENAI_WEBHOOK_SECRET is unset or empty"),
+        (
+            "default",
+            {"OPENAI_WEBHOOK_SECRET": "  "},
+            "error: no webhook secret: the environment variable OPENAI_WEBHOOK_SECRET is unset or empty",
+        ),
+        (
+            ("--secret-env", "RECEIVER_SECRET"),
+            {"OPENAI_WEBHOOK_SECRET": SECRET},
+            "error: no webhook secret: the environment variable RECEIVER_SECRET is unset or empty",
+        ),
+        (
+            "default",
+            {"OPENAI_WEBHOOK_SECRET": "whsec_not*base64"},
+            "error: OPENAI_WEBHOOK_SECRET: the webhook secret is not base64 after the optional whsec_ prefix "
+            "(pass bytes to use a raw key)",
+        ),
+        (
+            ("--tolerance", "-1"),
+            {"OPENAI_WEBHOOK_SECRET": SECRET},
+            "error: argument --tolerance: must be 0 or more, got '-1'" + SEE_HELP,
+        ),
+        (
+            ("--tolerance", "1.5"),
+            {"OPENAI_WEBHOOK_SECRET": SECRET},
+            "error: argument --tolerance: not a whole number of seconds: '1.5'" + SEE_HELP,
+        ),
+        (
+            ("--tol", "600"),
+            {"OPENAI_WEBHOOK_SECRET": SECRET},
+            "error: unrecognized arguments: --tol 600; did you mean --tolerance?" + SEE_HELP,
+        ),
     ],
 )
-def test_usage_errors_exit_2(options: tuple[str, ...] | str, env: dict[str, str], message: str) -> None:
+def test_usage_errors_exit_2_with_one_line(options: tuple[str, ...] | str, env: dict[str, str], line: str) -> None:
     given = headers() if options == "default" else [*headers(), *options] if options else []
     result = verify(*given, env=env)
     assert result.returncode == 2
-    assert message in result.stderr
-    assert "whsec_not*base64" not in result.stderr
+    assert result.stdout == ""
+    assert result.stderr == f"{PROG}: {line}\n"
 
 
-def test_the_command_is_listed_in_the_help() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", paths.PACKAGE_NAME, "--help"],
-        env={**os.environ, "PYTHONPATH": str(paths.GENERATED), "COLUMNS": "200"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+def test_a_tolerance_of_0_is_allowed() -> None:
+    result = verify(*headers(timestamp=int(time.time()) - 400), "--tolerance", "0")
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{PROG}: refused: TimestampTooOldError: ")
+
+
+def test_an_id_with_line_breaks_is_shown_on_one_line() -> None:
+    options = headers(msg_id="wh 1\n\tnext")
+    result = verify(*options)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"valid: webhook-id wh 1 next, timestamp {options[3]}, {len(BODY)} bytes of body\n"
+
+
+def test_the_webhooks_group_needs_its_action_and_takes_no_abbreviations() -> None:
+    for argv in (["webhooks"], ["webhooks", "--hel"]):
+        result = run_cli(*argv, cwd=Path.cwd(), key=None)
+        assert result.returncode == 2
+        assert result.stdout == ""
+        assert result.stderr == (
+            f"python -m {paths.PACKAGE_NAME} webhooks: error: the following arguments are required: ACTION "
+            f"(see python -m {paths.PACKAGE_NAME} webhooks --help)\n"
+        )
+
+
+def test_the_help_of_webhooks_verify() -> None:
+    result = run_cli("webhooks", "verify", "--help", cwd=Path.cwd(), key=None, env={"COLUMNS": "80"})
+    group = run_cli("webhooks", "--help", cwd=Path.cwd(), key=None, env={"COLUMNS": "80"})
+
+    assert result.returncode == 0 and result.stderr == ""
+    # At 80 columns a line ends before HMAC-SHA256: the command line never breaks inside a hyphenated word.
+    assert (
+        result.stdout
+        == f"""usage: {PROG} [-h] --id ID
+{" " * len(PROG)}        --timestamp SECONDS
+{" " * len(PROG)}        --signature SIGNATURES
+{" " * len(PROG)}        [--secret-env NAME]
+{" " * len(PROG)}        [--tolerance SECONDS]
+
+Check a webhook delivery's signature (the body on stdin). Give the three
+webhook-* headers of the delivery as options and its body, byte for byte, on
+stdin. The signature is checked as webhooks.verify_signature checks it:
+HMAC-SHA256 over id.timestamp.body with the secret, then the timestamp against
+this machine's clock. The secret is read from an environment variable, never
+from an option. Exit status: 0 valid, 1 refused (one line saying why), 2 a
+usage error.
+
+options:
+  -h, --help            show this help message and exit
+  --id ID               the webhook-id header
+  --timestamp SECONDS   the webhook-timestamp header
+  --signature SIGNATURES
+                        the webhook-signature header (v1,<base64> ...)
+  --secret-env NAME     the environment variable holding the secret, whsec_...
+                        (default: OPENAI_WEBHOOK_SECRET)
+  --tolerance SECONDS   how far the timestamp may be from now, either way
+                        (default: 300)
+"""
     )
-    assert result.returncode == 0
-    assert "webhooks verify" in result.stdout and "sessions create" in result.stdout
+    assert group.returncode == 0
+    assert (
+        group.stdout
+        == f"""usage: python -m {paths.PACKAGE_NAME} webhooks [-h] ACTION ...
+
+positional arguments:
+  ACTION
+    verify    Check a webhook delivery's signature (the body on stdin).
+
+options:
+  -h, --help  show this help message and exit
+"""
+    )

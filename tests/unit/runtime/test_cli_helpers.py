@@ -26,6 +26,9 @@ KEY = "sk-test-0123456789"
         ("e.g. a thing. more text", "e.g. a thing. more text"),
         ("Multi\n  line\ttext.", "multi line text"),
         ("X", "X"),
+        ("Ab.", "ab"),
+        ("AB codes.", "AB codes"),
+        ("One. Two. Three.", "one"),
         ("", ""),
     ],
 )
@@ -51,6 +54,10 @@ def test_percent_signs_survive_argparse_formatting() -> None:
         ({"type": "number", "exclusiveMinimum": 0}, "number above 0"),
         ({"type": "array", "items": {"type": "string"}}, "array of strings"),
         ({"type": "array", "items": {"type": ["string", "null"]}}, "array of strings or null"),
+        (
+            {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+            "array of strings or integers",
+        ),
         (
             {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 3},
             "array of integers, 1 to 3 items",
@@ -178,6 +185,7 @@ def test_the_key_from_the_environment_is_redacted_from_output(monkeypatch: pytes
     [
         (["--api-key", "x"], True),
         (["--api_key=x"], True),
+        (["--api-key=a=b"], True),
         (["sessions", "create", "--api-key=x"], True),
         (["--", "--api-key"], False),
         (["--api-keys"], False),
@@ -249,3 +257,35 @@ def test_a_body_that_does_not_fit_the_model_is_a_usage_error() -> None:
         _cli._build(from_dict, {})
     assert str(raised.value) == "the request does not fit the API description: KeyError: 'model'"
     assert _cli._build(dict, {"a": 1}) == {"a": 1}
+
+
+@pytest.mark.parametrize(
+    ("schema", "takes"),
+    [
+        ({"const": "inf"}, True),
+        ({"const": 5}, False),
+        ({"type": ["integer", "string"]}, True),
+        ({"type": "integer"}, False),
+        ({"anyOf": [{"type": "integer"}, {"const": "inf"}]}, True),
+        ({"oneOf": [{"type": "integer"}, {"type": "string"}]}, True),
+        ({"oneOf": [{"type": "integer"}], "anyOf": [{"type": "string"}]}, False),  # oneOf is read first
+        ({"anyOf": [{"type": "object"}, {"const": 1}]}, False),
+        ({}, False),
+    ],
+)
+def test_a_field_takes_a_string_when_one_of_its_forms_is_a_string(schema: dict[str, Any], takes: bool) -> None:
+    assert _cli._takes_string(schema) is takes
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("5", 5), ('"x"', "x"), ("auto", "auto"), (" auto", " auto"), ("[1]", [1]), ("null", None)]
+)
+def test_json_or_text_reads_json_first_then_the_text_itself(text: str, value: Any) -> None:
+    assert _cli._json_or_text(text) == value
+
+
+def test_stdin_is_read_as_utf_8_bytes_whatever_its_text_layer_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A locale may give sys.stdin another encoding or newline translation; the bytes under it decide.
+    stdin = io.TextIOWrapper(io.BytesIO("Grüß\r\nv=0\r\n".encode()), encoding="latin-1", newline=None)
+    monkeypatch.setattr("sys.stdin", stdin)
+    assert _cli._read_text("-") == "Grüß\r\nv=0\r\n"
