@@ -269,10 +269,23 @@ def print_scores(scores: list[ModuleScore]) -> None:
     )
 
 
+def _names_starting(only: str) -> list[str]:
+    """mutmut's name globs for the selected mutants whose names start with ``only``: the runtime's
+    module-wide glob narrowed to the prefix, the pipeline's per-function globs that start with it."""
+    if not only:
+        return _selected_mutants()
+    if only.startswith(f"{paths.PACKAGE_NAME}."):
+        return [f"{only}*"]
+    names = [name for name in _selected_mutants() if name.startswith(only)]
+    if not names:  # an empty list would make mutmut test every mutant
+        raise SystemExit(f"mutate: --only {only} selects no mutants (names start with {paths.PACKAGE_NAME}. or tools.)")
+    return names
+
+
 def _run(jobs: int, *, again: bool, only: str) -> int:
     build_tree(keep_results=again)
     if not again:
-        return run_mutmut(jobs, [name for name in _selected_mutants() if name.startswith(only)])
+        return run_mutmut(jobs, _names_starting(only))
     # Mutants made and tests recorded first: then what was not killed is known by name.
     code = run_mutmut(jobs, [_NO_MATCH])
     names = [name for name in undecided() if name.startswith(only)]

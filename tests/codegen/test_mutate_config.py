@@ -5,6 +5,8 @@ import ast
 import fnmatch
 from pathlib import Path
 
+import pytest
+
 from tools import mutate, paths
 
 RUNTIME_PACKAGE = paths.RUNTIME / paths.PACKAGE_NAME
@@ -41,3 +43,22 @@ def test_every_selected_function_of_the_pipeline_exists() -> None:
 def test_the_test_selection_exists_and_the_pytest_setting_it_rewrites_is_there() -> None:
     assert [entry for entry in mutate.TEST_SELECTION if not (paths.REPO / entry).exists()] == []
     assert 'pythonpath = ["generated", "."]' in (paths.REPO / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_only_narrows_the_selection_and_refuses_a_prefix_that_selects_nothing() -> None:
+    assert mutate._names_starting("") == mutate._selected_mutants()
+    assert mutate._names_starting(f"{paths.PACKAGE_NAME}._cli.") == [f"{paths.PACKAGE_NAME}._cli.*"]
+    spec_diff = mutate._names_starting("tools.spec_diff.")
+    assert spec_diff and all(name.startswith("tools.spec_diff.spec_diff.") for name in spec_diff)
+    assert len(spec_diff) == len(mutate.TOOLS_FUNCTIONS["tools/spec_diff/spec_diff.py"])
+    with pytest.raises(SystemExit) as refused:
+        mutate._names_starting("tools.nothing")
+    assert str(refused.value) == (
+        f"mutate: --only tools.nothing selects no mutants (names start with {paths.PACKAGE_NAME}. or tools.)"
+    )
+
+
+def test_every_deselected_test_exists() -> None:
+    for test in mutate.DESELECTED:
+        file, _, name = test.partition("::")
+        assert f"def {name}(" in (paths.REPO / file).read_text(encoding="utf-8"), test
