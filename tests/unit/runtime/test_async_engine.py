@@ -10,7 +10,7 @@ import pytest
 import urllib3
 
 from runtime.openai_realtime_client import _async
-from runtime.openai_realtime_client.client import ApiClient, CallControl
+from runtime.openai_realtime_client.client import ApiClient, CallControl, _current
 from runtime.openai_realtime_client.errors import APITimeoutError, ConfigurationError, QueueFullError
 from tests.support.payloads import TEST_API_KEY
 
@@ -118,7 +118,7 @@ class _Calls:
 
     def __call__(self, label: str) -> Callable[[], str]:
         def call() -> str:
-            self.controls[label] = _async._current.control
+            self.controls[label] = _current.control
             self.threads[label] = threading.current_thread()
             self.ran.append(label)
             assert self.release.wait(5)
@@ -142,7 +142,7 @@ def test_max_queued_0_takes_calls_while_a_worker_is_free_or_yet_to_start_and_ref
             await engine.run(calls("third"), None)
         assert str(caught.value) == "0 calls are already waiting for one of 2 workers (max_queued=0)"
         calls.release.set()
-        assert await asyncio.gather(first, second) == ["first", "second"]
+        assert list(await asyncio.gather(first, second)) == ["first", "second"]
         # Both workers idle now: a call is taken at once by one of them, so it is not refused either.
         await _until(lambda: engine._idle == 2, "both workers to be idle")
         assert await engine.run(calls("fourth"), None) == "fourth"
@@ -179,29 +179,29 @@ def test_cancelled_and_expired_calls_leave_the_queue_at_once_and_never_run() -> 
         before = time.monotonic()
         running = asyncio.create_task(engine.run(calls("running"), 30.0))
         await _until(lambda: calls.ran == ["running"], "the first call to start")
-        kept = asyncio.create_task(engine.run(calls("kept"), None))
+        kept = [asyncio.create_task(engine.run(calls(f"kept{n}"), None)) for n in (1, 2)]
         cancelled = asyncio.create_task(engine.run(calls("cancelled"), None))
-        await _until(lambda: engine.queued == 2, "two calls to queue")
+        await _until(lambda: engine.queued == 3, "three calls to queue")
         cancelled.cancel()
         with pytest.raises(asyncio.CancelledError):
             await cancelled
-        assert engine.queued == 1
+        assert engine.queued == 2
         # Its connect timeout runs out while the one worker is still held: it fails, nothing ran.
         with pytest.raises(APITimeoutError) as caught:
             await engine.run(calls("expired"), 0.05)
         assert str(caught.value) == (
             "timed out: waited 0.05 s (the connect timeout) for one of 1 workers, all busy; nothing was sent"
         )
-        assert engine.queued == 1
+        assert engine.queued == 2
         control = calls.controls["running"]
         assert control is not None and before <= control.queued_at <= time.monotonic()
         assert not control.cancelled
         calls.release.set()
-        assert await asyncio.gather(running, kept) == ["running", "kept"]
+        assert await asyncio.gather(running, *kept) == ["running", "kept1", "kept2"]
         assert engine.queued == 0
 
     _run(scenario)
-    assert calls.ran == ["running", "kept"]
+    assert calls.ran == ["running", "kept1", "kept2"]
     engine.close()
 
 
@@ -251,7 +251,7 @@ def test_closing_refuses_new_calls_and_lets_the_idle_workers_end_at_once() -> No
     engine = _async.CallEngine(2, max_queued=None, name="AsyncThing")
 
     async def scenario() -> None:
-        assert await asyncio.gather(engine.run(lambda: 1, None), engine.run(lambda: 2, None)) == [1, 2]
+        assert list(await asyncio.gather(engine.run(lambda: 1, None), engine.run(lambda: 2, None))) == [1, 2]
         engine.close()
         with pytest.raises(RuntimeError) as caught:
             await engine.run(lambda: 3, None)
@@ -267,11 +267,12 @@ def test_max_queued_takes_none_or_any_whole_number_from_0(value: int) -> None:
     assert _async.CallEngine(1, max_queued=None, name="engine").max_queued is None
 
 
-def test_a_max_queued_that_is_not_a_whole_number_is_refused_naming_it() -> None:
+@pytest.mark.parametrize(("value", "shown"), [(-1, "-1"), (1.5, "1.5"), (2.0, "2.0"), ("8", "'8'"), (True, "True")])
+def test_a_max_queued_that_is_not_a_whole_number_is_refused_naming_it(value: object, shown: str) -> None:
     with pytest.raises(ConfigurationError) as caught:
-        _async.CallEngine(1, max_queued=-1, name="engine")
+        _async.CallEngine(1, max_queued=value, name="engine")  # type: ignore[arg-type]
     assert caught.value.argument == "max_queued"
-    assert str(caught.value) == "max_queued must be None or a whole number of 0 or more, got -1"
+    assert str(caught.value) == f"max_queued must be None or a whole number of 0 or more, got {shown}"
 
 
 def test_the_connect_budget_is_the_calls_connect_timeout_else_the_clients() -> None:
@@ -293,3 +294,58 @@ def test_a_call_timeout_that_is_not_one_is_refused_naming_it_without_the_key() -
     with pytest.raises(ConfigurationError) as caught:
         _async.connect_budget(client, TEST_API_KEY)
     assert TEST_API_KEY[4:12] not in str(caught.value)
+
+
+class _LateWaker(threading.Condition):
+    """The engine's condition, except that once armed, the first worker woken by a notify lets go of
+    the lock and waits for ``proceed`` before going on: the order in which a scheduler could let
+    another worker take the call it was woken for."""
+
+    def __init__(self, lock: threading.Lock) -> None:
+        super().__init__(lock)
+        self.armed = False
+        self.woke = threading.Event()
+        self.proceed = threading.Event()
+        self.waits_again = threading.Event()  # the woken worker is back in wait()
+        self._woken: threading.Thread | None = None
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if threading.current_thread() is self._woken:
+            self.waits_again.set()
+        woken = super().wait(timeout)
+        if woken and self.armed and not self.woke.is_set():
+            self._woken = threading.current_thread()
+            self.release()
+            self.woke.set()
+            assert self.proceed.wait(5)
+            self.acquire()
+        return woken
+
+
+def test_a_worker_woken_for_a_call_another_worker_took_stays_for_the_next() -> None:
+    engine = _async.CallEngine(2, max_queued=None, name="engine")
+    condition = _LateWaker(engine._lock)
+    engine._ready = condition
+    first, second = _Calls(), _Calls()
+
+    async def scenario() -> None:
+        a = asyncio.create_task(engine.run(first("a"), None))
+        b = asyncio.create_task(engine.run(second("b"), None))
+        await _until(lambda: len(first.ran) + len(second.ran) == 2, "both calls to start")
+        first.release.set()
+        assert await a == "a"
+        await _until(lambda: engine._idle == 1, "a's worker to be idle")
+        condition.armed = True
+        taken = asyncio.create_task(engine.run(lambda: threading.current_thread(), None))
+        await _until(condition.woke.is_set, "the idle worker to be woken")
+        second.release.set()  # b's worker comes free while the woken one still waits for the lock
+        assert await b == "b"
+        assert await taken is second.threads["b"]
+        condition.proceed.set()
+        # The woken worker found nothing to do: it goes back to waiting, it does not end.
+        await _until(condition.waits_again.is_set, "the woken worker to wait again")
+        await _until(lambda: engine._idle == 2, "both workers to be idle")
+        assert engine.threads == 2
+
+    _run(scenario)
+    engine.close()

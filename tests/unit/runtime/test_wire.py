@@ -3,6 +3,7 @@ required headers and the id a Location names."""
 
 import json
 import re
+import secrets
 import warnings
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -196,7 +197,7 @@ def test_the_multipart_body_is_exactly_the_parts_between_their_delimiters(monkey
         asked.append(nbytes)
         return "0f" * nbytes
 
-    monkeypatch.setattr(_wire.secrets, "token_hex", token_hex)
+    monkeypatch.setattr(secrets, "token_hex", token_hex)
     parts = (("sdp", "application/sdp"), ('a/b "é"', "application/vnd.test+json"))
     body, content_type = _wire.encode_multipart({"sdp": OFFER, 'a/b "é"': [1, "é"]}, parts, True)
 
