@@ -129,7 +129,7 @@ class CallEngine:
         with self._lock:
             if job.state != _QUEUED:
                 return  # running: the attempt's own timeouts take over
-            job.state = _DROPPED
+            job.state = _DROPPED  # pragma: no mutate (any state but _QUEUED and _RUNNING reads as dropped)
             self._queued -= 1
         if not job.future.done():
             job.future.set_exception(
@@ -143,7 +143,7 @@ class CallEngine:
         with self._lock:
             state = job.state
             if state == _QUEUED:
-                job.state = _DROPPED
+                job.state = _DROPPED  # pragma: no mutate (any state but _QUEUED and _RUNNING reads as dropped)
                 self._queued -= 1
         if state == _RUNNING:
             job.control.cancel()
@@ -180,7 +180,7 @@ class CallEngine:
             else:
                 _deliver(job, _succeed, value)
             finally:
-                _current.control = None
+                _current.control = None  # pragma: no mutate (tidiness: overwritten unread by the next job)
 
 
 def _succeed(future: "asyncio.Future[Any]", value: Any) -> None:

@@ -18,7 +18,7 @@ JSON_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow
 
 def _sdp_problem(text: str) -> str | None:
     # RFC 8866: a session description starts with its protocol version line, "v=0".
-    first = text.lstrip("\r\n").split("\n", 1)[0].rstrip("\r")
+    first = text.lstrip("\r\n").partition("\n")[0].rstrip("\r")
     return None if first == "v=0" else "is not an SDP session description (its first line must be v=0)"
 
 
@@ -30,7 +30,7 @@ TEXT_CHECKS: dict[str, Callable[[str], str | None]] = {
 
 def text_problem(media_type: str, text: str) -> str | None:
     """What is wrong with ``text`` as a body of ``media_type``, or None (types without a check pass)."""
-    check = TEXT_CHECKS.get(media_type.split(";", 1)[0].strip().lower())
+    check = TEXT_CHECKS.get(media_type.partition(";")[0].strip().lower())
     return None if check is None else check(text)
 
 
@@ -48,7 +48,8 @@ def encode_text(where: str, media_type: str, value: object, validate: bool) -> b
 def encode_multipart(payload: Mapping[str, Any], parts: Sequence[tuple[str, str]], validate: bool) -> tuple[bytes, str]:
     """(body, Content-Type) of a ``multipart/form-data`` request: one part per field of ``payload``
     present in ``parts`` (name, media type), in that order, each with its own Content-Type; JSON
-    parts compact, text parts UTF-8. A fresh random boundary per call, checked not to occur inside."""
+    parts compact, text parts UTF-8, names percent-encoded. A fresh random boundary (128 random bits)
+    per call, checked not to occur inside."""
     encoded: list[tuple[str, str, bytes]] = []
     for name, media_type in parts:
         if name not in payload:
@@ -71,7 +72,7 @@ def encode_multipart(payload: Mapping[str, Any], parts: Sequence[tuple[str, str]
     for name, media_type, data in encoded:
         chunks.append(
             b'--%s\r\nContent-Disposition: form-data; name="%s"\r\nContent-Type: %s\r\n\r\n%s\r\n'
-            % (marker, quote(name, safe="").encode(), media_type.encode(), data)
+            % (marker, _percent_encoded(name).encode(), media_type.encode(), data)
         )
     chunks.append(b"--%s--\r\n" % marker)
     return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
@@ -88,7 +89,7 @@ def path_segment(name: str, value: object) -> str:
         raise RequestValidationError(name, value, "must not contain a slash")
     if value in (".", ".."):
         raise RequestValidationError(name, value, "must not be a dot segment")
-    return quote(value, safe="")
+    return _percent_encoded(value)
 
 
 def decode_text(media_type: str, raw: bytes) -> str:
@@ -113,11 +114,12 @@ def required_header(headers: Mapping[str, str], name: str) -> str:
 
 def created_id(location: str, collection: str) -> str:
     """The id a ``Location`` names under ``collection`` (``/v1/realtime/calls/rtc_1`` under
-    ``/realtime/calls`` is ``rtc_1``); the base URL's own path may come before it. ValueError when
-    the location is not one segment under that collection."""
+    ``/realtime/calls`` is ``rtc_1``); the base URL's own path may come before it. ``collection`` has
+    no trailing slash (the generator strips it). ValueError when the location is not one segment
+    under that collection."""
     path = urlsplit(location).path
     head, _, last = path.rstrip("/").rpartition("/")
-    if not head.endswith(collection.rstrip("/")) or not last:
+    if not head.endswith(collection) or not last:
         raise ValueError(f"the Location header {_shorten(location)!r} does not name a resource under {collection}/")
     return unquote(last)
 
@@ -133,6 +135,14 @@ def warn_deprecated(operation: str, message: str) -> None:
         return
     _WARNED.add(operation)
     warnings.warn(message, DeprecationWarning, stacklevel=3)
+
+
+# quote() leaves letters, digits and "_.-~" as they are whatever it is told; nothing else is safe here.
+_NOTHING_SAFE = ""
+
+
+def _percent_encoded(text: str) -> str:
+    return quote(text, safe=_NOTHING_SAFE)
 
 
 def _shorten(value: str, limit: int = 60) -> str:
