@@ -390,7 +390,8 @@ def test_an_attempt_is_logged_in_one_line_without_the_key(
         (" sk-abc", "starts or ends with whitespace: strip it"),
         ("sk-abc\t", "has a control character (U+0009) at position 7 of 7"),
     ],
-    ids=repr,
+    # Plain ids: an id made by repr() has escaped backslashes that mutmut cannot pass back to pytest.
+    ids=["empty", "newline", "carriage-return", "non-ascii", "nul", "del", "leading-space", "tab"],
 )
 def test_a_key_that_cannot_be_sent_is_refused_saying_why(key: str, problem: str) -> None:
     with pytest.raises(InvalidAPIKeyError) as caught:
@@ -512,7 +513,7 @@ def test_a_url_without_a_scheme_or_host_has_no_route_of_its_own() -> None:
             "base_url has whitespace or a control character: ' http://127.0.0.1/v1'",
         ),
     ],
-    ids=repr,
+    ids=["timeout-inf", "timeout-negative", "timeout-bool", "base-url-blank", "base-url-leading-space"],
 )
 def test_more_arguments_the_client_refuses(
     monkeypatch: pytest.MonkeyPatch, arguments: dict[str, Any], message: str
