@@ -65,7 +65,7 @@ $(MUTATE_STAMP): $(STAMP) requirements-mutate.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-mutate.txt && touch $(MUTATE_STAMP)
 
 mutate: $(MUTATE_STAMP) ## mutation testing of runtime/ and the pipeline's decisions: scores per module, survivors in .mutate/
-	$(PY) -m tools.mutate $(if $(filter 1 yes true,$(AGAIN)),--again)
+	$(PY) -m tools.mutate $(if $(filter 1 yes true,$(AGAIN)),--again) $(if $(filter 1 yes true,$(README)),--readme)
 
 # Not part of `make test` (which runs it with --smoke, to check the harness). The first run installs
 # the vendor's SDK into bench/.venv-openai from bench/requirements-openai.txt.

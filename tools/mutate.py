@@ -21,6 +21,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ SCRATCH = paths.REPO / ".mutate"
 TREE = SCRATCH / "tree"
 REPORT = SCRATCH / "survivors.txt"
 SUMMARY = SCRATCH / "scores.json"
+RUN_LABEL = SCRATCH / "run.txt"  # when and on what the last run started: the README says it
 
 PACKAGE_SOURCE = Path("src") / paths.PACKAGE_NAME
 # The runtime's modules (runtime/openai_realtime_client/, copied into the package), every function.
@@ -254,19 +256,47 @@ def write_report(survivors: list[tuple[str, str, str]]) -> None:
     REPORT.write_text("\n".join(lines))
 
 
-def print_scores(scores: list[ModuleScore]) -> None:
-    print("| module | mutants | killed | equivalent-marked | survived | score |")
-    print("|---|---:|---:|---:|---:|---:|")
+def score_table(scores: list[ModuleScore]) -> list[str]:
+    """The table of scores per module, as Markdown lines, and the runtime's total."""
+    lines = ["| module | mutants | killed | equivalent-marked | survived | score |", "|---|---:|---:|---:|---:|---:|"]
     for s in scores:
         untested = f" ({s.untested} untested)" if s.untested else ""
-        print(f"| `{s.module}` | {s.mutants}{untested} | {s.killed} | {s.marked} | {s.survived} | {s.score:.1f}% |")
+        lines.append(
+            f"| `{s.module}` | {s.mutants}{untested} | {s.killed} | {s.marked} | {s.survived} | {s.score:.1f}% |"
+        )
     runtime = [s for s in scores if s.module.startswith("runtime/")]
     killed, total = sum(s.killed for s in runtime), sum(s.mutants for s in runtime)
     if total:
-        print(f"runtime: {killed}/{total} killed ({100.0 * killed / total:.1f}%)")
+        lines += ["", f"The runtime in all: {killed} of {total} tested mutants killed ({100.0 * killed / total:.1f}%)."]
+    return lines
+
+
+def print_scores(scores: list[ModuleScore]) -> None:
+    print("\n".join(score_table(scores)))
     SUMMARY.write_text(
         json.dumps({s.module: {**s.statuses, "marked": s.marked} for s in scores}, indent=2, sort_keys=True) + "\n"
     )
+
+
+README_START = "<!-- make mutate README=1 writes from here -->"
+README_END = "<!-- to here -->"
+
+
+def with_scores(readme: str, table: list[str], run: str) -> str:
+    """The README with the text between its two markers replaced by the table of this run."""
+    start, end = readme.find(README_START), readme.find(README_END)
+    if start == -1 or end < start:
+        raise SystemExit(f"mutate: README.md lacks the lines {README_START} ... {README_END}")
+    block = "\n".join([README_START, "", f"Last run: {run}.", "", *table, ""])
+    return readme[:start] + block + "\n" + readme[end:]
+
+
+def _run_label() -> str:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=paths.REPO, capture_output=True, text=True, check=True).stdout.strip()
+
+    dirty = " plus uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else ""
+    return f"{time.strftime('%d %b %Y')}, on commit `{git('rev-parse', '--short', 'HEAD')}`{dirty}"
 
 
 def _names_starting(only: str) -> list[str]:
@@ -284,6 +314,7 @@ def _names_starting(only: str) -> list[str]:
 
 def _run(jobs: int, *, again: bool, only: str) -> int:
     build_tree(keep_results=again)
+    RUN_LABEL.write_text(_run_label() + "\n")
     if not again:
         return run_mutmut(jobs, _names_starting(only))
     # Mutants made and tests recorded first: then what was not killed is known by name.
@@ -309,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--report", action="store_true", help="run nothing: the table and survivors of the last run (or a stopped one)"
     )
+    parser.add_argument("--readme", action="store_true", help="also write the table into README.md's testing section")
     args = parser.parse_args(argv)
     if not args.report:
         code = _run(args.jobs, again=args.again, only=args.only)
@@ -318,6 +350,10 @@ def main(argv: list[str] | None = None) -> int:
     scores, survivors = collect()
     write_report(survivors)
     print_scores(scores)
+    if args.readme:
+        readme = paths.REPO / "README.md"
+        run = RUN_LABEL.read_text().strip() if RUN_LABEL.exists() else "unknown"
+        readme.write_text(with_scores(readme.read_text(encoding="utf-8"), score_table(scores), run), encoding="utf-8")
     print(f"mutate: {len(survivors)} survivors listed in {REPORT.relative_to(paths.REPO)}")
     return 0
 

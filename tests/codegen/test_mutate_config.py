@@ -62,3 +62,27 @@ def test_every_deselected_test_exists() -> None:
     for test in mutate.DESELECTED:
         file, _, name = test.partition("::")
         assert f"def {name}(" in (paths.REPO / file).read_text(encoding="utf-8"), test
+
+
+def test_the_readme_block_is_replaced_and_nothing_else() -> None:
+    readme = f"# R\n\nbefore\n{mutate.README_START}\nold table\n{mutate.README_END}\nafter\n"
+
+    written = mutate.with_scores(readme, ["| a | b |"], "1 Jan 2026, on commit `abc`")
+
+    assert written == (
+        f"# R\n\nbefore\n{mutate.README_START}\n\nLast run: 1 Jan 2026, on commit `abc`.\n\n| a | b |\n\n"
+        f"{mutate.README_END}\nafter\n"
+    )
+    assert mutate.with_scores(written, ["| a | b |"], "1 Jan 2026, on commit `abc`") == written
+    with pytest.raises(SystemExit, match=r"README\.md lacks the lines"):
+        mutate.with_scores("no markers", [], "")
+
+
+def test_the_readme_shows_a_score_for_every_mutated_file() -> None:
+    readme = (paths.REPO / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index(mutate.README_START) : readme.index(mutate.README_END)]
+    rows = [line.split("`")[1] for line in block.splitlines() if line.startswith("| `")]
+    expected = [f"runtime/{paths.PACKAGE_NAME}/{name}" for name in mutate.RUNTIME_MODULES] + list(
+        mutate.TOOLS_FUNCTIONS
+    )
+    assert sorted(rows) == sorted(expected)
