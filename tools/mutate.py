@@ -261,9 +261,8 @@ def score_table(scores: list[ModuleScore]) -> list[str]:
     lines = ["| module | mutants | killed | equivalent-marked | survived | score |", "|---|---:|---:|---:|---:|---:|"]
     for s in scores:
         untested = f" ({s.untested} untested)" if s.untested else ""
-        lines.append(
-            f"| `{s.module}` | {s.mutants}{untested} | {s.killed} | {s.marked} | {s.survived} | {s.score:.1f}% |"
-        )
+        score = f"{s.score:.1f}%" if s.mutants else "not run"
+        lines.append(f"| `{s.module}` | {s.mutants}{untested} | {s.killed} | {s.marked} | {s.survived} | {score} |")
     runtime = [s for s in scores if s.module.startswith("runtime/")]
     killed, total = sum(s.killed for s in runtime), sum(s.mutants for s in runtime)
     if total:
