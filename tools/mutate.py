@@ -74,6 +74,10 @@ DESELECTED = (
     "tests/unit/test_client_arguments.py::test_from_dict_warns_about_a_misspelled_field_names_the_nearest_and_keeps_it",
     "tests/contract/test_calls.py::test_beta_operations_warn_once_pointing_at_the_ga_call",
 )
+# Seconds a test may take under a mutant (the slowest takes about 15 unmutated): a mutant that makes
+# a test hang is killed by this instead of by the suite's own limit of 300 s, which cost a worker
+# five minutes for each such mutant.
+TEST_TIMEOUT = 45
 PRAGMA = re.compile(r"#\s*pragma:\s*no mutate")
 
 # mutmut's statuses, grouped as the README's table counts them.
@@ -135,7 +139,7 @@ def _mutmut_config() -> str:
         "source_paths": [str(PACKAGE_SOURCE), "tools"],
         "only_mutate": _mutated_files(),
         "also_copy": also_copy,
-        "pytest_add_cli_args": ["-p", "tests.support.mutation", "-p", "no:randomly"]
+        "pytest_add_cli_args": ["-p", "tests.support.mutation", "-p", "no:randomly", f"--timeout={TEST_TIMEOUT}"]
         + [f"--deselect={test}" for test in DESELECTED],
         "pytest_add_cli_args_test_selection": list(TEST_SELECTION),
         "use_git_change_detection": False,
