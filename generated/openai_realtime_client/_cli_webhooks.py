@@ -56,7 +56,7 @@ def add_parser(groups: "argparse._SubParsersAction[Any]", settings: Mapping[str,
         **settings,
     )
     sub.set_defaults(webhook_command=run, command_parser=sub)
-    sub.add_argument("--id", required=True, metavar="ID", help="the webhook-id header")
+    sub.add_argument("--id", required=True, help="the webhook-id header")  # argparse's metavar for it is ID
     sub.add_argument("--timestamp", required=True, metavar="SECONDS", help="the webhook-timestamp header")
     sub.add_argument(
         "--signature", required=True, metavar="SIGNATURES", help="the webhook-signature header (v1,<base64> ...)"

@@ -564,6 +564,21 @@ def test_a_required_field_the_schema_does_not_describe_is_left_to_the_check() ->
     assert result.stderr == f"{PROG} bare create: error: RequestValidationError: ghost is required\n"
 
 
+def test_a_field_of_a_body_schema_without_properties_gets_an_option_taking_json() -> None:
+    field = _cli.Field(name="note", option="note", description="A note.")
+    command = _cli.Command(
+        group="bare", action="create", summary="Bare.", description="", method="POST", path="/bare",
+        body_schema={"type": "object"}, fields=(field,), secret_paths=(), call=_call,
+    )  # fmt: skip
+
+    result = run_cli(
+        "bare", "create", "--note", '{"a": [1]}', cwd=Path.cwd(), key=KEY, main=lambda: _cli.main([command], "Bare")
+    )
+
+    assert (result.returncode, result.stderr) == (0, "")
+    assert CALLS[-1][1] == {"note": {"a": [1]}}
+
+
 def test_an_argument_error_never_shows_the_key() -> None:
     result = cli("demos", "create", "--bogus", KEY, "--rate", KEY)
 

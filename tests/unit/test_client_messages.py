@@ -160,6 +160,10 @@ def test_the_key_in_a_url_is_hidden_in_every_failure_text() -> None:
     shown = "http://127.0.0.1:8123/v1/x?key=<redacted>"
     refused = client_module._connection_failure("GET", url, ConnectTimeoutError("slow"), TIMEOUT, TEST_API_KEY)
     assert str(refused) == f"GET {shown} timed out: no connection to 127.0.0.1:8123 within 5.0 s (ConnectTimeoutError)"
+    reset = client_module._connection_failure("GET", url, _with_cause(ConnectionResetError()), TIMEOUT, TEST_API_KEY)
+    assert str(reset) == (
+        f"GET {shown} failed before a response arrived: connection reset by 127.0.0.1:8123 (ProtocolError)"
+    )
     pool = client_module._pool_wait_failure("GET", url, TIMEOUT, 4, TEST_API_KEY)
     assert type(pool) is APITimeoutError
     assert str(pool) == (

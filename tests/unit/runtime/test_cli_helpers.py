@@ -112,6 +112,9 @@ def test_bounds_are_put_in_words(schema: dict[str, Any], kind: str, words: str) 
         ({"type": "string", "const": "x"}, None),
         ({"anyOf": [{"type": "string"}]}, None),
         ({"oneOf": [{"type": "string"}]}, None),
+        # A union beside a type of its own is still a union: each keyword alone makes it one.
+        ({"type": "string", "anyOf": [{"maxLength": 3}, {"enum": ["long-name"]}]}, None),
+        ({"type": "string", "oneOf": [{"maxLength": 3}, {"enum": ["long-name"]}]}, None),
         ({}, None),
     ],
 )

@@ -263,6 +263,8 @@ def test_the_marker_changes_when_any_piece_of_the_secret_up_to_the_last_is_insid
     assert errors.redaction_marker("zzredacted") == "*" * 10
     assert errors.redaction_marker("*+,-redacted") == "." * 10
     assert errors.redaction_marker("zzredactez") == errors.REDACTED
+    # Only whole pieces count: the key's last 7 characters are inside the marker, but no piece is.
+    assert errors.redaction_marker("sk-0123456789redacte") == errors.REDACTED
     assert errors.redact("[dact]", "dact") == "[**********]"
     assert errors.redact("", "dact") == ""
     assert errors.redact("dact", "") == "dact"
@@ -273,6 +275,32 @@ def test_redact_replaces_each_run_of_pieces_and_keeps_the_text_between_them() ->
     assert errors.redact(f"{key}+{key[:8]} and {key[-8:]}.", key) == "<redacted>+<redacted> and <redacted>."
     assert errors.redact(f"{key}{key}", key) == "<redacted>"
     assert errors.redact("no key here", key) == "no key here"
+
+
+def test_mentions_secret_reads_str_and_args_even_when_repr_hides_them() -> None:
+    key = "sk-live-0123456789"
+
+    class ShownOnlyByStr(Exception):
+        """The key in str() alone: no args, no attributes, a repr of its own."""
+
+        def __str__(self) -> str:
+            return f"key {key}"
+
+        def __repr__(self) -> str:
+            return "ShownOnlyByStr()"
+
+    class ShownOnlyByArgs(Exception):
+        """The key in its args alone."""
+
+        def __str__(self) -> str:
+            return "clean"
+
+        def __repr__(self) -> str:
+            return "ShownOnlyByArgs()"
+
+    assert errors.mentions_secret(ShownOnlyByStr(), key) is True
+    assert errors.mentions_secret(ShownOnlyByArgs(key), key) is True
+    assert errors.mentions_secret(ShownOnlyByArgs("clean"), key) is False
 
 
 def test_mentions_secret_looks_through_the_whole_chain_and_distrusts_a_repr_that_fails() -> None:
