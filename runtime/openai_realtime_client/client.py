@@ -360,7 +360,7 @@ class ApiClient:
             # urllib3 annotates it int, but it is a queue.get timeout: seconds, as a float.
             pool_timeout=pool_timeout if isinstance(pool_timeout, int | float) else None,  # type: ignore[arg-type]
             retries=False,
-            redirect=False,
+            redirect=False,  # pragma: no mutate (retries=False already keeps urllib3 from following a redirect)
             assert_same_host=False,  # pragma: no mutate (the target is a path: always this pool's host)
         )
 
@@ -814,7 +814,7 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
     except ValueError:
         pass
     try:
-        when = parsedate_to_datetime(value)
+        when = parsedate_to_datetime(value)  # pragma: no mutate (dateutil, the fallback, reads the same dates)
     except (TypeError, ValueError):
         # Imported only for a date the standard library cannot read, which is rare.
         from dateutil import parser as dateutil_parser

@@ -579,6 +579,18 @@ def test_a_field_of_a_body_schema_without_properties_gets_an_option_taking_json(
     assert CALLS[-1][1] == {"note": {"a": [1]}}
 
 
+def test_a_group_of_three_words_is_three_levels_of_commands() -> None:
+    command = _cli.Command(
+        group="very deep demos", action="create", summary="Deeper.", description="", method="POST",
+        path="/deeper", body_schema={"type": "object"}, fields=(), secret_paths=(), call=_call,
+    )  # fmt: skip
+
+    result = run_cli("very", "deep", "demos", "create", cwd=Path.cwd(), key=KEY, main=lambda: _cli.main([command], "D"))
+
+    assert (result.returncode, result.stderr) == (0, "")
+    assert CALLS[-1][1] == {}
+
+
 def test_an_argument_error_never_shows_the_key() -> None:
     result = cli("demos", "create", "--bogus", KEY, "--rate", KEY)
 

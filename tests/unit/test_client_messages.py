@@ -15,7 +15,13 @@ from typing import Any
 
 import pytest
 import urllib3
-from openai_realtime_client import ApiClient, APIConnectionError, APIKeyMissingError, APITimeoutError
+from openai_realtime_client import (
+    ApiClient,
+    APIConnectionError,
+    APIKeyMissingError,
+    APITimeoutError,
+    InternalServerError,
+)
 from openai_realtime_client import client as client_module
 from openai_realtime_client.client import CallControl
 from openai_realtime_client.errors import ConfigurationError, InvalidAPIKeyError, ResponseShapeError
@@ -682,6 +688,29 @@ def test_a_cancelled_call_makes_no_further_attempt(monkeypatch: pytest.MonkeyPat
     with pytest.raises(APITimeoutError) as caught:
         client.request("GET", "/x", body=None, parse=lambda d: d, max_retries=2)
     assert (len(timeouts), caught.value.retries_taken) == (1, 0)
+
+
+def test_a_call_cancelled_while_it_waits_to_retry_a_status_is_not_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(client_module, "_sleep", lambda seconds: None)
+    client = ApiClient(api_key=TEST_API_KEY, base_url="http://127.0.0.1:9/v1")
+
+    class CancelledDuringThePause(CallControl):
+        def _pause(self, seconds: float) -> bool:
+            self.cancel()
+            return super()._pause(seconds)
+
+    def busy() -> urllib3.HTTPResponse:
+        return urllib3.HTTPResponse(body=b"{}", status=503, headers={"content-type": "application/json"})
+
+    timeouts = _scripted(client, busy(), busy())
+    monkeypatch.setattr(client_module._current, "control", CancelledDuringThePause(time.monotonic()))
+    with pytest.raises(InternalServerError) as caught:
+        client.request("GET", "/x", body=None, parse=lambda d: d, max_retries=1)
+    assert (len(timeouts), caught.value.status_code, caught.value.retries_taken) == (1, 503, 0)
+
+
+def test_only_slashes_are_stripped_from_the_end_of_the_base_url() -> None:
+    assert ApiClient(api_key=TEST_API_KEY, base_url="http://127.0.0.1:9/apiX//").base_url == "http://127.0.0.1:9/apiX"
 
 
 def test_a_calls_own_settings_are_refused_without_showing_the_key() -> None:

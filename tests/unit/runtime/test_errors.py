@@ -302,6 +302,18 @@ def test_mentions_secret_reads_str_and_args_even_when_repr_hides_them() -> None:
     assert errors.mentions_secret(ShownOnlyByArgs(key), key) is True
     assert errors.mentions_secret(ShownOnlyByArgs("clean"), key) is False
 
+    class EndsWithPartOfAPiece(Exception):
+        def __str__(self) -> str:
+            return "ends bcdefg"
+
+    # Only pieces inside one of str, repr, args and attributes count, never one across two of them.
+    assert errors.mentions_secret(EndsWithPartOfAPiece(), "zbcdefgXXq") is False
+
+
+def test_redact_hides_overlapping_occurrences() -> None:
+    assert errors.redact("a" * 9, "a" * 8) == errors.REDACTED
+    assert errors.redact("ababababab", "abababab") == errors.REDACTED
+
 
 def test_mentions_secret_looks_through_the_whole_chain_and_distrusts_a_repr_that_fails() -> None:
     key = "sk-live-0123456789"
