@@ -105,6 +105,8 @@ def _normalized(schema: dict[str, Any]) -> dict[str, Any]:
         ({"type": "number", "minimum": 0, "exclusiveMinimum": True}, {"type": "number", "exclusiveMinimum": 0}),
         ({"type": "object", "required": []}, {"type": "object"}),
         ({"type": "string", "const": "x"}, {"type": "string", "const": "x", "default": "x"}),
+        # A default of its own is kept (one that does not validate is dropped by a later step).
+        ({"type": "string", "const": "x", "default": "y"}, {"type": "string", "const": "x", "default": "y"}),
     ],
 )
 def test_normalization_of_single_schemas(vendor: dict[str, Any], ours: dict[str, Any]) -> None:
@@ -439,6 +441,7 @@ def test_inline_variants_after_a_null_one_are_hoisted_too() -> None:
     "union",
     [
         pytest.param({"anyOf": [{"type": "null"}, {"type": "string"}]}, id="null-first"),
+        pytest.param({"anyOf": [{"type": "null"}, {"type": "null"}]}, id="null-twice"),
         pytest.param({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}, id="three-members"),
         pytest.param({"anyOf": [{"type": "string"}, {"type": "null", "description": "d"}]}, id="annotated-null"),
         pytest.param({"anyOf": [{"type": ["string", "integer"]}, {"type": "null"}]}, id="type-list"),
@@ -497,21 +500,27 @@ def test_a_union_outside_components_gets_its_discriminator_but_no_hoisting() -> 
     union: dict[str, Any] = {
         "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
     }
+    listed: dict[str, Any] = {"anyOf": [{"$ref": "#/components/schemas/B"}, {"$ref": "#/components/schemas/A"}]}
     inline: dict[str, Any] = {"anyOf": [_tagged("x", enum=True), _tagged("y", enum=True)]}
     body = {"content": {"application/json": {"schema": union}}}
     answer = {"content": {"application/json": {"schema": inline}}}
+    other = {"content": {"application/json": {"schema": listed}}}
     document: dict[str, Any] = {
         "openapi": "3.1.0",
-        "paths": {"/x": {"post": {"requestBody": body, "responses": {"200": answer}}}},
+        "paths": {"/x": {"post": {"requestBody": body, "responses": {"200": answer, "201": other}}}},
         "components": {"schemas": {"A": _tagged("a"), "B": _tagged("b")}},
     }
     report = import_spec.Report()
     import_spec.normalize(document, report)
-    assert union["discriminator"] == {
+    discriminator = {
         "propertyName": "type",
         "mapping": {"a": "#/components/schemas/A", "b": "#/components/schemas/B"},
     }
-    assert report.texts("discriminator") == ["/paths/~1x/post/requestBody/content/application~1json/schema"]
+    assert union["discriminator"] == discriminator and listed["discriminator"] == discriminator
+    assert report.texts("discriminator") == [
+        "/paths/~1x/post/requestBody/content/application~1json/schema",
+        "/paths/~1x/post/responses/201/content/application~1json/schema",
+    ]
     assert inline == {"anyOf": [_tagged("x", enum=True), _tagged("y", enum=True)]}
     assert report.texts("hoisted") == []
 

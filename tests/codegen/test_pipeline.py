@@ -249,9 +249,9 @@ def test_compare_trees_names_missing_extra_and_changed_files_sorted(tmp_path: Pa
     difference = compare_trees(fresh, checked_in)
 
     assert difference == TreeDifference(missing=["a.py", "b.py"], extra=["y.py", "z.py"], changed=["d/c.py", "e.py"])
-    assert compare_trees(fresh, tmp_path / "nowhere") == TreeDifference(
-        missing=["a.py", "b.py", "d/c.py", "e.py", "same.py"], extra=[], changed=[]
-    )
+    everything_missing = TreeDifference(missing=["a.py", "b.py", "d/c.py", "e.py", "same.py"], extra=[], changed=[])
+    assert compare_trees(fresh, tmp_path / "nowhere") == everything_missing
+    assert compare_trees(fresh, _tree(tmp_path, {"a-file": b""}) / "a-file") == everything_missing
     assert not compare_trees(fresh, fresh)
     assert TreeDifference(["x"], [], []) and TreeDifference([], ["x"], []) and TreeDifference([], [], ["x"])
 
