@@ -13,15 +13,16 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from bench.runner import OPERATION_PATH
 from tools import openapi_document, paths
 
 BENCH_DIR = paths.REPO / "bench"
 VENDOR_ENV = BENCH_DIR / ".venv-openai"
 VENDOR_REQUIREMENTS = BENCH_DIR / "requirements-openai.txt"
 VENDOR_DISTRIBUTION = "openai"
-# The call the issue names; it still exists in the pinned release (runner.py uses it).
-VENDOR_CALL = "client.beta.realtime.sessions.create"
-OPERATION = "/realtime/sessions"
+# The pinned release's call for the GA operation (openai/resources/realtime/client_secrets.py in
+# it; runner.py uses it).
+VENDOR_CALL = "client.realtime.client_secrets.create"
 
 
 def machine() -> dict[str, Any]:
@@ -47,14 +48,14 @@ def machine() -> dict[str, Any]:
 
 
 def bodies() -> tuple[dict[str, Any], dict[str, Any]]:
-    """(request, response) bodies of ``POST /realtime/sessions``: the description's own examples,
-    so the server's fixed answer is valid and the request is a realistic one."""
+    """(request, response) bodies of ``POST /realtime/client_secrets``: the description's own
+    examples, so the server's fixed answer is valid and the request is a realistic one."""
     document = openapi_document.load(paths.SPEC)
-    operation = document["paths"][OPERATION]["post"]
+    operation = document["paths"][OPERATION_PATH]["post"]
     request = openapi_document.resolve(document, operation["requestBody"])["content"]["application/json"]["example"]
     response = openapi_document.resolve(document, operation["responses"]["200"])["content"]["application/json"]
     if not isinstance(request, dict) or not isinstance(response.get("example"), dict):
-        raise RuntimeError(f"openapi.yaml: POST {OPERATION} needs a request example and a 200 example")
+        raise RuntimeError(f"openapi.yaml: POST {OPERATION_PATH} needs a request example and a 200 example")
     return request, response["example"]
 
 

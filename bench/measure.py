@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import environment
-from bench.runner import API_KEY, SESSIONS_PATH
+from bench.runner import API_KEY, OPERATION_PATH
 from tools import paths
 
 RUNNER = paths.REPO / "bench" / "runner.py"
@@ -146,8 +146,8 @@ def cold_start_programs(base_url: str, body: Mapping[str, Any]) -> dict[str, str
     """The programs a cold start runs, per client: import, make a client, make one call."""
     raw = json.dumps(body, separators=(",", ":")).encode()
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {API_KEY}"}
-    url = base_url + SESSIONS_PATH
-    request = f"RealtimeSessionCreateRequest.from_dict({dict(body)!r})"
+    url = base_url + OPERATION_PATH
+    request = f"RealtimeCreateClientSecretRequest.from_dict({dict(body)!r})"
     return {
         "floor": (
             "import urllib3\n"
@@ -156,14 +156,14 @@ def cold_start_programs(base_url: str, body: Mapping[str, Any]) -> dict[str, str
         ),
         "ours": (
             "from openai_realtime_client import ApiClient, RealtimeApi\n"
-            "from openai_realtime_client.models import RealtimeSessionCreateRequest\n"
+            "from openai_realtime_client.models import RealtimeCreateClientSecretRequest\n"
             f"api = RealtimeApi(ApiClient(api_key={API_KEY!r}, base_url={base_url!r}))\n"
-            f"assert api.create_realtime_session({request}).client_secret.value\n"
+            f"assert api.create_realtime_client_secret({request}).value\n"
         ),
         "vendor": (
             "import openai\n"
             f"client = openai.OpenAI(api_key={API_KEY!r}, base_url={base_url!r})\n"
-            f"assert client.beta.realtime.sessions.create(**{dict(body)!r}).client_secret.value\n"
+            f"assert client.realtime.client_secrets.create(**{dict(body)!r}).value\n"
         ),
     }
 

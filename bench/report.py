@@ -23,9 +23,9 @@ BURST_NAMES = {
 
 ROW_NAMES = {
     "floor": "floor: urllib3 PoolManager, raw bytes",
-    "ours": "create_realtime_session",
-    "ours_info": "create_realtime_session_with_http_info",
-    "vendor": "vendor SDK: beta.realtime.sessions.create",
+    "ours": "create_realtime_client_secret",
+    "ours_info": "create_realtime_client_secret_with_http_info",
+    "vendor": "vendor SDK: realtime.client_secrets.create",
 }
 
 
@@ -145,7 +145,7 @@ def render(results: Mapping[str, Any]) -> str:
         figure = per_call[name]
         label = ROW_NAMES[name]
         if "version" in figure:
-            label = f"vendor SDK {figure['version']}: beta.realtime.sessions.create"
+            label = f"vendor SDK {figure['version']}: realtime.client_secrets.create"
         cpu, wall = figure.get("cpu_us"), figure.get("wall_us")
         rows.append(
             [label, _number(cpu), _times(figure.get("cpu_x_floor")), _number(wall), _times(figure.get("wall_x_floor"))]
@@ -265,7 +265,7 @@ def render(results: Mapping[str, Any]) -> str:
     )
 
     descriptions = {
-        "cpu_per_call_x_floor": "per-call CPU, create_realtime_session, x floor (validation on)",
+        "cpu_per_call_x_floor": "per-call CPU, create_realtime_client_secret, x floor (validation on)",
         "cpu_per_call_with_http_info_x_floor": "per-call CPU, ..._with_http_info, x floor",
         "vendor_cpu_per_call_over_ours": "vendor SDK's per-call CPU / ours",
         "import_x_urllib3": "import openai_realtime_client / import urllib3 (wall)",

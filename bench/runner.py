@@ -20,13 +20,13 @@ for, so the same file serves both environments. Modes:
   that succeeded per second over its wall time, each call's latency
   from the burst's start (queueing included), CPU time per call, and the connections the server
   accepted during it (``GET /__accepted`` before and after); then the process's peak RSS, and
-  the warnings (but the beta operation's DeprecationWarning) and log records of level WARNING
-  seen throughout.
+  the warnings and log records of level WARNING seen throughout.
 
-Clients: ``floor`` (a urllib3 ``PoolManager`` posting pre-serialized bytes, reply not parsed),
-``ours`` (``RealtimeApi.create_realtime_session``), ``ours_info``
-(``create_realtime_session_with_http_info``), ``vendor`` (the vendor SDK's
-``client.beta.realtime.sessions.create``). Async clients for ``burst``: ``ours_async``
+Every client calls the GA operation ``POST /realtime/client_secrets``. Clients: ``floor`` (a
+urllib3 ``PoolManager`` posting pre-serialized bytes, reply not parsed), ``ours``
+(``RealtimeApi.create_realtime_client_secret``), ``ours_info``
+(``create_realtime_client_secret_with_http_info``), ``vendor`` (the vendor SDK's
+``client.realtime.client_secrets.create``). Async clients for ``burst``: ``ours_async``
 (``AsyncRealtimeApi(ApiClient())``), ``vendor_async`` (``AsyncOpenAI``, httpx underneath),
 ``vendor_aiohttp`` (``AsyncOpenAI(http_client=DefaultAioHttpClient())``), ``aiohttp_floor`` (an
 ``aiohttp.ClientSession`` without a connection limit posting pre-serialized bytes, reply not
@@ -54,7 +54,8 @@ from urllib.parse import urlsplit
 
 # A placeholder, not a key: the benchmark server accepts anything.
 API_KEY = "sk-bench-placeholder-0000000000000000"
-SESSIONS_PATH = "/realtime/sessions"
+# The operation every client calls: the GA way to mint a client secret.
+OPERATION_PATH = "/realtime/client_secrets"
 
 Call = Callable[[], None]
 AsyncCall = Callable[[], Awaitable[None]]
@@ -65,7 +66,7 @@ def _floor(base_url: str, body: dict[str, Any], ca_certs: str | None) -> Call:
     import urllib3
 
     manager = urllib3.PoolManager(maxsize=16, ca_certs=ca_certs)
-    url = base_url + SESSIONS_PATH
+    url = base_url + OPERATION_PATH
     raw = json.dumps(body, separators=(",", ":")).encode()
     headers = {
         "Content-Type": "application/json",
@@ -84,24 +85,24 @@ def _floor(base_url: str, body: dict[str, Any], ca_certs: str | None) -> Call:
 
 def _ours(base_url: str, body: dict[str, Any], ca_certs: str | None, *, http_info: bool) -> Call:
     from openai_realtime_client import ApiClient, RealtimeApi
-    from openai_realtime_client.models import RealtimeSessionCreateRequest
+    from openai_realtime_client.models import RealtimeCreateClientSecretRequest
 
     client = ApiClient(api_key=API_KEY, base_url=base_url, ca_certs=ca_certs)  # validation on: the default
     if not client.client_side_validation:
         raise RuntimeError("client-side validation is off")
     api = RealtimeApi(client)
-    request = RealtimeSessionCreateRequest.from_dict(body)
+    request = RealtimeCreateClientSecretRequest.from_dict(body)
 
     if http_info:
 
         def call_info() -> None:
-            if not api.create_realtime_session_with_http_info(request).data.client_secret.value:
+            if not api.create_realtime_client_secret_with_http_info(request).data.value:
                 raise RuntimeError("ours_info: no client secret")
 
         return call_info
 
     def call() -> None:
-        if not api.create_realtime_session(request).client_secret.value:
+        if not api.create_realtime_client_secret(request).value:
             raise RuntimeError("ours: no client secret")
 
     return call
@@ -113,10 +114,10 @@ def _vendor(base_url: str, body: dict[str, Any], ca_certs: str | None) -> Call:
     import openai
 
     client = openai.OpenAI(api_key=API_KEY, base_url=base_url)
-    sessions = client.beta.realtime.sessions
+    client_secrets = client.realtime.client_secrets
 
     def call() -> None:
-        if not sessions.create(**body).client_secret.value:
+        if not client_secrets.create(**body).value:
             raise RuntimeError("vendor: no client secret")
 
     return call
@@ -138,14 +139,14 @@ async def _async_client(name: str, base_url: str, body: dict[str, Any]) -> tuple
     Built inside the running loop: aiohttp's session needs one."""
     if name == "ours_async":
         from openai_realtime_client import ApiClient, AsyncRealtimeApi
-        from openai_realtime_client.models import RealtimeSessionCreateRequest
+        from openai_realtime_client.models import RealtimeCreateClientSecretRequest
 
         client = ApiClient(api_key=API_KEY, base_url=base_url)
         api = AsyncRealtimeApi(client)
-        request = RealtimeSessionCreateRequest.from_dict(body)
+        request = RealtimeCreateClientSecretRequest.from_dict(body)
 
         async def ours() -> None:
-            if not (await api.create_realtime_session(request)).client_secret.value:
+            if not (await api.create_realtime_client_secret(request)).value:
                 raise RuntimeError("ours_async: no client secret")
 
         async def close_ours() -> None:
@@ -158,10 +159,10 @@ async def _async_client(name: str, base_url: str, body: dict[str, Any]) -> tuple
 
         http_client = openai.DefaultAioHttpClient() if name == "vendor_aiohttp" else None
         vendor = openai.AsyncOpenAI(api_key=API_KEY, base_url=base_url, http_client=http_client)
-        sessions = vendor.beta.realtime.sessions
+        client_secrets = vendor.realtime.client_secrets
 
         async def theirs() -> None:
-            if not (await sessions.create(**body)).client_secret.value:
+            if not (await client_secrets.create(**body)).value:
                 raise RuntimeError(f"{name}: no client secret")
 
         return theirs, vendor.close
@@ -171,7 +172,7 @@ async def _async_client(name: str, base_url: str, body: dict[str, Any]) -> tuple
         import aiohttp
 
         session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
-        url = base_url + SESSIONS_PATH
+        url = base_url + OPERATION_PATH
         raw = json.dumps(body, separators=(",", ":")).encode()
         headers = {"Content-Type": "application/json", "Authorization": f"Bearer {API_KEY}"}
 
@@ -190,19 +191,19 @@ def _ours_over_aiohttp(base_url: str, body: dict[str, Any]) -> tuple[AsyncCall, 
     session, with no retries, error mapping or timeouts. What an event-loop transport would cost
     at best."""
     import aiohttp
-    from openai_realtime_client.api.realtime import create_realtime_session as operation
-    from openai_realtime_client.models import RealtimeSessionCreateRequest
+    from openai_realtime_client.api.realtime import create_realtime_client_secret as operation
+    from openai_realtime_client.models import RealtimeCreateClientSecretRequest
 
     session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
-    url = base_url + SESSIONS_PATH
-    request = RealtimeSessionCreateRequest.from_dict(body)
+    url = base_url + OPERATION_PATH
+    request = RealtimeCreateClientSecretRequest.from_dict(body)
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {API_KEY}"}
 
     async def call() -> None:
         raw, _ = operation._encode_body(request, "application/json", True)
         async with session.post(url, data=raw, headers=headers) as response:
             answer = await response.read()
-        if response.status != 200 or not operation._parse_response(json.loads(answer)).client_secret.value:
+        if response.status != 200 or not operation._parse_response(json.loads(answer)).value:
             raise RuntimeError(f"ours_aiohttp: HTTP {response.status}")
 
     return call, session.close
@@ -283,9 +284,7 @@ def burst(name: str, base_url: str, body: dict[str, Any], *, calls: int, rounds:
         warnings.simplefilter("always")
         result = asyncio.run(_bursts(name, base_url, body, calls=calls, rounds=rounds))
     logging.getLogger().removeHandler(handler)
-    # The operation's own DeprecationWarning (the beta endpoint) is not about the transport.
-    shown = [w for w in caught if not issubclass(w.category, DeprecationWarning)]
-    seen = handler.seen + [f"{w.category.__name__}: {w.message}" for w in shown]
+    seen = handler.seen + [f"{w.category.__name__}: {w.message}" for w in caught]
     return {
         **result,
         # Linux reports ru_maxrss in KiB.

@@ -118,5 +118,7 @@ def test_the_table_shows_each_section_and_target(smoke_run: tuple[dict[str, Any]
                     "Peak RSS", "TLS on loopback", "make generate", "Burst: 5 async calls", "Burst: 20 async calls",
                     "Targets"):  # fmt: skip
         assert heading in table, heading
-    assert "create_realtime_session_with_http_info" in table
+    # The GA operation, not the beta one the service has switched off.
+    assert "create_realtime_client_secret_with_http_info" in table
+    assert "create_realtime_session" not in table
     assert "vendor SDK: not measured (smoke run)" in table
