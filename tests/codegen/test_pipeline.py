@@ -256,6 +256,26 @@ def test_compare_trees_names_missing_extra_and_changed_files_sorted(tmp_path: Pa
     assert TreeDifference(["x"], [], []) and TreeDifference([], ["x"], []) and TreeDifference([], [], ["x"])
 
 
+def test_caches_and_build_products_are_not_part_of_the_tree(tmp_path: Path) -> None:
+    """`pip install ./generated` leaves an .egg-info directory beside the package; Python and the
+    linters leave caches; none of them is an edit of the output."""
+    fresh = _tree(tmp_path / "fresh", {"pkg/a.py": b"1\n"})
+    litter = {
+        "pkg/__pycache__/a.cpython-311.pyc": b"",
+        "pkg/a.pyc": b"",
+        "openai_realtime_client.egg-info/PKG-INFO": b"",
+        "build/lib/pkg/a.py": b"",
+        "dist/pkg.whl": b"",
+        ".mypy_cache/x.json": b"",
+        ".pytest_cache/v": b"",
+        ".ruff_cache/x": b"",
+    }
+    assert not compare_trees(fresh, _tree(tmp_path / "in", {"pkg/a.py": b"1\n", **litter}))
+    near_misses = {"pkg/egg-info.py": b"", "pkg/build.py": b"", "pkg/pyc": b"", "pkg/a.pyc.txt": b""}
+    checked_in = _tree(tmp_path / "near", {"pkg/a.py": b"1\n", **near_misses})
+    assert compare_trees(fresh, checked_in).extra == sorted(near_misses)
+
+
 def test_the_report_lists_each_difference_with_a_diff_of_what_changed(tmp_path: Path) -> None:
     fresh = _tree(tmp_path / "fresh", {"a.py": b"one\ntwo\n", "img.bin": b"\xff\x00", "tail.py": b"x = 1"})
     checked_in = _tree(tmp_path / "in", {"a.py": b"one\nTWO\n", "img.bin": b"\xfe\x00", "tail.py": b"x = 2"})

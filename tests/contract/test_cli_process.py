@@ -17,6 +17,7 @@ from tests.support.cli import run_cli_process
 from tests.support.fault_server import FaultServer, stall
 from tests.support.payloads import TEST_API_KEY
 from tests.support.ports import closed_port
+from tests.support.signals import as_from_a_terminal
 from tools import paths
 from tools.servers.mock_server import MockServer
 
@@ -80,6 +81,7 @@ def test_ctrl_c_during_a_call_prints_one_line_and_exits_130(tmp_path: Path) -> N
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=as_from_a_terminal,
         )
         try:
             deadline = time.monotonic() + 20

@@ -19,6 +19,7 @@ from openai_realtime_client import ApiClient, RealtimeApi, webhooks
 
 from examples.sip_answering.app import AnsweringService, CallPolicy
 from tests.support.payloads import TEST_API_KEY, vendor_error
+from tests.support.signals import as_from_a_terminal
 from tests.support.sip_answering import SipAnsweringServer
 from tools import paths
 from tools.servers.mock_server import MockServer, ScriptedResponse
@@ -140,6 +141,7 @@ def test_make_sip_example_starts_it_beside_the_mock_and_a_call_is_answered() -> 
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=as_from_a_terminal,
     )
     try:
         assert process.stdout is not None

@@ -21,6 +21,7 @@ from openai_realtime_client.models import RealtimeSessionCreateRequestGA
 from examples.token_server.app import SECURITY_HEADERS, TokenApp, realtime_session
 from tests.support.payloads import TEST_API_KEY, session, vendor_error
 from tests.support.ports import closed_port
+from tests.support.signals import as_from_a_terminal
 from tests.support.token_server import TokenServer
 from tools import paths
 from tools.servers.mock_server import PLACEHOLDER_KEY, MockServer, ScriptedResponse
@@ -258,6 +259,7 @@ def _start_example(env: dict[str, str], *, beside_the_mock: bool = False) -> sub
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=as_from_a_terminal,
     )
 
 
@@ -312,6 +314,7 @@ def test_copied_out_of_the_repository_it_runs_with_the_generated_package_alone(
     process = subprocess.Popen(
         [sys.executable, "-m", "token_server", "--port", "0"],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=as_from_a_terminal,
     )  # fmt: skip
     try:
         assert process.stdout is not None

@@ -27,6 +27,7 @@ from openai_realtime_client.models import RealtimeSessionCreateRequest
 
 from tests.support.fault_server import FaultServer, reply, stall
 from tests.support.payloads import TEST_API_KEY
+from tests.support.signals import as_from_a_terminal
 from tools import paths
 
 OK_BODY = json.dumps({"client_secret": {"value": "ek_pressure", "expires_at": 1798761600}}).encode()
@@ -234,12 +235,14 @@ def test_one_setting_sizes_the_pool_and_the_workers() -> None:
 INTERRUPTED_PROGRAM = """
 import asyncio, sys, urllib3
 from openai_realtime_client import ApiClient, AsyncRealtimeApi
-from openai_realtime_client.models import RealtimeSessionCreateRequest
+from openai_realtime_client.models import RealtimeCreateClientSecretRequest
+
+REQUEST = RealtimeCreateClientSecretRequest.from_dict({"session": {"type": "realtime", "model": "gpt-realtime"}})
 
 async def main():
-    client = ApiClient(api_key=sys.argv[2], base_url=sys.argv[1], timeout=urllib3.Timeout(connect=5, read=30))
+    client = ApiClient(base_url=sys.argv[1], timeout=urllib3.Timeout(connect=5, read=30))  # the key: OPENAI_API_KEY
     async with AsyncRealtimeApi(client) as api:
-        await api.create_realtime_session(RealtimeSessionCreateRequest(), max_retries=5)
+        await api.create_realtime_client_secret(REQUEST, max_retries=5)
 
 try:
     asyncio.run(main())
@@ -252,12 +255,17 @@ def test_an_interrupted_program_exits_at_once_and_its_call_is_not_retried() -> N
     """Issue 11, item 9: Ctrl-C during a call to a stalled server used to leave the worker retrying
     (7.5 s to exit with short timeouts, minutes with the defaults)."""
     with FaultServer(stall(STALL), ok(), ok()) as server:
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(paths.GENERATED), str(paths.REPO)])}
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(paths.GENERATED), str(paths.REPO)]),
+            "OPENAI_API_KEY": TEST_API_KEY,  # not in argv, which a failure's TimeoutExpired would print
+        }
         child = subprocess.Popen(
-            [sys.executable, "-c", INTERRUPTED_PROGRAM, server.url, TEST_API_KEY],
+            [sys.executable, "-c", INTERRUPTED_PROGRAM, server.url],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            preexec_fn=as_from_a_terminal,
         )
         try:
             deadline = time.monotonic() + 10
@@ -277,3 +285,4 @@ def test_an_interrupted_program_exits_at_once_and_its_call_is_not_retried() -> N
         assert code == 130, stderr.decode()[-2000:]
         assert elapsed < 5.0  # it used to wait out the 30 s read timeout and retry
         assert server.attempts == 1  # no retry after the interrupt
+        assert TEST_API_KEY.encode() not in stderr

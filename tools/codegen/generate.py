@@ -46,8 +46,10 @@ GENERATED_HEADER = (
 # Text that only appears in output when a template rendered an object instead of escaped text.
 LEAK_MARKERS = ("object at 0x", "UntrustedString", "PythonCode(")
 
-# Caches and build products that may sit in generated/ without being part of the output.
+# Caches and build products that may sit in generated/ without being part of the output
+# (`pip install ./generated` leaves the package's .egg-info directory there).
 IGNORED_NAMES = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist"})
+IGNORED_SUFFIXES = (".egg-info", ".pyc")
 
 # Stage 2: templates/stage2/<path>.jinja is written to <path> in the output tree, with every
 # directory named PACKAGE replaced by the package's directory name.
@@ -384,7 +386,8 @@ def iter_tree(root: Path) -> Iterator[tuple[str, Path]]:
     """(posix relative path, path) of every output file below root, caches left out, sorted."""
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
-        if path.is_file() and not IGNORED_NAMES.intersection(relative.parts) and path.suffix != ".pyc":
+        ignored = any(part in IGNORED_NAMES or part.endswith(IGNORED_SUFFIXES) for part in relative.parts)
+        if path.is_file() and not ignored:
             yield relative.as_posix(), path
 
 
