@@ -652,8 +652,9 @@ def _collapse_nullable_union(schema: dict[str, Any]) -> None:
         return
     inner = variants[0]
     plain = isinstance(inner, dict) and isinstance(inner.get("type"), str) and inner["type"] != "null"
-    if not plain or any(k in inner for k in ("$ref", "enum", "const", "anyOf", "oneOf", "allOf")):
+    if not plain or any(k in inner for k in ("$ref", "enum", "const", "oneOf", "allOf")):
         return
+    # A key on both sides would clash when merged; that includes an inner anyOf.
     if set(schema) - {"anyOf", "default", "description"} or set(schema) & set(inner):
         return
     del schema["anyOf"]
