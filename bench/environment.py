@@ -92,11 +92,14 @@ def vendor_environment(log: Any) -> Vendor:
             f"{VENDOR_ENV.relative_to(paths.REPO)} (once)")  # fmt: skip
         started = time.perf_counter()
         try:
-            subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENDOR_ENV)], check=True)
+            # Without PYTHONPATH: pip would count the packages on it (generated/) as installed ones.
+            env = child_environment()
+            subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENDOR_ENV)], check=True, env=env)
             subprocess.run(
                 [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                  "-r", str(VENDOR_REQUIREMENTS)],
                 check=True,
+                env=env,
             )  # fmt: skip
         except (OSError, subprocess.CalledProcessError) as err:
             return Vendor(None, None, skipped=f"could not install the vendor SDK: {err}")
@@ -107,6 +110,7 @@ def vendor_environment(log: Any) -> Vendor:
         capture_output=True,
         text=True,
         check=False,
+        env=child_environment(),
     )
     if result.returncode != 0:
         return Vendor(None, None, skipped=f"the vendor environment is broken: {result.stderr.strip()[-300:]}")
