@@ -207,6 +207,16 @@ FIELD_RULES = [
     pytest.param(RESP, CLOSED_AB, CLOSED_ABC, {"enum-value-added=c": (False, 'new value "c"')}, id="enum-add-resp"),
     pytest.param(REQ, CLOSED_AB, CLOSED_A, {"enum-value-removed=b": (True, '"b" no longer allowed')}, id="enum-rm-req"),
     pytest.param(
+        REQ,
+        CLOSED_ABC,
+        CLOSED_A,
+        {
+            "enum-value-removed=b": (True, '"b" no longer allowed'),
+            "enum-value-removed=c": (True, '"c" no longer allowed'),
+        },
+        id="enum-rm-two",
+    ),
+    pytest.param(
         RESP, CLOSED_AB, CLOSED_A, {"enum-value-removed=b": (False, '"b" no longer allowed')}, id="enum-rm-resp"
     ),
     pytest.param(
@@ -372,6 +382,30 @@ FIELD_RULES = [
     pytest.param(
         REQ,
         {"type": "integer", "maximum": 5},
+        {"type": "string", "maxLength": 3},
+        {"type-changed": (True, "was integer, now string")},
+        id="integer-to-string-stops",
+    ),
+    pytest.param(
+        REQ,
+        {"type": "string", "maxLength": 5},
+        {"type": "number", "maximum": 3},
+        {"type-changed": (True, "was string, now number")},
+        id="string-to-number-stops",
+    ),
+    pytest.param(
+        REQ,
+        {"type": ["string", "boolean"], "maxLength": 5},
+        {"type": "string", "maxLength": 3},
+        {
+            "type-changed": (True, "was boolean or string, now string"),
+            "bound-tightened:maxLength": (True, "maxLength 5 -> 3"),
+        },
+        id="a-shared-type-compares-bounds",
+    ),
+    pytest.param(
+        REQ,
+        {"type": "integer", "maximum": 5},
         {"maximum": 3},
         {
             "type-changed": (False, "was integer, now any type (wider)"),
@@ -450,6 +484,22 @@ FIELD_RULES = [
         {"anyOf": [{"type": ["string", "null"]}, INT]},
         {"nullable-added": (False, "now accepts null")},
         id="null-inside-a-variant",
+    ),
+    # The union's null may be any variant, in any spelling: a null type, a null const, an enum of null
+    # alone, or a variant that allows null (OpenAPI 3.0's nullable: true; nullable: false does not).
+    pytest.param(
+        REQ,
+        {"anyOf": [STR, INT]},
+        {"anyOf": [STR, {**INT, "nullable": True}]},
+        {"nullable-added": (False, "now accepts null")},
+        id="openapi30-null-inside-a-variant",
+    ),
+    pytest.param(REQ, {"anyOf": [STR, INT]}, {"anyOf": [STR, {**INT, "nullable": False}]}, {}, id="not-null-variant"),
+    pytest.param(
+        REQ, STR, {"anyOf": [STR, {"const": None}]}, {"nullable-added": (False, "now accepts null")}, id="null-const"
+    ),
+    pytest.param(
+        REQ, STR, {"anyOf": [STR, {"enum": [None]}]}, {"nullable-added": (False, "now accepts null")}, id="null-enum"
     ),
     pytest.param(
         RESP,
@@ -1906,3 +1956,37 @@ def test_a_malformed_side_is_named_in_the_error() -> None:
     with pytest.raises(SpecDiffError) as old_side:
         diff_documents(dangling, fine)
     assert str(old_side.value) == "old description: $ref '#/components/schemas/Missing' points to nothing"
+
+
+@pytest.mark.parametrize(
+    ("bad", "fine", "message"),
+    [
+        pytest.param(
+            _operation_with(responses=["200"]),
+            _operation_with(),
+            f"the responses of {THINGS} are not a mapping",
+            id="responses",
+        ),
+        pytest.param(
+            _field({"anyOf": [STR, {"type": "object", "properties": 5}]}, side=REQ),
+            _field({"anyOf": [STR, {"type": "object"}]}, side=REQ),
+            f"properties at {THINGS} request.x is not a mapping",
+            id="union-variant",
+        ),
+        pytest.param(
+            _field({"anyOf": [STR, {"type": "object", "properties": {"type": {"anyOf": 5}}}]}, side=REQ),
+            _field({"anyOf": [STR, {"type": "object", "properties": {"type": STR}}]}, side=REQ),
+            f"anyOf at {THINGS} request.x is not a list",
+            id="variant-type-property",
+        ),
+    ],
+)
+def test_a_malformed_part_is_named_with_its_side_and_place(
+    bad: dict[str, Any], fine: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(SpecDiffError) as old_side:
+        diff_documents(bad, fine)
+    assert str(old_side.value) == f"old description: {message}"
+    with pytest.raises(SpecDiffError) as new_side:
+        diff_documents(fine, bad)
+    assert str(new_side.value) == f"new description: {message}"
