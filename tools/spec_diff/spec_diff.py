@@ -496,8 +496,7 @@ class _Differ:
         if old is None and new is None:
             return
         if old is None or new is None:
-            assert old is not None or new is not None
-            if old is None and new is not None:
+            if new is not None:  # and old is None: added
                 required = new[0]
                 detail = "new required request body" if required else "new optional request body"
                 self.add("request-body-added", f"{op} request", detail, breaking=required)
@@ -560,10 +559,7 @@ class _Differ:
         if old_success != new_success:
             detail = f"was {old_success}, now {new_success}"
             self.add("success-status-changed", where, detail, breaking=True)
-        (old_type, old_schema), (new_type, new_schema) = (
-            _content(self.old, old[old_success], where),
-            _content(self.new, new[new_success], where),
-        )
+        (old_type, old_schema), (new_type, new_schema) = _content(old[old_success]), _content(new[new_success])
         if old_type is None and new_type is not None:
             self.add("response-body-added", where, f"now returns {new_type}", breaking=False)
         elif old_type is not None and new_type is None:
@@ -919,7 +915,8 @@ def _success_code(responses: Mapping[str, Any]) -> str | None:
     return codes[0] if codes else None
 
 
-def _content(side: _Document, response: Mapping[str, Any], where: str) -> tuple[str | None, Any]:
+def _content(response: Mapping[str, Any]) -> tuple[str | None, Any]:
+    """The success response's media type and schema, (None, None) when it has no body."""
     picked = _pick_content(response.get("content"))
     return (None, None) if picked is None else picked
 
