@@ -2081,3 +2081,24 @@ def test_a_malformed_part_is_named_with_its_side_and_place(
     with pytest.raises(SpecDiffError) as new_side:
         diff_documents(fine, bad)
     assert str(new_side.value) == f"new description: {message}"
+
+
+def test_null_is_judged_on_a_whole_body_parameter_and_header_too() -> None:
+    obj, nullable_obj = {"type": "object"}, {"type": ["object", "null"]}
+    assert _judged(diff_documents(_things(response=obj), _things(response=nullable_obj))) == {
+        f"nullable-added {THINGS} response": (True, "may now be null")
+    }
+    assert _judged(diff_documents(_things(request=nullable_obj), _things(request=obj))) == {
+        f"nullable-removed {THINGS} request": (True, "no longer accepts null")
+    }
+    nullable_str = {"type": ["string", "null"]}
+    old = _operation_with(parameters=[_param("q", required=False)])
+    new = _operation_with(parameters=[_param("q", required=False, schema=nullable_str)])
+    assert _judged(diff_documents(old, new)) == {
+        f"nullable-added {THINGS} request.query:q": (False, "now accepts null")
+    }
+    old = _responses(s200={"description": "ok", "headers": {"H": {"schema": STR}}})
+    new = _responses(s200={"description": "ok", "headers": {"H": {"schema": nullable_str}}})
+    assert _judged(diff_documents(old, new)) == {
+        f"nullable-added {THINGS} response.header:h": (True, "may now be null")
+    }
