@@ -20,7 +20,17 @@ import yaml
 
 from tools import paths
 from tools.spec_diff.api_surface import diff_against_regeneration, diff_api, extract_api
-from tools.spec_diff.spec_diff import MAX_DEPTH, Change, Report, SpecDiffError, diff_documents, load_document, main
+from tools.spec_diff.spec_diff import (
+    MAX_DEPTH,
+    Acknowledgement,
+    Change,
+    Report,
+    SpecDiffError,
+    diff_documents,
+    load_acks,
+    load_document,
+    main,
+)
 
 OP = "POST /realtime/sessions"
 THINGS = "POST /things"
@@ -207,6 +217,16 @@ FIELD_RULES = [
     pytest.param(RESP, CLOSED_AB, CLOSED_ABC, {"enum-value-added=c": (False, 'new value "c"')}, id="enum-add-resp"),
     pytest.param(REQ, CLOSED_AB, CLOSED_A, {"enum-value-removed=b": (True, '"b" no longer allowed')}, id="enum-rm-req"),
     pytest.param(
+        REQ,
+        CLOSED_ABC,
+        CLOSED_A,
+        {
+            "enum-value-removed=b": (True, '"b" no longer allowed'),
+            "enum-value-removed=c": (True, '"c" no longer allowed'),
+        },
+        id="enum-rm-two",
+    ),
+    pytest.param(
         RESP, CLOSED_AB, CLOSED_A, {"enum-value-removed=b": (False, '"b" no longer allowed')}, id="enum-rm-resp"
     ),
     pytest.param(
@@ -319,6 +339,16 @@ FIELD_RULES = [
         id="openapi30-exclusive-flag",
     ),
     pytest.param(
+        RESP,
+        {"type": "integer", "maximum": 5},
+        {"type": "integer", "maximum": 5, "exclusiveMaximum": True},
+        {
+            "bound-loosened:maximum": (False, "maximum 5 removed"),
+            "bound-tightened:exclusiveMaximum": (False, "new exclusiveMaximum 5"),
+        },
+        id="openapi30-exclusive-maximum-flag",
+    ),
+    pytest.param(
         "response",
         {"type": "number", "maximum": 1.2},
         {"type": "number", "maximum": 1.0},
@@ -368,6 +398,30 @@ FIELD_RULES = [
         {"type": "integer", "maximum": 3},
         {"type-changed": (True, "was string, now integer")},
         id="disjoint-types-stop",
+    ),
+    pytest.param(
+        REQ,
+        {"type": "integer", "maximum": 5},
+        {"type": "string", "maxLength": 3},
+        {"type-changed": (True, "was integer, now string")},
+        id="integer-to-string-stops",
+    ),
+    pytest.param(
+        REQ,
+        {"type": "string", "maxLength": 5},
+        {"type": "number", "maximum": 3},
+        {"type-changed": (True, "was string, now number")},
+        id="string-to-number-stops",
+    ),
+    pytest.param(
+        REQ,
+        {"type": ["string", "boolean"], "maxLength": 5},
+        {"type": "string", "maxLength": 3},
+        {
+            "type-changed": (True, "was boolean or string, now string"),
+            "bound-tightened:maxLength": (True, "maxLength 5 -> 3"),
+        },
+        id="a-shared-type-compares-bounds",
     ),
     pytest.param(
         REQ,
@@ -450,6 +504,22 @@ FIELD_RULES = [
         {"anyOf": [{"type": ["string", "null"]}, INT]},
         {"nullable-added": (False, "now accepts null")},
         id="null-inside-a-variant",
+    ),
+    # The union's null may be any variant, in any spelling: a null type, a null const, an enum of null
+    # alone, or a variant that allows null (OpenAPI 3.0's nullable: true; nullable: false does not).
+    pytest.param(
+        REQ,
+        {"anyOf": [STR, INT]},
+        {"anyOf": [STR, {**INT, "nullable": True}]},
+        {"nullable-added": (False, "now accepts null")},
+        id="openapi30-null-inside-a-variant",
+    ),
+    pytest.param(REQ, {"anyOf": [STR, INT]}, {"anyOf": [STR, {**INT, "nullable": False}]}, {}, id="not-null-variant"),
+    pytest.param(
+        REQ, STR, {"anyOf": [STR, {"const": None}]}, {"nullable-added": (False, "now accepts null")}, id="null-const"
+    ),
+    pytest.param(
+        REQ, STR, {"anyOf": [STR, {"enum": [None]}]}, {"nullable-added": (False, "now accepts null")}, id="null-enum"
     ),
     pytest.param(
         RESP,
@@ -984,11 +1054,19 @@ def test_accept_breaking_prints_the_changes_and_exits_0(
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        pytest.param("- {change: x}\n", "entry 1 must have exactly the keys change and reason", id="no-reason"),
-        pytest.param("change: x\nreason: y\n", "must hold a list", id="not-a-list"),
-        pytest.param("- {change: x, reason: ''}\n", "needs a non-empty change id and reason", id="empty-reason"),
-        pytest.param("- [unclosed\n", "is not YAML", id="not-yaml"),
-        pytest.param("- {change: x, reason: a}\n- {change: x, reason: b}\n", "entry 2 repeats 'x'", id="duplicate"),
+        pytest.param("- {change: x}\n", ": entry 1 must have exactly the keys change and reason", id="no-reason"),
+        pytest.param("- 5\n", ": entry 1 must have exactly the keys change and reason", id="not-a-mapping"),
+        pytest.param("change: x\nreason: y\n", " must hold a list of {change, reason} entries", id="not-a-list"),
+        pytest.param(
+            "- {change: x, reason: ''}\n", ": entry 1 needs a non-empty change id and reason", id="empty-reason"
+        ),
+        pytest.param("- {change: ' ', reason: y}\n", ": entry 1 needs a non-empty change id and reason", id="blank-id"),
+        pytest.param("- {change: 5, reason: y}\n", ": entry 1 needs a non-empty change id and reason", id="number-id"),
+        pytest.param("- {change: x, reason: 5}\n", ": entry 1 needs a non-empty change id and reason", id="number-why"),
+        pytest.param("- [unclosed\n", " is not YAML: expected ',' or ']', but got '<stream end>'", id="not-yaml"),
+        pytest.param(
+            "- {change: x, reason: a}\n- {change: ' x', reason: b}\n", ": entry 2 repeats 'x'", id="duplicate"
+        ),
     ],
 )
 def test_a_malformed_ack_file_exits_2_with_one_line(
@@ -1001,20 +1079,54 @@ def test_a_malformed_ack_file_exits_2_with_one_line(
     code, lines, err = _run(["--old", str(old), "--new", str(new), "--ack", str(ack), "--no-api"], capsys)
 
     assert code == 2 and lines == []
-    assert err.count("\n") == 1 and err.startswith("spec-diff: ") and message in err
+    assert err == f"spec-diff: the ack file {ack}{message}\n"
+
+
+def test_an_ack_file_named_but_missing_exits_2_and_an_empty_one_acknowledges_nothing(
+    two_files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = two_files
+    ack = tmp_path / "ack.yaml"
+
+    code, lines, err = _run(["--old", str(old), "--new", str(new), "--ack", str(ack), "--no-api"], capsys)
+    assert (code, lines, err) == (2, [], f"spec-diff: cannot read the ack file {ack}: No such file or directory\n")
+
+    ack.write_text("")
+    assert load_acks(ack) == []
+    ack.write_text("- {change: '  padded id ', reason: ' why \n'}\n")
+    assert load_acks(ack) == [Acknowledgement("padded id", "why")]
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        pytest.param(None, "cannot read", id="missing"),
-        pytest.param("openapi: 3.1.0\npaths: [\n", "is not YAML or JSON", id="not-yaml"),
-        pytest.param("[1, 2]", "is not an OpenAPI document", id="json-list"),
-        pytest.param("", "is not an OpenAPI document: it is empty", id="empty"),
-        pytest.param("title: hello\n", "is not an OpenAPI 3 document (no 'openapi' field)", id="no-version"),
-        pytest.param("swagger: '2.0'\nopenapi: '2.0'\n", "is not an OpenAPI 3 document", id="swagger"),
-        pytest.param("openapi: 3.1.0\npaths: 5\n", "'paths' is not a mapping", id="bad-paths"),
-        pytest.param(b"\xff\xfe\x00garbage", "cannot read", id="not-utf8"),
+        pytest.param(None, "cannot read {path}: No such file or directory", id="missing"),
+        pytest.param(
+            "openapi: 3.1.0\npaths: [\n",
+            "{path} is not YAML or JSON: expected the node content, but found '<stream end>' (line 3, column 1)",
+            id="not-yaml",
+        ),
+        pytest.param(
+            "a: b: c\n",
+            "{path} is not YAML or JSON: mapping values are not allowed here (line 1, column 5)",
+            id="column",
+        ),
+        pytest.param("openapi: 3.1.0\n\x07\n", "{path} is not YAML or JSON: ReaderError", id="no-problem-no-mark"),
+        pytest.param("[1, 2]", "{path} is not an OpenAPI document: it holds a list, not a mapping", id="json-list"),
+        pytest.param("", "{path} is not an OpenAPI document: it is empty", id="empty"),
+        pytest.param("title: hello\n", "{path} is not an OpenAPI 3 document (no 'openapi' field)", id="no-version"),
+        pytest.param(
+            "swagger: '2.0'\nopenapi: '2.0'\n", "{path} is not an OpenAPI 3 document ('openapi: 2.0')", id="v2"
+        ),
+        pytest.param("openapi: 3\n", "{path} is not an OpenAPI 3 document ('openapi: 3')", id="number"),
+        pytest.param(
+            "openapi: 3.1.0\npaths: 5\n", "{path} is not an OpenAPI document: 'paths' is not a mapping", id="paths"
+        ),
+        pytest.param(
+            b"\xff\xfe\x00garbage",
+            "cannot read {path}: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte",
+            id="not-utf8",
+        ),
     ],
 )
 def test_an_unusable_description_exits_2_with_one_line(
@@ -1031,7 +1143,7 @@ def test_an_unusable_description_exits_2_with_one_line(
     code, lines, err = _run(["--old", str(paths.SPEC), "--new", str(bad), "--no-api"], capsys)
 
     assert code == 2 and lines == []
-    assert err.count("\n") == 1 and message in err and str(bad) in err
+    assert err == f"spec-diff: {message.format(path=bad)}\n"
 
 
 def test_a_description_with_a_dangling_ref_exits_2_with_one_line(
@@ -1523,7 +1635,12 @@ def _param(name: str, *, required: bool, schema: dict[str, Any] | None = None) -
 
 def test_parameters_added_removed_and_required_changed() -> None:
     old = _operation_with(
-        parameters=[_param("gone", required=False), _param("a", required=False), _param("b", required=True)]
+        parameters=[
+            _param("gone", required=False),
+            _param("a", required=False),
+            _param("b", required=True),
+            _param("n", required=False, schema=INT),
+        ]
     )
     new = _operation_with(
         parameters=[
@@ -1531,6 +1648,7 @@ def test_parameters_added_removed_and_required_changed() -> None:
             _param("b", required=False, schema=INT),
             _param("new_opt", required=False),
             _param("new_req", required=True),
+            _param("n", required=False, schema={"type": "number"}),
         ]
     )
     q = f"{THINGS} request.query"
@@ -1541,6 +1659,8 @@ def test_parameters_added_removed_and_required_changed() -> None:
         f"type-changed {q}:b": (True, "was string, now integer"),
         f"parameter-added {q}:new_opt": (False, "new optional parameter"),
         f"parameter-added {q}:new_req": (True, "new required parameter"),
+        # A parameter is sent: its schema is judged as a request's.
+        f"type-changed {q}:n": (False, "was integer, now number (wider)"),
     }
 
 
@@ -1663,8 +1783,20 @@ def test_response_headers_in_detail() -> None:
     def document(**headers: dict[str, Any]) -> dict[str, Any]:
         return _responses(s200={"description": "ok", "headers": headers})
 
-    old = document(Gone={"schema": STR}, Sent={"required": True, "schema": STR}, Maybe={"schema": STR})
-    new = document(sent={"schema": INT}, MAYBE={"required": True, "schema": STR}, New={"schema": STR})
+    old = document(
+        Gone={"schema": STR},
+        Sent={"required": True, "schema": STR},
+        Maybe={"schema": STR},
+        Count={"schema": INT},
+        Kind={"schema": CLOSED_AB},
+    )
+    new = document(
+        sent={"schema": INT},
+        MAYBE={"required": True, "schema": STR},
+        New={"schema": STR},
+        Count={"schema": {"type": "number"}},
+        Kind={"schema": CLOSED_A},
+    )
     at = f"{THINGS} response.header"
     assert _judged(diff_documents(old, new)) == {
         f"response-header-removed {at}:gone": (True, "header no longer documented"),
@@ -1672,6 +1804,9 @@ def test_response_headers_in_detail() -> None:
         f"type-changed {at}:sent": (True, "was string, now integer"),
         f"response-header-required-changed {at}:maybe": (False, "now always sent"),
         f"response-header-added {at}:new": (False, "new header"),
+        # A header is read: its schema is judged as a response's.
+        f"type-changed {at}:count": (True, "was integer, now number"),
+        f"enum-value-removed {at}:kind=b": (False, '"b" no longer allowed'),
     }
 
 
@@ -1906,3 +2041,64 @@ def test_a_malformed_side_is_named_in_the_error() -> None:
     with pytest.raises(SpecDiffError) as old_side:
         diff_documents(dangling, fine)
     assert str(old_side.value) == "old description: $ref '#/components/schemas/Missing' points to nothing"
+
+
+@pytest.mark.parametrize(
+    ("bad", "fine", "message"),
+    [
+        pytest.param(
+            _operation_with(responses=["200"]),
+            _operation_with(),
+            f"the responses of {THINGS} are not a mapping",
+            id="responses",
+        ),
+        pytest.param(
+            _field({"type": "object", "properties": 5}, side=RESP),
+            _field({"type": "object"}, side=RESP),
+            f"properties at {THINGS} response.x is not a mapping",
+            id="field",
+        ),
+        pytest.param(
+            _field({"anyOf": [STR, {"type": "object", "properties": 5}]}, side=REQ),
+            _field({"anyOf": [STR, {"type": "object"}]}, side=REQ),
+            f"properties at {THINGS} request.x is not a mapping",
+            id="union-variant",
+        ),
+        pytest.param(
+            _field({"anyOf": [STR, {"type": "object", "properties": {"type": {"anyOf": 5}}}]}, side=REQ),
+            _field({"anyOf": [STR, {"type": "object", "properties": {"type": STR}}]}, side=REQ),
+            f"anyOf at {THINGS} request.x is not a list",
+            id="variant-type-property",
+        ),
+    ],
+)
+def test_a_malformed_part_is_named_with_its_side_and_place(
+    bad: dict[str, Any], fine: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(SpecDiffError) as old_side:
+        diff_documents(bad, fine)
+    assert str(old_side.value) == f"old description: {message}"
+    with pytest.raises(SpecDiffError) as new_side:
+        diff_documents(fine, bad)
+    assert str(new_side.value) == f"new description: {message}"
+
+
+def test_null_is_judged_on_a_whole_body_parameter_and_header_too() -> None:
+    obj, nullable_obj = {"type": "object"}, {"type": ["object", "null"]}
+    assert _judged(diff_documents(_things(response=obj), _things(response=nullable_obj))) == {
+        f"nullable-added {THINGS} response": (True, "may now be null")
+    }
+    assert _judged(diff_documents(_things(request=nullable_obj), _things(request=obj))) == {
+        f"nullable-removed {THINGS} request": (True, "no longer accepts null")
+    }
+    nullable_str = {"type": ["string", "null"]}
+    old = _operation_with(parameters=[_param("q", required=False)])
+    new = _operation_with(parameters=[_param("q", required=False, schema=nullable_str)])
+    assert _judged(diff_documents(old, new)) == {
+        f"nullable-added {THINGS} request.query:q": (False, "now accepts null")
+    }
+    old = _responses(s200={"description": "ok", "headers": {"H": {"schema": STR}}})
+    new = _responses(s200={"description": "ok", "headers": {"H": {"schema": nullable_str}}})
+    assert _judged(diff_documents(old, new)) == {
+        f"nullable-added {THINGS} response.header:h": (True, "may now be null")
+    }

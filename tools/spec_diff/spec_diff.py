@@ -496,8 +496,7 @@ class _Differ:
         if old is None and new is None:
             return
         if old is None or new is None:
-            assert old is not None or new is not None
-            if old is None and new is not None:
+            if new is not None:  # and old is None: added
                 required = new[0]
                 detail = "new required request body" if required else "new optional request body"
                 self.add("request-body-added", f"{op} request", detail, breaking=required)
@@ -560,10 +559,7 @@ class _Differ:
         if old_success != new_success:
             detail = f"was {old_success}, now {new_success}"
             self.add("success-status-changed", where, detail, breaking=True)
-        (old_type, old_schema), (new_type, new_schema) = (
-            _content(self.old, old[old_success], where),
-            _content(self.new, new[new_success], where),
-        )
+        (old_type, old_schema), (new_type, new_schema) = _content(old[old_success]), _content(new[new_success])
         if old_type is None and new_type is not None:
             self.add("response-body-added", where, f"now returns {new_type}", breaking=False)
         elif old_type is not None and new_type is None:
@@ -594,9 +590,10 @@ class _Differ:
     # -- schemas ------------------------------------------------------------------------------
 
     def schema(self, old_raw: Any, new_raw: Any, where: str, *, request: bool) -> None:
-        self._compare(old_raw, new_raw, where, _Walk(request), judge_null=True)
+        self._compare(old_raw, new_raw, where, _Walk(request))
 
-    def _compare(self, old_raw: Any, new_raw: Any, where: str, walk: _Walk, *, judge_null: bool) -> None:
+    def _compare(self, old_raw: Any, new_raw: Any, where: str, walk: _Walk, *, in_union: bool = False) -> None:
+        """in_union: the two are paired variants of a union, whose nullability the union judged."""
         old, new = self.old.shape(old_raw, where), self.new.shape(new_raw, where)
         # A recursive schema meets the same pair of components again further down: everything
         # below was (or is being) compared already, so stop rather than walk forever.
@@ -605,7 +602,7 @@ class _Differ:
             return
         walk = walk.enter(key)
         request = walk.request
-        if judge_null and old.nullable != new.nullable:
+        if not in_union and old.nullable != new.nullable:
             if new.nullable:
                 detail = "now accepts null" if request else "may now be null"
                 self.add("nullable-added", where, detail, breaking=not request)
@@ -627,7 +624,7 @@ class _Differ:
         if old.is_object or new.is_object:
             self._object(old, new, where, walk)
         if old.items is not None or new.items is not None:
-            self._compare(old.items, new.items, f"{where}[]", walk, judge_null=True)
+            self._compare(old.items, new.items, f"{where}[]", walk)
 
     def _const(self, old: _Shape, new: _Shape, where: str, request: bool) -> None:
         if old.has_const and new.has_const:
@@ -646,12 +643,12 @@ class _Differ:
             return
         old_closed = old.enum is not None and not old.open_enum
         new_closed = new.enum is not None and not new.open_enum
+        old_values, new_values = old.enum or (), new.enum or ()
         if old_closed and new_closed:
-            assert old.enum is not None and new.enum is not None
-            for value in _missing(old.enum, new.enum):
+            for value in _missing(old_values, new_values):
                 detail = f"{_quoted(value)} no longer allowed"
                 self.add("enum-value-removed", f"{where}={_show(value)}", detail, breaking=request)
-            for value in _missing(new.enum, old.enum):
+            for value in _missing(new_values, old_values):
                 self.add("enum-value-added", f"{where}={_show(value)}", f"new value {_quoted(value)}", breaking=False)
             return
         if old_closed:
@@ -667,10 +664,10 @@ class _Differ:
             self.add("enum-closed", where, detail, breaking=request)
         # The listed values of an open enum are only the ones known so far: informational.
         note = "" if new_closed else " (open enum: any value is accepted)"
-        for value in _missing(old.enum or (), new.enum or ()):
+        for value in _missing(old_values, new_values):
             detail = f"known value {_quoted(value)} no longer listed{note}"
             self.add("enum-known-value-removed", f"{where}={_show(value)}", detail, breaking=False)
-        for value in _missing(new.enum or (), old.enum or ()):
+        for value in _missing(new_values, old_values):
             detail = f"known value {_quoted(value)} now listed{note}"
             self.add("enum-known-value-added", f"{where}={_show(value)}", detail, breaking=False)
 
@@ -715,14 +712,14 @@ class _Differ:
                     else:
                         detail = "may now be left out" if request else "may now be absent (unset)"
                         self.add("field-now-optional", sub, detail, breaking=not request)
-                self._compare(old.properties[name], new.properties[name], sub, walk, judge_null=True)
+                self._compare(old.properties[name], new.properties[name], sub, walk)
         before, after = old.additional, new.additional
         if before is False and after is not False:
             self.add("additional-properties-allowed", where, "undeclared fields now allowed", breaking=False)
         elif after is False and before is not False:
             self.add("additional-properties-forbidden", where, "undeclared fields now refused", breaking=request)
         elif before is not None or after is not None:
-            self._compare(before or {}, after or {}, f"{where}{{}}", walk, judge_null=True)
+            self._compare(before or {}, after or {}, f"{where}{{}}", walk)
 
     def _union(self, old: _Shape, new: _Shape, old_raw: Any, new_raw: Any, where: str, walk: _Walk) -> None:
         request = walk.request
@@ -731,7 +728,7 @@ class _Differ:
         new_variants = self._variants(self.new, new, new_raw, where)
         pairs, removed, added = _match_variants(old_variants, new_variants)
         for label, before, after in pairs:
-            self._compare(before.raw, after.raw, f"{where}|{label}", walk, judge_null=False)
+            self._compare(before.raw, after.raw, f"{where}|{label}", walk, in_union=True)
         for label, variant in removed:
             detail = f"union variant {label}" + (f" ({variant.kind})" if label != variant.kind else "") + " removed"
             self.add("variant-removed", f"{where}|{label}", detail, breaking=request)
@@ -744,9 +741,11 @@ class _Differ:
         prop = shape.discriminator or "type"
         variants = []
         for index, variant in enumerate(listed):
-            inner = side.shape(variant, where) if shape.variants else _replace(shape, variants=())
+            inner = side.shape(variant, where)
             name = inner.name  # a plain schema too: a named one pairs with the variant of that name
-            tag = shape.mapping.get(name) if name is not None else None
+            tag: str | None = None
+            if name is not None:
+                tag = shape.mapping.get(name)
             if tag is None and prop in inner.properties:
                 tagged = side.shape(inner.properties[prop], where)
                 if tagged.has_const:
@@ -788,8 +787,8 @@ def _match_variants(
                 pairs.append((label, before, candidates[0]))
                 old_left.remove(before)
                 new_left.remove(candidates[0])
-    for before, after in zip(old_left, new_left, strict=False):
-        pairs.append((str(before.index), before, after))
+    for index in range(min(len(old_left), len(new_left))):  # the rest pair by position, as far as both go
+        pairs.append((str(old_left[index].index), old_left[index], new_left[index]))
     matched_old = {id(p[1]) for p in pairs}
     matched_new = {id(p[2]) for p in pairs}
     removed = [(_label(v, old), v) for v in old if id(v) not in matched_old]
@@ -916,7 +915,8 @@ def _success_code(responses: Mapping[str, Any]) -> str | None:
     return codes[0] if codes else None
 
 
-def _content(side: _Document, response: Mapping[str, Any], where: str) -> tuple[str | None, Any]:
+def _content(response: Mapping[str, Any]) -> tuple[str | None, Any]:
+    """The success response's media type and schema, (None, None) when it has no body."""
     picked = _pick_content(response.get("content"))
     return (None, None) if picked is None else picked
 
@@ -926,7 +926,9 @@ def _status(code: str) -> str:
 
 
 def _other_kind(code: str, change: str) -> str:
-    return f"error-response-{change}" if code[:1] in "45" or code == "DEFAULT" else f"other-response-{change}"
+    return (
+        f"error-response-{change}" if code.startswith(("4", "5")) or code == "DEFAULT" else f"other-response-{change}"
+    )
 
 
 def diff_documents(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
