@@ -2102,3 +2102,17 @@ def test_null_is_judged_on_a_whole_body_parameter_and_header_too() -> None:
     assert _judged(diff_documents(old, new)) == {
         f"nullable-added {THINGS} response.header:h": (True, "may now be null")
     }
+
+
+def test_extensions_beside_paths_and_status_codes_are_not_entries() -> None:
+    """OpenAPI lets the paths and responses maps carry x- keys of any shape; a vendor's own
+    description may, and a diff of two of them must neither refuse them nor report them."""
+    plain = _operation_with()
+    extended = _operation_with(responses={"200": {"description": "ok"}, "x-notes": ["a"], "x-count": 3})
+    extended["paths"]["x-origin"] = "generated"
+    extended["paths"]["x-groups"] = [{"name": "realtime"}]
+    assert diff_documents(plain, extended) == []
+    assert diff_documents(extended, plain) == []
+    # A key that merely contains x- elsewhere is still an entry.
+    gained = _operation_with(responses={"200": {"description": "ok"}, "4x-": {"description": "odd"}})
+    assert [change.id for change in diff_documents(plain, gained)] == [f"error-response-added {THINGS} 4X-"]

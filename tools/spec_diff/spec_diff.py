@@ -805,12 +805,20 @@ def _label(variant: _Variant, side: list[_Variant]) -> str:
     return str(variant.index)
 
 
+def _is_extension(key: Any) -> bool:
+    """The paths and responses maps may carry x- extensions beside their entries (OpenAPI's
+    Specification Extensions); a path starts with / and a status code is digits or default."""
+    return str(key).startswith("x-")
+
+
 def _operations(side: _Document) -> dict[tuple[str, str], Mapping[str, Any]]:
     found: dict[tuple[str, str], Mapping[str, Any]] = {}
     listed = side.document.get("paths") or {}
     if not isinstance(listed, dict):
         side.fail("'paths' is not a mapping")
     for path, item in listed.items():
+        if _is_extension(path):
+            continue
         item, _ = side.resolve(item)
         if not isinstance(item, dict):
             side.fail(f"the path item {path} is not a mapping")
@@ -904,6 +912,8 @@ def _responses(side: _Document, operation: Mapping[str, Any], op: str) -> dict[s
         side.fail(f"the responses of {op} are not a mapping")
     found: dict[str, Mapping[str, Any]] = {}
     for code, response in listed.items():
+        if _is_extension(code):
+            continue
         response, _ = side.resolve(response)
         found[str(code).upper()] = response if isinstance(response, dict) else {}
     return found
