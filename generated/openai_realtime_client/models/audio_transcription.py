@@ -140,12 +140,12 @@ class AudioTranscription:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("AudioTranscription", d, _FIELDS)
         instance = cls(
-            model=model,
-            language=language,
-            languages=languages,
-            keywords=keywords,
-            prompt=prompt,
-            delay=delay,
+            model,
+            language,
+            languages,
+            keywords,
+            prompt,
+            delay,
         )
         instance.additional_properties = d
         return instance

@@ -106,10 +106,10 @@ class AudioTranscriptionResponse:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("AudioTranscriptionResponse", d, _FIELDS)
         instance = cls(
-            model=model,
-            language=language,
-            languages=languages,
-            prompt=prompt,
+            model,
+            language,
+            languages,
+            prompt,
         )
         instance.additional_properties = d
         return instance

@@ -144,13 +144,13 @@ class InputFileContent:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("InputFileContent", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            file_id=file_id,
-            filename=filename,
-            file_data=file_data,
-            prompt_cache_breakpoint=prompt_cache_breakpoint,
-            file_url=file_url,
-            detail=detail,
+            type_,
+            file_id,
+            filename,
+            file_data,
+            prompt_cache_breakpoint,
+            file_url,
+            detail,
         )
         instance.additional_properties = d
         return instance

@@ -132,11 +132,11 @@ class InputImageContent:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("InputImageContent", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            detail=detail,
-            image_url=image_url,
-            file_id=file_id,
-            prompt_cache_breakpoint=prompt_cache_breakpoint,
+            detail,
+            type_,
+            image_url,
+            file_id,
+            prompt_cache_breakpoint,
         )
         instance.additional_properties = d
         return instance

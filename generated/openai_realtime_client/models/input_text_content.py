@@ -92,9 +92,9 @@ class InputTextContent:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("InputTextContent", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            text=text,
-            prompt_cache_breakpoint=prompt_cache_breakpoint,
+            text,
+            type_,
+            prompt_cache_breakpoint,
         )
         instance.additional_properties = d
         return instance

@@ -297,18 +297,18 @@ class MCPTool:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("MCPTool", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            server_label=server_label,
-            server_url=server_url,
-            connector_id=connector_id,
-            tunnel_id=tunnel_id,
-            authorization=authorization,
-            server_description=server_description,
-            headers=headers,
-            allowed_tools=allowed_tools,
-            allowed_callers=allowed_callers,
-            require_approval=require_approval,
-            defer_loading=defer_loading,
+            server_label,
+            type_,
+            server_url,
+            connector_id,
+            tunnel_id,
+            authorization,
+            server_description,
+            headers,
+            allowed_tools,
+            allowed_callers,
+            require_approval,
+            defer_loading,
         )
         instance.additional_properties = d
         return instance

@@ -82,7 +82,7 @@ class MCPToolApprovalFilter:
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise ResponseShapeError.locate("MCPToolApprovalFilter", src_dict, d, _FIELDS, err) from err
         instance = cls(
-            always=always,
-            never=never,
+            always,
+            never,
         )
         return instance

@@ -58,7 +58,7 @@ class MCPToolFilter:
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise ResponseShapeError.locate("MCPToolFilter", src_dict, d, _FIELDS, err) from err
         instance = cls(
-            tool_names=tool_names,
-            read_only=read_only,
+            tool_names,
+            read_only,
         )
         return instance

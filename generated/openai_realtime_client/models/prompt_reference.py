@@ -116,9 +116,9 @@ class PromptReference:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("PromptReference", d, _FIELDS)
         instance = cls(
-            id=id,
-            version=version,
-            variables=variables,
+            id,
+            version,
+            variables,
         )
         instance.additional_properties = d
         return instance

@@ -71,8 +71,8 @@ class RealtimeAudioFormatsAudioPcm:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeAudioFormatsAudioPcm", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            rate=rate,
+            type_,
+            rate,
         )
         instance.additional_properties = d
         return instance

@@ -81,7 +81,7 @@ class RealtimeCallCreateRequest:
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise ResponseShapeError.locate("RealtimeCallCreateRequest", src_dict, d, _FIELDS, err) from err
         instance = cls(
-            sdp=sdp,
-            session=session,
+            sdp,
+            session,
         )
         return instance

@@ -41,6 +41,6 @@ class RealtimeCallRejectRequest:
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise ResponseShapeError.locate("RealtimeCallRejectRequest", src_dict, d, _FIELDS, err) from err
         instance = cls(
-            status_code=status_code,
+            status_code,
         )
         return instance

@@ -133,8 +133,8 @@ class RealtimeCreateClientSecretRequest:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeCreateClientSecretRequest", d, _FIELDS)
         instance = cls(
-            expires_after=expires_after,
-            session=session,
+            expires_after,
+            session,
         )
         instance.additional_properties = d
         return instance

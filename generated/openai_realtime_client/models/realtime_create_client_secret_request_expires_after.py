@@ -62,8 +62,8 @@ class RealtimeCreateClientSecretRequestExpiresAfter:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeCreateClientSecretRequestExpiresAfter", d, _FIELDS)
         instance = cls(
-            anchor=anchor,
-            seconds=seconds,
+            anchor,
+            seconds,
         )
         instance.additional_properties = d
         return instance

@@ -98,10 +98,10 @@ class RealtimeFunctionTool:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeFunctionTool", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            name=name,
-            description=description,
-            parameters=parameters,
+            type_,
+            name,
+            description,
+            parameters,
         )
         instance.additional_properties = d
         return instance

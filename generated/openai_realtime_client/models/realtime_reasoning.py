@@ -58,7 +58,7 @@ class RealtimeReasoning:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeReasoning", d, _FIELDS)
         instance = cls(
-            effort=effort,
+            effort,
         )
         instance.additional_properties = d
         return instance

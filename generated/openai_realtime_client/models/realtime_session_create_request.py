@@ -413,22 +413,22 @@ class RealtimeSessionCreateRequest:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateRequest", d, _FIELDS)
         instance = cls(
-            modalities=modalities,
-            model=model,
-            instructions=instructions,
-            voice=voice,
-            input_audio_format=input_audio_format,
-            output_audio_format=output_audio_format,
-            input_audio_transcription=input_audio_transcription,
-            turn_detection=turn_detection,
-            input_audio_noise_reduction=input_audio_noise_reduction,
-            speed=speed,
-            tracing=tracing,
-            tools=tools,
-            tool_choice=tool_choice,
-            temperature=temperature,
-            max_response_output_tokens=max_response_output_tokens,
-            client_secret=client_secret,
+            modalities,
+            model,
+            instructions,
+            voice,
+            input_audio_format,
+            output_audio_format,
+            input_audio_transcription,
+            turn_detection,
+            input_audio_noise_reduction,
+            speed,
+            tracing,
+            tools,
+            tool_choice,
+            temperature,
+            max_response_output_tokens,
+            client_secret,
         )
         instance.additional_properties = d
         return instance

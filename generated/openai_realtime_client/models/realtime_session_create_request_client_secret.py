@@ -85,7 +85,7 @@ class RealtimeSessionCreateRequestClientSecret:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateRequestClientSecret", d, _FIELDS)
         instance = cls(
-            expires_after=expires_after,
+            expires_after,
         )
         instance.additional_properties = d
         return instance

@@ -61,8 +61,8 @@ class RealtimeSessionCreateRequestClientSecretExpiresAfter:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateRequestClientSecretExpiresAfter", d, _FIELDS)
         instance = cls(
-            anchor=anchor,
-            seconds=seconds,
+            anchor,
+            seconds,
         )
         instance.additional_properties = d
         return instance

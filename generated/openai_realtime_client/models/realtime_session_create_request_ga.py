@@ -445,20 +445,20 @@ class RealtimeSessionCreateRequestGA:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateRequestGA", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            output_modalities=output_modalities,
-            model=model,
-            instructions=instructions,
-            audio=audio,
-            include=include,
-            tracing=tracing,
-            tools=tools,
-            tool_choice=tool_choice,
-            parallel_tool_calls=parallel_tool_calls,
-            reasoning=reasoning,
-            max_output_tokens=max_output_tokens,
-            truncation=truncation,
-            prompt=prompt,
+            type_,
+            output_modalities,
+            model,
+            instructions,
+            audio,
+            include,
+            tracing,
+            tools,
+            tool_choice,
+            parallel_tool_calls,
+            reasoning,
+            max_output_tokens,
+            truncation,
+            prompt,
         )
         instance.additional_properties = d
         return instance

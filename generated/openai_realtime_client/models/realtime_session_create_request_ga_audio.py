@@ -96,8 +96,8 @@ class RealtimeSessionCreateRequestGAAudio:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateRequestGAAudio", d, _FIELDS)
         instance = cls(
-            input_=input_,
-            output=output,
+            input_,
+            output,
         )
         instance.additional_properties = d
         return instance

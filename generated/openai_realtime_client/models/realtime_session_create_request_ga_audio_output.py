@@ -176,9 +176,9 @@ class RealtimeSessionCreateRequestGAAudioOutput:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateRequestGAAudioOutput", d, _FIELDS)
         instance = cls(
-            format_=format_,
-            voice=voice,
-            speed=speed,
+            format_,
+            voice,
+            speed,
         )
         instance.additional_properties = d
         return instance

@@ -94,9 +94,9 @@ class RealtimeSessionCreateRequestGATracing:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateRequestGATracing", d, _FIELDS)
         instance = cls(
-            workflow_name=workflow_name,
-            group_id=group_id,
-            metadata=metadata,
+            workflow_name,
+            group_id,
+            metadata,
         )
         instance.additional_properties = d
         return instance

@@ -69,9 +69,9 @@ class RealtimeSessionCreateRequestInputAudioTranscription:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateRequestInputAudioTranscription", d, _FIELDS)
         instance = cls(
-            model=model,
-            language=language,
-            prompt=prompt,
+            model,
+            language,
+            prompt,
         )
         instance.additional_properties = d
         return instance

@@ -128,13 +128,13 @@ class RealtimeSessionCreateRequestTurnDetection:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateRequestTurnDetection", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            eagerness=eagerness,
-            threshold=threshold,
-            prefix_padding_ms=prefix_padding_ms,
-            silence_duration_ms=silence_duration_ms,
-            create_response=create_response,
-            interrupt_response=interrupt_response,
+            type_,
+            eagerness,
+            threshold,
+            prefix_padding_ms,
+            silence_duration_ms,
+            create_response,
+            interrupt_response,
         )
         instance.additional_properties = d
         return instance

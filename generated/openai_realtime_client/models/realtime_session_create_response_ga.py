@@ -452,22 +452,22 @@ class RealtimeSessionCreateResponseGA:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateResponseGA", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            id=id,
-            object_=object_,
-            expires_at=expires_at,
-            output_modalities=output_modalities,
-            model=model,
-            instructions=instructions,
-            audio=audio,
-            include=include,
-            tracing=tracing,
-            tools=tools,
-            tool_choice=tool_choice,
-            reasoning=reasoning,
-            max_output_tokens=max_output_tokens,
-            truncation=truncation,
-            prompt=prompt,
+            id,
+            type_,
+            object_,
+            expires_at,
+            output_modalities,
+            model,
+            instructions,
+            audio,
+            include,
+            tracing,
+            tools,
+            tool_choice,
+            reasoning,
+            max_output_tokens,
+            truncation,
+            prompt,
         )
         instance.additional_properties = d
         return instance

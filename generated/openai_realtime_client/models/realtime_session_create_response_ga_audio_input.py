@@ -265,10 +265,10 @@ class RealtimeSessionCreateResponseGAAudioInput:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateResponseGAAudioInput", d, _FIELDS)
         instance = cls(
-            format_=format_,
-            transcription=transcription,
-            noise_reduction=noise_reduction,
-            turn_detection=turn_detection,
+            format_,
+            transcription,
+            noise_reduction,
+            turn_detection,
         )
         instance.additional_properties = d
         return instance

@@ -165,9 +165,9 @@ class RealtimeSessionCreateResponseGAAudioOutput:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateResponseGAAudioOutput", d, _FIELDS)
         instance = cls(
-            format_=format_,
-            voice=voice,
-            speed=speed,
+            format_,
+            voice,
+            speed,
         )
         instance.additional_properties = d
         return instance

@@ -52,7 +52,7 @@ class RealtimeSessionCreateResponseInputAudioTranscription:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateResponseInputAudioTranscription", d, _FIELDS)
         instance = cls(
-            model=model,
+            model,
         )
         instance.additional_properties = d
         return instance

@@ -93,9 +93,9 @@ class RealtimeTracingConfiguration:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTracingConfiguration", d, _FIELDS)
         instance = cls(
-            workflow_name=workflow_name,
-            group_id=group_id,
-            metadata=metadata,
+            workflow_name,
+            group_id,
+            metadata,
         )
         instance.additional_properties = d
         return instance

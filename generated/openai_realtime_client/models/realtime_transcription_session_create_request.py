@@ -195,11 +195,11 @@ class RealtimeTranscriptionSessionCreateRequest:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranscriptionSessionCreateRequest", d, _FIELDS)
         instance = cls(
-            turn_detection=turn_detection,
-            input_audio_noise_reduction=input_audio_noise_reduction,
-            input_audio_format=input_audio_format,
-            input_audio_transcription=input_audio_transcription,
-            include=include,
+            turn_detection,
+            input_audio_noise_reduction,
+            input_audio_format,
+            input_audio_transcription,
+            include,
         )
         instance.additional_properties = d
         return instance

@@ -123,9 +123,9 @@ class RealtimeTranscriptionSessionCreateRequestGA:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranscriptionSessionCreateRequestGA", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            audio=audio,
-            include=include,
+            type_,
+            audio,
+            include,
         )
         instance.additional_properties = d
         return instance

@@ -82,7 +82,7 @@ class RealtimeTranscriptionSessionCreateRequestGAAudio:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranscriptionSessionCreateRequestGAAudio", d, _FIELDS)
         instance = cls(
-            input_=input_,
+            input_,
         )
         instance.additional_properties = d
         return instance

@@ -61,7 +61,7 @@ class RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction", d, _FIELDS)
         instance = cls(
-            type_=type_,
+            type_,
         )
         instance.additional_properties = d
         return instance

@@ -195,11 +195,11 @@ class RealtimeTranscriptionSessionCreateResponse:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranscriptionSessionCreateResponse", d, _FIELDS)
         instance = cls(
-            client_secret=client_secret,
-            modalities=modalities,
-            input_audio_format=input_audio_format,
-            input_audio_transcription=input_audio_transcription,
-            turn_detection=turn_detection,
+            client_secret,
+            modalities,
+            input_audio_format,
+            input_audio_transcription,
+            turn_detection,
         )
         instance.additional_properties = d
         return instance

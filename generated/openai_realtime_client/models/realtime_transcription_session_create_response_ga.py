@@ -139,12 +139,12 @@ class RealtimeTranscriptionSessionCreateResponseGA:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranscriptionSessionCreateResponseGA", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            id=id,
-            object_=object_,
-            expires_at=expires_at,
-            include=include,
-            audio=audio,
+            id,
+            object_,
+            type_,
+            expires_at,
+            include,
+            audio,
         )
         instance.additional_properties = d
         return instance

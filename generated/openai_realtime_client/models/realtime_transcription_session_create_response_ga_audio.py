@@ -80,7 +80,7 @@ class RealtimeTranscriptionSessionCreateResponseGAAudio:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranscriptionSessionCreateResponseGAAudio", d, _FIELDS)
         instance = cls(
-            input_=input_,
+            input_,
         )
         instance.additional_properties = d
         return instance

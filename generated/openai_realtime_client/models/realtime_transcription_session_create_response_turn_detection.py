@@ -75,10 +75,10 @@ class RealtimeTranscriptionSessionCreateResponseTurnDetection:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranscriptionSessionCreateResponseTurnDetection", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            threshold=threshold,
-            prefix_padding_ms=prefix_padding_ms,
-            silence_duration_ms=silence_duration_ms,
+            type_,
+            threshold,
+            prefix_padding_ms,
+            silence_duration_ms,
         )
         instance.additional_properties = d
         return instance

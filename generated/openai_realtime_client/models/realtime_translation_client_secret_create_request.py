@@ -97,8 +97,8 @@ class RealtimeTranslationClientSecretCreateRequest:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranslationClientSecretCreateRequest", d, _FIELDS)
         instance = cls(
-            session=session,
-            expires_after=expires_after,
+            session,
+            expires_after,
         )
         instance.additional_properties = d
         return instance

@@ -139,8 +139,8 @@ class RealtimeTranslationSessionAudioInput:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranslationSessionAudioInput", d, _FIELDS)
         instance = cls(
-            transcription=transcription,
-            noise_reduction=noise_reduction,
+            transcription,
+            noise_reduction,
         )
         instance.additional_properties = d
         return instance

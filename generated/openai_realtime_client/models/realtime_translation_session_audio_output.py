@@ -48,7 +48,7 @@ class RealtimeTranslationSessionAudioOutput:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranslationSessionAudioOutput", d, _FIELDS)
         instance = cls(
-            language=language,
+            language,
         )
         instance.additional_properties = d
         return instance

@@ -86,8 +86,8 @@ class RealtimeTranslationSessionCreateRequest:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranslationSessionCreateRequest", d, _FIELDS)
         instance = cls(
-            model=model,
-            audio=audio,
+            model,
+            audio,
         )
         instance.additional_properties = d
         return instance

@@ -104,8 +104,8 @@ class RealtimeTranslationSessionCreateRequestAudio:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranslationSessionCreateRequestAudio", d, _FIELDS)
         instance = cls(
-            input_=input_,
-            output=output,
+            input_,
+            output,
         )
         instance.additional_properties = d
         return instance

@@ -50,7 +50,7 @@ class RealtimeTranslationSessionCreateRequestAudioOutput:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranslationSessionCreateRequestAudioOutput", d, _FIELDS)
         instance = cls(
-            language=language,
+            language,
         )
         instance.additional_properties = d
         return instance

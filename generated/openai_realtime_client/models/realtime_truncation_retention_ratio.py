@@ -90,9 +90,9 @@ class RealtimeTruncationRetentionRatio:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTruncationRetentionRatio", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            retention_ratio=retention_ratio,
-            token_limits=token_limits,
+            retention_ratio,
+            type_,
+            token_limits,
         )
         instance.additional_properties = d
         return instance

@@ -50,7 +50,7 @@ class RealtimeTruncationRetentionRatioTokenLimits:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTruncationRetentionRatioTokenLimits", d, _FIELDS)
         instance = cls(
-            post_instructions=post_instructions,
+            post_instructions,
         )
         instance.additional_properties = d
         return instance

@@ -85,10 +85,10 @@ class RealtimeTurnDetectionSemanticVad:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTurnDetectionSemanticVad", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            eagerness=eagerness,
-            create_response=create_response,
-            interrupt_response=interrupt_response,
+            type_,
+            eagerness,
+            create_response,
+            interrupt_response,
         )
         instance.additional_properties = d
         return instance

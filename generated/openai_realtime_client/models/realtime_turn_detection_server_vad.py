@@ -107,13 +107,13 @@ class RealtimeTurnDetectionServerVad:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTurnDetectionServerVad", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            threshold=threshold,
-            prefix_padding_ms=prefix_padding_ms,
-            silence_duration_ms=silence_duration_ms,
-            create_response=create_response,
-            interrupt_response=interrupt_response,
-            idle_timeout_ms=idle_timeout_ms,
+            type_,
+            threshold,
+            prefix_padding_ms,
+            silence_duration_ms,
+            create_response,
+            interrupt_response,
+            idle_timeout_ms,
         )
         instance.additional_properties = d
         return instance

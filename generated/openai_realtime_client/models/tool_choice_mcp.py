@@ -75,9 +75,9 @@ class ToolChoiceMCP:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("ToolChoiceMCP", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            server_label=server_label,
-            name=name,
+            server_label,
+            type_,
+            name,
         )
         instance.additional_properties = d
         return instance
