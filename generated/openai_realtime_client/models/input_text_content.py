@@ -66,7 +66,7 @@ class InputTextContent:
                 if isinstance(self.prompt_cache_breakpoint, dict)
                 else self.prompt_cache_breakpoint.to_dict()
             )
-        if not isinstance(prompt_cache_breakpoint, Unset):
+        if prompt_cache_breakpoint is not UNSET:
             field_dict["prompt_cache_breakpoint"] = prompt_cache_breakpoint
         return field_dict
 

@@ -40,10 +40,10 @@ class MCPToolFilter:
                 else self.tool_names
             )
 
-        if not isinstance(tool_names, Unset):
+        if tool_names is not UNSET:
             field_dict["tool_names"] = tool_names
         read_only = self.read_only
-        if not isinstance(read_only, Unset):
+        if read_only is not UNSET:
             field_dict["read_only"] = read_only
         return field_dict
 

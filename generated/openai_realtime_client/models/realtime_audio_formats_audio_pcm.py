@@ -48,7 +48,7 @@ class RealtimeAudioFormatsAudioPcm:
         if not isinstance(self.rate, Unset):
             rate = self.rate
 
-        if not isinstance(rate, Unset):
+        if rate is not UNSET:
             field_dict["rate"] = rate
         return field_dict
 

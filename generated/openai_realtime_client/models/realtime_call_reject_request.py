@@ -28,7 +28,7 @@ class RealtimeCallRejectRequest:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
         field_dict: dict[str, Any] = {}
         status_code = self.status_code
-        if not isinstance(status_code, Unset):
+        if status_code is not UNSET:
             field_dict["status_code"] = status_code
         return field_dict
 

@@ -63,15 +63,15 @@ class RealtimeFunctionTool:
         type_ = self.type_
         field_dict["type"] = type_
         name = self.name
-        if not isinstance(name, Unset):
+        if name is not UNSET:
             field_dict["name"] = name
         description = self.description
-        if not isinstance(description, Unset):
+        if description is not UNSET:
             field_dict["description"] = description
         parameters: dict[str, Any] | Unset = UNSET
         if not isinstance(self.parameters, Unset):
             parameters = dict(self.parameters) if isinstance(self.parameters, dict) else self.parameters.to_dict()
-        if not isinstance(parameters, Unset):
+        if parameters is not UNSET:
             field_dict["parameters"] = parameters
         return field_dict
 

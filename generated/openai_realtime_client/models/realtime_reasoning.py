@@ -36,7 +36,7 @@ class RealtimeReasoning:
         if not isinstance(self.effort, Unset):
             effort = self.effort
 
-        if not isinstance(effort, Unset):
+        if effort is not UNSET:
             field_dict["effort"] = effort
         return field_dict
 

@@ -42,7 +42,7 @@ class RealtimeSessionCreateRequestClientSecretExpiresAfter:
         anchor = self.anchor
         field_dict["anchor"] = anchor
         seconds = self.seconds
-        if not isinstance(seconds, Unset):
+        if seconds is not UNSET:
             field_dict["seconds"] = seconds
         return field_dict
 

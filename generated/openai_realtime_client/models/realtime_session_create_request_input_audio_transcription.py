@@ -43,13 +43,13 @@ class RealtimeSessionCreateRequestInputAudioTranscription:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         model = self.model
-        if not isinstance(model, Unset):
+        if model is not UNSET:
             field_dict["model"] = model
         language = self.language
-        if not isinstance(language, Unset):
+        if language is not UNSET:
             field_dict["language"] = language
         prompt = self.prompt
-        if not isinstance(prompt, Unset):
+        if prompt is not UNSET:
             field_dict["prompt"] = prompt
         return field_dict
 

@@ -34,7 +34,7 @@ class RealtimeSessionCreateResponseInputAudioNoiseReduction:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         type_ = self.type_
-        if not isinstance(type_, Unset):
+        if type_ is not UNSET:
             field_dict["type"] = type_
         return field_dict
 

@@ -34,7 +34,7 @@ class RealtimeSessionCreateResponseInputAudioTranscription:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         model = self.model
-        if not isinstance(model, Unset):
+        if model is not UNSET:
             field_dict["model"] = model
         return field_dict
 

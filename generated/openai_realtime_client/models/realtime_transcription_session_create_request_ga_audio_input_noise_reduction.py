@@ -37,7 +37,7 @@ class RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction:
         if not isinstance(self.type_, Unset):
             type_ = self.type_
 
-        if not isinstance(type_, Unset):
+        if type_ is not UNSET:
             field_dict["type"] = type_
         return field_dict
 

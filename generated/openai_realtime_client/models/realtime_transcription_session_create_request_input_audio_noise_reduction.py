@@ -39,7 +39,7 @@ class RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction:
         if not isinstance(self.type_, Unset):
             type_ = self.type_
 
-        if not isinstance(type_, Unset):
+        if type_ is not UNSET:
             field_dict["type"] = type_
         return field_dict
 

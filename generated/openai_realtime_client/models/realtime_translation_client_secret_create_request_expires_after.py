@@ -40,10 +40,10 @@ class RealtimeTranslationClientSecretCreateRequestExpiresAfter:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         anchor = self.anchor
-        if not isinstance(anchor, Unset):
+        if anchor is not UNSET:
             field_dict["anchor"] = anchor
         seconds = self.seconds
-        if not isinstance(seconds, Unset):
+        if seconds is not UNSET:
             field_dict["seconds"] = seconds
         return field_dict
 

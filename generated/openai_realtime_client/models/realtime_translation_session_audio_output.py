@@ -32,7 +32,7 @@ class RealtimeTranslationSessionAudioOutput:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         language = self.language
-        if not isinstance(language, Unset):
+        if language is not UNSET:
             field_dict["language"] = language
         return field_dict
 

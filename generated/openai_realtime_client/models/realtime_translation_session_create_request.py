@@ -59,7 +59,7 @@ class RealtimeTranslationSessionCreateRequest:
         audio: dict[str, Any] | Unset = UNSET
         if not isinstance(self.audio, Unset):
             audio = dict(self.audio) if isinstance(self.audio, dict) else self.audio.to_dict()
-        if not isinstance(audio, Unset):
+        if audio is not UNSET:
             field_dict["audio"] = audio
         return field_dict
 

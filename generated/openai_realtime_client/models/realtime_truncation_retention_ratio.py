@@ -64,7 +64,7 @@ class RealtimeTruncationRetentionRatio:
             token_limits = (
                 dict(self.token_limits) if isinstance(self.token_limits, dict) else self.token_limits.to_dict()
             )
-        if not isinstance(token_limits, Unset):
+        if token_limits is not UNSET:
             field_dict["token_limits"] = token_limits
         return field_dict
 

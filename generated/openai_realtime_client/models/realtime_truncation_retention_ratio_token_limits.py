@@ -32,7 +32,7 @@ class RealtimeTruncationRetentionRatioTokenLimits:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         post_instructions = self.post_instructions
-        if not isinstance(post_instructions, Unset):
+        if post_instructions is not UNSET:
             field_dict["post_instructions"] = post_instructions
         return field_dict
 

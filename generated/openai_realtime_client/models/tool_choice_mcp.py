@@ -48,7 +48,7 @@ class ToolChoiceMCP:
             name = UNSET
         else:
             name = self.name
-        if not isinstance(name, Unset):
+        if name is not UNSET:
             field_dict["name"] = name
         return field_dict
 
@@ -63,8 +63,8 @@ class ToolChoiceMCP:
             def _parse_name(data: object) -> None | str | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 return cast(None | str | Unset, data)
 
             name = _parse_name(d.pop("name", UNSET))

@@ -75,7 +75,7 @@ class WebhookRealtimeCallIncoming:
         type_ = self.type_
         field_dict["type"] = type_
         object_ = self.object_
-        if not isinstance(object_, Unset):
+        if object_ is not UNSET:
             field_dict["object"] = object_
         return field_dict
 
