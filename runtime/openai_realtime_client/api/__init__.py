@@ -442,8 +442,7 @@ def _compile_common_shape(schema: Mapping[str, Any]) -> _Valid | None:
             return lambda value: is_type(value) and not (value < low)
         return lambda value: is_type(value) and not (value > high)
     if kind == "object" and keys <= {"required", "properties"}:
-        fields_valid = _compile_object(tuple(schema.get("required", ())), schema.get("properties", {}))
-        return lambda value: isinstance(value, dict) and fields_valid(value)
+        return _compile_object(tuple(schema.get("required", ())), schema.get("properties", {}), only_objects=True)
     if kind == "array" and keys == {"items"}:
         item_valid = _compile(schema["items"])
 
@@ -502,12 +501,15 @@ def _compile_length(kind: type[str] | type[list[Any]], shortest: int | None, lon
     return within
 
 
-def _compile_object(required: tuple[str, ...], properties: Mapping[str, Any]) -> _Valid:
+def _compile_object(required: tuple[str, ...], properties: Mapping[str, Any], *, only_objects: bool = False) -> _Valid:
+    """The object keywords' check; a value that is not a dict passes it unless ``only_objects``
+    (the schema's type is object: one closure for both, as objects are most of a body)."""
     fields = {name: _compile(sub_schema) for name, sub_schema in properties.items()}
+    other_types_pass = not only_objects
 
     def fields_valid(value: Any) -> bool:
         if not isinstance(value, dict):
-            return True
+            return other_types_pass
         for name in required:
             if name not in value:
                 return False
