@@ -4,13 +4,26 @@
 
 import warnings
 from collections.abc import Iterable, Mapping
-from typing import Any, Generic, Literal, Self, TypeVar
+from typing import Any, Generic, Literal, Self, TypeVar, final
 
 from attrs import define, field
 
+_the_unset: "Unset | None" = None
 
+
+@final
 class Unset:
-    """The type of UNSET: a field the caller never set, so it is left off the wire."""
+    """The type of UNSET: a field the caller never set, so it is left off the wire.
+
+    It has one instance: ``Unset()``, a copy and an unpickled UNSET are all UNSET itself, so that
+    the models can test a field with ``is UNSET`` (cheaper than ``isinstance``, on every field of
+    every call)."""
+
+    def __new__(cls) -> "Unset":
+        global _the_unset
+        if _the_unset is None:
+            _the_unset = super().__new__(cls)
+        return _the_unset
 
     def __bool__(self) -> Literal[False]:
         return False

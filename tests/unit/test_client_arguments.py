@@ -1,6 +1,8 @@
 """What ``ApiClient(...)`` and a call say about arguments they cannot work with, and the texts of
 errors that must say what happened: a refused connection, a proxy's HTML page, a misspelled field."""
 
+import copy
+import pickle
 import warnings
 from typing import Any
 
@@ -18,7 +20,7 @@ from openai_realtime_client.models import (
     RealtimeSessionCreateRequest,
     RealtimeSessionCreateRequestTurnDetection,
 )
-from openai_realtime_client.types import UnknownFieldWarning
+from openai_realtime_client.types import UNSET, UnknownFieldWarning, Unset
 
 from tests.support.fault_server import FaultServer, reply
 from tests.support.payloads import TEST_API_KEY
@@ -168,3 +170,11 @@ def test_from_dict_keeps_a_field_unlike_any_known_one_silently() -> None:
         turn = RealtimeSessionCreateRequestTurnDetection.from_dict({"type": "server_vad", "idle_timeout_ms": 5000})
 
     assert turn.to_dict() == {"type": "server_vad", "idle_timeout_ms": 5000}
+
+
+def test_a_copied_or_unpickled_model_still_leaves_its_unset_fields_off_the_wire() -> None:
+    # to_dict tests a field with `is UNSET`: a copy of a model must not carry an UNSET of its own.
+    request = RealtimeSessionCreateRequest.from_dict({"voice": "alloy", "turn_detection": {"type": "server_vad"}})
+    for copied in (copy.copy(request), copy.deepcopy(request), pickle.loads(pickle.dumps(request))):
+        assert copied.to_dict() == {"voice": "alloy", "turn_detection": {"type": "server_vad"}}
+    assert Unset() is UNSET and copy.deepcopy(UNSET) is UNSET and not UNSET

@@ -60,10 +60,10 @@ class AudioTranscription:
             model = self.model
         else:
             model = self.model
-        if not isinstance(model, Unset):
+        if model is not UNSET:
             field_dict["model"] = model
         language = self.language
-        if not isinstance(language, Unset):
+        if language is not UNSET:
             field_dict["language"] = language
         languages: list[str] | Unset = UNSET
         if not isinstance(self.languages, Unset):
@@ -75,7 +75,7 @@ class AudioTranscription:
                 else self.languages
             )
 
-        if not isinstance(languages, Unset):
+        if languages is not UNSET:
             field_dict["languages"] = languages
         keywords: list[str] | Unset = UNSET
         if not isinstance(self.keywords, Unset):
@@ -87,16 +87,16 @@ class AudioTranscription:
                 else self.keywords
             )
 
-        if not isinstance(keywords, Unset):
+        if keywords is not UNSET:
             field_dict["keywords"] = keywords
         prompt = self.prompt
-        if not isinstance(prompt, Unset):
+        if prompt is not UNSET:
             field_dict["prompt"] = prompt
         delay: str | Unset = UNSET
         if not isinstance(self.delay, Unset):
             delay = self.delay
 
-        if not isinstance(delay, Unset):
+        if delay is not UNSET:
             field_dict["delay"] = delay
         return field_dict
 
@@ -107,8 +107,8 @@ class AudioTranscription:
         try:
 
             def _parse_model(data: object) -> KnownTranscriptionModel | str | Unset:
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
@@ -140,12 +140,12 @@ class AudioTranscription:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("AudioTranscription", d, _FIELDS)
         instance = cls(
-            model=model,
-            language=language,
-            languages=languages,
-            keywords=keywords,
-            prompt=prompt,
-            delay=delay,
+            model,
+            language,
+            languages,
+            keywords,
+            prompt,
+            delay,
         )
         instance.additional_properties = d
         return instance

@@ -53,10 +53,10 @@ class AudioTranscriptionResponse:
             model = self.model
         else:
             model = self.model
-        if not isinstance(model, Unset):
+        if model is not UNSET:
             field_dict["model"] = model
         language = self.language
-        if not isinstance(language, Unset):
+        if language is not UNSET:
             field_dict["language"] = language
         languages: list[str] | Unset = UNSET
         if not isinstance(self.languages, Unset):
@@ -68,10 +68,10 @@ class AudioTranscriptionResponse:
                 else self.languages
             )
 
-        if not isinstance(languages, Unset):
+        if languages is not UNSET:
             field_dict["languages"] = languages
         prompt = self.prompt
-        if not isinstance(prompt, Unset):
+        if prompt is not UNSET:
             field_dict["prompt"] = prompt
         return field_dict
 
@@ -82,8 +82,8 @@ class AudioTranscriptionResponse:
         try:
 
             def _parse_model(data: object) -> KnownTranscriptionResponseModel | str | Unset:
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
@@ -106,10 +106,10 @@ class AudioTranscriptionResponse:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("AudioTranscriptionResponse", d, _FIELDS)
         instance = cls(
-            model=model,
-            language=language,
-            languages=languages,
-            prompt=prompt,
+            model,
+            language,
+            languages,
+            prompt,
         )
         instance.additional_properties = d
         return instance

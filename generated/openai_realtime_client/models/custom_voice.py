@@ -37,6 +37,6 @@ class CustomVoice:
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise ResponseShapeError.locate("CustomVoice", src_dict, d, _FIELDS, err) from err
         instance = cls(
-            id=id,
+            id,
         )
         return instance

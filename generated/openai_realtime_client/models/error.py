@@ -84,10 +84,10 @@ class Error:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("Error", d, _FIELDS)
         instance = cls(
-            message=message,
-            type_=type_,
-            param=param,
-            code=code,
+            message,
+            type_,
+            param,
+            code,
         )
         instance.additional_properties = d
         return instance

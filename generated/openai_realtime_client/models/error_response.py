@@ -68,7 +68,7 @@ class ErrorResponse:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("ErrorResponse", d, _FIELDS)
         instance = cls(
-            error=error,
+            error,
         )
         instance.additional_properties = d
         return instance

@@ -75,13 +75,13 @@ class InputFileContent:
             file_id = UNSET
         else:
             file_id = self.file_id
-        if not isinstance(file_id, Unset):
+        if file_id is not UNSET:
             field_dict["file_id"] = file_id
         filename = self.filename
-        if not isinstance(filename, Unset):
+        if filename is not UNSET:
             field_dict["filename"] = filename
         file_data = self.file_data
-        if not isinstance(file_data, Unset):
+        if file_data is not UNSET:
             field_dict["file_data"] = file_data
         prompt_cache_breakpoint: dict[str, Any] | Unset = UNSET
         if not isinstance(self.prompt_cache_breakpoint, Unset):
@@ -90,16 +90,16 @@ class InputFileContent:
                 if isinstance(self.prompt_cache_breakpoint, dict)
                 else self.prompt_cache_breakpoint.to_dict()
             )
-        if not isinstance(prompt_cache_breakpoint, Unset):
+        if prompt_cache_breakpoint is not UNSET:
             field_dict["prompt_cache_breakpoint"] = prompt_cache_breakpoint
         file_url = self.file_url
-        if not isinstance(file_url, Unset):
+        if file_url is not UNSET:
             field_dict["file_url"] = file_url
         detail: str | Unset = UNSET
         if not isinstance(self.detail, Unset):
             detail = self.detail
 
-        if not isinstance(detail, Unset):
+        if detail is not UNSET:
             field_dict["detail"] = detail
         return field_dict
 
@@ -115,8 +115,8 @@ class InputFileContent:
             def _parse_file_id(data: object) -> None | str | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 return cast(None | str | Unset, data)
 
             file_id = _parse_file_id(d.pop("file_id", UNSET))
@@ -144,13 +144,13 @@ class InputFileContent:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("InputFileContent", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            file_id=file_id,
-            filename=filename,
-            file_data=file_data,
-            prompt_cache_breakpoint=prompt_cache_breakpoint,
-            file_url=file_url,
-            detail=detail,
+            type_,
+            file_id,
+            filename,
+            file_data,
+            prompt_cache_breakpoint,
+            file_url,
+            detail,
         )
         instance.additional_properties = d
         return instance

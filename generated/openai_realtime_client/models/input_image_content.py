@@ -71,14 +71,14 @@ class InputImageContent:
             image_url = UNSET
         else:
             image_url = self.image_url
-        if not isinstance(image_url, Unset):
+        if image_url is not UNSET:
             field_dict["image_url"] = image_url
         file_id: None | str | Unset
         if isinstance(self.file_id, Unset):
             file_id = UNSET
         else:
             file_id = self.file_id
-        if not isinstance(file_id, Unset):
+        if file_id is not UNSET:
             field_dict["file_id"] = file_id
         prompt_cache_breakpoint: dict[str, Any] | Unset = UNSET
         if not isinstance(self.prompt_cache_breakpoint, Unset):
@@ -87,7 +87,7 @@ class InputImageContent:
                 if isinstance(self.prompt_cache_breakpoint, dict)
                 else self.prompt_cache_breakpoint.to_dict()
             )
-        if not isinstance(prompt_cache_breakpoint, Unset):
+        if prompt_cache_breakpoint is not UNSET:
             field_dict["prompt_cache_breakpoint"] = prompt_cache_breakpoint
         return field_dict
 
@@ -104,8 +104,8 @@ class InputImageContent:
             def _parse_image_url(data: object) -> None | str | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 return cast(None | str | Unset, data)
 
             image_url = _parse_image_url(d.pop("image_url", UNSET))
@@ -113,8 +113,8 @@ class InputImageContent:
             def _parse_file_id(data: object) -> None | str | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 return cast(None | str | Unset, data)
 
             file_id = _parse_file_id(d.pop("file_id", UNSET))
@@ -132,11 +132,11 @@ class InputImageContent:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("InputImageContent", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            detail=detail,
-            image_url=image_url,
-            file_id=file_id,
-            prompt_cache_breakpoint=prompt_cache_breakpoint,
+            detail,
+            type_,
+            image_url,
+            file_id,
+            prompt_cache_breakpoint,
         )
         instance.additional_properties = d
         return instance

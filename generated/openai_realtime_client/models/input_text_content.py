@@ -66,7 +66,7 @@ class InputTextContent:
                 if isinstance(self.prompt_cache_breakpoint, dict)
                 else self.prompt_cache_breakpoint.to_dict()
             )
-        if not isinstance(prompt_cache_breakpoint, Unset):
+        if prompt_cache_breakpoint is not UNSET:
             field_dict["prompt_cache_breakpoint"] = prompt_cache_breakpoint
         return field_dict
 
@@ -92,9 +92,9 @@ class InputTextContent:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("InputTextContent", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            text=text,
-            prompt_cache_breakpoint=prompt_cache_breakpoint,
+            text,
+            type_,
+            prompt_cache_breakpoint,
         )
         instance.additional_properties = d
         return instance

@@ -96,22 +96,22 @@ class MCPTool:
         server_label = self.server_label
         field_dict["server_label"] = server_label
         server_url = self.server_url
-        if not isinstance(server_url, Unset):
+        if server_url is not UNSET:
             field_dict["server_url"] = server_url
         connector_id: str | Unset = UNSET
         if not isinstance(self.connector_id, Unset):
             connector_id = self.connector_id
 
-        if not isinstance(connector_id, Unset):
+        if connector_id is not UNSET:
             field_dict["connector_id"] = connector_id
         tunnel_id = self.tunnel_id
-        if not isinstance(tunnel_id, Unset):
+        if tunnel_id is not UNSET:
             field_dict["tunnel_id"] = tunnel_id
         authorization = self.authorization
-        if not isinstance(authorization, Unset):
+        if authorization is not UNSET:
             field_dict["authorization"] = authorization
         server_description = self.server_description
-        if not isinstance(server_description, Unset):
+        if server_description is not UNSET:
             field_dict["server_description"] = server_description
         headers: dict[str, Any] | None | Unset
         if isinstance(self.headers, Unset):
@@ -120,7 +120,7 @@ class MCPTool:
             headers = dict(self.headers) if isinstance(self.headers, dict) else self.headers.to_dict()
         else:
             headers = self.headers
-        if not isinstance(headers, Unset):
+        if headers is not UNSET:
             field_dict["headers"] = headers
         allowed_tools: dict[str, Any] | list[str] | None | Unset
         if isinstance(self.allowed_tools, Unset):
@@ -140,7 +140,7 @@ class MCPTool:
             )
         else:
             allowed_tools = self.allowed_tools
-        if not isinstance(allowed_tools, Unset):
+        if allowed_tools is not UNSET:
             field_dict["allowed_tools"] = allowed_tools
         allowed_callers: list[str] | None | Unset
         if isinstance(self.allowed_callers, Unset):
@@ -156,7 +156,7 @@ class MCPTool:
 
         else:
             allowed_callers = self.allowed_callers
-        if not isinstance(allowed_callers, Unset):
+        if allowed_callers is not UNSET:
             field_dict["allowed_callers"] = allowed_callers
         require_approval: dict[str, Any] | None | str | Unset
         if isinstance(self.require_approval, Unset):
@@ -171,10 +171,10 @@ class MCPTool:
             require_approval = self.require_approval
         else:
             require_approval = self.require_approval
-        if not isinstance(require_approval, Unset):
+        if require_approval is not UNSET:
             field_dict["require_approval"] = require_approval
         defer_loading = self.defer_loading
-        if not isinstance(defer_loading, Unset):
+        if defer_loading is not UNSET:
             field_dict["defer_loading"] = defer_loading
         return field_dict
 
@@ -202,8 +202,8 @@ class MCPTool:
             def _parse_headers(data: object) -> MCPToolHeaders | None | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -219,8 +219,8 @@ class MCPTool:
             def _parse_allowed_tools(data: object) -> list[str] | MCPToolFilter | None | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, list):
                         raise TypeError()
@@ -244,8 +244,8 @@ class MCPTool:
             def _parse_allowed_callers(data: object) -> list[CallableToolAllowedCaller] | None | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, list):
                         raise TypeError()
@@ -268,8 +268,8 @@ class MCPTool:
             def _parse_require_approval(data: object) -> MCPToolApprovalFilter | MCPToolApprovalSetting | None | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -297,18 +297,18 @@ class MCPTool:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("MCPTool", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            server_label=server_label,
-            server_url=server_url,
-            connector_id=connector_id,
-            tunnel_id=tunnel_id,
-            authorization=authorization,
-            server_description=server_description,
-            headers=headers,
-            allowed_tools=allowed_tools,
-            allowed_callers=allowed_callers,
-            require_approval=require_approval,
-            defer_loading=defer_loading,
+            server_label,
+            type_,
+            server_url,
+            connector_id,
+            tunnel_id,
+            authorization,
+            server_description,
+            headers,
+            allowed_tools,
+            allowed_callers,
+            require_approval,
+            defer_loading,
         )
         instance.additional_properties = d
         return instance

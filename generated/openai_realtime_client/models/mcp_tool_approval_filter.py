@@ -49,12 +49,12 @@ class MCPToolApprovalFilter:
         always: dict[str, Any] | Unset = UNSET
         if not isinstance(self.always, Unset):
             always = dict(self.always) if isinstance(self.always, dict) else self.always.to_dict()
-        if not isinstance(always, Unset):
+        if always is not UNSET:
             field_dict["always"] = always
         never: dict[str, Any] | Unset = UNSET
         if not isinstance(self.never, Unset):
             never = dict(self.never) if isinstance(self.never, dict) else self.never.to_dict()
-        if not isinstance(never, Unset):
+        if never is not UNSET:
             field_dict["never"] = never
         return field_dict
 
@@ -82,7 +82,7 @@ class MCPToolApprovalFilter:
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise ResponseShapeError.locate("MCPToolApprovalFilter", src_dict, d, _FIELDS, err) from err
         instance = cls(
-            always=always,
-            never=never,
+            always,
+            never,
         )
         return instance

@@ -40,10 +40,10 @@ class MCPToolFilter:
                 else self.tool_names
             )
 
-        if not isinstance(tool_names, Unset):
+        if tool_names is not UNSET:
             field_dict["tool_names"] = tool_names
         read_only = self.read_only
-        if not isinstance(read_only, Unset):
+        if read_only is not UNSET:
             field_dict["read_only"] = read_only
         return field_dict
 
@@ -58,7 +58,7 @@ class MCPToolFilter:
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise ResponseShapeError.locate("MCPToolFilter", src_dict, d, _FIELDS, err) from err
         instance = cls(
-            tool_names=tool_names,
-            read_only=read_only,
+            tool_names,
+            read_only,
         )
         return instance

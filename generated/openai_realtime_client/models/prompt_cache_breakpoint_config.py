@@ -47,7 +47,7 @@ class PromptCacheBreakpointConfig:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("PromptCacheBreakpointConfig", d, _FIELDS)
         instance = cls(
-            mode=mode,
+            mode,
         )
         instance.additional_properties = d
         return instance

@@ -62,7 +62,7 @@ class PromptReference:
             version = UNSET
         else:
             version = self.version
-        if not isinstance(version, Unset):
+        if version is not UNSET:
             field_dict["version"] = version
         variables: dict[str, Any] | None | Unset
         if isinstance(self.variables, Unset):
@@ -71,7 +71,7 @@ class PromptReference:
             variables = dict(self.variables) if isinstance(self.variables, dict) else self.variables.to_dict()
         else:
             variables = self.variables
-        if not isinstance(variables, Unset):
+        if variables is not UNSET:
             field_dict["variables"] = variables
         return field_dict
 
@@ -87,8 +87,8 @@ class PromptReference:
             def _parse_version(data: object) -> None | str | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 return cast(None | str | Unset, data)
 
             version = _parse_version(d.pop("version", UNSET))
@@ -96,8 +96,8 @@ class PromptReference:
             def _parse_variables(data: object) -> None | PromptVariables | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -116,9 +116,9 @@ class PromptReference:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("PromptReference", d, _FIELDS)
         instance = cls(
-            id=id,
-            version=version,
-            variables=variables,
+            id,
+            version,
+            variables,
         )
         instance.additional_properties = d
         return instance

@@ -48,7 +48,7 @@ class RealtimeAudioFormatsAudioPcm:
         if not isinstance(self.rate, Unset):
             rate = self.rate
 
-        if not isinstance(rate, Unset):
+        if rate is not UNSET:
             field_dict["rate"] = rate
         return field_dict
 
@@ -71,8 +71,8 @@ class RealtimeAudioFormatsAudioPcm:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeAudioFormatsAudioPcm", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            rate=rate,
+            type_,
+            rate,
         )
         instance.additional_properties = d
         return instance

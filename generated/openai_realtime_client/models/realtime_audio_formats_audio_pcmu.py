@@ -49,7 +49,7 @@ class RealtimeAudioFormatsAudioPcmu:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeAudioFormatsAudioPcmu", d, _FIELDS)
         instance = cls(
-            type_=type_,
+            type_,
         )
         instance.additional_properties = d
         return instance

@@ -59,7 +59,7 @@ class RealtimeCallCreateRequest:
         session: dict[str, Any] | Unset = UNSET
         if not isinstance(self.session, Unset):
             session = dict(self.session) if isinstance(self.session, dict) else self.session.to_dict()
-        if not isinstance(session, Unset):
+        if session is not UNSET:
             field_dict["session"] = session
         return field_dict
 
@@ -81,7 +81,7 @@ class RealtimeCallCreateRequest:
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise ResponseShapeError.locate("RealtimeCallCreateRequest", src_dict, d, _FIELDS, err) from err
         instance = cls(
-            sdp=sdp,
-            session=session,
+            sdp,
+            session,
         )
         return instance

@@ -40,6 +40,6 @@ class RealtimeCallReferRequest:
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise ResponseShapeError.locate("RealtimeCallReferRequest", src_dict, d, _FIELDS, err) from err
         instance = cls(
-            target_uri=target_uri,
+            target_uri,
         )
         return instance

@@ -28,7 +28,7 @@ class RealtimeCallRejectRequest:
         """The JSON-ready dict of this object: only the fields that are set, plus any extra ones."""
         field_dict: dict[str, Any] = {}
         status_code = self.status_code
-        if not isinstance(status_code, Unset):
+        if status_code is not UNSET:
             field_dict["status_code"] = status_code
         return field_dict
 
@@ -41,6 +41,6 @@ class RealtimeCallRejectRequest:
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise ResponseShapeError.locate("RealtimeCallRejectRequest", src_dict, d, _FIELDS, err) from err
         instance = cls(
-            status_code=status_code,
+            status_code,
         )
         return instance

@@ -74,7 +74,7 @@ class RealtimeCreateClientSecretRequest:
             expires_after = (
                 dict(self.expires_after) if isinstance(self.expires_after, dict) else self.expires_after.to_dict()
             )
-        if not isinstance(expires_after, Unset):
+        if expires_after is not UNSET:
             field_dict["expires_after"] = expires_after
         session: dict[str, Any] | Unset
         if isinstance(self.session, Unset):
@@ -86,7 +86,7 @@ class RealtimeCreateClientSecretRequest:
         else:
             session = dict(self.session) if isinstance(self.session, dict) else self.session.to_dict()
 
-        if not isinstance(session, Unset):
+        if session is not UNSET:
             field_dict["session"] = session
         return field_dict
 
@@ -107,8 +107,8 @@ class RealtimeCreateClientSecretRequest:
             def _parse_session(
                 data: object,
             ) -> RealtimeSessionCreateRequestGA | RealtimeTranscriptionSessionCreateRequestGA | UnknownVariant | Unset:
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 if isinstance(data, dict) and data.get("type") == "realtime":
                     session_type_0 = RealtimeSessionCreateRequestGA.from_dict(data)
 
@@ -133,8 +133,8 @@ class RealtimeCreateClientSecretRequest:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeCreateClientSecretRequest", d, _FIELDS)
         instance = cls(
-            expires_after=expires_after,
-            session=session,
+            expires_after,
+            session,
         )
         instance.additional_properties = d
         return instance

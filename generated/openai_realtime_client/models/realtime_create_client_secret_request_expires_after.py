@@ -40,10 +40,10 @@ class RealtimeCreateClientSecretRequestExpiresAfter:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         anchor = self.anchor
-        if not isinstance(anchor, Unset):
+        if anchor is not UNSET:
             field_dict["anchor"] = anchor
         seconds = self.seconds
-        if not isinstance(seconds, Unset):
+        if seconds is not UNSET:
             field_dict["seconds"] = seconds
         return field_dict
 
@@ -62,8 +62,8 @@ class RealtimeCreateClientSecretRequestExpiresAfter:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeCreateClientSecretRequestExpiresAfter", d, _FIELDS)
         instance = cls(
-            anchor=anchor,
-            seconds=seconds,
+            anchor,
+            seconds,
         )
         instance.additional_properties = d
         return instance

@@ -63,15 +63,15 @@ class RealtimeFunctionTool:
         type_ = self.type_
         field_dict["type"] = type_
         name = self.name
-        if not isinstance(name, Unset):
+        if name is not UNSET:
             field_dict["name"] = name
         description = self.description
-        if not isinstance(description, Unset):
+        if description is not UNSET:
             field_dict["description"] = description
         parameters: dict[str, Any] | Unset = UNSET
         if not isinstance(self.parameters, Unset):
             parameters = dict(self.parameters) if isinstance(self.parameters, dict) else self.parameters.to_dict()
-        if not isinstance(parameters, Unset):
+        if parameters is not UNSET:
             field_dict["parameters"] = parameters
         return field_dict
 
@@ -98,10 +98,10 @@ class RealtimeFunctionTool:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeFunctionTool", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            name=name,
-            description=description,
-            parameters=parameters,
+            type_,
+            name,
+            description,
+            parameters,
         )
         instance.additional_properties = d
         return instance

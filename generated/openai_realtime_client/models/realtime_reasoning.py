@@ -36,7 +36,7 @@ class RealtimeReasoning:
         if not isinstance(self.effort, Unset):
             effort = self.effort
 
-        if not isinstance(effort, Unset):
+        if effort is not UNSET:
             field_dict["effort"] = effort
         return field_dict
 
@@ -58,7 +58,7 @@ class RealtimeReasoning:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeReasoning", d, _FIELDS)
         instance = cls(
-            effort=effort,
+            effort,
         )
         instance.additional_properties = d
         return instance

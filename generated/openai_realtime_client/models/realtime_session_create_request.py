@@ -155,7 +155,7 @@ class RealtimeSessionCreateRequest:
             else:
                 modalities = self.modalities
 
-        if not isinstance(modalities, Unset):
+        if modalities is not UNSET:
             field_dict["modalities"] = modalities
         model: str | Unset
         if isinstance(self.model, Unset):
@@ -164,10 +164,10 @@ class RealtimeSessionCreateRequest:
             model = self.model
         else:
             model = self.model
-        if not isinstance(model, Unset):
+        if model is not UNSET:
             field_dict["model"] = model
         instructions = self.instructions
-        if not isinstance(instructions, Unset):
+        if instructions is not UNSET:
             field_dict["instructions"] = instructions
         voice: str | Unset
         if isinstance(self.voice, Unset):
@@ -176,19 +176,19 @@ class RealtimeSessionCreateRequest:
             voice = self.voice
         else:
             voice = self.voice
-        if not isinstance(voice, Unset):
+        if voice is not UNSET:
             field_dict["voice"] = voice
         input_audio_format: str | Unset = UNSET
         if not isinstance(self.input_audio_format, Unset):
             input_audio_format = self.input_audio_format
 
-        if not isinstance(input_audio_format, Unset):
+        if input_audio_format is not UNSET:
             field_dict["input_audio_format"] = input_audio_format
         output_audio_format: str | Unset = UNSET
         if not isinstance(self.output_audio_format, Unset):
             output_audio_format = self.output_audio_format
 
-        if not isinstance(output_audio_format, Unset):
+        if output_audio_format is not UNSET:
             field_dict["output_audio_format"] = output_audio_format
         input_audio_transcription: dict[str, Any] | Unset = UNSET
         if not isinstance(self.input_audio_transcription, Unset):
@@ -197,14 +197,14 @@ class RealtimeSessionCreateRequest:
                 if isinstance(self.input_audio_transcription, dict)
                 else self.input_audio_transcription.to_dict()
             )
-        if not isinstance(input_audio_transcription, Unset):
+        if input_audio_transcription is not UNSET:
             field_dict["input_audio_transcription"] = input_audio_transcription
         turn_detection: dict[str, Any] | Unset = UNSET
         if not isinstance(self.turn_detection, Unset):
             turn_detection = (
                 dict(self.turn_detection) if isinstance(self.turn_detection, dict) else self.turn_detection.to_dict()
             )
-        if not isinstance(turn_detection, Unset):
+        if turn_detection is not UNSET:
             field_dict["turn_detection"] = turn_detection
         input_audio_noise_reduction: dict[str, Any] | Unset = UNSET
         if not isinstance(self.input_audio_noise_reduction, Unset):
@@ -213,10 +213,10 @@ class RealtimeSessionCreateRequest:
                 if isinstance(self.input_audio_noise_reduction, dict)
                 else self.input_audio_noise_reduction.to_dict()
             )
-        if not isinstance(input_audio_noise_reduction, Unset):
+        if input_audio_noise_reduction is not UNSET:
             field_dict["input_audio_noise_reduction"] = input_audio_noise_reduction
         speed = self.speed
-        if not isinstance(speed, Unset):
+        if speed is not UNSET:
             field_dict["speed"] = speed
         tracing: dict[str, Any] | Literal["auto"] | Unset
         if isinstance(self.tracing, Unset):
@@ -225,7 +225,7 @@ class RealtimeSessionCreateRequest:
             tracing = dict(self.tracing) if isinstance(self.tracing, dict) else self.tracing.to_dict()
         else:
             tracing = self.tracing
-        if not isinstance(tracing, Unset):
+        if tracing is not UNSET:
             field_dict["tracing"] = tracing
         tools: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.tools, Unset):
@@ -239,27 +239,27 @@ class RealtimeSessionCreateRequest:
             else:
                 tools = self.tools
 
-        if not isinstance(tools, Unset):
+        if tools is not UNSET:
             field_dict["tools"] = tools
         tool_choice = self.tool_choice
-        if not isinstance(tool_choice, Unset):
+        if tool_choice is not UNSET:
             field_dict["tool_choice"] = tool_choice
         temperature = self.temperature
-        if not isinstance(temperature, Unset):
+        if temperature is not UNSET:
             field_dict["temperature"] = temperature
         max_response_output_tokens: int | Literal["inf"] | Unset
         if isinstance(self.max_response_output_tokens, Unset):
             max_response_output_tokens = UNSET
         else:
             max_response_output_tokens = self.max_response_output_tokens
-        if not isinstance(max_response_output_tokens, Unset):
+        if max_response_output_tokens is not UNSET:
             field_dict["max_response_output_tokens"] = max_response_output_tokens
         client_secret: dict[str, Any] | Unset = UNSET
         if not isinstance(self.client_secret, Unset):
             client_secret = (
                 dict(self.client_secret) if isinstance(self.client_secret, dict) else self.client_secret.to_dict()
             )
-        if not isinstance(client_secret, Unset):
+        if client_secret is not UNSET:
             field_dict["client_secret"] = client_secret
         return field_dict
 
@@ -280,8 +280,8 @@ class RealtimeSessionCreateRequest:
                     modalities.append(modalities_item)
 
             def _parse_model(data: object) -> KnownRealtimeModel | str | Unset:
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
@@ -297,8 +297,8 @@ class RealtimeSessionCreateRequest:
             instructions = d.pop("instructions", UNSET)
 
             def _parse_voice(data: object) -> KnownVoice | str | Unset:
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
@@ -353,8 +353,8 @@ class RealtimeSessionCreateRequest:
             speed = d.pop("speed", UNSET)
 
             def _parse_tracing(data: object) -> Literal["auto"] | RealtimeTracingConfiguration | Unset:
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not data == "auto":
                         raise TypeError()
@@ -387,8 +387,8 @@ class RealtimeSessionCreateRequest:
             temperature = d.pop("temperature", UNSET)
 
             def _parse_max_response_output_tokens(data: object) -> int | Literal["inf"] | Unset:
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not data == "inf":
                         raise TypeError()
@@ -413,22 +413,22 @@ class RealtimeSessionCreateRequest:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateRequest", d, _FIELDS)
         instance = cls(
-            modalities=modalities,
-            model=model,
-            instructions=instructions,
-            voice=voice,
-            input_audio_format=input_audio_format,
-            output_audio_format=output_audio_format,
-            input_audio_transcription=input_audio_transcription,
-            turn_detection=turn_detection,
-            input_audio_noise_reduction=input_audio_noise_reduction,
-            speed=speed,
-            tracing=tracing,
-            tools=tools,
-            tool_choice=tool_choice,
-            temperature=temperature,
-            max_response_output_tokens=max_response_output_tokens,
-            client_secret=client_secret,
+            modalities,
+            model,
+            instructions,
+            voice,
+            input_audio_format,
+            output_audio_format,
+            input_audio_transcription,
+            turn_detection,
+            input_audio_noise_reduction,
+            speed,
+            tracing,
+            tools,
+            tool_choice,
+            temperature,
+            max_response_output_tokens,
+            client_secret,
         )
         instance.additional_properties = d
         return instance

@@ -42,7 +42,7 @@ class RealtimeSessionCreateRequestClientSecretExpiresAfter:
         anchor = self.anchor
         field_dict["anchor"] = anchor
         seconds = self.seconds
-        if not isinstance(seconds, Unset):
+        if seconds is not UNSET:
             field_dict["seconds"] = seconds
         return field_dict
 
@@ -61,8 +61,8 @@ class RealtimeSessionCreateRequestClientSecretExpiresAfter:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateRequestClientSecretExpiresAfter", d, _FIELDS)
         instance = cls(
-            anchor=anchor,
-            seconds=seconds,
+            anchor,
+            seconds,
         )
         instance.additional_properties = d
         return instance

@@ -146,7 +146,7 @@ class RealtimeSessionCreateRequestGA:
             else:
                 output_modalities = self.output_modalities
 
-        if not isinstance(output_modalities, Unset):
+        if output_modalities is not UNSET:
             field_dict["output_modalities"] = output_modalities
         model: str | Unset
         if isinstance(self.model, Unset):
@@ -155,15 +155,15 @@ class RealtimeSessionCreateRequestGA:
             model = self.model
         else:
             model = self.model
-        if not isinstance(model, Unset):
+        if model is not UNSET:
             field_dict["model"] = model
         instructions = self.instructions
-        if not isinstance(instructions, Unset):
+        if instructions is not UNSET:
             field_dict["instructions"] = instructions
         audio: dict[str, Any] | Unset = UNSET
         if not isinstance(self.audio, Unset):
             audio = dict(self.audio) if isinstance(self.audio, dict) else self.audio.to_dict()
-        if not isinstance(audio, Unset):
+        if audio is not UNSET:
             field_dict["audio"] = audio
         include: list[str] | Unset = UNSET
         if not isinstance(self.include, Unset):
@@ -175,7 +175,7 @@ class RealtimeSessionCreateRequestGA:
             else:
                 include = self.include
 
-        if not isinstance(include, Unset):
+        if include is not UNSET:
             field_dict["include"] = include
         tracing: dict[str, Any] | Literal["auto"] | None | Unset
         if isinstance(self.tracing, Unset):
@@ -184,7 +184,7 @@ class RealtimeSessionCreateRequestGA:
             tracing = dict(self.tracing) if isinstance(self.tracing, dict) else self.tracing.to_dict()
         else:
             tracing = self.tracing
-        if not isinstance(tracing, Unset):
+        if tracing is not UNSET:
             field_dict["tracing"] = tracing
         tools: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.tools, Unset):
@@ -208,7 +208,7 @@ class RealtimeSessionCreateRequestGA:
             else:
                 tools = self.tools
 
-        if not isinstance(tools, Unset):
+        if tools is not UNSET:
             field_dict["tools"] = tools
         tool_choice: dict[str, Any] | str | Unset
         if isinstance(self.tool_choice, Unset):
@@ -220,22 +220,22 @@ class RealtimeSessionCreateRequestGA:
         else:
             tool_choice = dict(self.tool_choice) if isinstance(self.tool_choice, dict) else self.tool_choice.to_dict()
 
-        if not isinstance(tool_choice, Unset):
+        if tool_choice is not UNSET:
             field_dict["tool_choice"] = tool_choice
         parallel_tool_calls = self.parallel_tool_calls
-        if not isinstance(parallel_tool_calls, Unset):
+        if parallel_tool_calls is not UNSET:
             field_dict["parallel_tool_calls"] = parallel_tool_calls
         reasoning: dict[str, Any] | Unset = UNSET
         if not isinstance(self.reasoning, Unset):
             reasoning = dict(self.reasoning) if isinstance(self.reasoning, dict) else self.reasoning.to_dict()
-        if not isinstance(reasoning, Unset):
+        if reasoning is not UNSET:
             field_dict["reasoning"] = reasoning
         max_output_tokens: int | Literal["inf"] | Unset
         if isinstance(self.max_output_tokens, Unset):
             max_output_tokens = UNSET
         else:
             max_output_tokens = self.max_output_tokens
-        if not isinstance(max_output_tokens, Unset):
+        if max_output_tokens is not UNSET:
             field_dict["max_output_tokens"] = max_output_tokens
         truncation: dict[str, Any] | str | Unset
         if isinstance(self.truncation, Unset):
@@ -245,7 +245,7 @@ class RealtimeSessionCreateRequestGA:
         else:
             truncation = dict(self.truncation) if isinstance(self.truncation, dict) else self.truncation.to_dict()
 
-        if not isinstance(truncation, Unset):
+        if truncation is not UNSET:
             field_dict["truncation"] = truncation
         prompt: dict[str, Any] | None | Unset
         if isinstance(self.prompt, Unset):
@@ -254,7 +254,7 @@ class RealtimeSessionCreateRequestGA:
             prompt = dict(self.prompt) if isinstance(self.prompt, dict) else self.prompt.to_dict()
         else:
             prompt = self.prompt
-        if not isinstance(prompt, Unset):
+        if prompt is not UNSET:
             field_dict["prompt"] = prompt
         return field_dict
 
@@ -278,8 +278,8 @@ class RealtimeSessionCreateRequestGA:
                     output_modalities.append(output_modalities_item)
 
             def _parse_model(data: object) -> KnownGARealtimeModel | str | Unset:
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
@@ -312,8 +312,8 @@ class RealtimeSessionCreateRequestGA:
             def _parse_tracing(data: object) -> Literal["auto"] | None | RealtimeSessionCreateRequestGATracing | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not data == "auto":
                         raise TypeError()
@@ -359,8 +359,8 @@ class RealtimeSessionCreateRequestGA:
                     tools.append(tools_item)
 
             def _parse_tool_choice(data: object) -> ToolChoiceFunction | ToolChoiceMCP | ToolChoiceOptions | Unset:
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
@@ -390,8 +390,8 @@ class RealtimeSessionCreateRequestGA:
                 reasoning = RealtimeReasoning.from_dict(_reasoning)
 
             def _parse_max_output_tokens(data: object) -> int | Literal["inf"] | Unset:
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not data == "inf":
                         raise TypeError()
@@ -404,8 +404,8 @@ class RealtimeSessionCreateRequestGA:
             max_output_tokens = _parse_max_output_tokens(d.pop("max_output_tokens", UNSET))
 
             def _parse_truncation(data: object) -> RealtimeTruncationMode | RealtimeTruncationRetentionRatio | Unset:
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
@@ -425,8 +425,8 @@ class RealtimeSessionCreateRequestGA:
             def _parse_prompt(data: object) -> None | PromptReference | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -445,20 +445,20 @@ class RealtimeSessionCreateRequestGA:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateRequestGA", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            output_modalities=output_modalities,
-            model=model,
-            instructions=instructions,
-            audio=audio,
-            include=include,
-            tracing=tracing,
-            tools=tools,
-            tool_choice=tool_choice,
-            parallel_tool_calls=parallel_tool_calls,
-            reasoning=reasoning,
-            max_output_tokens=max_output_tokens,
-            truncation=truncation,
-            prompt=prompt,
+            type_,
+            output_modalities,
+            model,
+            instructions,
+            audio,
+            include,
+            tracing,
+            tools,
+            tool_choice,
+            parallel_tool_calls,
+            reasoning,
+            max_output_tokens,
+            truncation,
+            prompt,
         )
         instance.additional_properties = d
         return instance

@@ -105,21 +105,21 @@ class RealtimeSessionCreateRequestGAAudioInput:
         else:
             format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
 
-        if not isinstance(format_, Unset):
+        if format_ is not UNSET:
             field_dict["format"] = format_
         transcription: dict[str, Any] | Unset = UNSET
         if not isinstance(self.transcription, Unset):
             transcription = (
                 dict(self.transcription) if isinstance(self.transcription, dict) else self.transcription.to_dict()
             )
-        if not isinstance(transcription, Unset):
+        if transcription is not UNSET:
             field_dict["transcription"] = transcription
         noise_reduction: dict[str, Any] | Unset = UNSET
         if not isinstance(self.noise_reduction, Unset):
             noise_reduction = (
                 dict(self.noise_reduction) if isinstance(self.noise_reduction, dict) else self.noise_reduction.to_dict()
             )
-        if not isinstance(noise_reduction, Unset):
+        if noise_reduction is not UNSET:
             field_dict["noise_reduction"] = noise_reduction
         turn_detection: dict[str, Any] | None | Unset
         if isinstance(self.turn_detection, Unset):
@@ -139,7 +139,7 @@ class RealtimeSessionCreateRequestGAAudioInput:
 
         else:
             turn_detection = self.turn_detection
-        if not isinstance(turn_detection, Unset):
+        if turn_detection is not UNSET:
             field_dict["turn_detection"] = turn_detection
         return field_dict
 
@@ -160,8 +160,8 @@ class RealtimeSessionCreateRequestGAAudioInput:
                 | UnknownVariant
                 | Unset
             ):
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 if isinstance(data, dict) and data.get("type") == "audio/pcm":
                     componentsschemas_realtime_audio_formats_type_0 = RealtimeAudioFormatsAudioPcm.from_dict(data)
 
@@ -203,8 +203,8 @@ class RealtimeSessionCreateRequestGAAudioInput:
             ) -> None | RealtimeTurnDetectionSemanticVad | RealtimeTurnDetectionServerVad | UnknownVariant | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 if isinstance(data, dict) and data.get("type") == "server_vad":
                     componentsschemas_realtime_turn_detection_type_0_type_0 = RealtimeTurnDetectionServerVad.from_dict(
                         data
@@ -236,10 +236,10 @@ class RealtimeSessionCreateRequestGAAudioInput:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateRequestGAAudioInput", d, _FIELDS)
         instance = cls(
-            format_=format_,
-            transcription=transcription,
-            noise_reduction=noise_reduction,
-            turn_detection=turn_detection,
+            format_,
+            transcription,
+            noise_reduction,
+            turn_detection,
         )
         instance.additional_properties = d
         return instance

@@ -85,7 +85,7 @@ class RealtimeSessionCreateRequestGAAudioOutput:
         else:
             format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
 
-        if not isinstance(format_, Unset):
+        if format_ is not UNSET:
             field_dict["format"] = format_
         voice: dict[str, Any] | str | Unset
         if isinstance(self.voice, Unset):
@@ -96,10 +96,10 @@ class RealtimeSessionCreateRequestGAAudioOutput:
             voice = dict(self.voice) if isinstance(self.voice, dict) else self.voice.to_dict()
         else:
             voice = self.voice
-        if not isinstance(voice, Unset):
+        if voice is not UNSET:
             field_dict["voice"] = voice
         speed = self.speed
-        if not isinstance(speed, Unset):
+        if speed is not UNSET:
             field_dict["speed"] = speed
         return field_dict
 
@@ -120,8 +120,8 @@ class RealtimeSessionCreateRequestGAAudioOutput:
                 | UnknownVariant
                 | Unset
             ):
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 if isinstance(data, dict) and data.get("type") == "audio/pcm":
                     componentsschemas_realtime_audio_formats_type_0 = RealtimeAudioFormatsAudioPcm.from_dict(data)
 
@@ -145,8 +145,8 @@ class RealtimeSessionCreateRequestGAAudioOutput:
             format_ = _parse_format_(d.pop("format", UNSET))
 
             def _parse_voice(data: object) -> CustomVoice | KnownVoice | str | Unset:
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
@@ -176,9 +176,9 @@ class RealtimeSessionCreateRequestGAAudioOutput:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateRequestGAAudioOutput", d, _FIELDS)
         instance = cls(
-            format_=format_,
-            voice=voice,
-            speed=speed,
+            format_,
+            voice,
+            speed,
         )
         instance.additional_properties = d
         return instance

@@ -42,7 +42,7 @@ class RealtimeSessionCreateRequestInputAudioNoiseReduction:
         if not isinstance(self.type_, Unset):
             type_ = self.type_
 
-        if not isinstance(type_, Unset):
+        if type_ is not UNSET:
             field_dict["type"] = type_
         return field_dict
 
@@ -66,7 +66,7 @@ class RealtimeSessionCreateRequestInputAudioNoiseReduction:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateRequestInputAudioNoiseReduction", d, _FIELDS)
         instance = cls(
-            type_=type_,
+            type_,
         )
         instance.additional_properties = d
         return instance

@@ -43,13 +43,13 @@ class RealtimeSessionCreateRequestInputAudioTranscription:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         model = self.model
-        if not isinstance(model, Unset):
+        if model is not UNSET:
             field_dict["model"] = model
         language = self.language
-        if not isinstance(language, Unset):
+        if language is not UNSET:
             field_dict["language"] = language
         prompt = self.prompt
-        if not isinstance(prompt, Unset):
+        if prompt is not UNSET:
             field_dict["prompt"] = prompt
         return field_dict
 
@@ -69,9 +69,9 @@ class RealtimeSessionCreateRequestInputAudioTranscription:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateRequestInputAudioTranscription", d, _FIELDS)
         instance = cls(
-            model=model,
-            language=language,
-            prompt=prompt,
+            model,
+            language,
+            prompt,
         )
         instance.additional_properties = d
         return instance

@@ -71,28 +71,28 @@ class RealtimeSessionCreateRequestTurnDetection:
         if not isinstance(self.type_, Unset):
             type_ = self.type_
 
-        if not isinstance(type_, Unset):
+        if type_ is not UNSET:
             field_dict["type"] = type_
         eagerness: str | Unset = UNSET
         if not isinstance(self.eagerness, Unset):
             eagerness = self.eagerness
 
-        if not isinstance(eagerness, Unset):
+        if eagerness is not UNSET:
             field_dict["eagerness"] = eagerness
         threshold = self.threshold
-        if not isinstance(threshold, Unset):
+        if threshold is not UNSET:
             field_dict["threshold"] = threshold
         prefix_padding_ms = self.prefix_padding_ms
-        if not isinstance(prefix_padding_ms, Unset):
+        if prefix_padding_ms is not UNSET:
             field_dict["prefix_padding_ms"] = prefix_padding_ms
         silence_duration_ms = self.silence_duration_ms
-        if not isinstance(silence_duration_ms, Unset):
+        if silence_duration_ms is not UNSET:
             field_dict["silence_duration_ms"] = silence_duration_ms
         create_response = self.create_response
-        if not isinstance(create_response, Unset):
+        if create_response is not UNSET:
             field_dict["create_response"] = create_response
         interrupt_response = self.interrupt_response
-        if not isinstance(interrupt_response, Unset):
+        if interrupt_response is not UNSET:
             field_dict["interrupt_response"] = interrupt_response
         return field_dict
 
@@ -128,13 +128,13 @@ class RealtimeSessionCreateRequestTurnDetection:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateRequestTurnDetection", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            eagerness=eagerness,
-            threshold=threshold,
-            prefix_padding_ms=prefix_padding_ms,
-            silence_duration_ms=silence_duration_ms,
-            create_response=create_response,
-            interrupt_response=interrupt_response,
+            type_,
+            eagerness,
+            threshold,
+            prefix_padding_ms,
+            silence_duration_ms,
+            create_response,
+            interrupt_response,
         )
         instance.additional_properties = d
         return instance

@@ -142,13 +142,13 @@ class RealtimeSessionCreateResponse:
         )
         field_dict["client_secret"] = client_secret
         id = self.id
-        if not isinstance(id, Unset):
+        if id is not UNSET:
             field_dict["id"] = id
         object_ = self.object_
-        if not isinstance(object_, Unset):
+        if object_ is not UNSET:
             field_dict["object"] = object_
         model = self.model
-        if not isinstance(model, Unset):
+        if model is not UNSET:
             field_dict["model"] = model
         modalities: list[str] | Unset = UNSET
         if not isinstance(self.modalities, Unset):
@@ -160,10 +160,10 @@ class RealtimeSessionCreateResponse:
             else:
                 modalities = self.modalities
 
-        if not isinstance(modalities, Unset):
+        if modalities is not UNSET:
             field_dict["modalities"] = modalities
         instructions = self.instructions
-        if not isinstance(instructions, Unset):
+        if instructions is not UNSET:
             field_dict["instructions"] = instructions
         voice: str | Unset
         if isinstance(self.voice, Unset):
@@ -172,13 +172,13 @@ class RealtimeSessionCreateResponse:
             voice = self.voice
         else:
             voice = self.voice
-        if not isinstance(voice, Unset):
+        if voice is not UNSET:
             field_dict["voice"] = voice
         input_audio_format = self.input_audio_format
-        if not isinstance(input_audio_format, Unset):
+        if input_audio_format is not UNSET:
             field_dict["input_audio_format"] = input_audio_format
         output_audio_format = self.output_audio_format
-        if not isinstance(output_audio_format, Unset):
+        if output_audio_format is not UNSET:
             field_dict["output_audio_format"] = output_audio_format
         input_audio_transcription: dict[str, Any] | None | Unset
         if isinstance(self.input_audio_transcription, Unset):
@@ -191,7 +191,7 @@ class RealtimeSessionCreateResponse:
             )
         else:
             input_audio_transcription = self.input_audio_transcription
-        if not isinstance(input_audio_transcription, Unset):
+        if input_audio_transcription is not UNSET:
             field_dict["input_audio_transcription"] = input_audio_transcription
         turn_detection: dict[str, Any] | None | Unset
         if isinstance(self.turn_detection, Unset):
@@ -202,7 +202,7 @@ class RealtimeSessionCreateResponse:
             )
         else:
             turn_detection = self.turn_detection
-        if not isinstance(turn_detection, Unset):
+        if turn_detection is not UNSET:
             field_dict["turn_detection"] = turn_detection
         input_audio_noise_reduction: dict[str, Any] | None | Unset
         if isinstance(self.input_audio_noise_reduction, Unset):
@@ -215,10 +215,10 @@ class RealtimeSessionCreateResponse:
             )
         else:
             input_audio_noise_reduction = self.input_audio_noise_reduction
-        if not isinstance(input_audio_noise_reduction, Unset):
+        if input_audio_noise_reduction is not UNSET:
             field_dict["input_audio_noise_reduction"] = input_audio_noise_reduction
         speed = self.speed
-        if not isinstance(speed, Unset):
+        if speed is not UNSET:
             field_dict["speed"] = speed
         tracing: dict[str, Any] | Literal["auto"] | None | Unset
         if isinstance(self.tracing, Unset):
@@ -227,7 +227,7 @@ class RealtimeSessionCreateResponse:
             tracing = dict(self.tracing) if isinstance(self.tracing, dict) else self.tracing.to_dict()
         else:
             tracing = self.tracing
-        if not isinstance(tracing, Unset):
+        if tracing is not UNSET:
             field_dict["tracing"] = tracing
         tools: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.tools, Unset):
@@ -241,20 +241,20 @@ class RealtimeSessionCreateResponse:
             else:
                 tools = self.tools
 
-        if not isinstance(tools, Unset):
+        if tools is not UNSET:
             field_dict["tools"] = tools
         tool_choice = self.tool_choice
-        if not isinstance(tool_choice, Unset):
+        if tool_choice is not UNSET:
             field_dict["tool_choice"] = tool_choice
         temperature = self.temperature
-        if not isinstance(temperature, Unset):
+        if temperature is not UNSET:
             field_dict["temperature"] = temperature
         max_response_output_tokens: int | Literal["inf"] | Unset
         if isinstance(self.max_response_output_tokens, Unset):
             max_response_output_tokens = UNSET
         else:
             max_response_output_tokens = self.max_response_output_tokens
-        if not isinstance(max_response_output_tokens, Unset):
+        if max_response_output_tokens is not UNSET:
             field_dict["max_response_output_tokens"] = max_response_output_tokens
         return field_dict
 
@@ -282,8 +282,8 @@ class RealtimeSessionCreateResponse:
             instructions = d.pop("instructions", UNSET)
 
             def _parse_voice(data: object) -> KnownVoice | str | Unset:
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
@@ -304,8 +304,8 @@ class RealtimeSessionCreateResponse:
             ) -> None | RealtimeSessionCreateResponseInputAudioTranscription | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -323,8 +323,8 @@ class RealtimeSessionCreateResponse:
             def _parse_turn_detection(data: object) -> None | RealtimeSessionCreateResponseTurnDetection | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -342,8 +342,8 @@ class RealtimeSessionCreateResponse:
             ) -> None | RealtimeSessionCreateResponseInputAudioNoiseReduction | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -365,8 +365,8 @@ class RealtimeSessionCreateResponse:
             def _parse_tracing(data: object) -> Literal["auto"] | None | RealtimeTracingConfiguration | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not data == "auto":
                         raise TypeError()
@@ -399,8 +399,8 @@ class RealtimeSessionCreateResponse:
             temperature = d.pop("temperature", UNSET)
 
             def _parse_max_response_output_tokens(data: object) -> int | Literal["inf"] | Unset:
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not data == "inf":
                         raise TypeError()
@@ -418,24 +418,24 @@ class RealtimeSessionCreateResponse:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateResponse", d, _FIELDS)
         instance = cls(
-            client_secret=client_secret,
-            id=id,
-            object_=object_,
-            model=model,
-            modalities=modalities,
-            instructions=instructions,
-            voice=voice,
-            input_audio_format=input_audio_format,
-            output_audio_format=output_audio_format,
-            input_audio_transcription=input_audio_transcription,
-            turn_detection=turn_detection,
-            input_audio_noise_reduction=input_audio_noise_reduction,
-            speed=speed,
-            tracing=tracing,
-            tools=tools,
-            tool_choice=tool_choice,
-            temperature=temperature,
-            max_response_output_tokens=max_response_output_tokens,
+            client_secret,
+            id,
+            object_,
+            model,
+            modalities,
+            instructions,
+            voice,
+            input_audio_format,
+            output_audio_format,
+            input_audio_transcription,
+            turn_detection,
+            input_audio_noise_reduction,
+            speed,
+            tracing,
+            tools,
+            tool_choice,
+            temperature,
+            max_response_output_tokens,
         )
         instance.additional_properties = d
         return instance

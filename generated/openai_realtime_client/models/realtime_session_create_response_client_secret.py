@@ -60,8 +60,8 @@ class RealtimeSessionCreateResponseClientSecret:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateResponseClientSecret", d, _FIELDS)
         instance = cls(
-            value=value,
-            expires_at=expires_at,
+            value,
+            expires_at,
         )
         instance.additional_properties = d
         return instance

@@ -142,7 +142,7 @@ class RealtimeSessionCreateResponseGA:
         object_ = self.object_
         field_dict["object"] = object_
         expires_at = self.expires_at
-        if not isinstance(expires_at, Unset):
+        if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
         output_modalities: list[str] | Unset = UNSET
         if not isinstance(self.output_modalities, Unset):
@@ -154,7 +154,7 @@ class RealtimeSessionCreateResponseGA:
             else:
                 output_modalities = self.output_modalities
 
-        if not isinstance(output_modalities, Unset):
+        if output_modalities is not UNSET:
             field_dict["output_modalities"] = output_modalities
         model: str | Unset
         if isinstance(self.model, Unset):
@@ -163,15 +163,15 @@ class RealtimeSessionCreateResponseGA:
             model = self.model
         else:
             model = self.model
-        if not isinstance(model, Unset):
+        if model is not UNSET:
             field_dict["model"] = model
         instructions = self.instructions
-        if not isinstance(instructions, Unset):
+        if instructions is not UNSET:
             field_dict["instructions"] = instructions
         audio: dict[str, Any] | Unset = UNSET
         if not isinstance(self.audio, Unset):
             audio = dict(self.audio) if isinstance(self.audio, dict) else self.audio.to_dict()
-        if not isinstance(audio, Unset):
+        if audio is not UNSET:
             field_dict["audio"] = audio
         include: list[str] | Unset = UNSET
         if not isinstance(self.include, Unset):
@@ -183,7 +183,7 @@ class RealtimeSessionCreateResponseGA:
             else:
                 include = self.include
 
-        if not isinstance(include, Unset):
+        if include is not UNSET:
             field_dict["include"] = include
         tracing: dict[str, Any] | Literal["auto"] | None | Unset
         if isinstance(self.tracing, Unset):
@@ -192,7 +192,7 @@ class RealtimeSessionCreateResponseGA:
             tracing = dict(self.tracing) if isinstance(self.tracing, dict) else self.tracing.to_dict()
         else:
             tracing = self.tracing
-        if not isinstance(tracing, Unset):
+        if tracing is not UNSET:
             field_dict["tracing"] = tracing
         tools: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.tools, Unset):
@@ -216,7 +216,7 @@ class RealtimeSessionCreateResponseGA:
             else:
                 tools = self.tools
 
-        if not isinstance(tools, Unset):
+        if tools is not UNSET:
             field_dict["tools"] = tools
         tool_choice: dict[str, Any] | str | Unset
         if isinstance(self.tool_choice, Unset):
@@ -228,19 +228,19 @@ class RealtimeSessionCreateResponseGA:
         else:
             tool_choice = dict(self.tool_choice) if isinstance(self.tool_choice, dict) else self.tool_choice.to_dict()
 
-        if not isinstance(tool_choice, Unset):
+        if tool_choice is not UNSET:
             field_dict["tool_choice"] = tool_choice
         reasoning: dict[str, Any] | Unset = UNSET
         if not isinstance(self.reasoning, Unset):
             reasoning = dict(self.reasoning) if isinstance(self.reasoning, dict) else self.reasoning.to_dict()
-        if not isinstance(reasoning, Unset):
+        if reasoning is not UNSET:
             field_dict["reasoning"] = reasoning
         max_output_tokens: int | Literal["inf"] | Unset
         if isinstance(self.max_output_tokens, Unset):
             max_output_tokens = UNSET
         else:
             max_output_tokens = self.max_output_tokens
-        if not isinstance(max_output_tokens, Unset):
+        if max_output_tokens is not UNSET:
             field_dict["max_output_tokens"] = max_output_tokens
         truncation: dict[str, Any] | str | Unset
         if isinstance(self.truncation, Unset):
@@ -250,7 +250,7 @@ class RealtimeSessionCreateResponseGA:
         else:
             truncation = dict(self.truncation) if isinstance(self.truncation, dict) else self.truncation.to_dict()
 
-        if not isinstance(truncation, Unset):
+        if truncation is not UNSET:
             field_dict["truncation"] = truncation
         prompt: dict[str, Any] | None | Unset
         if isinstance(self.prompt, Unset):
@@ -259,7 +259,7 @@ class RealtimeSessionCreateResponseGA:
             prompt = dict(self.prompt) if isinstance(self.prompt, dict) else self.prompt.to_dict()
         else:
             prompt = self.prompt
-        if not isinstance(prompt, Unset):
+        if prompt is not UNSET:
             field_dict["prompt"] = prompt
         return field_dict
 
@@ -286,8 +286,8 @@ class RealtimeSessionCreateResponseGA:
                     output_modalities.append(output_modalities_item)
 
             def _parse_model(data: object) -> KnownGARealtimeResponseModel | str | Unset:
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
@@ -320,8 +320,8 @@ class RealtimeSessionCreateResponseGA:
             def _parse_tracing(data: object) -> Literal["auto"] | None | RealtimeSessionCreateResponseGATracing | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not data == "auto":
                         raise TypeError()
@@ -367,8 +367,8 @@ class RealtimeSessionCreateResponseGA:
                     tools.append(tools_item)
 
             def _parse_tool_choice(data: object) -> ToolChoiceFunction | ToolChoiceMCP | ToolChoiceOptions | Unset:
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
@@ -397,8 +397,8 @@ class RealtimeSessionCreateResponseGA:
                 reasoning = RealtimeReasoning.from_dict(_reasoning)
 
             def _parse_max_output_tokens(data: object) -> int | Literal["inf"] | Unset:
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not data == "inf":
                         raise TypeError()
@@ -411,8 +411,8 @@ class RealtimeSessionCreateResponseGA:
             max_output_tokens = _parse_max_output_tokens(d.pop("max_output_tokens", UNSET))
 
             def _parse_truncation(data: object) -> RealtimeTruncationMode | RealtimeTruncationRetentionRatio | Unset:
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
@@ -432,8 +432,8 @@ class RealtimeSessionCreateResponseGA:
             def _parse_prompt(data: object) -> None | PromptReference | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -452,22 +452,22 @@ class RealtimeSessionCreateResponseGA:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateResponseGA", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            id=id,
-            object_=object_,
-            expires_at=expires_at,
-            output_modalities=output_modalities,
-            model=model,
-            instructions=instructions,
-            audio=audio,
-            include=include,
-            tracing=tracing,
-            tools=tools,
-            tool_choice=tool_choice,
-            reasoning=reasoning,
-            max_output_tokens=max_output_tokens,
-            truncation=truncation,
-            prompt=prompt,
+            id,
+            type_,
+            object_,
+            expires_at,
+            output_modalities,
+            model,
+            instructions,
+            audio,
+            include,
+            tracing,
+            tools,
+            tool_choice,
+            reasoning,
+            max_output_tokens,
+            truncation,
+            prompt,
         )
         instance.additional_properties = d
         return instance

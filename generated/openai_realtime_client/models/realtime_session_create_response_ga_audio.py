@@ -58,12 +58,12 @@ class RealtimeSessionCreateResponseGAAudio:
         input_: dict[str, Any] | Unset = UNSET
         if not isinstance(self.input_, Unset):
             input_ = dict(self.input_) if isinstance(self.input_, dict) else self.input_.to_dict()
-        if not isinstance(input_, Unset):
+        if input_ is not UNSET:
             field_dict["input"] = input_
         output: dict[str, Any] | Unset = UNSET
         if not isinstance(self.output, Unset):
             output = dict(self.output) if isinstance(self.output, dict) else self.output.to_dict()
-        if not isinstance(output, Unset):
+        if output is not UNSET:
             field_dict["output"] = output
         return field_dict
 
@@ -94,8 +94,8 @@ class RealtimeSessionCreateResponseGAAudio:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateResponseGAAudio", d, _FIELDS)
         instance = cls(
-            input_=input_,
-            output=output,
+            input_,
+            output,
         )
         instance.additional_properties = d
         return instance

@@ -104,7 +104,7 @@ class RealtimeSessionCreateResponseGAAudioInput:
         else:
             format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
 
-        if not isinstance(format_, Unset):
+        if format_ is not UNSET:
             field_dict["format"] = format_
         transcription: dict[str, Any] | None | Unset
         if isinstance(self.transcription, Unset):
@@ -115,7 +115,7 @@ class RealtimeSessionCreateResponseGAAudioInput:
             )
         else:
             transcription = self.transcription
-        if not isinstance(transcription, Unset):
+        if transcription is not UNSET:
             field_dict["transcription"] = transcription
         noise_reduction: dict[str, Any] | None | Unset
         if isinstance(self.noise_reduction, Unset):
@@ -126,7 +126,7 @@ class RealtimeSessionCreateResponseGAAudioInput:
             )
         else:
             noise_reduction = self.noise_reduction
-        if not isinstance(noise_reduction, Unset):
+        if noise_reduction is not UNSET:
             field_dict["noise_reduction"] = noise_reduction
         turn_detection: dict[str, Any] | None | Unset
         if isinstance(self.turn_detection, Unset):
@@ -146,7 +146,7 @@ class RealtimeSessionCreateResponseGAAudioInput:
 
         else:
             turn_detection = self.turn_detection
-        if not isinstance(turn_detection, Unset):
+        if turn_detection is not UNSET:
             field_dict["turn_detection"] = turn_detection
         return field_dict
 
@@ -167,8 +167,8 @@ class RealtimeSessionCreateResponseGAAudioInput:
                 | UnknownVariant
                 | Unset
             ):
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 if isinstance(data, dict) and data.get("type") == "audio/pcm":
                     componentsschemas_realtime_audio_formats_type_0 = RealtimeAudioFormatsAudioPcm.from_dict(data)
 
@@ -194,8 +194,8 @@ class RealtimeSessionCreateResponseGAAudioInput:
             def _parse_transcription(data: object) -> AudioTranscriptionResponse | None | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -213,8 +213,8 @@ class RealtimeSessionCreateResponseGAAudioInput:
             ) -> None | RealtimeSessionCreateResponseGAAudioInputNoiseReduction | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -232,8 +232,8 @@ class RealtimeSessionCreateResponseGAAudioInput:
             ) -> None | RealtimeTurnDetectionSemanticVad | RealtimeTurnDetectionServerVad | UnknownVariant | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 if isinstance(data, dict) and data.get("type") == "server_vad":
                     componentsschemas_realtime_turn_detection_type_0_type_0 = RealtimeTurnDetectionServerVad.from_dict(
                         data
@@ -265,10 +265,10 @@ class RealtimeSessionCreateResponseGAAudioInput:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateResponseGAAudioInput", d, _FIELDS)
         instance = cls(
-            format_=format_,
-            transcription=transcription,
-            noise_reduction=noise_reduction,
-            turn_detection=turn_detection,
+            format_,
+            transcription,
+            noise_reduction,
+            turn_detection,
         )
         instance.additional_properties = d
         return instance

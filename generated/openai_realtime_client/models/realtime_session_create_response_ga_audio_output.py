@@ -84,7 +84,7 @@ class RealtimeSessionCreateResponseGAAudioOutput:
         else:
             format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
 
-        if not isinstance(format_, Unset):
+        if format_ is not UNSET:
             field_dict["format"] = format_
         voice: str | Unset
         if isinstance(self.voice, Unset):
@@ -93,10 +93,10 @@ class RealtimeSessionCreateResponseGAAudioOutput:
             voice = self.voice
         else:
             voice = self.voice
-        if not isinstance(voice, Unset):
+        if voice is not UNSET:
             field_dict["voice"] = voice
         speed = self.speed
-        if not isinstance(speed, Unset):
+        if speed is not UNSET:
             field_dict["speed"] = speed
         return field_dict
 
@@ -117,8 +117,8 @@ class RealtimeSessionCreateResponseGAAudioOutput:
                 | UnknownVariant
                 | Unset
             ):
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 if isinstance(data, dict) and data.get("type") == "audio/pcm":
                     componentsschemas_realtime_audio_formats_type_0 = RealtimeAudioFormatsAudioPcm.from_dict(data)
 
@@ -142,8 +142,8 @@ class RealtimeSessionCreateResponseGAAudioOutput:
             format_ = _parse_format_(d.pop("format", UNSET))
 
             def _parse_voice(data: object) -> KnownVoice | str | Unset:
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
@@ -165,9 +165,9 @@ class RealtimeSessionCreateResponseGAAudioOutput:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateResponseGAAudioOutput", d, _FIELDS)
         instance = cls(
-            format_=format_,
-            voice=voice,
-            speed=speed,
+            format_,
+            voice,
+            speed,
         )
         instance.additional_properties = d
         return instance

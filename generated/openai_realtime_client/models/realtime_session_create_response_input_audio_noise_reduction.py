@@ -34,7 +34,7 @@ class RealtimeSessionCreateResponseInputAudioNoiseReduction:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         type_ = self.type_
-        if not isinstance(type_, Unset):
+        if type_ is not UNSET:
             field_dict["type"] = type_
         return field_dict
 
@@ -52,7 +52,7 @@ class RealtimeSessionCreateResponseInputAudioNoiseReduction:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateResponseInputAudioNoiseReduction", d, _FIELDS)
         instance = cls(
-            type_=type_,
+            type_,
         )
         instance.additional_properties = d
         return instance

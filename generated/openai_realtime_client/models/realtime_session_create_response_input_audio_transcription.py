@@ -34,7 +34,7 @@ class RealtimeSessionCreateResponseInputAudioTranscription:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         model = self.model
-        if not isinstance(model, Unset):
+        if model is not UNSET:
             field_dict["model"] = model
         return field_dict
 
@@ -52,7 +52,7 @@ class RealtimeSessionCreateResponseInputAudioTranscription:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeSessionCreateResponseInputAudioTranscription", d, _FIELDS)
         instance = cls(
-            model=model,
+            model,
         )
         instance.additional_properties = d
         return instance

@@ -59,15 +59,15 @@ class RealtimeTracingConfiguration:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         workflow_name = self.workflow_name
-        if not isinstance(workflow_name, Unset):
+        if workflow_name is not UNSET:
             field_dict["workflow_name"] = workflow_name
         group_id = self.group_id
-        if not isinstance(group_id, Unset):
+        if group_id is not UNSET:
             field_dict["group_id"] = group_id
         metadata: dict[str, Any] | Unset = UNSET
         if not isinstance(self.metadata, Unset):
             metadata = dict(self.metadata) if isinstance(self.metadata, dict) else self.metadata.to_dict()
-        if not isinstance(metadata, Unset):
+        if metadata is not UNSET:
             field_dict["metadata"] = metadata
         return field_dict
 
@@ -93,9 +93,9 @@ class RealtimeTracingConfiguration:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTracingConfiguration", d, _FIELDS)
         instance = cls(
-            workflow_name=workflow_name,
-            group_id=group_id,
-            metadata=metadata,
+            workflow_name,
+            group_id,
+            metadata,
         )
         instance.additional_properties = d
         return instance

@@ -97,7 +97,7 @@ class RealtimeTranscriptionSessionCreateRequest:
             turn_detection = (
                 dict(self.turn_detection) if isinstance(self.turn_detection, dict) else self.turn_detection.to_dict()
             )
-        if not isinstance(turn_detection, Unset):
+        if turn_detection is not UNSET:
             field_dict["turn_detection"] = turn_detection
         input_audio_noise_reduction: dict[str, Any] | Unset = UNSET
         if not isinstance(self.input_audio_noise_reduction, Unset):
@@ -106,13 +106,13 @@ class RealtimeTranscriptionSessionCreateRequest:
                 if isinstance(self.input_audio_noise_reduction, dict)
                 else self.input_audio_noise_reduction.to_dict()
             )
-        if not isinstance(input_audio_noise_reduction, Unset):
+        if input_audio_noise_reduction is not UNSET:
             field_dict["input_audio_noise_reduction"] = input_audio_noise_reduction
         input_audio_format: str | Unset = UNSET
         if not isinstance(self.input_audio_format, Unset):
             input_audio_format = self.input_audio_format
 
-        if not isinstance(input_audio_format, Unset):
+        if input_audio_format is not UNSET:
             field_dict["input_audio_format"] = input_audio_format
         input_audio_transcription: dict[str, Any] | Unset = UNSET
         if not isinstance(self.input_audio_transcription, Unset):
@@ -121,7 +121,7 @@ class RealtimeTranscriptionSessionCreateRequest:
                 if isinstance(self.input_audio_transcription, dict)
                 else self.input_audio_transcription.to_dict()
             )
-        if not isinstance(input_audio_transcription, Unset):
+        if input_audio_transcription is not UNSET:
             field_dict["input_audio_transcription"] = input_audio_transcription
         include: list[str] | Unset = UNSET
         if not isinstance(self.include, Unset):
@@ -133,7 +133,7 @@ class RealtimeTranscriptionSessionCreateRequest:
             else:
                 include = self.include
 
-        if not isinstance(include, Unset):
+        if include is not UNSET:
             field_dict["include"] = include
         return field_dict
 
@@ -195,11 +195,11 @@ class RealtimeTranscriptionSessionCreateRequest:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranscriptionSessionCreateRequest", d, _FIELDS)
         instance = cls(
-            turn_detection=turn_detection,
-            input_audio_noise_reduction=input_audio_noise_reduction,
-            input_audio_format=input_audio_format,
-            input_audio_transcription=input_audio_transcription,
-            include=include,
+            turn_detection,
+            input_audio_noise_reduction,
+            input_audio_format,
+            input_audio_transcription,
+            include,
         )
         instance.additional_properties = d
         return instance

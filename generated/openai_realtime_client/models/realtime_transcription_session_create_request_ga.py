@@ -73,7 +73,7 @@ class RealtimeTranscriptionSessionCreateRequestGA:
         audio: dict[str, Any] | Unset = UNSET
         if not isinstance(self.audio, Unset):
             audio = dict(self.audio) if isinstance(self.audio, dict) else self.audio.to_dict()
-        if not isinstance(audio, Unset):
+        if audio is not UNSET:
             field_dict["audio"] = audio
         include: list[str] | Unset = UNSET
         if not isinstance(self.include, Unset):
@@ -85,7 +85,7 @@ class RealtimeTranscriptionSessionCreateRequestGA:
             else:
                 include = self.include
 
-        if not isinstance(include, Unset):
+        if include is not UNSET:
             field_dict["include"] = include
         return field_dict
 
@@ -123,9 +123,9 @@ class RealtimeTranscriptionSessionCreateRequestGA:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranscriptionSessionCreateRequestGA", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            audio=audio,
-            include=include,
+            type_,
+            audio,
+            include,
         )
         instance.additional_properties = d
         return instance

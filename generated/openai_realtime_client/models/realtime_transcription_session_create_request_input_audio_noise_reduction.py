@@ -39,7 +39,7 @@ class RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction:
         if not isinstance(self.type_, Unset):
             type_ = self.type_
 
-        if not isinstance(type_, Unset):
+        if type_ is not UNSET:
             field_dict["type"] = type_
         return field_dict
 
@@ -63,7 +63,7 @@ class RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction", d, _FIELDS)
         instance = cls(
-            type_=type_,
+            type_,
         )
         instance.additional_properties = d
         return instance

@@ -98,10 +98,10 @@ class RealtimeTranscriptionSessionCreateResponse:
             else:
                 modalities = self.modalities
 
-        if not isinstance(modalities, Unset):
+        if modalities is not UNSET:
             field_dict["modalities"] = modalities
         input_audio_format = self.input_audio_format
-        if not isinstance(input_audio_format, Unset):
+        if input_audio_format is not UNSET:
             field_dict["input_audio_format"] = input_audio_format
         input_audio_transcription: dict[str, Any] | None | Unset
         if isinstance(self.input_audio_transcription, Unset):
@@ -114,7 +114,7 @@ class RealtimeTranscriptionSessionCreateResponse:
             )
         else:
             input_audio_transcription = self.input_audio_transcription
-        if not isinstance(input_audio_transcription, Unset):
+        if input_audio_transcription is not UNSET:
             field_dict["input_audio_transcription"] = input_audio_transcription
         turn_detection: dict[str, Any] | None | Unset
         if isinstance(self.turn_detection, Unset):
@@ -125,7 +125,7 @@ class RealtimeTranscriptionSessionCreateResponse:
             )
         else:
             turn_detection = self.turn_detection
-        if not isinstance(turn_detection, Unset):
+        if turn_detection is not UNSET:
             field_dict["turn_detection"] = turn_detection
         return field_dict
 
@@ -154,8 +154,8 @@ class RealtimeTranscriptionSessionCreateResponse:
             def _parse_input_audio_transcription(data: object) -> AudioTranscriptionResponse | None | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -173,8 +173,8 @@ class RealtimeTranscriptionSessionCreateResponse:
             ) -> None | RealtimeTranscriptionSessionCreateResponseTurnDetection | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -195,11 +195,11 @@ class RealtimeTranscriptionSessionCreateResponse:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranscriptionSessionCreateResponse", d, _FIELDS)
         instance = cls(
-            client_secret=client_secret,
-            modalities=modalities,
-            input_audio_format=input_audio_format,
-            input_audio_transcription=input_audio_transcription,
-            turn_detection=turn_detection,
+            client_secret,
+            modalities,
+            input_audio_format,
+            input_audio_transcription,
+            turn_detection,
         )
         instance.additional_properties = d
         return instance

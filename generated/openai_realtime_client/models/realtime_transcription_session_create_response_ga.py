@@ -81,7 +81,7 @@ class RealtimeTranscriptionSessionCreateResponseGA:
         object_ = self.object_
         field_dict["object"] = object_
         expires_at = self.expires_at
-        if not isinstance(expires_at, Unset):
+        if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
         include: list[str] | Unset = UNSET
         if not isinstance(self.include, Unset):
@@ -93,12 +93,12 @@ class RealtimeTranscriptionSessionCreateResponseGA:
             else:
                 include = self.include
 
-        if not isinstance(include, Unset):
+        if include is not UNSET:
             field_dict["include"] = include
         audio: dict[str, Any] | Unset = UNSET
         if not isinstance(self.audio, Unset):
             audio = dict(self.audio) if isinstance(self.audio, dict) else self.audio.to_dict()
-        if not isinstance(audio, Unset):
+        if audio is not UNSET:
             field_dict["audio"] = audio
         return field_dict
 
@@ -139,12 +139,12 @@ class RealtimeTranscriptionSessionCreateResponseGA:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranscriptionSessionCreateResponseGA", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            id=id,
-            object_=object_,
-            expires_at=expires_at,
-            include=include,
-            audio=audio,
+            id,
+            object_,
+            type_,
+            expires_at,
+            include,
+            audio,
         )
         instance.additional_properties = d
         return instance

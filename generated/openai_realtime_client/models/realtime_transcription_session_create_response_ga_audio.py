@@ -54,7 +54,7 @@ class RealtimeTranscriptionSessionCreateResponseGAAudio:
         input_: dict[str, Any] | Unset = UNSET
         if not isinstance(self.input_, Unset):
             input_ = dict(self.input_) if isinstance(self.input_, dict) else self.input_.to_dict()
-        if not isinstance(input_, Unset):
+        if input_ is not UNSET:
             field_dict["input"] = input_
         return field_dict
 
@@ -80,7 +80,7 @@ class RealtimeTranscriptionSessionCreateResponseGAAudio:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranscriptionSessionCreateResponseGAAudio", d, _FIELDS)
         instance = cls(
-            input_=input_,
+            input_,
         )
         instance.additional_properties = d
         return instance

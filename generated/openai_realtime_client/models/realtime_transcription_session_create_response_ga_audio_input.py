@@ -103,7 +103,7 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
         else:
             format_ = dict(self.format_) if isinstance(self.format_, dict) else self.format_.to_dict()
 
-        if not isinstance(format_, Unset):
+        if format_ is not UNSET:
             field_dict["format"] = format_
         transcription: dict[str, Any] | None | Unset
         if isinstance(self.transcription, Unset):
@@ -114,7 +114,7 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
             )
         else:
             transcription = self.transcription
-        if not isinstance(transcription, Unset):
+        if transcription is not UNSET:
             field_dict["transcription"] = transcription
         noise_reduction: dict[str, Any] | None | Unset
         if isinstance(self.noise_reduction, Unset):
@@ -125,7 +125,7 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
             )
         else:
             noise_reduction = self.noise_reduction
-        if not isinstance(noise_reduction, Unset):
+        if noise_reduction is not UNSET:
             field_dict["noise_reduction"] = noise_reduction
         turn_detection: dict[str, Any] | None | Unset
         if isinstance(self.turn_detection, Unset):
@@ -136,7 +136,7 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
             )
         else:
             turn_detection = self.turn_detection
-        if not isinstance(turn_detection, Unset):
+        if turn_detection is not UNSET:
             field_dict["turn_detection"] = turn_detection
         return field_dict
 
@@ -157,8 +157,8 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
                 | UnknownVariant
                 | Unset
             ):
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 if isinstance(data, dict) and data.get("type") == "audio/pcm":
                     componentsschemas_realtime_audio_formats_type_0 = RealtimeAudioFormatsAudioPcm.from_dict(data)
 
@@ -184,8 +184,8 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
             def _parse_transcription(data: object) -> AudioTranscriptionResponse | None | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -203,8 +203,8 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
             ) -> None | RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -224,8 +224,8 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
             ) -> None | RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -248,10 +248,10 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInput:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranscriptionSessionCreateResponseGAAudioInput", d, _FIELDS)
         instance = cls(
-            format_=format_,
-            transcription=transcription,
-            noise_reduction=noise_reduction,
-            turn_detection=turn_detection,
+            format_,
+            transcription,
+            noise_reduction,
+            turn_detection,
         )
         instance.additional_properties = d
         return instance

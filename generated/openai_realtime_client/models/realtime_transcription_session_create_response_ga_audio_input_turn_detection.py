@@ -43,16 +43,16 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         type_ = self.type_
-        if not isinstance(type_, Unset):
+        if type_ is not UNSET:
             field_dict["type"] = type_
         threshold = self.threshold
-        if not isinstance(threshold, Unset):
+        if threshold is not UNSET:
             field_dict["threshold"] = threshold
         prefix_padding_ms = self.prefix_padding_ms
-        if not isinstance(prefix_padding_ms, Unset):
+        if prefix_padding_ms is not UNSET:
             field_dict["prefix_padding_ms"] = prefix_padding_ms
         silence_duration_ms = self.silence_duration_ms
-        if not isinstance(silence_duration_ms, Unset):
+        if silence_duration_ms is not UNSET:
             field_dict["silence_duration_ms"] = silence_duration_ms
         return field_dict
 
@@ -73,10 +73,10 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            threshold=threshold,
-            prefix_padding_ms=prefix_padding_ms,
-            silence_duration_ms=silence_duration_ms,
+            type_,
+            threshold,
+            prefix_padding_ms,
+            silence_duration_ms,
         )
         instance.additional_properties = d
         return instance

@@ -69,7 +69,7 @@ class RealtimeTranslationClientSecretCreateRequest:
             expires_after = (
                 dict(self.expires_after) if isinstance(self.expires_after, dict) else self.expires_after.to_dict()
             )
-        if not isinstance(expires_after, Unset):
+        if expires_after is not UNSET:
             field_dict["expires_after"] = expires_after
         return field_dict
 
@@ -97,8 +97,8 @@ class RealtimeTranslationClientSecretCreateRequest:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranslationClientSecretCreateRequest", d, _FIELDS)
         instance = cls(
-            session=session,
-            expires_after=expires_after,
+            session,
+            expires_after,
         )
         instance.additional_properties = d
         return instance

@@ -85,9 +85,9 @@ class RealtimeTranslationClientSecretCreateResponse:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranslationClientSecretCreateResponse", d, _FIELDS)
         instance = cls(
-            value=value,
-            expires_at=expires_at,
-            session=session,
+            value,
+            expires_at,
+            session,
         )
         instance.additional_properties = d
         return instance

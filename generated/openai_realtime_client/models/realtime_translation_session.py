@@ -94,11 +94,11 @@ class RealtimeTranslationSession:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranslationSession", d, _FIELDS)
         instance = cls(
-            id=id,
-            type_=type_,
-            expires_at=expires_at,
-            model=model,
-            audio=audio,
+            id,
+            expires_at,
+            model,
+            audio,
+            type_,
         )
         instance.additional_properties = d
         return instance

@@ -72,7 +72,7 @@ class RealtimeTranslationSessionAudioInput:
             )
         else:
             transcription = self.transcription
-        if not isinstance(transcription, Unset):
+        if transcription is not UNSET:
             field_dict["transcription"] = transcription
         noise_reduction: dict[str, Any] | None | Unset
         if isinstance(self.noise_reduction, Unset):
@@ -83,7 +83,7 @@ class RealtimeTranslationSessionAudioInput:
             )
         else:
             noise_reduction = self.noise_reduction
-        if not isinstance(noise_reduction, Unset):
+        if noise_reduction is not UNSET:
             field_dict["noise_reduction"] = noise_reduction
         return field_dict
 
@@ -100,8 +100,8 @@ class RealtimeTranslationSessionAudioInput:
             ) -> None | RealtimeTranslationSessionAudioInputTranscriptionType0 | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -119,8 +119,8 @@ class RealtimeTranslationSessionAudioInput:
             ) -> None | RealtimeTranslationSessionAudioInputNoiseReductionType0 | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -139,8 +139,8 @@ class RealtimeTranslationSessionAudioInput:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranslationSessionAudioInput", d, _FIELDS)
         instance = cls(
-            transcription=transcription,
-            noise_reduction=noise_reduction,
+            transcription,
+            noise_reduction,
         )
         instance.additional_properties = d
         return instance

@@ -59,7 +59,7 @@ class RealtimeTranslationSessionCreateRequest:
         audio: dict[str, Any] | Unset = UNSET
         if not isinstance(self.audio, Unset):
             audio = dict(self.audio) if isinstance(self.audio, dict) else self.audio.to_dict()
-        if not isinstance(audio, Unset):
+        if audio is not UNSET:
             field_dict["audio"] = audio
         return field_dict
 
@@ -86,8 +86,8 @@ class RealtimeTranslationSessionCreateRequest:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranslationSessionCreateRequest", d, _FIELDS)
         instance = cls(
-            model=model,
-            audio=audio,
+            model,
+            audio,
         )
         instance.additional_properties = d
         return instance

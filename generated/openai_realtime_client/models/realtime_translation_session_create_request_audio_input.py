@@ -74,7 +74,7 @@ class RealtimeTranslationSessionCreateRequestAudioInput:
             )
         else:
             transcription = self.transcription
-        if not isinstance(transcription, Unset):
+        if transcription is not UNSET:
             field_dict["transcription"] = transcription
         noise_reduction: dict[str, Any] | None | Unset
         if isinstance(self.noise_reduction, Unset):
@@ -85,7 +85,7 @@ class RealtimeTranslationSessionCreateRequestAudioInput:
             )
         else:
             noise_reduction = self.noise_reduction
-        if not isinstance(noise_reduction, Unset):
+        if noise_reduction is not UNSET:
             field_dict["noise_reduction"] = noise_reduction
         return field_dict
 
@@ -102,8 +102,8 @@ class RealtimeTranslationSessionCreateRequestAudioInput:
             ) -> None | RealtimeTranslationSessionCreateRequestAudioInputTranscriptionType0 | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -123,8 +123,8 @@ class RealtimeTranslationSessionCreateRequestAudioInput:
             ) -> None | RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionType0 | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -147,8 +147,8 @@ class RealtimeTranslationSessionCreateRequestAudioInput:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranslationSessionCreateRequestAudioInput", d, _FIELDS)
         instance = cls(
-            transcription=transcription,
-            noise_reduction=noise_reduction,
+            transcription,
+            noise_reduction,
         )
         instance.additional_properties = d
         return instance

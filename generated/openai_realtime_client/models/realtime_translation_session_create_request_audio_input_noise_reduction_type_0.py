@@ -52,7 +52,7 @@ class RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionType0:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionType0", d, _FIELDS)
         instance = cls(
-            type_=type_,
+            type_,
         )
         instance.additional_properties = d
         return instance

@@ -49,7 +49,7 @@ class RealtimeTranslationSessionCreateRequestAudioInputTranscriptionType0:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranslationSessionCreateRequestAudioInputTranscriptionType0", d, _FIELDS)
         instance = cls(
-            model=model,
+            model,
         )
         instance.additional_properties = d
         return instance

@@ -32,7 +32,7 @@ class RealtimeTranslationSessionCreateRequestAudioOutput:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         language = self.language
-        if not isinstance(language, Unset):
+        if language is not UNSET:
             field_dict["language"] = language
         return field_dict
 
@@ -50,7 +50,7 @@ class RealtimeTranslationSessionCreateRequestAudioOutput:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTranslationSessionCreateRequestAudioOutput", d, _FIELDS)
         instance = cls(
-            language=language,
+            language,
         )
         instance.additional_properties = d
         return instance

@@ -64,7 +64,7 @@ class RealtimeTruncationRetentionRatio:
             token_limits = (
                 dict(self.token_limits) if isinstance(self.token_limits, dict) else self.token_limits.to_dict()
             )
-        if not isinstance(token_limits, Unset):
+        if token_limits is not UNSET:
             field_dict["token_limits"] = token_limits
         return field_dict
 
@@ -90,9 +90,9 @@ class RealtimeTruncationRetentionRatio:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTruncationRetentionRatio", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            retention_ratio=retention_ratio,
-            token_limits=token_limits,
+            retention_ratio,
+            type_,
+            token_limits,
         )
         instance.additional_properties = d
         return instance

@@ -32,7 +32,7 @@ class RealtimeTruncationRetentionRatioTokenLimits:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         post_instructions = self.post_instructions
-        if not isinstance(post_instructions, Unset):
+        if post_instructions is not UNSET:
             field_dict["post_instructions"] = post_instructions
         return field_dict
 
@@ -50,7 +50,7 @@ class RealtimeTruncationRetentionRatioTokenLimits:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTruncationRetentionRatioTokenLimits", d, _FIELDS)
         instance = cls(
-            post_instructions=post_instructions,
+            post_instructions,
         )
         instance.additional_properties = d
         return instance

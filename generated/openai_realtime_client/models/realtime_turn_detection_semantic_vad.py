@@ -54,13 +54,13 @@ class RealtimeTurnDetectionSemanticVad:
         if not isinstance(self.eagerness, Unset):
             eagerness = self.eagerness
 
-        if not isinstance(eagerness, Unset):
+        if eagerness is not UNSET:
             field_dict["eagerness"] = eagerness
         create_response = self.create_response
-        if not isinstance(create_response, Unset):
+        if create_response is not UNSET:
             field_dict["create_response"] = create_response
         interrupt_response = self.interrupt_response
-        if not isinstance(interrupt_response, Unset):
+        if interrupt_response is not UNSET:
             field_dict["interrupt_response"] = interrupt_response
         return field_dict
 
@@ -85,10 +85,10 @@ class RealtimeTurnDetectionSemanticVad:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTurnDetectionSemanticVad", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            eagerness=eagerness,
-            create_response=create_response,
-            interrupt_response=interrupt_response,
+            type_,
+            eagerness,
+            create_response,
+            interrupt_response,
         )
         instance.additional_properties = d
         return instance

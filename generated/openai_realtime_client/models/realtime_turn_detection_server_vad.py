@@ -57,26 +57,26 @@ class RealtimeTurnDetectionServerVad:
         type_ = self.type_
         field_dict["type"] = type_
         threshold = self.threshold
-        if not isinstance(threshold, Unset):
+        if threshold is not UNSET:
             field_dict["threshold"] = threshold
         prefix_padding_ms = self.prefix_padding_ms
-        if not isinstance(prefix_padding_ms, Unset):
+        if prefix_padding_ms is not UNSET:
             field_dict["prefix_padding_ms"] = prefix_padding_ms
         silence_duration_ms = self.silence_duration_ms
-        if not isinstance(silence_duration_ms, Unset):
+        if silence_duration_ms is not UNSET:
             field_dict["silence_duration_ms"] = silence_duration_ms
         create_response = self.create_response
-        if not isinstance(create_response, Unset):
+        if create_response is not UNSET:
             field_dict["create_response"] = create_response
         interrupt_response = self.interrupt_response
-        if not isinstance(interrupt_response, Unset):
+        if interrupt_response is not UNSET:
             field_dict["interrupt_response"] = interrupt_response
         idle_timeout_ms: int | None | Unset
         if isinstance(self.idle_timeout_ms, Unset):
             idle_timeout_ms = UNSET
         else:
             idle_timeout_ms = self.idle_timeout_ms
-        if not isinstance(idle_timeout_ms, Unset):
+        if idle_timeout_ms is not UNSET:
             field_dict["idle_timeout_ms"] = idle_timeout_ms
         return field_dict
 
@@ -95,8 +95,8 @@ class RealtimeTurnDetectionServerVad:
             def _parse_idle_timeout_ms(data: object) -> int | None | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 return cast(int | None | Unset, data)
 
             idle_timeout_ms = _parse_idle_timeout_ms(d.pop("idle_timeout_ms", UNSET))
@@ -107,13 +107,13 @@ class RealtimeTurnDetectionServerVad:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("RealtimeTurnDetectionServerVad", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            threshold=threshold,
-            prefix_padding_ms=prefix_padding_ms,
-            silence_duration_ms=silence_duration_ms,
-            create_response=create_response,
-            interrupt_response=interrupt_response,
-            idle_timeout_ms=idle_timeout_ms,
+            type_,
+            threshold,
+            prefix_padding_ms,
+            silence_duration_ms,
+            create_response,
+            interrupt_response,
+            idle_timeout_ms,
         )
         instance.additional_properties = d
         return instance

@@ -55,8 +55,8 @@ class ToolChoiceFunction:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("ToolChoiceFunction", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            name=name,
+            name,
+            type_,
         )
         instance.additional_properties = d
         return instance

@@ -48,7 +48,7 @@ class ToolChoiceMCP:
             name = UNSET
         else:
             name = self.name
-        if not isinstance(name, Unset):
+        if name is not UNSET:
             field_dict["name"] = name
         return field_dict
 
@@ -63,8 +63,8 @@ class ToolChoiceMCP:
             def _parse_name(data: object) -> None | str | Unset:
                 if data is None:
                     return data
-                if isinstance(data, Unset):
-                    return data
+                if data is UNSET:
+                    return UNSET
                 return cast(None | str | Unset, data)
 
             name = _parse_name(d.pop("name", UNSET))
@@ -75,9 +75,9 @@ class ToolChoiceMCP:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("ToolChoiceMCP", d, _FIELDS)
         instance = cls(
-            type_=type_,
-            server_label=server_label,
-            name=name,
+            server_label,
+            type_,
+            name,
         )
         instance.additional_properties = d
         return instance

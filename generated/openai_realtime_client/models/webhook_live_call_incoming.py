@@ -75,7 +75,7 @@ class WebhookLiveCallIncoming:
         type_ = self.type_
         field_dict["type"] = type_
         object_ = self.object_
-        if not isinstance(object_, Unset):
+        if object_ is not UNSET:
             field_dict["object"] = object_
         return field_dict
 
@@ -98,11 +98,11 @@ class WebhookLiveCallIncoming:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("WebhookLiveCallIncoming", d, _FIELDS)
         instance = cls(
-            created_at=created_at,
-            id=id,
-            data=data,
-            type_=type_,
-            object_=object_,
+            created_at,
+            id,
+            data,
+            type_,
+            object_,
         )
         instance.additional_properties = d
         return instance

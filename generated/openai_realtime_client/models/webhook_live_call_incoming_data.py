@@ -90,8 +90,8 @@ class WebhookLiveCallIncomingData:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("WebhookLiveCallIncomingData", d, _FIELDS)
         instance = cls(
-            session_id=session_id,
-            sip_headers=sip_headers,
+            session_id,
+            sip_headers,
         )
         instance.additional_properties = d
         return instance

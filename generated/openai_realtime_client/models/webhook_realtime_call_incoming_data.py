@@ -98,8 +98,8 @@ class WebhookRealtimeCallIncomingData:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("WebhookRealtimeCallIncomingData", d, _FIELDS)
         instance = cls(
-            call_id=call_id,
-            sip_headers=sip_headers,
+            call_id,
+            sip_headers,
         )
         instance.additional_properties = d
         return instance

@@ -57,8 +57,8 @@ class WebhookRealtimeCallIncomingDataSipHeadersItem:
             # Kept (a newer server may know them), but a near miss of a known name is warned about.
             warn_unknown_fields("WebhookRealtimeCallIncomingDataSipHeadersItem", d, _FIELDS)
         instance = cls(
-            name=name,
-            value=value,
+            name,
+            value,
         )
         instance.additional_properties = d
         return instance

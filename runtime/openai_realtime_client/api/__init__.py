@@ -343,7 +343,7 @@ def _compile(schema: Mapping[str, Any]) -> _Valid:
     # As in the walker: for an object, the member its discriminator names decides alone.
     name = dispatch["propertyName"]
     members = schema["oneOf"] if "oneOf" in schema else schema["anyOf"]
-    by_value = {value: _compile(members[index]) for value, index in dispatch["mapping"].items()}
+    by_value = {value: _compile_member(members[index]) for value, index in dispatch["mapping"].items()}
 
     def discriminated(value: Any) -> bool:
         if not isinstance(value, dict):
@@ -356,6 +356,29 @@ def _compile(schema: Mapping[str, Any]) -> _Valid:
     return discriminated
 
 
+def _compile_member(schema: Mapping[str, Any]) -> _Valid:
+    """A discriminated union's member, which only ever gets a dict: for an object schema, the
+    check of its fields alone (the dict test is already done)."""
+    if schema.get("type") == "object" and set(schema) <= {"type", "required", "properties"}:
+        return _compile_object(tuple(schema.get("required", ())), schema.get("properties", {}))
+    return _compile(schema)
+
+
+def _compile_union(variants: list[Mapping[str, Any]]) -> _Valid:
+    # An open enum ([{"type": "string"}, {"type": "string", "enum": [...]}]) takes any value of
+    # the bare type: every other member only takes a part of what that one does.
+    kinds = [variant.get("type") for variant in variants]
+    for variant, kind in zip(variants, kinds, strict=True):
+        if (
+            set(variant) == {"type"}
+            and isinstance(kind, str)
+            and kind in _TYPE_CHECKS
+            and kinds.count(kind) == len(kinds)
+        ):
+            return _TYPE_CHECKS[kind]
+    return _any_of([_compile(variant) for variant in variants])
+
+
 def _compile_keywords(schema: Mapping[str, Any]) -> _Valid:
     common = _compile_common_shape(schema)
     if common is not None:
@@ -363,7 +386,7 @@ def _compile_keywords(schema: Mapping[str, Any]) -> _Valid:
     checks: list[_Valid] = []
     for key in ("anyOf", "oneOf"):
         if key in schema:
-            checks.append(_any_of([_compile(variant) for variant in schema[key]]))
+            checks.append(_compile_union(schema[key]))
     if "const" in schema:
         const = schema["const"]
         # The walker's operator (!=), so a value whose == and != disagree gets the same answer.
@@ -401,6 +424,16 @@ def _compile_common_shape(schema: Mapping[str, Any]) -> _Valid | None:
     if kind == "string" and keys == {"enum"} and all(isinstance(v, str) for v in schema["enum"]):
         allowed = frozenset(schema["enum"])
         return lambda value: isinstance(value, str) and value in allowed
+    if keys == {"enum"} and all(isinstance(v, int | float) and not isinstance(v, bool) for v in schema["enum"]):
+        numbers = frozenset(schema["enum"])
+        return lambda value: is_type(value) and value in numbers
+    if keys == {"const"}:
+        const = schema["const"]
+        # The walker's operator (!=), as in _compile_keywords; a string (a union's `type`, most
+        # often) tested in line.
+        if kind == "string":
+            return lambda value: isinstance(value, str) and not (value != const)  # noqa: SIM202
+        return lambda value: is_type(value) and not (value != const)  # noqa: SIM202
     if kind in ("number", "integer") and keys <= {"minimum", "maximum"}:
         low, high = schema.get("minimum"), schema.get("maximum")
         if low is not None and high is not None:
@@ -409,8 +442,7 @@ def _compile_common_shape(schema: Mapping[str, Any]) -> _Valid | None:
             return lambda value: is_type(value) and not (value < low)
         return lambda value: is_type(value) and not (value > high)
     if kind == "object" and keys <= {"required", "properties"}:
-        fields_valid = _compile_object(tuple(schema.get("required", ())), schema.get("properties", {}))
-        return lambda value: isinstance(value, dict) and fields_valid(value)
+        return _compile_object(tuple(schema.get("required", ())), schema.get("properties", {}), only_objects=True)
     if kind == "array" and keys == {"items"}:
         item_valid = _compile(schema["items"])
 
@@ -469,12 +501,15 @@ def _compile_length(kind: type[str] | type[list[Any]], shortest: int | None, lon
     return within
 
 
-def _compile_object(required: tuple[str, ...], properties: Mapping[str, Any]) -> _Valid:
+def _compile_object(required: tuple[str, ...], properties: Mapping[str, Any], *, only_objects: bool = False) -> _Valid:
+    """The object keywords' check; a value that is not a dict passes it unless ``only_objects``
+    (the schema's type is object: one closure for both, as objects are most of a body)."""
     fields = {name: _compile(sub_schema) for name, sub_schema in properties.items()}
+    other_types_pass = not only_objects
 
     def fields_valid(value: Any) -> bool:
         if not isinstance(value, dict):
-            return True
+            return other_types_pass
         for name in required:
             if name not in value:
                 return False

@@ -65,9 +65,24 @@ SCHEMAS: list[dict[str, Any]] = [
     {"const": "inf"},
     {"const": 1},
     {"type": "string", "const": "x"},
+    {"type": "integer", "const": 1},
+    {"type": "boolean", "const": True},
+    {"type": "integer", "enum": [1, 3]},
+    {"type": "number", "enum": [0, 2.5]},
+    {"type": "boolean", "enum": [1]},
+    # An open enum: the bare type takes the lot; and a union whose members differ in type.
+    {"anyOf": [{"type": "string"}, {"type": "string", "enum": ["a"]}]},
+    {"anyOf": [{"type": "integer", "minimum": 3}, {"type": "integer"}]},
+    {"anyOf": [{"type": "string"}, {"type": "integer"}]},
     {"enum": [1, "a", None]},
     {"enum": [{"a": 1}, [1]]},
     _TAGGED_A_B,
+    # A member that is not an object schema: compiled in full, not as an object's fields only.
+    {"oneOf": [_DISCRIMINATED_MEMBERS[0], {"properties": {"type": {"const": "b"}, "x": {"type": "string"}}}]},
+    {
+        "oneOf": [_DISCRIMINATED_MEMBERS[0], {"required": ["x"], "properties": {"x": {"type": "string"}}}],
+        "discriminator": {"propertyName": "type", "mapping": {"a": 0, "b": 1}},
+    },
     {"anyOf": _DISCRIMINATED_MEMBERS, "discriminator": {"propertyName": "type", "mapping": {"b": 1}}},
     # A member that takes a non-object: such a value is judged by the union as a whole.
     {
@@ -148,6 +163,9 @@ def test_a_discriminator_value_that_is_not_a_string_is_named_not_crashed_on() ->
         {"type": "object", "required": ["a"], "properties": {"a": {"type": "integer"}}},
         {"type": "object"},
         {"type": "array", "items": {"type": "integer"}},
+        {"type": "string", "const": "realtime"},
+        {"type": "integer", "const": 1},
+        {"type": "integer", "enum": [24000]},
     ],
     ids=repr,
 )
@@ -155,7 +173,8 @@ def test_the_common_shapes_get_one_closure_each(schema: dict[str, Any]) -> None:
     # The point of _compile_common_shape is speed: the same verdicts as the generic path, in one
     # closure instead of one per keyword, so only where the closure comes from shows it is used.
     compiled = _compile(schema)
-    assert "_compile_common_shape" in compiled.__qualname__ or compiled.__name__.startswith("_is_"), compiled
+    where = compiled.__qualname__
+    assert "_compile_common_shape" in where or "_compile_object" in where or where.startswith("_is_"), compiled
 
 
 @pytest.mark.parametrize(
@@ -229,6 +248,12 @@ def test_unknown_fields_look_only_where_the_schema_describes_the_shape() -> None
     assert unknown_fields({"a": 1}, {"type": "object"}) == []
     assert unknown_fields([{"a": 1}], {"type": "array"}) == []
     assert unknown_fields("x", {"properties": {"a": {}}}) == []
+
+
+def test_an_open_enum_compiles_to_the_plain_type_check() -> None:
+    # Speed only (the verdicts are covered above): one call where the union made two.
+    assert _compile({"anyOf": [{"type": "string"}, {"type": "string", "enum": ["a", "b"]}]}) is _is_str
+    assert _compile({"anyOf": [{"type": "string"}, {"type": "integer"}]}) is not _is_str
 
 
 def test_a_single_type_in_a_list_compiles_to_the_plain_type_check() -> None:
