@@ -345,7 +345,7 @@ def _compile(schema: Mapping[str, Any]) -> _Valid:
     # As in the walker: for an object, the member its discriminator names decides alone.
     name = dispatch["propertyName"]
     members = schema["oneOf"] if "oneOf" in schema else schema["anyOf"]
-    by_value = {value: _compile_member(members[index]) for value, index in dispatch["mapping"].items()}
+    by_value = {value: _compile(members[index]) for value, index in dispatch["mapping"].items()}
 
     def discriminated(value: Any) -> bool:
         if not isinstance(value, dict):
@@ -358,19 +358,12 @@ def _compile(schema: Mapping[str, Any]) -> _Valid:
     return discriminated
 
 
-def _compile_member(schema: Mapping[str, Any]) -> _Valid:
-    """A discriminated union's member, which only ever gets a dict: for an object schema, the
-    check of its fields alone (the dict test is already done)."""
-    if schema.get("type") == "object" and set(schema) <= {"type", "required", "properties"}:
-        return _compile_object(tuple(schema.get("required", ())), schema.get("properties", {}))
-    return _compile(schema)
-
-
 def _compile_union(variants: list[Mapping[str, Any]]) -> _Valid:
     # An open enum ([{"type": "string"}, {"type": "string", "enum": [...]}]) takes any value of
     # the bare type: every other member only takes a part of what that one does.
     kinds = [variant.get("type") for variant in variants]
-    for variant, kind in zip(variants, kinds, strict=True):
+    for variant in variants:
+        kind = variant.get("type")
         if (
             set(variant) == {"type"}
             and isinstance(kind, str)
@@ -432,7 +425,7 @@ def _compile_common_shape(schema: Mapping[str, Any]) -> _Valid | None:
     if keys == {"const"}:
         const = schema["const"]
         # The walker's operator (!=), as in _compile_keywords; a string (a union's `type`, most
-        # often) tested in line.
+        # often) is tested in line, which saves a call per field on the hot path.
         if kind == "string":
             return lambda value: isinstance(value, str) and not (value != const)  # noqa: SIM202
         return lambda value: is_type(value) and not (value != const)  # noqa: SIM202

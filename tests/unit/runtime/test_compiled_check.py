@@ -73,6 +73,7 @@ SCHEMAS: list[dict[str, Any]] = [
     # An open enum: the bare type takes the lot; and a union whose members differ in type.
     {"anyOf": [{"type": "string"}, {"type": "string", "enum": ["a"]}]},
     {"anyOf": [{"type": "integer", "minimum": 3}, {"type": "integer"}]},
+    {"anyOf": [{"type": "string", "enum": ["a"]}, {"type": "string", "maxLength": 1}]},
     {"anyOf": [{"type": "string"}, {"type": "integer"}]},
     {"enum": [1, "a", None]},
     {"enum": [{"a": 1}, [1]]},
@@ -254,6 +255,16 @@ def test_an_open_enum_compiles_to_the_plain_type_check() -> None:
     # Speed only (the verdicts are covered above): one call where the union made two.
     assert _compile({"anyOf": [{"type": "string"}, {"type": "string", "enum": ["a", "b"]}]}) is _is_str
     assert _compile({"anyOf": [{"type": "string"}, {"type": "integer"}]}) is not _is_str
+
+
+def test_a_string_const_tests_the_type_in_line() -> None:
+    # Speed only (the verdicts are covered above): a union member's `type` const, on every call,
+    # without calling the type check; other consts share the generic const closure.
+    string_const = _compile({"type": "string", "const": "realtime"})
+    integer_const = _compile({"type": "integer", "const": 1})
+    assert "_is_str" not in string_const.__code__.co_names
+    assert string_const.__code__ is not integer_const.__code__
+    assert integer_const.__code__ is _compile({"type": "boolean", "const": True}).__code__
 
 
 def test_a_single_type_in_a_list_compiles_to_the_plain_type_check() -> None:
