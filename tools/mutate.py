@@ -47,6 +47,7 @@ TOOLS_FUNCTIONS = {
     "tools/spec_diff/spec_diff.py": (
         "xǁ_Differǁ*", "x__widens", "x__overlap", "x__bounds", "x__allows_null", "x__is_null_schema",
         "x__missing", "x__match_variants", "x__label", "x__mark", "xǁReportǁ*", "x__success_code", "x__other_kind",
+        "x__is_extension",
     ),
     "tools/spec_import/import_spec.py": (
         "x_normalize", "x__normalize_schema", "x__is_null", "x__make_nullable", "x__collapse_nullable_union",
