@@ -68,9 +68,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run_command(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="check-generated-") as scratch:  # pragma: no mutate (name never seen)
-        fresh = Path(scratch) / (
-            "out"  # pragma: no mutate (name never seen)
-        )
+        fresh = Path(scratch) / paths.GENERATED.name
         try:
             render(fresh)
         except GenerationError as err:
